@@ -1,0 +1,169 @@
+/*
+ * hx_err: diagnostics and exit statuses.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx_err.h"
+
+static const char *progname = "hx";
+
+void
+hx_err_set_progname(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	progname = slash != NULL ? slash + 1 : argv0;
+}
+
+const char *
+hx_err_progname(void)
+{
+	return progname;
+}
+
+void
+hx_vwarn(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+hx_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hx_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+/* Print the message with strerror of the errno seen on entry. */
+static void
+vwarn_errno(const char *fmt, va_list ap)
+{
+	int saved = errno;
+
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, ": %s\n", strerror(saved));
+}
+
+void
+hx_warn_errno(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_errno(fmt, ap);
+	va_end(ap);
+}
+
+void
+hx_err(int eval, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hx_vwarn(fmt, ap);
+	va_end(ap);
+	exit(eval);
+}
+
+void
+hx_err_errno(int eval, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_errno(fmt, ap);
+	va_end(ap);
+	exit(eval);
+}
+
+void
+hx_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hx_vwarn(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+	exit(HX_EXIT_USAGE);
+}
+
+void
+hx_err_close_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	if (errno == EPIPE)
+		exit(HX_EXIT_OK);
+	hx_err_errno(HX_EXIT_SYSTEM, "stdout: write error");
+}
+
+void *
+hx_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+void *
+hx_xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+
+	if (p == NULL)
+		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+void *
+hx_xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (p == NULL)
+		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+char *
+hx_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	return p;
+}
+
+char *
+hx_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	return s;
+}

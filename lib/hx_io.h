@@ -1,0 +1,55 @@
+/*
+ * hx_io: line-oriented input from files and pipes, with gzip streams
+ * recognised by their magic bytes and inflated transparently.  This module
+ * is the only one that touches zlib.
+ */
+#ifndef HX_IO_H
+#define HX_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The longest line read unless HX_LINE_MAX or hx_in_set_max_line says otherwise. */
+#define HX_IN_DEFAULT_MAX_LINE ((size_t)64 << 20)
+
+struct hx_in;
+
+enum hx_in_status {
+	HX_IN_LINE,	/* a line was returned */
+	HX_IN_EOF,	/* no more input */
+	HX_IN_TOOLONG,	/* a line over the limit was skipped; its number counts */
+	HX_IN_BADDATA,	/* corrupt or truncated gzip data: malformed input */
+	HX_IN_SYSERR,	/* a read failed: system failure */
+};
+
+/*
+ * Open PATH for reading, "-" meaning standard input.  Returns NULL with
+ * errno set when the file cannot be opened.
+ */
+struct hx_in *hx_in_open(const char *path);
+
+/* The name diagnostics use: "stdin" or the path as given. */
+const char *hx_in_name(const struct hx_in *in);
+
+/* The number of the line last returned (or skipped), counting from 1. */
+unsigned long hx_in_lineno(const struct hx_in *in);
+
+/* Whether the input turned out to be a gzip stream. */
+int hx_in_is_gzip(const struct hx_in *in);
+
+void hx_in_set_max_line(struct hx_in *in, size_t max);
+
+/*
+ * Return the next line in *LINE and *LEN, without its '\n'.  A last line
+ * with no newline is returned like any other.  The line stays valid until
+ * the next call.  On HX_IN_BADDATA and HX_IN_SYSERR, hx_in_error says why.
+ */
+enum hx_in_status hx_in_getline(struct hx_in *in, char **line, size_t *len);
+const char *hx_in_error(const struct hx_in *in);
+
+void hx_in_close(struct hx_in *in);
+
+/* The zlib CRC-32 of BUF, continuing from CRC (start with 0). */
+uint32_t hx_io_crc32(uint32_t crc, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * hx_json: the one module that configures jansson.  Programs use jansson's
+ * value API (json_object_get, json_integer, ...) on what this module parses,
+ * but parsing and serialising go through here, so every record is read with
+ * the same flags and written compact with sorted keys.
+ */
+#ifndef HX_JSON_H
+#define HX_JSON_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Where and why a parse failed: 1-based line and column, and a message. */
+struct hx_json_error {
+	int line;
+	int column;
+	char text[160];
+};
+
+/*
+ * Parse one JSON text of LEN bytes.  Duplicate object keys are rejected.
+ * Returns a new reference, or NULL with *ERR filled in.
+ */
+json_t *hx_json_parse(const char *buf, size_t len, struct hx_json_error *err);
+
+/*
+ * Parse the JSON file at PATH (a policy, a manifest).  On failure returns
+ * NULL with the position in *ERR; a file that cannot be read has line 0 and
+ * errno set.
+ */
+json_t *hx_json_load_file(const char *path, struct hx_json_error *err);
+
+/*
+ * Serialise VALUE compactly with sorted keys, handing the text to WRITE in
+ * pieces.  Returns 0, or -1 when WRITE failed or VALUE cannot be encoded.
+ */
+int hx_json_dump(const json_t *value,
+    int (*write)(const char *buf, size_t len, void *arg), void *arg);
+
+/* The compact sorted text of VALUE as a new string, to free(3). */
+char *hx_json_to_string(const json_t *value);
+
+/* The version of jansson in use, for env records. */
+const char *hx_json_library_version(void);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * hx_spawn: children in their own process group, with timeouts.
+ *
+ * The child's end is watched with a pidfd where the kernel has one (Linux
+ * 5.3) and by polling every 20 ms otherwise.  waitid with WNOWAIT tells
+ * that the child ended without reaping it, so its group can be killed
+ * while the group id cannot yet be reused.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hx_err.h"
+#include "hx_spawn.h"
+
+extern char **environ;
+
+#define KILL_GRACE_NS 500000000LL
+#define DRAIN_LIMIT_NS 1000000000LL
+#define TICK_MS 20
+
+int64_t
+hx_spawn_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+char *
+hx_spawn_which(const char *program)
+{
+	const char *path, *p, *colon;
+	char *candidate;
+	struct stat st;
+
+	if (strchr(program, '/') != NULL)
+		return access(program, X_OK) == 0 ? hx_xstrdup(program) : NULL;
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = colon + 1) {
+		colon = strchr(p, ':');
+		candidate = hx_xasprintf("%.*s/%s",
+		    (int)(colon != NULL ? colon - p : (long)strlen(p)),
+		    *p == ':' || *p == '\0' ? "." : p, program);
+		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+		if (colon == NULL)
+			return NULL;
+	}
+}
+
+/* A growing buffer that keeps only the last MAX bytes written to it. */
+struct tail {
+	char *buf;
+	size_t len, max;
+	bool truncated;
+};
+
+static void
+tail_add(struct tail *t, const char *data, size_t len)
+{
+	if (len >= t->max) {
+		memcpy(t->buf, data + len - t->max, t->max);
+		t->truncated = t->truncated || len > t->max || t->len > 0;
+		t->len = t->max;
+		return;
+	}
+	if (t->len + len > t->max) {
+		size_t drop = t->len + len - t->max;
+
+		memmove(t->buf, t->buf + drop, t->len - drop);
+		t->len -= drop;
+		t->truncated = true;
+	}
+	memcpy(t->buf + t->len, data, len);
+	t->len += len;
+}
+
+/* Read what is there on FD into T; returns 0 at end of file. */
+static int
+drain_fd(int fd, struct tail *t)
+{
+	char chunk[8192];
+	ssize_t n;
+
+	n = read(fd, chunk, sizeof(chunk));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : 0;
+	if (n > 0)
+		tail_add(t, chunk, (size_t)n);
+	return n > 0;
+}
+
+static int
+open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Whether PID has ended, without reaping it. */
+static bool
+has_ended(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return errno == ECHILD;
+	return si.si_pid == pid;
+}
+
+static int
+setup_attr(posix_spawnattr_t *attr)
+{
+	sigset_t none, defaults;
+	static const int reset[] = { SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP,
+	    SIGTTOU, SIGTTIN, SIGTSTP, SIGCHLD, SIGALRM };
+	size_t i;
+
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	for (i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
+		sigaddset(&defaults, reset[i]);
+	if (posix_spawnattr_init(attr) != 0)
+		return -1;
+	posix_spawnattr_setpgroup(attr, 0);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &defaults);
+	return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
+/* Wait for the child, honouring the timeout, while draining its pipes. */
+static void
+watch(pid_t pid, const struct hx_spawn *spec, int outfd, int errfd,
+    struct tail *out, struct tail *err, struct hx_spawn_result *res,
+    int64_t start)
+{
+	int64_t deadline = spec->timeout_ns > 0 ? start + spec->timeout_ns : 0;
+	int64_t now, kill_at = 0;
+	struct pollfd pfd[3];
+	int pidfd = open_pidfd(pid), nfds, wait_ms, i;
+
+	for (;;) {
+		nfds = 0;
+		if (outfd >= 0)
+			pfd[nfds++] = (struct pollfd){ outfd, POLLIN, 0 };
+		if (errfd >= 0)
+			pfd[nfds++] = (struct pollfd){ errfd, POLLIN, 0 };
+		if (pidfd >= 0)
+			pfd[nfds++] = (struct pollfd){ pidfd, POLLIN, 0 };
+		wait_ms = pidfd >= 0 ? -1 : TICK_MS;
+		now = hx_spawn_now_ns();
+		if (kill_at > 0 || deadline > 0) {
+			int64_t next = kill_at > 0 ? kill_at : deadline;
+			int ms = next > now ? (int)((next - now) / 1000000) + 1 : 0;
+
+			if (wait_ms < 0 || ms < wait_ms)
+				wait_ms = ms;
+		}
+		if (poll(pfd, (nfds_t)nfds, wait_ms) < 0 && errno != EINTR)
+			hx_err_errno(HX_EXIT_SYSTEM, "poll");
+		for (i = 0; i < nfds; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (pfd[i].fd == outfd && !drain_fd(outfd, out)) {
+				close(outfd);
+				outfd = -1;
+			} else if (pfd[i].fd == errfd && !drain_fd(errfd, err)) {
+				close(errfd);
+				errfd = -1;
+			}
+		}
+		if (has_ended(pid))
+			break;
+		now = hx_spawn_now_ns();
+		if (deadline > 0 && now >= deadline && !res->timed_out) {
+			res->timed_out = true;
+			kill(-pid, SIGTERM);
+			kill_at = now + KILL_GRACE_NS;
+		} else if (kill_at > 0 && now >= kill_at) {
+			kill(-pid, SIGKILL);
+			kill_at = 0;
+		}
+	}
+	res->duration_ns = hx_spawn_now_ns() - start;
+	/* Nothing the child started may outlive it. */
+	kill(-pid, SIGKILL);
+	if (pidfd >= 0)
+		close(pidfd);
+	/* Collect what is left in the pipes, for a bounded time. */
+	deadline = hx_spawn_now_ns() + DRAIN_LIMIT_NS;
+	while ((outfd >= 0 || errfd >= 0) && hx_spawn_now_ns() < deadline) {
+		nfds = 0;
+		if (outfd >= 0)
+			pfd[nfds++] = (struct pollfd){ outfd, POLLIN, 0 };
+		if (errfd >= 0)
+			pfd[nfds++] = (struct pollfd){ errfd, POLLIN, 0 };
+		if (poll(pfd, (nfds_t)nfds, TICK_MS) <= 0)
+			continue;
+		for (i = 0; i < nfds; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (pfd[i].fd == outfd && !drain_fd(outfd, out)) {
+				close(outfd);
+				outfd = -1;
+			} else if (pfd[i].fd == errfd && !drain_fd(errfd, err)) {
+				close(errfd);
+				errfd = -1;
+			}
+		}
+	}
+	if (outfd >= 0)
+		close(outfd);
+	if (errfd >= 0)
+		close(errfd);
+}
+
+static void
+decode_status(int status, struct hx_spawn_result *res)
+{
+	if (WIFEXITED(status)) {
+		res->exited = true;
+		res->status = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		res->signaled = true;
+		res->signal = WTERMSIG(status);
+	}
+}
+
+/* Hand the terminal to the child's group and back, as a shell does. */
+static void
+give_terminal(int fd, pid_t pgid)
+{
+	void (*old)(int) = signal(SIGTTOU, SIG_IGN);
+
+	tcsetpgrp(fd, pgid);
+	signal(SIGTTOU, old);
+}
+
+int
+hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	struct tail out = { 0 }, err = { 0 };
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int rc, status;
+	pid_t pid;
+	int64_t start;
+
+	memset(res, 0, sizeof(*res));
+	out.max = err.max = spec->tail_max > 0 ? spec->tail_max :
+	    HX_SPAWN_DEFAULT_TAIL;
+	if (posix_spawn_file_actions_init(&fa) != 0 || setup_attr(&attr) != 0)
+		hx_err(HX_EXIT_SYSTEM, "cannot set up posix_spawn");
+	if (spec->capture) {
+		if (pipe2(outp, O_CLOEXEC) < 0 ||
+		    (!spec->merge_stderr && pipe2(errp, O_CLOEXEC) < 0))
+			hx_err_errno(HX_EXIT_SYSTEM, "pipe");
+		posix_spawn_file_actions_adddup2(&fa, outp[1], STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa,
+		    spec->merge_stderr ? outp[1] : errp[1], STDERR_FILENO);
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+		    spec->stdin_path != NULL ? spec->stdin_path : "/dev/null",
+		    O_RDONLY, 0);
+	} else if (spec->stdin_path != NULL) {
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+		    spec->stdin_path, O_RDONLY, 0);
+	}
+	if (spec->cwd != NULL) {
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCHDIR_NP
+		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
+#else
+		hx_err(HX_EXIT_SYSTEM, "posix_spawn cannot change directory here");
+#endif
+	}
+	start = hx_spawn_now_ns();
+	rc = posix_spawnp(&pid, spec->argv[0], &fa, &attr, spec->argv,
+	    spec->envp != NULL ? spec->envp : environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (outp[1] >= 0)
+		close(outp[1]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	if (rc != 0) {
+		if (outp[0] >= 0)
+			close(outp[0]);
+		if (errp[0] >= 0)
+			close(errp[0]);
+		return rc;
+	}
+	if (!spec->capture && spec->foreground) {
+		/* It may have stopped on SIGTTIN before it had the terminal. */
+		give_terminal(STDIN_FILENO, pid);
+		kill(-pid, SIGCONT);
+	}
+	out.buf = hx_xmalloc(out.max + 1);
+	err.buf = hx_xmalloc(err.max + 1);
+	watch(pid, spec, outp[0], errp[0], &out, &err, res, start);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			hx_err_errno(HX_EXIT_SYSTEM, "waitpid");
+	if (!spec->capture && spec->foreground)
+		give_terminal(STDIN_FILENO, getpgrp());
+	decode_status(status, res);
+	out.buf[out.len] = '\0';
+	err.buf[err.len] = '\0';
+	res->out = out.buf;
+	res->out_len = out.len;
+	res->out_truncated = out.truncated;
+	res->err = err.buf;
+	res->err_len = err.len;
+	res->err_truncated = err.truncated;
+	return 0;
+}
+
+void
+hx_spawn_result_free(struct hx_spawn_result *res)
+{
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+}

@@ -1,0 +1,78 @@
+# tests/lib.sh: TAP helpers for the end-to-end tests, after git's test-lib.
+#
+# Each script sources this, runs test_expect_success for each check (the
+# body is a && chain run in a subshell in a trash directory of its own) and
+# ends with test_done.  A script whose component is missing calls skip_all;
+# with HX_TEST_REQUIRE=1 (as CI sets it) that is a failure instead.
+
+set -u
+: "${top_srcdir:?run the tests through make check}"
+: "${top_builddir:?run the tests through make check}"
+
+test_name=$(basename "$0" .sh)
+TRASH="$top_builddir/tests/trash.$test_name"
+FILES="$top_srcdir/tests/files"
+EXPECTED="$top_srcdir/tests/expected"
+PATH="$top_builddir/cmd:$top_builddir/tests:$PATH"
+LC_ALL=C
+export PATH LC_ALL
+unset HX_LINE_MAX HX_SYSROOT
+
+rm -rf "$TRASH"
+mkdir -p "$TRASH"
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failed=0
+
+# test_expect_success DESCRIPTION BODY
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"log.$test_count" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		echo "not ok $test_count - $1"
+		sed 's/^/# /' "log.$test_count"
+		test_failed=$((test_failed + 1))
+	fi
+}
+
+# test_cmp EXPECTED ACTUAL: show a diff when they differ.
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# test_status CODE COMMAND...: run COMMAND and require exit status CODE.
+test_status() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "exit status $got, wanted $want: $*" >&2
+		return 1
+	fi
+}
+
+# skip_all REASON: nothing here can run without a missing component.
+skip_all() {
+	if [ "${HX_TEST_REQUIRE:-0}" = 1 ]; then
+		echo "1..1"
+		echo "not ok 1 - HX_TEST_REQUIRE=1 but $1"
+		exit 1
+	fi
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# require_program PROGRAM PACKAGE: skip_all unless PROGRAM is in PATH.
+require_program() {
+	command -v "$1" >/dev/null 2>&1 ||
+		skip_all "$1 is missing (Debian package $2)"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
