@@ -142,11 +142,15 @@ print_checklist(const struct hx_env *env)
 				fprintf(stderr, "  [ok]      %-16s %s\n", c->name,
 				    c->version != NULL ? c->version :
 				    c->path != NULL ? c->path : "");
-			else
+			else if (c->package != NULL)
 				fprintf(stderr, "  [%s] %-16s %s; for %s install %s\n",
 				    c->required ? "MISSING" : "missing", c->name,
 				    c->detail != NULL ? c->detail : "not found",
 				    c->purpose, c->package);
+			else
+				fprintf(stderr, "  [%s] %-16s %s\n",
+				    c->required ? "MISSING" : "missing", c->name,
+				    c->detail != NULL ? c->detail : "not found");
 		}
 	}
 	if (hx_env_complete(env))
@@ -240,6 +244,7 @@ run_at_prompt(int argc, char **argv, void *arg)
 		child[0] = path;
 	spec.argv = child;
 	spec.foreground = true;
+	fflush(stdout);
 	rc = hx_spawn_run(&spec, &res);
 	if (rc != 0) {
 		hx_warn("%s: %s", path, strerror(rc));
@@ -274,7 +279,6 @@ repl(void)
 	const char *words[NTOOLS + 5];
 	char *history = history_path();
 	size_t i, n = 0;
-	int status;
 
 	for (i = 0; i < NTOOLS; i++)
 		words[n++] = tools[i].name;
@@ -284,9 +288,10 @@ repl(void)
 	words[n] = NULL;
 	fprintf(stderr, "hx %s: type help for the tools, exit to leave\n",
 	    PACKAGE_VERSION);
-	status = hx_repl_run("hx> ", words, history, run_at_prompt, NULL);
+	/* A failed command was shown as [exit N]; leaving the prompt is fine. */
+	hx_repl_run("hx> ", words, history, run_at_prompt, NULL);
 	free(history);
-	return status;
+	return HX_EXIT_OK;
 }
 
 int

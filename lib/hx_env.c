@@ -157,8 +157,10 @@ probe_qemu_plugins(struct hx_component *c)
 		c->detail = hx_xstrdup("qemu-riscv64 -h failed");
 		return;
 	}
-	if (strstr(out, "-plugin") != NULL)
+	if (strstr(out, "-plugin") != NULL) {
 		c->found = true;
+		c->version = hx_xstrdup("loads TCG plugins with -plugin");
+	}
 	else
 		c->detail = hx_xstrdup("qemu-riscv64 was built without TCG plugins");
 	free(out);
@@ -241,7 +243,7 @@ static const struct {
 	{ "gpu-driver", "running on a GPU", "nvidia-driver", false, P_GPU,
 	    NULL, NULL },
 	{ "perf-counters", "hardware cycle and instruction counters",
-	    "linux-perf", false, P_PERF, NULL, NULL },
+	    NULL, false, P_PERF, NULL, NULL },
 };
 
 #define NCOMPONENTS ((int)(sizeof(table) / sizeof(table[0])))
@@ -339,7 +341,7 @@ component_json(const struct hx_component *c)
 	json_object_set_new(o, "found", json_boolean(c->found));
 	json_object_set_new(o, "path", string_or_null(c->path));
 	json_object_set_new(o, "version", string_or_null(c->version));
-	json_object_set_new(o, "package", json_string(c->package));
+	json_object_set_new(o, "package", string_or_null(c->package));
 	if (c->detail != NULL)
 		json_object_set_new(o, "detail", json_string(c->detail));
 	return o;

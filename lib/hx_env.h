@@ -14,7 +14,7 @@
 struct hx_component {
 	const char *name;	/* "riscv64-gcc", "qemu-riscv64", ... */
 	const char *purpose;	/* what it is needed for, for people */
-	const char *package;	/* the Debian package that provides it */
+	const char *package;	/* the Debian package that provides it, or NULL */
 	bool required;		/* the fast PR path cannot run without it */
 	bool found;
 	char *path;		/* where it was found, or NULL */

@@ -154,14 +154,14 @@ make_parents(const char *path)
 	free(copy);
 }
 
-int
+void
 hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg)
 {
 	struct sigaction sa;
 	const char *error;
 	char *line, **argv;
-	int argc, status = 0;
+	int argc;
 
 	completion_words = completions;
 	rl_readline_name = "hx";
@@ -177,7 +177,6 @@ hx_repl_run(const char *prompt, const char *const *completions,
 		argc = hx_repl_split(line, &argv, &error);
 		if (argc < 0) {
 			hx_warn("%s", error);
-			status = HX_EXIT_USAGE;
 		} else if (argc > 0) {
 			add_history(line);
 			if (strcmp(argv[0], "exit") == 0 ||
@@ -186,7 +185,7 @@ hx_repl_run(const char *prompt, const char *const *completions,
 				free(line);
 				break;
 			}
-			status = fn(argc, argv, arg);
+			fn(argc, argv, arg);
 		}
 		if (argc >= 0)
 			hx_repl_free_words(argv);
@@ -199,5 +198,4 @@ hx_repl_run(const char *prompt, const char *const *completions,
 		if (write_history(history_path) != 0)
 			hx_warn("%s: cannot save history", history_path);
 	}
-	return status;
 }

@@ -13,9 +13,9 @@ typedef int (*hx_repl_fn)(int argc, char **argv, void *arg);
  * words (quotes and backslashes as in sh(1), no expansion) and hand them
  * to FN.  COMPLETIONS, NULL-terminated, complete the first word; later
  * words complete as file names.  History is kept in HISTORY_PATH when it is
- * not NULL.  Returns the status of the last command.
+ * not NULL. 
  */
-int hx_repl_run(const char *prompt, const char *const *completions,
+void hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg);
 
 /*

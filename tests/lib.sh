@@ -71,6 +71,19 @@ require_program() {
 		skip_all "$1 is missing (Debian package $2)"
 }
 
+
+# test_skip_unless_required DESCRIPTION REASON: report one check as skipped
+# because REASON; with HX_TEST_REQUIRE=1 it fails instead.
+test_skip_unless_required() {
+	test_count=$((test_count + 1))
+	if [ "${HX_TEST_REQUIRE:-0}" = 1 ]; then
+		echo "not ok $test_count - $1 # HX_TEST_REQUIRE=1 but $2"
+		test_failed=$((test_failed + 1))
+	else
+		echo "ok $test_count - $1 # SKIP $2"
+	fi
+}
+
 test_done() {
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]
