@@ -57,9 +57,8 @@ fail(struct scanner *sc, const unsigned char *p, const char *message)
 	return -1;
 }
 
-/* The length of the UTF-8 sequence at P, or 0 when it is not valid. */
-static size_t
-utf8_length(const unsigned char *p, const unsigned char *end)
+size_t
+hx_rec_utf8_length(const unsigned char *p, const unsigned char *end)
 {
 	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
 	size_t n, i;
@@ -158,7 +157,7 @@ scan_string(struct scanner *sc, int *escaped)
 		} else if (*p < 0x20) {
 			return fail(sc, p, "control character in a string");
 		} else if (*p >= 0x80) {
-			if ((n = utf8_length(p, end)) == 0)
+			if ((n = hx_rec_utf8_length(p, end)) == 0)
 				return fail(sc, p, "invalid UTF-8");
 			p += n;
 		} else

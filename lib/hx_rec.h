@@ -41,6 +41,12 @@ struct hx_scan {
 enum hx_scan_status hx_rec_scan(const char *line, size_t len,
     struct hx_scan *scan);
 
+/*
+ * The length of the UTF-8 sequence starting at P (a byte >= 0x80), or 0
+ * when it is not valid UTF-8 (overlong, a surrogate, past U+10FFFF, cut).
+ */
+size_t hx_rec_utf8_length(const unsigned char *p, const unsigned char *end);
+
 struct hx_rec_loop;
 
 /* One record handed to a program's callback. */

@@ -55,6 +55,14 @@ test_expect_success 'hx doctor: man page and completions know its options' '
 	check_program hx.1 hx doctor
 '
 
+for src in "$top_srcdir"/cmd/hx-*.c; do
+	[ -e "$src" ] || continue
+	prog=$(basename "$src" .c)
+	test_expect_success "$prog: man page and completions know its options" "
+		check_program $prog.1 \"\$top_builddir/cmd/$prog\"
+	"
+done
+
 test_expect_success 'every program in cmd/ has a man page and completions' '
 	for src in "$top_srcdir"/cmd/hx*.c; do
 		prog=$(basename "$src" .c) &&
