@@ -211,52 +211,86 @@ exec_tool(const char *name, char **argv)
 	hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 }
 
-/* At the prompt: run a tool as a foreground child and return its status. */
-static int
-run_at_prompt(int argc, char **argv, void *arg)
+/*
+ * The program a command at the prompt names: hx-TOOL, or this hx for
+ * doctor.  Returns a new string, or NULL with a warning.
+ */
+static char *
+prompt_program(const char *name)
 {
-	struct hx_spawn spec = { 0 };
-	struct hx_spawn_result res;
-	char *path, *self, **child;
-	int rc, status;
+	char *self, *path;
 
-	(void)arg;
-	if (strcmp(argv[0], "help") == 0) {
-		usage();
-		printf("\nAt the prompt: TOOL [ARG]..., doctor, help, exit.\n");
-		return HX_EXIT_OK;
-	}
-	child = hx_xcalloc((size_t)argc + 1, sizeof(*child));
-	memcpy(child, argv, (size_t)argc * sizeof(*child));
-	if (strcmp(argv[0], "doctor") == 0) {
+	if (strcmp(name, "doctor") == 0) {
 		self = self_dir();
 		path = hx_xasprintf("%s/hx", self != NULL ? self : ".");
 		free(self);
-		child = hx_xrealloc(child, ((size_t)argc + 2) * sizeof(*child));
-		memmove(child + 1, child, ((size_t)argc + 1) * sizeof(*child));
-		child[0] = path;
-	} else if (strchr(argv[0], '/') != NULL ||
-	    (path = find_tool(argv[0])) == NULL) {
-		hx_warn("%s: no such tool (try help)", argv[0]);
-		free(child);
-		return HX_EXIT_USAGE;
-	} else
-		child[0] = path;
-	spec.argv = child;
-	spec.foreground = true;
-	fflush(stdout);
-	rc = hx_spawn_run(&spec, &res);
-	if (rc != 0) {
-		hx_warn("%s: %s", path, strerror(rc));
-		status = HX_EXIT_SYSTEM;
-	} else {
-		status = res.exited ? res.status : 128 + res.signal;
-		if (status != 0)
-			fprintf(stderr, "[exit %d]\n", status);
-		hx_spawn_result_free(&res);
+		return path;
 	}
-	free(path);
-	free(child);
+	if (strchr(name, '/') == NULL && (path = find_tool(name)) != NULL)
+		return path;
+	hx_warn("%s: no such tool (try help)", name);
+	return NULL;
+}
+
+/*
+ * At the prompt: run a line's commands as one foreground pipeline and
+ * return the last command's status.
+ */
+static int
+run_at_prompt(const struct hx_repl_line *line, void *arg)
+{
+	struct hx_pipeline pipeline = { 0 };
+	char ***argvs, *program;
+	int *statuses, i, k, rc, status = HX_EXIT_OK;
+
+	(void)arg;
+	if (line->nstages == 1 && strcmp(line->stages[0].argv[0], "help") == 0) {
+		usage();
+		printf("\nAt the prompt: TOOL [ARG]... [| TOOL [ARG]...]... "
+		    "[<FILE] [>FILE], doctor, help, exit.\n");
+		fflush(stdout);
+		return HX_EXIT_OK;
+	}
+	argvs = hx_xcalloc((size_t)line->nstages, sizeof(*argvs));
+	statuses = hx_xcalloc((size_t)line->nstages, sizeof(*statuses));
+	for (i = 0; i < line->nstages; i++) {
+		const struct hx_repl_stage *s = &line->stages[i];
+		int doctor = strcmp(s->argv[0], "doctor") == 0;
+
+		if ((program = prompt_program(s->argv[0])) == NULL) {
+			status = HX_EXIT_USAGE;
+			goto done;
+		}
+		argvs[i] = hx_xcalloc((size_t)s->argc + 2, sizeof(**argvs));
+		argvs[i][0] = program;
+		for (k = doctor ? 0 : 1; k < s->argc; k++)
+			argvs[i][k + doctor] = s->argv[k];
+	}
+	pipeline.argvs = (char *const *const *)argvs;
+	pipeline.n = line->nstages;
+	pipeline.input = line->input;
+	pipeline.output = line->output;
+	pipeline.append = line->append;
+	pipeline.foreground = true;
+	fflush(stdout);
+	if ((rc = hx_spawn_pipeline(&pipeline, statuses)) != 0) {
+		hx_warn("%s", strerror(rc));
+		status = HX_EXIT_SYSTEM;
+		goto done;
+	}
+	status = statuses[line->nstages - 1];
+	for (i = 0; i < line->nstages; i++)
+		if (statuses[i] != 0)
+			fprintf(stderr, "[%s: exit %d]\n",
+			    line->stages[i].argv[0], statuses[i]);
+done:
+	for (i = 0; i < line->nstages; i++)
+		if (argvs[i] != NULL) {
+			free(argvs[i][0]);
+			free(argvs[i]);
+		}
+	free(argvs);
+	free(statuses);
 	return status;
 }
 

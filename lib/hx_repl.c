@@ -23,25 +23,23 @@
 
 static const char *const *completion_words;
 
-void
-hx_repl_free_words(char **argv)
-{
-	char **p;
+/* A token: a word, or an operator when OP is one of '|', '<', '>', 'a'. */
+struct token {
+	char *word;
+	char op;
+};
 
-	if (argv == NULL)
-		return;
-	for (p = argv; *p != NULL; p++)
-		free(*p);
-	free(argv);
-}
-
-int
-hx_repl_split(const char *line, char ***argvp, const char **error)
+/*
+ * Split TEXT into tokens.  Returns the count (tokens in *TOKENS) or -1 for
+ * an unterminated quote.
+ */
+static int
+tokenize(const char *text, struct token **tokens)
 {
-	size_t len = strlen(line), n = 0, cap = 8, w;
-	char **argv = hx_xcalloc(cap, sizeof(*argv));
+	size_t len = strlen(text), n = 0, cap = 8, w;
+	struct token *t = hx_xcalloc(cap, sizeof(*t));
 	char *word = hx_xmalloc(len + 1);
-	const char *p = line;
+	const char *p = text;
 	char quote;
 
 	for (;;) {
@@ -49,6 +47,17 @@ hx_repl_split(const char *line, char ***argvp, const char **error)
 			p++;
 		if (*p == '\0' || *p == '#')
 			break;
+		if (n + 1 >= cap) {
+			cap *= 2;
+			t = hx_xrealloc(t, cap * sizeof(*t));
+		}
+		if (*p == '|' || *p == '<' || *p == '>') {
+			t[n].word = NULL;
+			t[n].op = *p == '>' && p[1] == '>' ? 'a' : *p;
+			p += t[n].op == 'a' ? 2 : 1;
+			n++;
+			continue;
+		}
 		w = 0;
 		quote = 0;
 		for (; *p != '\0'; p++) {
@@ -69,29 +78,118 @@ hx_repl_split(const char *line, char ***argvp, const char **error)
 				quote = *p;
 			} else if (*p == '\\' && p[1] != '\0') {
 				word[w++] = *++p;
-			} else if (*p == ' ' || *p == '\t' || *p == '\n') {
+			} else if (strchr(" \t\n|<>", *p) != NULL) {
 				break;
 			} else
 				word[w++] = *p;
 		}
+		word[w] = '\0';
+		t[n].word = hx_xstrdup(word);
+		t[n].op = 0;
+		n++;
 		if (quote != 0) {
-			*error = "unterminated quote";
 			free(word);
-			argv[n] = NULL;
-			hx_repl_free_words(argv);
+			while (n > 0)
+				free(t[--n].word);
+			free(t);
 			return -1;
 		}
-		if (n + 2 > cap) {
-			cap *= 2;
-			argv = hx_xrealloc(argv, cap * sizeof(*argv));
-		}
-		word[w] = '\0';
-		argv[n++] = hx_xstrdup(word);
 	}
-	argv[n] = NULL;
 	free(word);
-	*argvp = argv;
+	*tokens = t;
 	return (int)n;
+}
+
+void
+hx_repl_line_free(struct hx_repl_line *line)
+{
+	int i, k;
+
+	for (i = 0; i < line->nstages; i++) {
+		for (k = 0; k < line->stages[i].argc; k++)
+			free(line->stages[i].argv[k]);
+		free(line->stages[i].argv);
+	}
+	free(line->stages);
+	free(line->input);
+	free(line->output);
+	memset(line, 0, sizeof(*line));
+}
+
+/* Append WORD to the last stage of LINE, starting one when there is none. */
+static void
+add_word(struct hx_repl_line *line, char *word, int *new_stage)
+{
+	struct hx_repl_stage *s;
+
+	if (*new_stage) {
+		line->stages = hx_xrealloc(line->stages,
+		    (size_t)(line->nstages + 1) * sizeof(*line->stages));
+		s = &line->stages[line->nstages++];
+		s->argc = 0;
+		s->argv = hx_xcalloc(1, sizeof(*s->argv));
+		*new_stage = 0;
+	}
+	s = &line->stages[line->nstages - 1];
+	s->argv = hx_xrealloc(s->argv, (size_t)(s->argc + 2) * sizeof(*s->argv));
+	s->argv[s->argc++] = word;
+	s->argv[s->argc] = NULL;
+}
+
+int
+hx_repl_parse(const char *text, struct hx_repl_line *line, const char **error)
+{
+	struct token *t;
+	int n, i, new_stage = 1, saw_pipe = 0;
+	char **target;
+
+	memset(line, 0, sizeof(*line));
+	if ((n = tokenize(text, &t)) < 0) {
+		*error = "unterminated quote";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (t[i].op == 0) {
+			add_word(line, t[i].word, &new_stage);
+			t[i].word = NULL;
+			continue;
+		}
+		if (t[i].op == '|') {
+			if (new_stage) {
+				*error = "missing command before '|'";
+				goto fail;
+			}
+			new_stage = 1;
+			saw_pipe = 1;
+			continue;
+		}
+		target = t[i].op == '<' ? &line->input : &line->output;
+		if (i + 1 >= n || t[i + 1].op != 0) {
+			*error = "missing file name after a redirection";
+			goto fail;
+		}
+		free(*target);
+		*target = t[i + 1].word;
+		t[i + 1].word = NULL;
+		line->append = t[i].op == 'a' ? 1 : line->append;
+		i++;
+	}
+	if (new_stage && saw_pipe) {
+		*error = "missing command after '|'";
+		goto fail;
+	}
+	if (line->nstages == 0 && (line->input != NULL || line->output != NULL)) {
+		*error = "a redirection without a command";
+		goto fail;
+	}
+	free(t);
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		free(t[i].word);
+	free(t);
+	hx_repl_line_free(line);
+	return -1;
 }
 
 /* readline generator over the command words. */
@@ -159,9 +257,9 @@ hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg)
 {
 	struct sigaction sa;
+	struct hx_repl_line parsed;
 	const char *error;
-	char *line, **argv;
-	int argc;
+	char *line;
 
 	completion_words = completions;
 	rl_readline_name = "hx";
@@ -174,21 +272,21 @@ hx_repl_run(const char *prompt, const char *const *completions,
 	if (history_path != NULL)
 		read_history(history_path);
 	while ((line = readline(prompt)) != NULL) {
-		argc = hx_repl_split(line, &argv, &error);
-		if (argc < 0) {
+		if (hx_repl_parse(line, &parsed, &error) < 0) {
 			hx_warn("%s", error);
-		} else if (argc > 0) {
 			add_history(line);
-			if (strcmp(argv[0], "exit") == 0 ||
-			    strcmp(argv[0], "quit") == 0) {
-				hx_repl_free_words(argv);
+		} else if (parsed.nstages > 0) {
+			add_history(line);
+			if (parsed.nstages == 1 && (strcmp(parsed.stages[0].argv[0],
+			    "exit") == 0 || strcmp(parsed.stages[0].argv[0],
+			    "quit") == 0)) {
+				hx_repl_line_free(&parsed);
 				free(line);
 				break;
 			}
-			fn(argc, argv, arg);
+			fn(&parsed, arg);
 		}
-		if (argc >= 0)
-			hx_repl_free_words(argv);
+		hx_repl_line_free(&parsed);
 		free(line);
 	}
 	if (line == NULL)

@@ -5,13 +5,30 @@
 #ifndef HX_REPL_H
 #define HX_REPL_H
 
-/* Run one command line split into words; returns its exit status. */
-typedef int (*hx_repl_fn)(int argc, char **argv, void *arg);
+/* One command of a line: its words, NULL-terminated. */
+struct hx_repl_stage {
+	int argc;
+	char **argv;
+};
 
 /*
- * Read lines with PROMPT until end of file or "exit", split each into
- * words (quotes and backslashes as in sh(1), no expansion) and hand them
- * to FN.  COMPLETIONS, NULL-terminated, complete the first word; later
+ * A parsed line: commands joined by '|', with the pipeline's standard
+ * input from '< FILE' and its output to '> FILE' or '>> FILE'.
+ */
+struct hx_repl_line {
+	struct hx_repl_stage *stages;
+	int nstages;		/* 0 for a blank or comment line */
+	char *input;		/* or NULL */
+	char *output;		/* or NULL */
+	int append;		/* '>>' rather than '>' */
+};
+
+/* Run one parsed line; returns its exit status. */
+typedef int (*hx_repl_fn)(const struct hx_repl_line *line, void *arg);
+
+/*
+ * Read lines with PROMPT until end of file or "exit", parse each with
+ * hx_repl_parse and hand it to FN.  COMPLETIONS, NULL-terminated, complete the first word; later
  * words complete as file names.  History is kept in HISTORY_PATH when it is
  * not NULL. 
  */
@@ -19,11 +36,13 @@ void hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg);
 
 /*
- * Split LINE into words as described above.  Returns the number of words
- * and a NULL-terminated array in *ARGV (free with hx_repl_free_words), or
- * -1 with *ERROR set for an unterminated quote.
+ * Parse TEXT: words split as sh(1) does with quotes and backslashes but no
+ * expansion, unquoted '|', '<', '>' and '>>' as operators, '#' starting a
+ * comment.  Returns 0, or -1 with *ERROR set (an unterminated quote, an
+ * empty command in a pipeline, a redirection without a file).
  */
-int hx_repl_split(const char *line, char ***argv, const char **error);
-void hx_repl_free_words(char **argv);
+int hx_repl_parse(const char *text, struct hx_repl_line *line,
+    const char **error);
+void hx_repl_line_free(struct hx_repl_line *line);
 
 #endif

@@ -346,3 +346,85 @@ hx_spawn_result_free(struct hx_spawn_result *res)
 	free(res->err);
 	res->out = res->err = NULL;
 }
+
+/* Reap the first N of PIDS into STATUSES. */
+static void
+reap_all(const pid_t *pids, int n, int *statuses)
+{
+	int i, status;
+
+	for (i = 0; i < n; i++) {
+		while (waitpid(pids[i], &status, 0) < 0)
+			if (errno != EINTR) {
+				status = 0;
+				break;
+			}
+		statuses[i] = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+		    WEXITSTATUS(status);
+	}
+}
+
+int
+hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	pid_t *pids = hx_xcalloc((size_t)p->n, sizeof(*pids)), pgid = 0;
+	int prev_read = -1, fds[2], rc = 0, i;
+
+	for (i = 0; i < p->n && rc == 0; i++) {
+		fds[0] = fds[1] = -1;
+		if (i + 1 < p->n && pipe2(fds, O_CLOEXEC) < 0) {
+			rc = errno;
+			break;
+		}
+		if (posix_spawn_file_actions_init(&fa) != 0 ||
+		    setup_attr(&attr) != 0)
+			hx_err(HX_EXIT_SYSTEM, "cannot set up posix_spawn");
+		posix_spawnattr_setpgroup(&attr, pgid);
+		if (prev_read >= 0)
+			posix_spawn_file_actions_adddup2(&fa, prev_read,
+			    STDIN_FILENO);
+		else if (p->input != NULL)
+			posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+			    p->input, O_RDONLY, 0);
+		if (fds[1] >= 0)
+			posix_spawn_file_actions_adddup2(&fa, fds[1],
+			    STDOUT_FILENO);
+		else if (p->output != NULL)
+			posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
+			    p->output, O_WRONLY | O_CREAT |
+			    (p->append ? O_APPEND : O_TRUNC), 0666);
+		rc = posix_spawnp(&pids[i], p->argvs[i][0], &fa, &attr,
+		    p->argvs[i], environ);
+		posix_spawn_file_actions_destroy(&fa);
+		posix_spawnattr_destroy(&attr);
+		if (prev_read >= 0)
+			close(prev_read);
+		if (fds[1] >= 0)
+			close(fds[1]);
+		prev_read = fds[0];
+		if (rc != 0)
+			break;
+		if (pgid == 0) {
+			pgid = pids[0];
+			if (p->foreground)
+				give_terminal(STDIN_FILENO, pgid);
+		}
+	}
+	if (prev_read >= 0)
+		close(prev_read);
+	if (pgid != 0) {
+		if (rc != 0)
+			kill(-pgid, SIGKILL);
+		else
+			kill(-pgid, SIGCONT);
+		reap_all(pids, rc != 0 ? i : p->n, statuses);
+		/* Nothing the commands started may outlive them. */
+		kill(-pgid, SIGKILL);
+		if (p->foreground)
+			give_terminal(STDIN_FILENO, getpgrp());
+	}
+	free(pids);
+	return rc;
+}

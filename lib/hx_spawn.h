@@ -49,6 +49,27 @@ int hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *result);
 
 void hx_spawn_result_free(struct hx_spawn_result *result);
 
+/*
+ * A pipeline of N commands, as a shell runs one: each command's stdout
+ * feeds the next one's stdin, all in one new process group.
+ */
+struct hx_pipeline {
+	char *const *const *argvs;	/* N argv arrays */
+	int n;
+	const char *input;	/* the first command's stdin, or NULL: inherited */
+	const char *output;	/* the last command's stdout, or NULL: inherited */
+	bool append;		/* append to output rather than truncate it */
+	bool foreground;	/* give the group the terminal on stdin */
+};
+
+/*
+ * Run P to completion, filling STATUSES[i] with command i's exit status
+ * (128 + N for death by signal N).  Returns 0, or an errno value when a
+ * command could not be started or a file could not be opened; commands
+ * already started are then killed and reaped.
+ */
+int hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses);
+
 /* Nanoseconds on the monotonic clock. */
 int64_t hx_spawn_now_ns(void);
 

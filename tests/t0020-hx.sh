@@ -73,12 +73,33 @@ if command -v script >/dev/null 2>&1; then
 		tr -d "\r" <screen >text &&
 		grep "^Tools:\$" text &&
 		grep "^arg=a b\$" text && grep "^arg=c\$" text &&
-		grep "^\[exit 5\]\$" text &&
+		grep "\[frob: exit 5\]\$" text &&
 		grep "hx: nosuch: no such tool (try help)\$" text &&
 		test_cmp keys .local/state/hx/history
 	'
 else
 	test_skip_unless_required 'on a terminal hx opens a prompt' \
+		'script is missing (Debian package bsdutils)'
+fi
+
+if command -v script >/dev/null 2>&1; then
+	test_expect_success 'the prompt runs pipelines with redirections' '
+		cat >bin/hx-upper <<-\TOOL &&
+		#!/bin/sh
+		tr a-z A-Z
+		TOOL
+		chmod +x bin/hx-upper &&
+		echo "quoted | bar" >in.txt &&
+		printf "%s\n" "upper <in.txt | upper >out.txt" \
+			"upper < in.txt >> out.txt" "upper \"|\" x |" "exit" >keys &&
+		PATH="$PWD/bin:$PATH" HOME="$PWD" \
+			script -qec hx /dev/null <keys >screen 2>&1 &&
+		printf "QUOTED | BAR\nQUOTED | BAR\n" >want &&
+		test_cmp want out.txt &&
+		tr -d "\r" <screen | grep "hx: missing command after .|.\$"
+	'
+else
+	test_skip_unless_required 'the prompt runs pipelines' \
 		'script is missing (Debian package bsdutils)'
 fi
 
