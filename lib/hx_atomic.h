@@ -2,6 +2,8 @@
  * hx_atomic: files that matter (cache entries, baselines, reports) are
  * written to a temporary file beside their final name, synced, and renamed
  * into place, so a reader sees the old file or the new one, never half.
+ * A target that exists and is not a regular file (/dev/null, /dev/stdout,
+ * a FIFO) is written in place instead, as a shell redirection would.
  */
 #ifndef HX_ATOMIC_H
 #define HX_ATOMIC_H
@@ -12,7 +14,7 @@
 struct hx_atomic {
 	FILE *fp;		/* write the content here */
 	char *path;		/* the final name */
-	char *tmp;		/* the temporary name */
+	char *tmp;		/* the temporary name; NULL when written in place */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hx_atomic.h"
@@ -197,6 +198,15 @@ test_atomic(void)
 	snprintf(path, sizeof(path), "%s/report.xml", dir);
 	unlink(path);
 	rmdir(dir);
+	{
+		struct stat st;
+
+		tap_ok(hx_atomic_write("/dev/null", "x", 1, 0644) == 0 &&
+		    stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode),
+		    "/dev/null is written in place, not replaced by a file");
+		tap_ok(hx_atomic_write("/tmp", "x", 1, 0644) < 0 &&
+		    errno == EISDIR, "a directory is refused");
+	}
 }
 
 int
