@@ -1,0 +1,15 @@
+# fish completion for hx-emu(1).
+
+complete -c hx-emu -s c -l count -d 'Count guest instructions and emit samples'
+complete -c hx-emu -s h -l help -d 'Show help and exit'
+complete -c hx-emu -s J -l junit -r -F -d 'Write a JUnit XML report'
+complete -c hx-emu -s j -l jobs -x -d 'Run N tests at a time'
+complete -c hx-emu -s k -l keep-going -d 'Turn bad input lines into error records'
+complete -c hx-emu -s L -l sysroot -x -a '(__fish_complete_directories)' -d 'Sysroot for QEMU -L'
+complete -c hx-emu -s n -l repeat -x -d 'Run each test N times'
+complete -c hx-emu -s q -l quarantine -r -F -d 'Quarantine list'
+complete -c hx-emu -s R -l run -x -d 'Also run exe artifacts matching a pattern'
+complete -c hx-emu -s r -l retries -x -d 'Retry a failed test up to N times'
+complete -c hx-emu -s t -l timeout -x -d 'Kill a run after a duration'
+complete -c hx-emu -l tail -x -d 'Output bytes kept in records'
+complete -c hx-emu -s V -l version -d 'Show the version and exit'
