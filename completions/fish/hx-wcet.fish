@@ -1,0 +1,16 @@
+# fish completion for hx-wcet(1).
+
+complete -c hx-wcet -s b -l block -x -d 'Block size for block maxima'
+complete -c hx-wcet -s f -l force -d 'Fit even when the i.i.d. checks fail'
+complete -c hx-wcet -s h -l help -d 'Show help and exit'
+complete -c hx-wcet -s k -l keep-going -d 'Turn bad input into error records'
+complete -c hx-wcet -s m -l method -x -a 'auto gev gpd' -d 'Extreme value method'
+complete -c hx-wcet -s n -l numbers -d 'Read plain numbers, one per line'
+complete -c hx-wcet -s p -l probability -x -d 'pWCET exceedance probabilities per run'
+complete -c hx-wcet -s u -l peak-threshold -x -d 'Threshold for peaks over threshold'
+complete -c hx-wcet -s V -l version -d 'Show the version and exit'
+complete -c hx-wcet -l alpha -x -d 'Significance level of every test'
+complete -c hx-wcet -l baseline -r -F -d 'Compare with the samples of a golden run'
+complete -c hx-wcet -l budget -x -d 'Draw the time budget on the plot'
+complete -c hx-wcet -l plot -r -F -d 'Write the exceedance plot as SVG'
+complete -c hx-wcet -l threshold -x -d 'Relative slowdown that makes a regression'
