@@ -1,0 +1,18 @@
+# fish completion for hx-build(1).
+
+complete -c hx-build -s t -l target -x -a 'riscv64-gcc riscv64-clang host (__fish_complete_suffix .json)' -d 'Toolchain manifest name or file'
+complete -c hx-build -s o -l output-dir -x -a '(__fish_complete_directories)' -d 'Where outputs go'
+complete -c hx-build -s F -l flag -x -d 'Add a compiler flag'
+complete -c hx-build -s q -l quiet -d 'No summary or build output on stderr'
+complete -c hx-build -l cache-dir -x -a '(__fish_complete_directories)' -d 'The artifact cache'
+complete -c hx-build -l cache-max -x -d 'Evict least recently used entries beyond SIZE'
+complete -c hx-build -l no-cache -d 'Neither read nor write the cache'
+complete -c hx-build -l check-repro -d 'Build twice and name the outputs that differ'
+complete -c hx-build -l bundle -r -d 'Write a reproducible tar.gz of the outputs'
+complete -c hx-build -l changed-since -x -a '(__fish_git_refs 2>/dev/null; echo HEAD)' -d 'Mark outputs affected by changes since REV'
+complete -c hx-build -l timeout -x -d 'Stop a build step after SECONDS'
+complete -c hx-build -l pin -r -d 'Write a manifest pinning what is installed'
+complete -c hx-build -l print-env -d 'Print the build environment as shell exports'
+complete -c hx-build -l emit-cmake-toolchain -r -d 'Write a CMake toolchain file'
+complete -c hx-build -s h -l help -d 'Show help and exit'
+complete -c hx-build -s V -l version -d 'Show the version and exit'

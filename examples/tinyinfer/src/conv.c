@@ -1,0 +1,19 @@
+/* 1-D convolution over int8 samples, valid padding, stride 1. */
+#include "tinyinfer.h"
+
+void
+ti_conv1d(const int8_t *in, size_t nin, const int8_t *kernel, size_t klen,
+    int32_t bias, const struct ti_requant *rq, int8_t *out)
+{
+	size_t o, k;
+	int32_t acc;
+
+	if (klen == 0 || klen > nin)
+		return;
+	for (o = 0; o + klen <= nin; o++) {
+		acc = bias;
+		for (k = 0; k < klen; k++)
+			acc += (int32_t)kernel[k] * in[o + k];
+		out[o] = ti_requantize(acc, rq);
+	}
+}

@@ -1,0 +1,5 @@
+int
+quant_half(int v)
+{
+	return (v + 1) / 2;
+}
