@@ -1,0 +1,449 @@
+/*
+ * hx-gate: apply a release policy to the whole record stream, pass the
+ * stream on, append one gate record and exit 0 or 1 by its verdict;
+ * optionally write JUnit XML, a Markdown summary and a proof bundle, and
+ * read or record timing baselines in git notes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hx_archive.h"
+#include "hx_atomic.h"
+#include "hx_baseline.h"
+#include "hx_env.h"
+#include "hx_err.h"
+#include "hx_git.h"
+#include "hx_hash.h"
+#include "hx_judge.h"
+#include "hx_policy.h"
+#include "hx_rec.h"
+#include "hx_report.h"
+
+/* What one run was asked to do. */
+struct gate {
+	const char *policy_path;
+	const char *baseline_spec;
+	const char *target_branch;
+	const char *junit_path;
+	const char *summary_path;
+	const char *bundle_path;
+	bool record_baseline;
+	bool quiet;
+	struct hx_policy policy;
+	struct hx_baseline baseline;
+	struct hx_judge judge;
+	FILE *stream;		/* a copy of the records, for the bundle */
+	char *stream_buf;
+	size_t stream_len;
+	FILE *timing;		/* sample and wcet lines, for the baseline */
+	char *timing_buf;
+	size_t timing_len;
+};
+
+static void
+usage(void)
+{
+	printf("Usage: hx-gate -p POLICY [-hkqV] [-b SOURCE]\n"
+	    "               [--target-branch NAME] [--record-baseline]\n"
+	    "               [--junit FILE] [--summary FILE]\n"
+	    "               [--bundle FILE.tar.gz] [FILE]...\n"
+	    "Judge the records of a run (FILEs, or standard input) by the\n"
+	    "policy POLICY, pass them on, append one gate record, and exit 0\n"
+	    "when the policy passes, 1 when it fails.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -p, --policy FILE         the policy (see hx-policy(5))\n"
+	    "  -b, --baseline SOURCE     compare timing with a baseline:\n"
+	    "                            git (the note of the merge base\n"
+	    "                            with the target branch), git:REV,\n"
+	    "                            or a file of records\n"
+	    "      --target-branch NAME  the branch for --baseline git\n"
+	    "                            (default: the CI's target branch\n"
+	    "                            variable, or main)\n"
+	    "      --record-baseline     when the gate passes, store the\n"
+	    "                            sample and wcet records as the\n"
+	    "                            git note of HEAD\n"
+	    "      --junit FILE          write each rule as a JUnit test\n"
+	    "      --summary FILE        write a Markdown summary\n"
+	    "      --bundle FILE         write a reproducible proof bundle\n"
+	    "  -k, --keep-going          bad input lines become error records\n"
+	    "  -q, --quiet               print no verdict on standard error\n"
+	    "  -h, --help                show this help and exit\n"
+	    "  -V, --version             show the version and exit\n"
+	    "\n"
+	    "Exit status: 0 pass, 1 fail, 2 usage, 3 bad input or policy,\n"
+	    "4 system failure.\n");
+}
+
+/* Hand every record to the judge, then pass it on unchanged. */
+static int
+on_record(struct hx_record *rec, void *arg)
+{
+	struct gate *g = arg;
+	json_t *json = NULL;
+
+	if (hx_judge_wants(&g->judge, rec->type) &&
+	    (json = hx_rec_json(rec)) == NULL)
+		return 0;	/* with -k an error record took its place */
+	hx_rec_pass(rec);
+	hx_judge_add(&g->judge, rec->type, rec->file, rec->line, json);
+	if (g->stream != NULL) {
+		fwrite(rec->text, 1, rec->len, g->stream);
+		fputc('\n', g->stream);
+	}
+	if (g->timing != NULL && (strcmp(rec->type, "sample") == 0 ||
+	    strcmp(rec->type, "wcet") == 0)) {
+		fwrite(rec->text, 1, rec->len, g->timing);
+		fputc('\n', g->timing);
+	}
+	return 0;
+}
+
+static FILE *
+memstream(char **buf, size_t *len)
+{
+	FILE *fp = open_memstream(buf, len);
+
+	if (fp == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
+	return fp;
+}
+
+static void
+memstream_close(FILE *fp)
+{
+	if (fp != NULL && fclose(fp) != 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
+}
+
+static void
+load_policy(struct gate *g)
+{
+	char err[1024];
+
+	switch (hx_policy_load(g->policy_path, &g->policy, err, sizeof(err))) {
+	case 0:
+		return;
+	case -1:
+		hx_err(HX_EXIT_INPUT, "%s", err);
+	default:
+		hx_err(HX_EXIT_SYSTEM, "%s", err);
+	}
+}
+
+/* Read the baseline asked for; a missing one is said, not fatal. */
+static void
+load_baseline(struct gate *g)
+{
+	char err[1024];
+
+	if (g->baseline_spec == NULL)
+		return;
+	if (hx_baseline_load(g->baseline_spec, g->target_branch, &g->baseline,
+	    err, sizeof(err)) < 0)
+		hx_err(HX_EXIT_INPUT, "%s", err);
+	g->judge.baseline_source = g->baseline.source;
+	if (g->baseline.missing != NULL) {
+		g->judge.baseline_missing = g->baseline.missing;
+		hx_warn("no baseline: %s", g->baseline.missing);
+	} else
+		g->judge.baseline = g->baseline.records;
+}
+
+/* Store this run's timing records as the note of HEAD. */
+static int
+record_baseline(struct gate *g, json_t *gate_record)
+{
+	char commit[HX_GIT_OID_HEX], err[1024];
+
+	if (strcmp(json_string_value(json_object_get(gate_record, "status")),
+	    "pass") != 0) {
+		hx_warn("--record-baseline: the gate failed; "
+		    "no baseline recorded");
+		return 0;
+	}
+	if (g->timing_len == 0) {
+		hx_warn("--record-baseline: no sample or wcet records "
+		    "to record");
+		return -1;
+	}
+	if (hx_baseline_record(g->timing_buf, commit, err, sizeof(err)) < 0) {
+		hx_warn("%s", err);
+		return -1;
+	}
+	json_object_set_new(gate_record, "baseline_recorded",
+	    json_string(commit));
+	if (!g->quiet)
+		hx_warn("baseline recorded as the note of %s under %s", commit,
+		    HX_GIT_NOTES_REF);
+	return 0;
+}
+
+/*
+ * The time every bundle entry carries: SOURCE_DATE_EPOCH, else the commit
+ * time of HEAD, else 0, so that the same run gives the same bytes.
+ */
+static int64_t
+bundle_time(void)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	struct hx_git_head head;
+	struct hx_git *git;
+	int64_t t = 0;
+	char *end;
+
+	if (epoch != NULL && *epoch != '\0') {
+		t = strtoll(epoch, &end, 10);
+		if (*end == '\0' && t >= 0)
+			return t;
+		hx_warn("SOURCE_DATE_EPOCH is not a time: %s", epoch);
+		return 0;
+	}
+	if ((git = hx_git_open(".")) != NULL) {
+		if (hx_git_head(git, &head) == 0)
+			t = head.commit_time;
+		hx_git_close(git);
+	}
+	return t;
+}
+
+/* Read the file at PATH whole; NULL with errno set on failure. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	char *buf = NULL, chunk[65536];
+	size_t n;
+	FILE *fp = fopen(path, "re"), *out;
+
+	if (fp == NULL)
+		return NULL;
+	out = memstream(&buf, len);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(fp);
+	memstream_close(out);
+	return buf;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct hx_bundle_entry *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * The proof bundle: the records, the policy, the gate record, the reports,
+ * the baseline, the env record and a SHA256SUMS of them all.
+ */
+static int
+write_bundle(struct gate *g, const json_t *gate_record, const char *summary)
+{
+	struct hx_bundle_entry e[9];
+	const char *tmpdir = getenv("TMPDIR");
+	char err[1024], hex[HX_SHA256_HEX], *junit_tmp;
+	char *gate_text, *env_text, *junit_text = NULL;
+	char *sums = NULL, *text;
+	size_t n = 0, i, junit_len = 0, sums_len = 0;
+	struct hx_env env;
+	FILE *fp;
+	int fd, rc;
+
+	text = hx_json_to_string(gate_record);
+	gate_text = hx_xasprintf("%s\n", text);
+	free(text);
+	hx_env_probe(&env);
+	text = hx_json_to_string(env.record);
+	env_text = hx_xasprintf("%s\n", text);
+	free(text);
+	hx_env_free(&env);
+	junit_tmp = hx_xasprintf("%s/hx-gate.XXXXXX", tmpdir != NULL &&
+	    *tmpdir != '\0' ? tmpdir : "/tmp");
+	if ((fd = mkstemp(junit_tmp)) < 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", junit_tmp);
+	close(fd);
+	if (hx_report_junit(gate_record, g->policy.name, junit_tmp) < 0 ||
+	    (junit_text = read_file(junit_tmp, &junit_len)) == NULL) {
+		unlink(junit_tmp);
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", junit_tmp);
+	}
+	unlink(junit_tmp);
+	free(junit_tmp);
+	e[n++] = (struct hx_bundle_entry){ "records.jsonl", g->stream_buf,
+	    g->stream_len, NULL, 0 };
+	e[n++] = (struct hx_bundle_entry){ "policy.json", g->policy.text,
+	    g->policy.len, NULL, 0 };
+	e[n++] = (struct hx_bundle_entry){ "gate.json", gate_text,
+	    strlen(gate_text), NULL, 0 };
+	e[n++] = (struct hx_bundle_entry){ "env.json", env_text,
+	    strlen(env_text), NULL, 0 };
+	e[n++] = (struct hx_bundle_entry){ "junit.xml", junit_text, junit_len,
+	    NULL, 0 };
+	e[n++] = (struct hx_bundle_entry){ "summary.md", summary,
+	    strlen(summary), NULL, 0 };
+	if (g->baseline.text != NULL)
+		e[n++] = (struct hx_bundle_entry){ "baseline.jsonl",
+		    g->baseline.text, g->baseline.len, NULL, 0 };
+	qsort(e, n, sizeof(*e), by_name);
+	fp = memstream(&sums, &sums_len);
+	for (i = 0; i < n; i++) {
+		hx_hash_sha256_buf(e[i].data, e[i].len, hex);
+		fprintf(fp, "%s  %s\n", hex, e[i].name);
+	}
+	memstream_close(fp);
+	e[n++] = (struct hx_bundle_entry){ "SHA256SUMS", sums, sums_len, NULL,
+	    0 };
+	rc = hx_archive_write_bundle(g->bundle_path, e, n, bundle_time(), err,
+	    sizeof(err));
+	if (rc < 0)
+		hx_warn("--bundle: %s", err);
+	free(gate_text);
+	free(env_text);
+	free(junit_text);
+	free(sums);
+	return rc;
+}
+
+/* Write the reports asked for; returns the exit status they call for. */
+static int
+write_reports(struct gate *g, const json_t *gate_record)
+{
+	char *summary = hx_report_markdown(gate_record, g->policy.name);
+	int status = HX_EXIT_OK;
+
+	if (g->junit_path != NULL &&
+	    hx_report_junit(gate_record, g->policy.name, g->junit_path) < 0) {
+		hx_warn_errno("--junit: %s", g->junit_path);
+		status = HX_EXIT_SYSTEM;
+	}
+	if (g->summary_path != NULL && hx_atomic_write(g->summary_path,
+	    summary, strlen(summary), 0644) < 0) {
+		hx_warn_errno("--summary: %s", g->summary_path);
+		status = HX_EXIT_SYSTEM;
+	}
+	if (g->bundle_path != NULL && write_bundle(g, gate_record, summary) < 0)
+		status = HX_EXIT_SYSTEM;
+	free(summary);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_TARGET = 256, OPT_RECORD, OPT_JUNIT, OPT_SUMMARY,
+	    OPT_BUNDLE };
+	static const struct option longopts[] = {
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "bundle", required_argument, NULL, OPT_BUNDLE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "record-baseline", no_argument, NULL, OPT_RECORD },
+		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "target-branch", required_argument, NULL, OPT_TARGET },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hx_rec_loop loop = { 0 };
+	struct gate g = { 0 };
+	json_t *gate_record;
+	char *text;
+	int c, status;
+
+	hx_rec_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "b:hkp:qV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			g.baseline_spec = optarg;
+			break;
+		case 'h':
+			usage();
+			hx_err_close_stdout();
+			return HX_EXIT_OK;
+		case 'k':
+			loop.keep_going = true;
+			break;
+		case 'p':
+			g.policy_path = optarg;
+			break;
+		case 'q':
+			g.quiet = true;
+			break;
+		case 'V':
+			printf("hx-gate %s\n", PACKAGE_VERSION);
+			hx_err_close_stdout();
+			return HX_EXIT_OK;
+		case OPT_BUNDLE:
+			g.bundle_path = optarg;
+			break;
+		case OPT_JUNIT:
+			g.junit_path = optarg;
+			break;
+		case OPT_RECORD:
+			g.record_baseline = true;
+			break;
+		case OPT_SUMMARY:
+			g.summary_path = optarg;
+			break;
+		case OPT_TARGET:
+			g.target_branch = optarg;
+			break;
+		default:
+			hx_usage_error("bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (g.policy_path == NULL)
+		hx_usage_error("no policy given (-p POLICY)");
+
+	load_policy(&g);
+	hx_judge_init(&g.judge, &g.policy);
+	load_baseline(&g);
+	if (g.bundle_path != NULL)
+		g.stream = memstream(&g.stream_buf, &g.stream_len);
+	if (g.record_baseline)
+		g.timing = memstream(&g.timing_buf, &g.timing_len);
+	loop.consume_all = true;
+	loop.fn = on_record;
+	loop.arg = &g;
+	hx_rec_loop_run(&loop, argc, argv);
+	g.judge.bad_lines = loop.bad_lines;
+
+	gate_record = hx_judge_verdict(&g.judge);
+	status = strcmp(json_string_value(json_object_get(gate_record,
+	    "status")), "pass") == 0 ? HX_EXIT_OK : HX_EXIT_VERDICT;
+	memstream_close(g.timing);
+	if (g.record_baseline && record_baseline(&g, gate_record) < 0)
+		status = HX_EXIT_SYSTEM;
+	hx_rec_emit(gate_record);
+	hx_out_flush();
+	if (g.stream != NULL) {
+		text = hx_json_to_string(gate_record);
+		fprintf(g.stream, "%s\n", text);
+		free(text);
+		memstream_close(g.stream);
+	}
+	if (!g.quiet)
+		hx_report_stderr(gate_record);
+	c = write_reports(&g, gate_record);
+	if (c != HX_EXIT_OK)
+		status = c;
+	json_decref(gate_record);
+	hx_judge_free(&g.judge);
+	hx_baseline_free(&g.baseline);
+	hx_policy_free(&g.policy);
+	free(g.stream_buf);
+	free(g.timing_buf);
+	return status;
+}

@@ -1,0 +1,49 @@
+/*
+ * hx_baseline: the timing records of an earlier run that hx-gate's
+ * regression rules compare with, kept as a git note on the commit that
+ * produced them (under HX_GIT_NOTES_REF) or in a file.
+ */
+#ifndef HX_BASELINE_H
+#define HX_BASELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hx_json.h"
+
+struct hx_baseline {
+	char *source;		/* "git:COMMIT" or the file name */
+	json_t *records;	/* an array of the baseline's records */
+	char *text;		/* the records as read, or NULL */
+	size_t len;
+	char *missing;		/* why there is none, when there is none */
+};
+
+/*
+ * The branch a change is judged against: NAME when given, else
+ * $CI_MERGE_REQUEST_TARGET_BRANCH_NAME (GitLab), $GITHUB_BASE_REF
+ * (GitHub), else "main".
+ */
+const char *hx_baseline_target_branch(const char *name);
+
+/*
+ * Load the baseline SPEC names: "git" (the note of the merge base of HEAD
+ * and the target branch), "git:REV" (the note of REV) or a file of
+ * records.  A baseline that is not there is not an error: *B gets no
+ * records and a reason in missing.  Returns 0, or -1 when the baseline is
+ * malformed, with "WHERE:LINE: what is wrong" in ERR.
+ */
+int hx_baseline_load(const char *spec, const char *target_branch,
+    struct hx_baseline *b, char *err, size_t errlen);
+
+/*
+ * Store TEXT (records, one a line) as the note of HEAD in the repository
+ * around the current directory; the working tree and the index are not
+ * touched.  Returns 0 with the commit in COMMIT, or -1 with ERR filled in.
+ */
+int hx_baseline_record(const char *text, char commit[41], char *err,
+    size_t errlen);
+
+void hx_baseline_free(struct hx_baseline *b);
+
+#endif
