@@ -36,7 +36,9 @@ hx_git_open(const char *path)
 		git_libgit2_init();
 		initialised = 1;
 	}
-	if (git_repository_open_ext(&repo, path, 0, NULL) != 0)
+	/* Stop searching upwards where git would (see git(1)). */
+	if (git_repository_open_ext(&repo, path, 0,
+	    getenv("GIT_CEILING_DIRECTORIES")) != 0)
 		return NULL;
 	git = hx_xcalloc(1, sizeof(*git));
 	git->repo = repo;

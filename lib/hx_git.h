@@ -26,8 +26,9 @@ struct hx_git_head {
 };
 
 /*
- * Open the repository that holds PATH (searching upwards).  Returns NULL
- * when there is none; hx_git_error says why.
+ * Open the repository that holds PATH, searching upwards but not past the
+ * directories in GIT_CEILING_DIRECTORIES, as git does.  Returns NULL when
+ * there is none; hx_git_error says why.
  */
 struct hx_git *hx_git_open(const char *path);
 void hx_git_close(struct hx_git *git);

@@ -90,8 +90,8 @@ test_expect_success 'an unknown revision is a usage error' '
 
 test_expect_success 'outside git --changed-since is malformed input' '
 	cp -R "$top_srcdir/examples/tinyinfer" plain && chmod -R u+w plain &&
-	test_status 3 hx-build -t riscv64-gcc --changed-since HEAD -o p \
-		plain >out 2>err &&
+	GIT_CEILING_DIRECTORIES=$PWD test_status 3 hx-build -t riscv64-gcc \
+		--changed-since HEAD -o p plain >out 2>err &&
 	grep "not in a git repository" err
 '
 
