@@ -86,16 +86,14 @@ usage(void)
 static bool
 in_build_tree(void)
 {
-	char buf[PATH_MAX], real[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char real[PATH_MAX], *dir = hx_spawn_self_dir();
+	bool same;
 
-	if (n <= 0 || realpath(HX_BUILD_CMD_DIR, real) == NULL)
-		return false;
-	buf[n] = '\0';
-	if ((slash = strrchr(buf, '/')) != NULL)
-		*slash = '\0';
 	/* The kernel gives the path with symbolic links resolved. */
-	return strcmp(buf, real) == 0;
+	same = dir != NULL && realpath(HX_BUILD_CMD_DIR, real) != NULL &&
+	    strcmp(dir, real) == 0;
+	free(dir);
+	return same;
 }
 
 /* Find and load the manifest for TARGET; exits on failure. */

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "hx_junit.h"
 #include "hx_pool.h"
 #include "hx_rec.h"
+#include "hx_spawn.h"
 
 #define DEFAULT_TIMEOUT_NS (300LL * 1000000000LL)
 #define DEFAULT_TAIL 4096
@@ -121,22 +121,6 @@ duration_arg(const char *arg)
 	    "500ms or 2m: %s", arg);
 }
 
-/* The directory this program was run from, for finding the plugin. */
-static char *
-self_dir(void)
-{
-	char buf[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	if ((slash = strrchr(buf, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	return hx_xstrdup(buf);
-}
-
 /* Remove the directory of count files and what a killed run left there. */
 static void
 remove_tmpdir(void)
@@ -163,7 +147,7 @@ static void
 setup_count(void)
 {
 	const char *base = getenv("TMPDIR");
-	char *dir = self_dir();
+	char *dir = hx_spawn_self_dir();
 
 	opt.plugin = hx_emu_find_plugin(dir, HX_PKGLIBDIR);
 	free(dir);

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,22 +31,6 @@ static const struct tool {
 
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
-/* The directory this program was run from, for finding its siblings. */
-static char *
-self_dir(void)
-{
-	char buf[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	if ((slash = strrchr(buf, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	return hx_xstrdup(buf);
-}
-
 static char *
 executable_in(const char *dir, const char *program)
 {
@@ -69,7 +52,8 @@ executable_in(const char *dir, const char *program)
 static char *
 find_tool(const char *name)
 {
-	char *program = hx_xasprintf("hx-%s", name), *dir = self_dir(), *path;
+	char *program = hx_xasprintf("hx-%s", name);
+	char *dir = hx_spawn_self_dir(), *path;
 
 	if ((path = executable_in(dir, program)) == NULL &&
 	    (path = executable_in(HX_LIBEXECDIR, program)) == NULL &&
@@ -221,7 +205,7 @@ prompt_program(const char *name)
 	char *self, *path;
 
 	if (strcmp(name, "doctor") == 0) {
-		self = self_dir();
+		self = hx_spawn_self_dir();
 		path = hx_xasprintf("%s/hx", self != NULL ? self : ".");
 		free(self);
 		return path;

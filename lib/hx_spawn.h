@@ -74,6 +74,13 @@ int hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses);
 int64_t hx_spawn_now_ns(void);
 
 /*
+ * The directory this program's executable is in (from /proc/self/exe,
+ * symbolic links resolved), for finding the files installed or built
+ * beside it.  A new string, or NULL.
+ */
+char *hx_spawn_self_dir(void);
+
+/*
  * Find PROGRAM as execvp would (PATH, or as given with a '/').  Returns a
  * new string or NULL.
  */
