@@ -11,7 +11,7 @@
 #include "hx_json.h"
 
 #define PARSE_FLAGS JSON_REJECT_DUPLICATES
-#define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
+#define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15))
 
 static void
 copy_error(struct hx_json_error *err, const json_error_t *jerr)
