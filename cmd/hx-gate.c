@@ -151,7 +151,8 @@ load_baseline(struct gate *g)
 	g->judge.baseline_source = g->baseline.source;
 	if (g->baseline.missing != NULL) {
 		g->judge.baseline_missing = g->baseline.missing;
-		hx_warn("no baseline: %s", g->baseline.missing);
+		if (!g->quiet)
+			hx_warn("no baseline: %s", g->baseline.missing);
 	} else
 		g->judge.baseline = g->baseline.records;
 }

@@ -26,6 +26,8 @@
 #include "hx_spawn.h"
 #include "hx_tap.h"
 
+/* Points of a TAP plan that did not run get a record each up to this. */
+#define MISSING_POINTS_MAX 10
 /* Standard output is kept whole up to this size, for TAP. */
 #define CAPTURE_MAX (1024 * 1024)
 /* The exit status that means "skipped", as automake and TAP agree. */
@@ -802,13 +804,26 @@ tap_records(const struct hx_emu_test *t, const struct run *r, int attempt,
 		    pt->number), records);
 	}
 	for (k = (long)tap->npoints + 1; k <= tap->planned; k++) {
-		name = hx_xasprintf("%s:%ld", t->name, k);
+		/*
+		 * A record for each point that did not run, up to a few: a
+		 * plan of 1..2000000 must not become two million records.
+		 */
+		if (tap->planned - k >= MISSING_POINTS_MAX) {
+			name = hx_xasprintf("%s:%ld..%ld", t->name, k,
+			    tap->planned);
+			message = hx_xasprintf("test points %ld..%ld of 1..%ld "
+			    "did not run", k, tap->planned, tap->planned);
+		} else {
+			name = hx_xasprintf("%s:%ld", t->name, k);
+			message = hx_xasprintf("test point %ld of 1..%ld did "
+			    "not run", k, tap->planned);
+		}
 		rec = base_record(t, r, attempt, name);
 		free(name);
 		json_object_set_new(rec, "status", json_string("fail"));
 		json_object_set_new(rec, "number", json_integer(k));
-		message = hx_xasprintf("test point %ld of 1..%ld did not run",
-		    k, tap->planned);
+		if (tap->planned - k >= MISSING_POINTS_MAX)
+			k = tap->planned;
 		set_string(rec, "message", message);
 		free(message);
 		add_tails(rec, r, t->opt->tail);

@@ -245,6 +245,8 @@ field_type(const char *fields, const char *field)
 	size_t n = strlen(field);
 	const char *p = fields;
 
+	if (n == 0)
+		return 0;
 	while ((p = strstr(p, field)) != NULL) {
 		if ((p == fields || p[-1] == ' ') && p[n] == ':')
 			return p[n + 1];
@@ -344,6 +346,8 @@ one_of(const char *s, const char *choices)
 
 	if (s == NULL)
 		return 1;
+	if (*s == '\0')
+		return 0;
 	n = strlen(s);
 	for (p = choices; (p = strstr(p, s)) != NULL; p += n)
 		if ((p == choices || p[-1] == ' ') &&

@@ -15,6 +15,7 @@
 #define RIGHT 30
 #define TOP 40
 #define BOTTOM 50
+#define MAX_TICKS 50
 
 /* The plotting area of one panel and its data ranges. */
 struct frame {
@@ -95,8 +96,8 @@ tick_step(double span)
 static void
 axes(FILE *fp, const struct frame *f, const char *title)
 {
-	double y0 = f->top + TOP, y1 = f->top + PANEL - BOTTOM, t, step;
-	int d, every;
+	double y0 = f->top + TOP, y1 = f->top + PANEL - BOTTOM, t, step, first;
+	int d, every, k;
 
 	fprintf(fp, "<text x=\"%d\" y=\"%.1f\" font-size=\"15\" "
 	    "font-weight=\"bold\">", LEFT, f->top + 24);
@@ -124,7 +125,14 @@ axes(FILE *fp, const struct frame *f, const char *title)
 		    LEFT, y, WIDTH - RIGHT, y, LEFT - 6, y + 4, d);
 	}
 	step = tick_step(f->x1 - f->x0);
-	for (t = ceil(f->x0 / step) * step; t <= f->x1; t += step) {
+	/*
+	 * Ticks by an integer count: near 1e17 a step below the spacing of
+	 * doubles would leave t += step where it was, for ever.
+	 */
+	first = ceil(f->x0 / step);
+	for (k = 0; k < MAX_TICKS && (t = (first + k) * step) <= f->x1; k++) {
+		if (k > 0 && t == (first + k - 1) * step)
+			break;
 		if (fabs(t) < step * 1e-9)
 			t = 0;
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "

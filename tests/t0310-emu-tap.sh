@@ -72,6 +72,15 @@ test_expect_success 'planned points that never ran are failures' '
 	all_true "select(.name == \"short:2\") | .stderr_tail == \"crashed\n\"" out
 '
 
+test_expect_success 'a huge plan that never ran is one record, not millions' '
+	art huge "[\"tap-huge-plan\"]" >in &&
+	test_status 1 hx-emu <in >out &&
+	points out >actual &&
+	printf "%s\n" "huge:starts	pass	1	-" \
+		"huge:2..2000000	fail	2	test points 2..2000000 of 1..2000000 did not run" >want &&
+	test_cmp want actual
+'
+
 test_expect_success 'Bail out! fails the program' '
 	art bail "[\"tap-bail\"]" >in &&
 	test_status 1 hx-emu <in >out &&

@@ -176,4 +176,22 @@ test_expect_success 'a closed pipe ends the run quietly' '
 	test "$(wc -l <out)" -eq 1
 '
 
+test_expect_success 'with -k a test with a bad timing still passes through' '
+	printf "{\"type\":\"test\",\"name\":\"t\",\"status\":\"pass\",\"duration_ns\":\"slow\"}\n" >badtest.jsonl &&
+	hx-wcet -k badtest.jsonl >out 2>err &&
+	head -n 1 out | cmp - badtest.jsonl &&
+	sed -n 2p out | grep "\"type\":\"error\""
+'
+
+test_expect_success 'an unreadable --baseline fails before the input is read' '
+	test_status 4 hx-wcet --baseline nonexistent.jsonl </dev/null >out 2>err &&
+	grep "^hx-wcet: nonexistent.jsonl: No such file or directory$" err
+'
+
+test_expect_success '--plot ends on values where the tick step is below double spacing' '
+	awk "BEGIN { for (i = 0; i < 40; i++) printf \"%d\\n\", 100000000000000000 + 16 * (i % 3) }" >huge.txt &&
+	timeout 60 hx-wcet -n --plot huge.svg huge.txt >out &&
+	test $(grep -c "<line" huge.svg) -lt 200
+'
+
 test_done

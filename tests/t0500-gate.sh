@@ -278,6 +278,15 @@ test_expect_success 'a policy that names an unknown rule: exit 3 at the rule' '
 	grep "^hx-gate: $G/policy-unknown-rule.json:5:14: unknown rule \"tests-passs\" (known: " err
 '
 
+test_expect_success 'an empty field name or choice is refused, not looped on' '
+	printf "{\"rules\":[{\"rule\":\"tests-pass\",\"\":1}]}\n" >empty-key.json &&
+	timeout 60 hx-gate -p empty-key.json </dev/null >out 2>err;
+	test $? -eq 3 &&
+	printf "{\"rules\":[{\"rule\":\"no-regression\",\"stat\":\"\"}]}\n" >empty-choice.json &&
+	timeout 60 hx-gate -p empty-choice.json </dev/null >out 2>err;
+	test $? -eq 3
+'
+
 test_expect_success 'unknown fields and bad budgets are refused where they are' '
 	test_status 3 hx-gate -p "$G/policy-unknown-field.json" </dev/null 2>err &&
 	grep "^hx-gate: $G/policy-unknown-field.json:4:13: flaky-rate: unknown field \"mxa\"$" err &&

@@ -111,6 +111,14 @@ test_expect_success 'a missing note is a clear message; the policy decides' '
 	test "$(tail -n 1 out | jq -r ".rules[1].status")" = skip
 '
 
+test_expect_success 'a baseline that shares no group with the run is missing too' '
+	jq -c "select(.type == \"wcet\") | .name = \"elsewhere\"" run.jsonl >other.jsonl &&
+	test -s other.jsonl &&
+	hx-gate -q -p skip.json -b other.jsonl <run.jsonl >out &&
+	test "$(tail -n 1 out | jq -r ".rules[1].status")" = skip &&
+	test_status 1 hx-gate -q -p policy.json -b other.jsonl <run.jsonl >out
+'
+
 test_expect_success 'no target branch, no repository: missing baselines, said' '
 	(cd repo && test_status 1 hx-gate -p ../policy.json -b git --target-branch nope \
 		<../run.jsonl >/dev/null 2>../err) &&
