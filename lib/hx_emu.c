@@ -124,6 +124,8 @@ hx_emu_kill_children(void)
 	ssize_t n;
 	int fd;
 
+	/* No child may start between the scan below and the exit. */
+	hx_spawn_stop();
 	if ((dir = opendir("/proc")) == NULL)
 		return;
 	while ((d = readdir(dir)) != NULL) {

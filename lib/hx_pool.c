@@ -204,7 +204,7 @@ output_main(void *unused)
 	return NULL;
 }
 
-/* Kill what the jobs started on SIGINT, SIGTERM or SIGHUP, then die of it. */
+/* Kill what the jobs started on SIGINT, SIGTERM, SIGHUP or SIGQUIT, then die of it. */
 static void *
 signals_main(void *arg)
 {
@@ -274,6 +274,7 @@ hx_pool_start(const struct hx_pool_config *config)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&pool.signals, NULL, signals_main, &set) != 0 ||
 	    pthread_create(&pool.output, NULL, output_main, NULL) != 0)

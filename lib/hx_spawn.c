@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -30,6 +31,35 @@
 extern char **environ;
 
 #define KILL_GRACE_NS 500000000LL
+
+/*
+ * Starting children and stopping for good exclude each other, so that a
+ * program killing its children after hx_spawn_stop sees all of them.
+ */
+static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool spawn_stopped;
+
+void
+hx_spawn_stop(void)
+{
+	pthread_mutex_lock(&spawn_lock);
+	spawn_stopped = true;
+	pthread_mutex_unlock(&spawn_lock);
+}
+
+/* posix_spawnp unless hx_spawn_stop was called: then ECANCELED. */
+static int
+guarded_spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	int rc = ECANCELED;
+
+	pthread_mutex_lock(&spawn_lock);
+	if (!spawn_stopped)
+		rc = posix_spawnp(pid, file, fa, attr, argv, envp);
+	pthread_mutex_unlock(&spawn_lock);
+	return rc;
+}
 #define DRAIN_LIMIT_NS 1000000000LL
 #define TICK_MS 20
 
@@ -315,7 +345,7 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 #endif
 	}
 	start = hx_spawn_now_ns();
-	rc = posix_spawnp(&pid, spec->argv[0], &fa, &attr, spec->argv,
+	rc = guarded_spawn(&pid, spec->argv[0], &fa, &attr, spec->argv,
 	    spec->envp != NULL ? spec->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -411,7 +441,7 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 			posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
 			    p->output, O_WRONLY | O_CREAT |
 			    (p->append ? O_APPEND : O_TRUNC), 0666);
-		rc = posix_spawnp(&pids[i], p->argvs[i][0], &fa, &attr,
+		rc = guarded_spawn(&pids[i], p->argvs[i][0], &fa, &attr,
 		    p->argvs[i], environ);
 		posix_spawn_file_actions_destroy(&fa);
 		posix_spawnattr_destroy(&attr);

@@ -50,6 +50,14 @@ int hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *result);
 void hx_spawn_result_free(struct hx_spawn_result *result);
 
 /*
+ * Start no more children, in any thread: later hx_spawn_run and
+ * hx_spawn_pipeline calls return ECANCELED.  Once it returns, every child
+ * started so far exists, so a program stopping on a signal can find and
+ * kill them all.
+ */
+void hx_spawn_stop(void);
+
+/*
  * A pipeline of N commands, as a shell runs one: each command's stdout
  * feeds the next one's stdin, all in one new process group.
  */

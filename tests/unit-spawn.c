@@ -212,7 +212,13 @@ test_atomic(void)
 int
 main(void)
 {
+	struct hx_spawn_result res;
+
 	test_spawn();
 	test_atomic();
+	/* Last: stopping is for good. */
+	hx_spawn_stop();
+	tap_ok(run_sh("exit 0", 0, 0, &res) == ECANCELED,
+	    "after hx_spawn_stop no child starts");
 	return tap_done();
 }
