@@ -76,6 +76,43 @@ affects(const struct build *b, const struct changes *ch,
 	return affected;
 }
 
+/*
+ * S as a JSON string, whatever its bytes: a compiler's diagnostics need
+ * not be UTF-8 (a Latin-1 source line), and an output tail can start in
+ * the middle of a character.  Leading continuation bytes are dropped,
+ * every other invalid byte becomes U+FFFD.
+ */
+static json_t *
+json_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	char *buf, *q;
+	json_t *j;
+	size_t n;
+
+	end = p + strlen(s);
+	while (p < end && (*p & 0xc0) == 0x80)
+		p++;
+	/* At most three bytes out for each byte in. */
+	q = buf = hx_xmalloc(3 * (size_t)(end - p) + 1);
+	while (p < end) {
+		if (*p < 0x80)
+			*q++ = (char)*p++;
+		else if ((n = hx_rec_utf8_length(p, end)) != 0) {
+			memcpy(q, p, n);
+			q += n;
+			p += n;
+		} else {
+			memcpy(q, "\xef\xbf\xbd", 3);
+			q += 3;
+			p++;
+		}
+	}
+	j = json_stringn(buf, (size_t)(q - buf));
+	free(buf);
+	return j;
+}
+
 static json_t *
 toolchain_object(const struct build *b)
 {
@@ -114,10 +151,10 @@ build_emit_artifact(const struct build *b, size_t i,
 	} else {
 		if (tail != NULL)
 			json_object_set_new(rec, "output_tail",
-			    json_string(tail));
+			    json_text(tail));
 		if (r->message != NULL)
 			json_object_set_new(rec, "message",
-			    json_string(r->message));
+			    json_text(r->message));
 	}
 	if (b->have_git) {
 		json_object_set_new(rec, "commit", json_string(b->head.commit));

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,7 @@ stage_inputs(struct build *b, const char *stage)
 {
 	char **inputs, *src, *dst;
 	struct stat st;
+	struct timespec times[2];
 	size_t n, i;
 
 	if ((inputs = hx_project_inputs(&b->project, b->opt->output_dir,
@@ -152,6 +154,12 @@ stage_inputs(struct build *b, const char *stage)
 		if (stat(src, &st) != 0 ||
 		    hx_cache_copy_file(src, dst, st.st_mode & 0777, false) != 0)
 			hx_err_errno(HX_EXIT_SYSTEM, "staging %s", src);
+		/* Keep the source's times, as cp -p does: a copy stamped
+		 * "now" in copy order would fire make's rebuild rules. */
+		times[0] = st.st_atim;
+		times[1] = st.st_mtim;
+		if (utimensat(AT_FDCWD, dst, times, 0) != 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "staging %s", dst);
 		free(src);
 		free(dst);
 	}
@@ -438,12 +446,17 @@ build_restore(struct build *b, struct hx_cache *cache,
 		free(src);
 		free(dst);
 	}
-	if (!ok)
+	if (!ok) {
 		for (i = 0; i < p->noutputs; i++) {
 			free(results[i].message);
 			hx_depgraph_free_names(results[i].deps);
 			memset(&results[i], 0, sizeof(results[i]));
 		}
+		/* Out of the way, or the rebuild could never store it. */
+		if (hx_cache_discard(cache, b->key) != 0)
+			hx_warn_errno("cache: removing damaged entry %s",
+			    b->key);
+	}
 	json_decref(meta);
 	free(meta_path);
 	free(dir);

@@ -37,6 +37,9 @@ enum {
 	OPT_TIMEOUT,
 };
 
+/* The largest --timeout, in seconds: some 31 years. */
+#define TIMEOUT_MAX 1e9
+
 static void
 usage(void)
 {
@@ -228,8 +231,19 @@ read_git(struct build *b, const char *dir)
 {
 	struct hx_git *git = hx_git_open(dir);
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	char *end;
 
-	b->source_date_epoch = epoch != NULL ? strtoll(epoch, NULL, 10) : 0;
+	b->source_date_epoch = 0;
+	if (epoch != NULL && *epoch != '\0') {
+		/* A decimal count of seconds, as reproducible-builds.org
+		 * defines it; anything else is refused, not read as 0. */
+		errno = 0;
+		b->source_date_epoch = strtoll(epoch, &end, 10);
+		if (*epoch < '0' || *epoch > '9' || *end != '\0' ||
+		    errno != 0)
+			hx_usage_error("SOURCE_DATE_EPOCH: not a number of "
+			    "seconds: %s", epoch);
+	}
 	if (git != NULL && hx_git_head(git, &b->head) == 0) {
 		b->have_git = true;
 		b->source_date_epoch = b->head.commit_time;
@@ -467,9 +481,13 @@ main(int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			seconds = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || seconds <= 0)
+			/* Also refuses NaN, and what would overflow as
+			 * nanoseconds. */
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(seconds > 0 && seconds <= TIMEOUT_MAX))
 				hx_usage_error("--timeout: bad number of "
-				    "seconds %s", optarg);
+				    "seconds %s (at most %.0f)", optarg,
+				    TIMEOUT_MAX);
 			opt.timeout_ns = (int64_t)(seconds * 1e9);
 			break;
 		default:

@@ -153,6 +153,23 @@ hx_cache_commit(struct hx_cache *c, const char *tmp, const char *key)
 	return rc;
 }
 
+int
+hx_cache_discard(struct hx_cache *c, const char *key)
+{
+	char *dir = entry_dir(c, key), *doomed;
+	int rc = 0;
+
+	doomed = hx_xasprintf("%s/discard.%ld.%s", c->tmp, (long)getpid(),
+	    key);
+	if (rename(dir, doomed) == 0)
+		rc = hx_cache_remove_tree(doomed);
+	else if (errno != ENOENT)
+		rc = -1;
+	free(doomed);
+	free(dir);
+	return rc;
+}
+
 static int
 remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -368,19 +385,28 @@ hx_cache_copy_file(const char *src, const char *dst, unsigned mode,
 		errno = saved;
 		return -1;
 	}
+	/* The first failure's errno; OUT is closed whatever happens. */
 	rc = copy_stream(in, out);
-	saved = errno;
+	saved = rc != 0 ? errno : 0;
 	fclose(in);
-	if (fchmod(fd, mode) != 0 || fclose(out) != 0 || rc != 0 ||
-	    rename(tmp, dst) != 0) {
-		saved = errno ? errno : saved;
-		unlink(tmp);
-		free(tmp);
-		errno = saved;
-		return -1;
+	if (fchmod(fd, mode) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
 	}
+	if (fclose(out) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == 0 && rename(tmp, dst) != 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0)
+		unlink(tmp);
 	free(tmp);
-	return 0;
+	if (rc != 0)
+		errno = saved != 0 ? saved : EIO;
+	return rc;
 }
 
 int

@@ -46,6 +46,13 @@ char *hx_cache_begin(struct hx_cache *c);
  */
 int hx_cache_commit(struct hx_cache *c, const char *tmp, const char *key);
 
+/*
+ * Remove entry KEY (one found damaged), so that a rebuild can store it
+ * again: renamed into the cache's tmp/ first, as eviction does, so no
+ * reader sees half an entry.  Returns 0 (also when KEY is gone), or -1.
+ */
+int hx_cache_discard(struct hx_cache *c, const char *key);
+
 /* Remove the directory tree at PATH.  Returns 0 or -1. */
 int hx_cache_remove_tree(const char *path);
 

@@ -253,7 +253,10 @@ scan_dir(struct hx_depgraph *g, const char *dir, const char *root)
 			continue;
 		path = hx_xasprintf("%s/%s", dir, e->d_name);
 		len = strlen(e->d_name);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* Gone since readdir: neither a directory nor a file. */
+		if (lstat(path, &st) != 0)
+			memset(&st, 0, sizeof(st));
+		if (S_ISDIR(st.st_mode)) {
 			if ((sub = scan_dir(g, path, root)) > 0)
 				count += sub;
 		} else if (S_ISREG(st.st_mode) && len > 2 &&

@@ -202,6 +202,22 @@ test_expect_success 'autotools: configure gets --host for the target' '
 	fi
 '
 
+test_expect_success 'staged inputs keep their times: no spurious rebuild rules' '
+	mkdir -p gen &&
+	printf "%s\n" "{\"name\": \"gen\", \"build\": [\"make\"]," \
+		"\"inputs\": [\"Makefile\", \"gen.c\", \"gen.y\"]," \
+		"\"outputs\": [{\"name\": \"gen\", \"path\": \"gen\", \"kind\": \"exe\"}]}" \
+		>gen/hx.json &&
+	printf "gen: gen.c\n\t\$(CC) \$(CFLAGS) -o \$@ gen.c\ngen.c: gen.y\n\tfalse\n" \
+		>gen/Makefile &&
+	echo "int main(void) { return 0; }" >gen/gen.c &&
+	echo "%%" >gen/gen.y &&
+	touch -d "2020-01-01 00:00:00" gen/gen.y &&
+	touch -d "2021-01-01 00:00:00" gen/gen.c &&
+	hx-build -q -t riscv64-gcc -o gen-out gen >gen.rec &&
+	test "$(field gen.rec gen status)" = ok
+'
+
 if command -v cmake >/dev/null 2>&1; then
 	test_expect_success 'cmake: the generated toolchain file reaches CMake' '
 		cp -R "$FILES/build/cmake" cm2 && chmod -R u+w cm2 &&

@@ -111,6 +111,16 @@ test_expect_success 'a damaged entry is noticed and rebuilt' '
 	sums e1.rec >t && test_cmp s1 t
 '
 
+test_expect_success 'the rebuild replaces a damaged entry: the next run hits' '
+	HX_CACHE_DIR=$PWD/shared && export HX_CACHE_DIR &&
+	hx-build -t riscv64-gcc -o e2 repo >e2.rec 2>e2.err &&
+	grep "cache: hit" e2.err &&
+	! grep "damaged" e2.err &&
+	test "$(jq -r .cache e2.rec | sort -u)" = hit &&
+	sums e2.rec >t && test_cmp s1 t &&
+	test -z "$(find shared/tmp -mindepth 1)"
+'
+
 test_expect_success '--cache-max evicts the least recently used entry' '
 	HX_CACHE_DIR=$PWD/lru && export HX_CACHE_DIR &&
 	hx-build -q -t riscv64-gcc -o l1 repo >/dev/null &&

@@ -27,6 +27,17 @@ test_expect_success 'a compile error: fail records with the diagnostics, exit 1'
 	grep "cache: miss .*, failed in" fail.err
 '
 
+test_expect_success 'diagnostics that are not UTF-8 still give an output_tail' '
+	git clone -q repo latin1 &&
+	printf "#error caf\351 au lait\n" >>latin1/src/conv.c &&
+	test_status 1 hx-build -q -t riscv64-gcc -o l1 latin1 >l1.rec \
+		2>/dev/null &&
+	test "$(jq -r .status l1.rec | sort -u)" = fail &&
+	field l1.rec test_conv output_tail >l1.tail &&
+	grep "error.*caf.* au lait" l1.tail &&
+	grep "$(printf "caf\357\277\275 au lait")" l1.tail
+'
+
 test_expect_success 'a failed build is not cached' '
 	test_status 1 hx-build -q -t riscv64-gcc -o b broken >again.rec \
 		2>/dev/null &&
@@ -135,6 +146,22 @@ test_expect_success 'a build step that runs too long is stopped' '
 	test_status 1 hx-build -q -t riscv64-gcc --timeout 1 -o s slow \
 		>s.rec &&
 	field s.rec test_mlp output_tail | grep "timed out"
+'
+
+test_expect_success 'a SOURCE_DATE_EPOCH that is not a number: exit 2' '
+	(SOURCE_DATE_EPOCH=yesterday && export SOURCE_DATE_EPOCH &&
+		test_status 2 hx-build -t riscv64-gcc -o sde repo >out 2>err) &&
+	test ! -s out &&
+	grep "SOURCE_DATE_EPOCH: not a number of seconds: yesterday" err
+'
+
+test_expect_success 'a --timeout too large for nanoseconds: exit 2' '
+	test_status 2 hx-build -t riscv64-gcc --timeout 1e12 -o to repo \
+		>out 2>err &&
+	test ! -s out &&
+	grep -e "--timeout: bad number of seconds 1e12" err &&
+	test_status 2 hx-build -t riscv64-gcc --timeout nan -o to repo \
+		>out 2>err
 '
 
 test_done
