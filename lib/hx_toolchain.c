@@ -380,7 +380,8 @@ free_listing(void)
  * WHY.
  */
 static char *
-version_line(const char *driver, char *const *args, char *why, size_t len)
+driver_line(const char *driver, char *const *args, const char *option,
+    char *why, size_t len)
 {
 	static char *const env[] = { "LC_ALL=C", "PATH=/usr/local/bin:"
 	    "/usr/bin:/bin", NULL };
@@ -396,7 +397,7 @@ version_line(const char *driver, char *const *args, char *why, size_t len)
 	argv[0] = (char *)driver;
 	for (i = 0; i < n; i++)
 		argv[i + 1] = args[i];
-	argv[n + 1] = "--version";
+	argv[n + 1] = (char *)option;
 	spec.argv = argv;
 	spec.envp = env;
 	spec.capture = true;
@@ -477,15 +478,56 @@ memo_read(const char *memo, struct hx_toolchain_found *found)
 	return rc;
 }
 
+/* The binutils programs the driver runs, pinned with it. */
+enum { TOOL_AS, TOOL_LD, TOOL_AR, NTOOLS };
+static const char *const tool_names[NTOOLS] = { "as", "ld", "ar" };
+
+/* PROGRAM resolved through PATH when it has no '/', then realpath'd. */
+static char *
+resolve_program(const char *program)
+{
+	char real[PATH_MAX], *which = hx_spawn_which(program), *path = NULL;
+
+	if (which != NULL && realpath(which, real) != NULL)
+		path = hx_xstrdup(real);
+	free(which);
+	return path;
+}
+
+/*
+ * Find the assembler and linker the driver runs (-print-prog-name) and
+ * the manifest's archiver.  A program not found stays NULL: the build
+ * that needs it fails on its own.
+ */
+static void
+find_binutils(const struct hx_toolchain *tc, const char *driver,
+    char *paths[NTOOLS])
+{
+	char why[256], *option, *line;
+	int i;
+
+	for (i = 0; i < TOOL_AR; i++) {
+		option = hx_xasprintf("-print-prog-name=%s", tool_names[i]);
+		line = driver_line(driver, tc->cc_args, option, why, sizeof(why));
+		paths[i] = line != NULL && *line != '\0' ?
+		    resolve_program(line) : NULL;
+		free(line);
+		free(option);
+	}
+	paths[TOOL_AR] = tc->ar != NULL ? resolve_program(tc->ar) : NULL;
+}
+
 /* Measure for real: run the driver for its version, hash the bytes. */
 static int
 measure_fully(const struct hx_toolchain *tc, const char *driver,
-    struct hx_toolchain_found *found, char *err, size_t errlen)
+    char *const binutils[NTOOLS], struct hx_toolchain_found *found,
+    char *err, size_t errlen)
 {
 	char hex[HX_SHA256_HEX], why[256], *line;
 	struct hx_sha256 h;
+	int i;
 
-	if ((found->version = version_line(driver, tc->cc_args, why,
+	if ((found->version = driver_line(driver, tc->cc_args, "--version", why,
 	    sizeof(why))) == NULL) {
 		snprintf(err, errlen, "%s: %s --version failed: %s", tc->name,
 		    driver, why);
@@ -497,9 +539,22 @@ measure_fully(const struct hx_toolchain *tc, const char *driver,
 		return HX_EXIT_SYSTEM;
 	}
 	hx_hash_sha256_init(&h);
-	line = hx_xasprintf("hx-toolchain-digest 1\ndriver %s\n", hex);
+	line = hx_xasprintf("hx-toolchain-digest 2\ndriver %s\n", hex);
 	hx_hash_sha256_update(&h, line, strlen(line));
 	free(line);
+	for (i = 0; i < NTOOLS; i++) {
+		if (binutils[i] == NULL)
+			continue;
+		if (hx_hash_sha256_file(binutils[i], hex) != 0) {
+			snprintf(err, errlen, "%s: %s: %s", tc->name, binutils[i],
+			    strerror(errno));
+			hx_hash_sha256_final(&h, hex);
+			return HX_EXIT_SYSTEM;
+		}
+		line = hx_xasprintf("%s %s\n", tool_names[i], hex);
+		hx_hash_sha256_update(&h, line, strlen(line));
+		free(line);
+	}
 	if (tc->sysroot != NULL && (list_sysroot(tc->sysroot) != 0 ||
 	    hash_listing(&h) != 0)) {
 		snprintf(err, errlen, "%s: reading sysroot %s: %s", tc->name,
@@ -518,6 +573,7 @@ hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
 	char resolved[PATH_MAX], name[HX_SHA256_HEX], *which;
 	char *memo = NULL, *text;
 	struct text identity = { 0 };
+	char *binutils[NTOOLS] = { NULL };
 	struct hx_sha256 id;
 	struct stat st;
 	size_t i;
@@ -547,6 +603,8 @@ hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
 	 * files are still the ones measured. */
 	if (memo_dir != NULL) {
 		hx_hash_sha256_init(&id);
+		/* A memo of another digest version is another memo. */
+		hx_hash_sha256_update(&id, "digest 2", sizeof("digest 2"));
 		hx_hash_sha256_update(&id, resolved, strlen(resolved) + 1);
 		if (tc->sysroot != NULL)
 			hx_hash_sha256_update(&id, tc->sysroot,
@@ -565,15 +623,23 @@ hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
 	 * the measurement makes the memo stale rather than wrong. */
 	stat(resolved, &st);
 	add_identity(&identity, resolved, &st);
+	find_binutils(tc, resolved, binutils);
+	for (i = 0; i < NTOOLS; i++)
+		if (binutils[i] != NULL && stat(binutils[i], &st) == 0)
+			add_identity(&identity, binutils[i], &st);
 	if (tc->sysroot != NULL && sysroot_identity(&identity,
 	    tc->sysroot) != 0) {
 		snprintf(err, errlen, "%s: reading sysroot %s: %s", tc->name,
 		    tc->sysroot, strerror(errno));
+		for (i = 0; i < NTOOLS; i++)
+			free(binutils[i]);
 		free(identity.s);
 		free(memo);
 		return HX_EXIT_SYSTEM;
 	}
-	rc = measure_fully(tc, resolved, found, err, errlen);
+	rc = measure_fully(tc, resolved, binutils, found, err, errlen);
+	for (i = 0; i < NTOOLS; i++)
+		free(binutils[i]);
 	free_listing();
 	if (rc == 0 && memo != NULL &&
 	    (mkdir(memo_dir, 0777) == 0 || errno == EEXIST)) {

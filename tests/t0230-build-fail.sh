@@ -102,6 +102,18 @@ test_expect_success 'a digest mismatch: exit 4 naming expected and found' '
 	grep -F "digest mismatch: expected $(printf "%064d" 0), found $found" err
 '
 
+test_expect_success 'the digest pins binutils: another ar is another toolchain' '
+	mkdir -p bin &&
+	cp "$(command -v riscv64-linux-gnu-ar)" bin/ar-copy &&
+	manifest_with ar "$PWD/bin/ar-copy" >arcopy.json &&
+	hx-build -t arcopy.json --no-cache --pin pin1.json &&
+	printf "x" >>bin/ar-copy &&
+	hx-build -t arcopy.json --no-cache --pin pin2.json &&
+	test "$(jq -r .digest pin1.json)" != "$(jq -r .digest pin2.json)" &&
+	test "$(jq -r .digest pin1.json)" = \
+		"$(jq -r .digest "$top_srcdir/toolchains/riscv64-gcc.json")"
+'
+
 test_expect_success 'a manifest without a pin: exit 3, use --pin' '
 	jq "del(.version, .digest)" "$top_srcdir/toolchains/riscv64-gcc.json" \
 		>unpinned.json &&
