@@ -85,32 +85,9 @@ affects(const struct build *b, const struct changes *ch,
 static json_t *
 json_text(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s, *end;
-	char *buf, *q;
-	json_t *j;
-	size_t n;
-
-	end = p + strlen(s);
-	while (p < end && (*p & 0xc0) == 0x80)
-		p++;
-	/* At most three bytes out for each byte in. */
-	q = buf = hx_xmalloc(3 * (size_t)(end - p) + 1);
-	while (p < end) {
-		if (*p < 0x80)
-			*q++ = (char)*p++;
-		else if ((n = hx_rec_utf8_length(p, end)) != 0) {
-			memcpy(q, p, n);
-			q += n;
-			p += n;
-		} else {
-			memcpy(q, "\xef\xbf\xbd", 3);
-			q += 3;
-			p++;
-		}
-	}
-	j = json_stringn(buf, (size_t)(q - buf));
-	free(buf);
-	return j;
+	while (((unsigned char)*s & 0xc0) == 0x80)
+		s++;
+	return hx_json_text(s, strlen(s));
 }
 
 static json_t *

@@ -43,11 +43,6 @@
 static json_t *
 text_tail(const char *s, size_t len, size_t max)
 {
-	const unsigned char *p, *end;
-	char *buf, *q;
-	size_t n;
-	json_t *value;
-
 	if (len > max) {
 		s += len - max;
 		len = max;
@@ -56,32 +51,7 @@ text_tail(const char *s, size_t len, size_t max)
 			len--;
 		}
 	}
-	p = (const unsigned char *)s;
-	end = p + len;
-	q = buf = hx_xmalloc(len * 3 + 1);
-	while (p < end) {
-		if (*p >= 0x80) {
-			n = hx_rec_utf8_length(p, end);
-			if (n == 0) {
-				memcpy(q, "\xef\xbf\xbd", 3);
-				q += 3;
-				p++;
-				continue;
-			}
-			memcpy(q, p, n);
-			q += n;
-			p += n;
-		} else if (*p == '\0') {
-			memcpy(q, "\xef\xbf\xbd", 3);
-			q += 3;
-			p++;
-		} else
-			*q++ = (char)*p++;
-	}
-	*q = '\0';
-	value = json_stringn(buf, (size_t)(q - buf));
-	free(buf);
-	return value;
+	return hx_json_text(s, len);
 }
 
 static void

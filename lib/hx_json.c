@@ -9,6 +9,7 @@
 
 #include "hx_err.h"
 #include "hx_json.h"
+#include "hx_rec.h"
 
 #define PARSE_FLAGS JSON_REJECT_DUPLICATES
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15))
@@ -77,6 +78,33 @@ hx_json_dump(const json_t *value,
 	struct dump_target t = { write, arg };
 
 	return json_dump_callback(value, dump_callback, &t, DUMP_FLAGS);
+}
+
+json_t *
+hx_json_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	char *buf, *q;
+	json_t *value;
+	size_t n;
+
+	/* At most three bytes out for each byte in. */
+	q = buf = hx_xmalloc(3 * len + 1);
+	while (p < end) {
+		if (*p >= 0x80 && (n = hx_rec_utf8_length(p, end)) != 0) {
+			memcpy(q, p, n);
+			q += n;
+			p += n;
+		} else if (*p >= 0x80 || *p == '\0') {
+			memcpy(q, "\xef\xbf\xbd", 3);
+			q += 3;
+			p++;
+		} else
+			*q++ = (char)*p++;
+	}
+	value = json_stringn(buf, (size_t)(q - buf));
+	free(buf);
+	return value;
 }
 
 char *

@@ -38,6 +38,13 @@ json_t *hx_json_load_file(const char *path, struct hx_json_error *err);
 int hx_json_dump(const json_t *value,
     int (*write)(const char *buf, size_t len, void *arg), void *arg);
 
+/*
+ * LEN bytes of S as a JSON string whatever they are: a program's output
+ * or a compiler's diagnostics need not be UTF-8.  Bytes that are not
+ * valid UTF-8, and NULs, become U+FFFD.  A new reference.
+ */
+json_t *hx_json_text(const char *s, size_t len);
+
 /* The compact sorted text of VALUE as a new string, to free(3). */
 char *hx_json_to_string(const json_t *value);
 
