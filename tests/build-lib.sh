@@ -7,8 +7,7 @@ require_program git git
 require_program jq jq
 require_program make make
 require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
-test -e /usr/riscv64-linux-gnu/lib/libc.so.6 ||
-	skip_all "the riscv64 sysroot is missing (Debian package libc6-dev-riscv64-cross)"
+require_riscv64_sysroot
 
 SYSROOT=/usr/riscv64-linux-gnu
 HX_CACHE_DIR="$TRASH/cache"

@@ -84,6 +84,13 @@ test_skip_unless_required() {
 	fi
 }
 
+# require_riscv64_sysroot: skip_all unless Debian's riscv64 sysroot is there.
+require_riscv64_sysroot() {
+	test -e /usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1 &&
+		test -e /usr/riscv64-linux-gnu/lib/libc.so.6 ||
+		skip_all "the riscv64 sysroot is missing (Debian package libc6-dev-riscv64-cross)"
+}
+
 test_done() {
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]

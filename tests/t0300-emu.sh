@@ -6,8 +6,7 @@
 require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
 require_program qemu-riscv64 qemu-user
 require_program jq jq
-test -e /usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1 ||
-	skip_all "the riscv64 sysroot is missing (libc6-dev-riscv64-cross)"
+require_riscv64_sysroot
 
 SYSROOT=/usr/riscv64-linux-gnu
 HOST_ARCH=$(uname -m)

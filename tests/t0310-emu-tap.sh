@@ -4,8 +4,7 @@
 require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
 require_program qemu-riscv64 qemu-user
 require_program jq jq
-test -e /usr/riscv64-linux-gnu/lib/ld-linux-riscv64-lp64d.so.1 ||
-	skip_all "the riscv64 sysroot is missing (libc6-dev-riscv64-cross)"
+require_riscv64_sysroot
 
 # art NAME ARGS [JQ-FILTER]: an artifact record of the program behave.
 art() {
