@@ -16,11 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hx_emu.h"
+#include "emu/hx_emu.h"
 #include "hx_err.h"
-#include "hx_junit.h"
-#include "hx_pool.h"
-#include "hx_rec.h"
+#include "report/hx_junit.h"
+#include "emu/hx_pool.h"
+#include "rec/hx_rec.h"
 #include "hx_spawn.h"
 
 #define DEFAULT_TIMEOUT_NS (300LL * 1000000000LL)

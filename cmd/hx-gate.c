@@ -15,15 +15,15 @@
 
 #include "hx_archive.h"
 #include "hx_atomic.h"
-#include "hx_baseline.h"
-#include "hx_env.h"
+#include "gate/hx_baseline.h"
+#include "rec/hx_env.h"
 #include "hx_err.h"
 #include "hx_git.h"
 #include "hx_hash.h"
-#include "hx_judge.h"
-#include "hx_policy.h"
-#include "hx_rec.h"
-#include "hx_report.h"
+#include "gate/hx_judge.h"
+#include "gate/hx_policy.h"
+#include "rec/hx_rec.h"
+#include "gate/hx_report.h"
 
 /* What one run was asked to do. */
 struct gate {

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hx_env.h"
+#include "rec/hx_env.h"
 #include "hx_err.h"
-#include "hx_rec.h"
+#include "rec/hx_rec.h"
 #include "hx_repl.h"
 #include "hx_spawn.h"
 

@@ -9,7 +9,7 @@
 
 #include "hx_err.h"
 #include "hx_json.h"
-#include "hx_rec.h"
+#include "hx_utf8.h"
 
 #define PARSE_FLAGS JSON_REJECT_DUPLICATES
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15))
@@ -91,7 +91,7 @@ hx_json_text(const char *s, size_t len)
 	/* At most three bytes out for each byte in. */
 	q = buf = hx_xmalloc(3 * len + 1);
 	while (p < end) {
-		if (*p >= 0x80 && (n = hx_rec_utf8_length(p, end)) != 0) {
+		if (*p >= 0x80 && (n = hx_utf8_length(p, end)) != 0) {
 			memcpy(q, p, n);
 			q += n;
 			p += n;

@@ -13,7 +13,7 @@ test_name=$(basename "$0" .sh)
 TRASH="$top_builddir/tests/trash.$test_name"
 FILES="$top_srcdir/tests/files"
 EXPECTED="$top_srcdir/tests/expected"
-PATH="$top_builddir/cmd:$top_builddir/tests:$PATH"
+PATH="$top_builddir/cmd:$top_builddir/tests/rec:$top_builddir/tests/wcet:$PATH"
 LC_ALL=C
 export PATH LC_ALL
 unset HX_LINE_MAX HX_SYSROOT
@@ -40,6 +40,14 @@ test_expect_success() {
 # test_cmp EXPECTED ACTUAL: show a diff when they differ.
 test_cmp() {
 	diff -u "$1" "$2"
+}
+
+# test_must_be_empty FILE: show FILE when it is not empty.
+test_must_be_empty() {
+	if [ -s "$1" ]; then
+		cat "$1"
+		return 1
+	fi
 }
 
 # test_status CODE COMMAND...: run COMMAND and require exit status CODE.

@@ -55,7 +55,8 @@ test_expect_success 'hx doctor: man page and completions know its options' '
 	check_program hx.1 hx doctor
 '
 
-for src in "$top_srcdir"/cmd/hx-*.c; do
+# A program is cmd/hx-X.c, or cmd/AREA/hx-X.c when it has several files.
+for src in "$top_srcdir"/cmd/hx-*.c "$top_srcdir"/cmd/*/hx-*.c; do
 	[ -e "$src" ] || continue
 	prog=$(basename "$src" .c)
 	test_expect_success "$prog: man page and completions know its options" "
@@ -64,7 +65,7 @@ for src in "$top_srcdir"/cmd/hx-*.c; do
 done
 
 test_expect_success 'every program in cmd/ has a man page and completions' '
-	for src in "$top_srcdir"/cmd/hx*.c; do
+	for src in "$top_srcdir"/cmd/hx*.c "$top_srcdir"/cmd/*/hx-*.c; do
 		prog=$(basename "$src" .c) &&
 		test -f "$top_srcdir/man/$prog.1" &&
 		test -f "$top_srcdir/completions/bash/$prog" &&

@@ -5,10 +5,10 @@
 
 # A copy of what configure reads, so that it runs here even when the source
 # tree itself is configured (an in-tree build refuses a second one).
-mkdir -p src/lib
+mkdir -p src/lib/rec
 cp -R "$top_srcdir/configure" "$top_srcdir/build-aux" "$top_srcdir/Makefile.in" \
 	"$top_srcdir/config.h.in" src/ &&
-cp "$top_srcdir/lib/hx_rec.c" src/lib/ || exit 1
+cp "$top_srcdir/lib/rec/hx_rec.c" src/lib/rec/ || exit 1
 
 test_expect_success 'a missing jansson names libjansson-dev' '
 	PKG_CONFIG_LIBDIR="$PWD/none" test_status 1 ./src/configure \

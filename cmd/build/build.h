@@ -1,0 +1,88 @@
+/*
+ * build.h: what the parts of hx-build share: the options, the loaded
+ * project and toolchain, and one output's result.
+ */
+#ifndef HX_BUILD_H
+#define HX_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "build/hx_cache.h"
+#include "hx_git.h"
+#include "hx_hash.h"
+#include "build/hx_project.h"
+#include "build/hx_toolchain.h"
+
+struct build_options {
+	const char *target;		/* -t: a manifest name or file */
+	const char *dir;		/* the project directory */
+	char *output_dir;		/* -o, absolute */
+	char *cache_dir;		/* --cache-dir, HX_CACHE_DIR, XDG */
+	bool no_cache;
+	uint64_t cache_max;		/* 0: no eviction */
+	bool check_repro;
+	const char *bundle;
+	const char *changed_since;
+	char **extra_flags;		/* -F, NULL-terminated */
+	int64_t timeout_ns;
+	bool quiet;
+};
+
+/* What one build run knows: project, toolchain, git, environment. */
+struct build {
+	struct build_options *opt;
+	struct hx_project project;
+	struct hx_toolchain tc;
+	struct hx_toolchain_found found;
+	bool have_git;
+	struct hx_git_head head;
+	int64_t source_date_epoch;
+	char **flags;			/* toolchain, project, -F */
+	char key[HX_SHA256_HEX];	/* the cache key */
+};
+
+/* One declared output after a build or a restore. */
+struct build_result {
+	bool ok;
+	const char *arch;
+	char sha256[HX_SHA256_HEX];
+	int64_t size;
+	char *message;			/* why it failed */
+	char **deps;			/* source files it is made from */
+};
+
+/* The change set since a revision, relative to the project. */
+struct changes {
+	bool active;
+	char **paths;
+	size_t n;
+};
+
+/* report.c: records, change-based selection and bundles. */
+void build_read_changes(struct build *b, struct hx_git *git,
+    struct changes *ch);
+void build_emit_artifact(const struct build *b, size_t i,
+    const struct build_result *r, bool hit, int64_t duration_ns,
+    const char *tail, const struct changes *ch, int reproducible);
+void build_write_bundle(struct build *b, const struct build_result *r);
+
+/* env.c: the fixed environment and what users get of it. */
+char **build_env(const struct build *b, const char *workdir,
+    const char *cmake_file);
+void build_free_env(char **env);
+int build_write_cmake_toolchain(const struct build *b, const char *path);
+void build_print_env(const struct build *b, const char *workdir);
+
+/* run.c: run the build, or restore it from the cache. */
+int build_compute_key(struct build *b);
+int build_run(struct build *b, struct build_result *results,
+    const char *stage_prefix, bool install, char **tail,
+    int64_t *duration_ns);
+bool build_restore(struct build *b, struct hx_cache *cache,
+    struct build_result *results);
+void build_store(struct build *b, struct hx_cache *cache,
+    struct build_result *results);
+void build_free_results(struct build_result *results, size_t n);
+
+#endif

@@ -1,0 +1,464 @@
+/*
+ * run.c: compute the cache key, run the project's build in a fresh
+ * staging directory, collect and check the declared outputs, and store
+ * and restore them through the artifact cache.
+ *
+ * The build never runs in the project directory: the input files are
+ * copied to a new directory first, so stale objects cannot leak in, an
+ * undeclared input fails the build instead of silently missing from the
+ * cache key, and two builds never share a tree.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "build/hx_depfile.h"
+#include "hx_elf.h"
+#include "hx_err.h"
+#include "hx_spawn.h"
+
+#define TAIL_BYTES 8192
+#define CACHE_FORMAT "hx-build-cache 1"
+
+/*
+ * Add "TAG LENGTH:VALUE\n" to H: values may hold spaces and newlines, and
+ * their length keeps the text unambiguous.
+ */
+static void
+hash_line(struct hx_sha256 *h, const char *tag, const char *value)
+{
+	char len[32];
+
+	hx_hash_sha256_update(h, tag, strlen(tag));
+	hx_hash_sha256_update(h, " ", 1);
+	snprintf(len, sizeof(len), "%zu:", strlen(value));
+	hx_hash_sha256_update(h, len, strlen(len));
+	hx_hash_sha256_update(h, value, strlen(value));
+	hx_hash_sha256_update(h, "\n", 1);
+}
+
+static void
+hash_strings(struct hx_sha256 *h, const char *tag, char *const *v)
+{
+	for (; v != NULL && *v != NULL; v++)
+		hash_line(h, tag, *v);
+}
+
+/*
+ * The cache key: SHA-256 over the toolchain digest, target and programs,
+ * the build system and commands, every flag, the declared outputs, and
+ * the path, executable bit and content of every input file.
+ */
+int
+build_compute_key(struct build *b)
+{
+	const struct hx_project *p = &b->project;
+	char hex[HX_SHA256_HEX], **inputs, *path, *line;
+	struct hx_sha256 h;
+	struct stat st;
+	size_t n, i;
+
+	if ((inputs = hx_project_inputs(p, b->opt->output_dir, &n)) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s: listing input files", p->dir);
+	if (n == 0)
+		hx_err(HX_EXIT_INPUT, "%s: no file matches inputs", p->file);
+	hx_hash_sha256_init(&h);
+	hash_line(&h, CACHE_FORMAT, PACKAGE_VERSION);
+	hash_line(&h, "toolchain", b->found.digest);
+	hash_line(&h, "target", b->tc.target);
+	hash_line(&h, "cc", b->found.cc_path);
+	hash_strings(&h, "cc_args", b->tc.cc_args);
+	hash_line(&h, "cxx", b->tc.cxx != NULL ? b->tc.cxx : "");
+	hash_line(&h, "ar", b->tc.ar);
+	hash_line(&h, "system", p->system);
+	hash_strings(&h, "configure", p->configure);
+	hash_strings(&h, "build", p->build);
+	hash_strings(&h, "flag", b->flags);
+	for (i = 0; i < p->noutputs; i++) {
+		line = hx_xasprintf("%s %s %s", p->outputs[i].name,
+		    p->outputs[i].path, p->outputs[i].kind);
+		hash_line(&h, "output", line);
+		free(line);
+	}
+	for (i = 0; i < n; i++) {
+		path = hx_xasprintf("%s/%s", p->dir, inputs[i]);
+		if (stat(path, &st) != 0 || hx_hash_sha256_file(path, hex) != 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
+		line = hx_xasprintf("%s %c %s", inputs[i],
+		    st.st_mode & 0111 ? 'x' : '-', hex);
+		hash_line(&h, "input", line);
+		free(line);
+		free(path);
+	}
+	hx_hash_sha256_final(&h, b->key);
+	hx_project_free_strings(inputs);
+	return 0;
+}
+
+/* mkdir -p for the directories of the file PATH. */
+static void
+make_parents(const char *path)
+{
+	char *copy = hx_xstrdup(path), *p;
+
+	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(copy, 0777) != 0 && errno != EEXIST)
+			hx_err_errno(HX_EXIT_SYSTEM, "%s", copy);
+		*p = '/';
+	}
+	free(copy);
+}
+
+/* A new staging directory: TMPDIR/PREFIX.XXXXXX, absolute. */
+static char *
+stage_dir(const char *prefix)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = hx_xasprintf("%s/%s.XXXXXX",
+	    tmp != NULL && *tmp == '/' ? tmp : "/tmp", prefix), real[4096];
+
+	if (mkdtemp(dir) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
+	if (realpath(dir, real) != NULL) {
+		free(dir);
+		dir = hx_xstrdup(real);
+	}
+	return dir;
+}
+
+/* Copy the project's input files into STAGE. */
+static void
+stage_inputs(struct build *b, const char *stage)
+{
+	char **inputs, *src, *dst;
+	struct stat st;
+	struct timespec times[2];
+	size_t n, i;
+
+	if ((inputs = hx_project_inputs(&b->project, b->opt->output_dir,
+	    &n)) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s: listing input files",
+		    b->project.dir);
+	for (i = 0; i < n; i++) {
+		src = hx_xasprintf("%s/%s", b->project.dir, inputs[i]);
+		dst = hx_xasprintf("%s/%s", stage, inputs[i]);
+		make_parents(dst);
+		if (stat(src, &st) != 0 ||
+		    hx_cache_copy_file(src, dst, st.st_mode & 0777, false) != 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "staging %s", src);
+		/* Keep the source's times, as cp -p does: a copy stamped
+		 * "now" in copy order would fire make's rebuild rules. */
+		times[0] = st.st_atim;
+		times[1] = st.st_mtim;
+		if (utimensat(AT_FDCWD, dst, times, 0) != 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "staging %s", dst);
+		free(src);
+		free(dst);
+	}
+	hx_project_free_strings(inputs);
+}
+
+/* Run one step in STAGE; returns 0, or 1 with the output tail in *TAIL. */
+static int
+run_step(struct build *b, char **command, bool configure, char **env,
+    const char *stage, char **tail, int64_t *duration_ns)
+{
+	struct hx_spawn spec = { 0 };
+	struct hx_spawn_result res;
+	char **argv, *host = NULL;
+	size_t n = 0, i;
+	int rc, failed;
+
+	/* The command, and --host for an autotools configure. */
+	while (command[n] != NULL)
+		n++;
+	argv = hx_xcalloc(n + 2, sizeof(char *));
+	for (i = 0; i < n; i++)
+		argv[i] = command[i];
+	if (configure && strcmp(b->project.system, "autotools") == 0)
+		argv[n] = host = hx_xasprintf("--host=%s", b->tc.target);
+	spec.argv = argv;
+	spec.envp = env;
+	spec.cwd = stage;
+	spec.capture = true;
+	spec.merge_stderr = true;
+	spec.tail_max = TAIL_BYTES;
+	spec.timeout_ns = b->opt->timeout_ns;
+	if ((rc = hx_spawn_run(&spec, &res)) != 0)
+		hx_err(HX_EXIT_SYSTEM, "cannot run %s: %s", argv[0],
+		    strerror(rc));
+	*duration_ns += res.duration_ns;
+	failed = !res.exited || res.status != 0;
+	if (failed) {
+		free(*tail);
+		if (res.timed_out)
+			*tail = hx_xasprintf("%s\n%s: timed out", res.out,
+			    argv[0]);
+		else
+			*tail = hx_xstrdup(res.out);
+		if (!b->opt->quiet)
+			fprintf(stderr, "%s%s", res.out, res.out_len > 0 &&
+			    res.out[res.out_len - 1] != '\n' ? "\n" : "");
+	}
+	hx_spawn_result_free(&res);
+	free(host);
+	free(argv);
+	return failed;
+}
+
+/* Check one built output at PATH and fill R; false when it is wrong. */
+static bool
+check_output(struct build *b, const struct hx_output *o, const char *path,
+    struct build_result *r)
+{
+	const char *why;
+	struct stat st;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		r->message = hx_xasprintf("%s: declared output %s was not "
+		    "built", o->name, o->path);
+		return false;
+	}
+	if ((r->arch = hx_elf_arch_file(path, &why)) == NULL) {
+		r->message = hx_xasprintf("%s: %s: %s", o->name, o->path, why);
+		return false;
+	}
+	if (strcmp(r->arch, b->tc.arch) != 0) {
+		r->message = hx_xasprintf("%s: %s is built for %s, not for "
+		    "the target %s", o->name, o->path, r->arch, b->tc.target);
+		return false;
+	}
+	if (hx_hash_sha256_file(path, r->sha256) != 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
+	r->size = st.st_size;
+	return true;
+}
+
+/*
+ * Run the build in a new directory named after STAGE_PREFIX and fill
+ * RESULTS (one per declared output).  With INSTALL the good outputs are
+ * copied into the output directory.  Returns 0 when every output is good,
+ * 1 otherwise (*TAIL then holds the end of the build's output).
+ */
+int
+build_run(struct build *b, struct build_result *results,
+    const char *stage_prefix, bool install, char **tail,
+    int64_t *duration_ns)
+{
+	const struct hx_project *p = &b->project;
+	char *stage = stage_dir(stage_prefix), *cmake, **env, *src, *dst, *root;
+	struct hx_depgraph *graph;
+	size_t i, ndeps;
+	int failed = 0;
+
+	*duration_ns = 0;
+	stage_inputs(b, stage);
+	cmake = hx_xasprintf("%s/.hx-toolchain.cmake", stage);
+	if (build_write_cmake_toolchain(b, cmake) != 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", cmake);
+	env = build_env(b, stage, cmake);
+	if (p->configure != NULL)
+		failed = run_step(b, p->configure, true, env, stage, tail,
+		    duration_ns);
+	if (!failed)
+		failed = run_step(b, p->build, false, env, stage, tail,
+		    duration_ns);
+	root = hx_xasprintf("%s/", stage);
+	graph = hx_depgraph_new();
+	hx_depgraph_scan(graph, root);
+	for (i = 0; i < p->noutputs; i++) {
+		src = hx_xasprintf("%s/%s", stage, p->outputs[i].path);
+		results[i].ok = check_output(b, &p->outputs[i], src,
+		    &results[i]);
+		results[i].deps = hx_depgraph_closure(graph,
+		    p->outputs[i].path, &ndeps);
+		if (results[i].ok && install) {
+			dst = hx_xasprintf("%s/%s", b->opt->output_dir,
+			    p->outputs[i].path);
+			make_parents(dst);
+			if (hx_cache_copy_file(src, dst,
+			    strcmp(p->outputs[i].kind, "lib") == 0 ? 0644 :
+			    0755, true) != 0)
+				hx_err_errno(HX_EXIT_SYSTEM, "%s", dst);
+			free(dst);
+		}
+		if (!results[i].ok) {
+			if (!failed && !b->opt->quiet)
+				hx_warn("%s", results[i].message);
+			failed = 1;
+		}
+		free(src);
+	}
+	hx_depgraph_free(graph);
+	build_free_env(env);
+	if (hx_cache_remove_tree(stage) != 0)
+		hx_warn_errno("removing %s", stage);
+	free(root);
+	free(cmake);
+	free(stage);
+	return failed;
+}
+
+void
+build_free_results(struct build_result *results, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(results[i].message);
+		hx_depgraph_free_names(results[i].deps);
+	}
+	free(results);
+}
+
+/* The JSON array of the NULL-terminated strings V. */
+static json_t *
+string_array(char *const *v)
+{
+	json_t *a = json_array();
+
+	for (; v != NULL && *v != NULL; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+/*
+ * Store the installed outputs as cache entry b->key: each file under
+ * files/, and meta.json with digests and dependencies.
+ */
+void
+build_store(struct build *b, struct hx_cache *cache,
+    struct build_result *results)
+{
+	const struct hx_project *p = &b->project;
+	char *tmp, *src, *dst, *meta_path, *text;
+	json_t *meta, *outputs, *o;
+	size_t i;
+	FILE *fp;
+
+	if ((tmp = hx_cache_begin(cache)) == NULL) {
+		hx_warn_errno("cache %s: not stored", cache->root);
+		return;
+	}
+	outputs = json_array();
+	for (i = 0; i < p->noutputs; i++) {
+		src = hx_xasprintf("%s/%s", b->opt->output_dir,
+		    p->outputs[i].path);
+		dst = hx_xasprintf("%s/files/%s", tmp, p->outputs[i].path);
+		make_parents(dst);
+		if (hx_cache_copy_file(src, dst, 0644, false) != 0) {
+			hx_warn_errno("cache: storing %s", src);
+			hx_cache_remove_tree(tmp);
+			free(src);
+			free(dst);
+			free(tmp);
+			json_decref(outputs);
+			return;
+		}
+		o = json_pack("{s:s, s:s, s:I, s:o}", "path",
+		    p->outputs[i].path, "sha256", results[i].sha256, "size",
+		    (json_int_t)results[i].size, "deps",
+		    string_array(results[i].deps));
+		json_array_append_new(outputs, o);
+		free(src);
+		free(dst);
+	}
+	meta = json_pack("{s:s, s:o}", "key", b->key, "outputs", outputs);
+	text = hx_json_to_string(meta);
+	meta_path = hx_xasprintf("%s/meta.json", tmp);
+	if ((fp = fopen(meta_path, "w")) == NULL || fputs(text, fp) == EOF ||
+	    fclose(fp) != 0 || hx_cache_commit(cache, tmp, b->key) != 0) {
+		hx_warn_errno("cache %s: not stored", cache->root);
+		hx_cache_remove_tree(tmp);
+	}
+	json_decref(meta);
+	free(text);
+	free(meta_path);
+	free(tmp);
+}
+
+/*
+ * Restore entry b->key into the output directory, checking every file's
+ * digest on the way.  Returns false (a miss) when there is no entry or it
+ * does not hold what its meta.json says.
+ */
+bool
+build_restore(struct build *b, struct hx_cache *cache,
+    struct build_result *results)
+{
+	const struct hx_project *p = &b->project;
+	struct hx_json_error jerr;
+	char *dir, *meta_path, *src, *dst;
+	json_t *meta, *outputs, *o, *deps, *d;
+	const char *want;
+	unsigned mode;
+	size_t i, k;
+	bool ok = true, in_place;
+
+	if ((dir = hx_cache_lookup(cache, b->key)) == NULL)
+		return false;
+	meta_path = hx_xasprintf("%s/meta.json", dir);
+	meta = hx_json_load_file(meta_path, &jerr);
+	outputs = json_object_get(meta, "outputs");
+	if (json_array_size(outputs) != p->noutputs)
+		ok = false;
+	for (i = 0; ok && i < p->noutputs; i++) {
+		o = json_array_get(outputs, i);
+		src = hx_xasprintf("%s/files/%s", dir, p->outputs[i].path);
+		dst = hx_xasprintf("%s/%s", b->opt->output_dir,
+		    p->outputs[i].path);
+		make_parents(dst);
+		want = json_string_value(json_object_get(o, "sha256"));
+		mode = strcmp(p->outputs[i].kind, "lib") == 0 ? 0644 : 0755;
+		/* An output already in place with the right bytes stays. */
+		in_place = want != NULL && check_output(b, &p->outputs[i],
+		    dst, &results[i]) && strcmp(results[i].sha256, want) == 0 &&
+		    chmod(dst, mode) == 0;
+		if (in_place)
+			results[i].ok = true;
+		else {
+			free(results[i].message);
+			results[i].message = NULL;
+			results[i].ok = check_output(b, &p->outputs[i], src,
+			    &results[i]);
+		}
+		if (!in_place && (!results[i].ok || want == NULL ||
+		    strcmp(results[i].sha256, want) != 0 ||
+		    hx_cache_copy_file(src, dst, mode, true) != 0)) {
+			hx_warn("cache: entry %s is damaged; rebuilding",
+			    b->key);
+			ok = false;
+		}
+		deps = json_object_get(o, "deps");
+		results[i].deps = hx_xcalloc(json_array_size(deps) + 1,
+		    sizeof(char *));
+		json_array_foreach(deps, k, d)
+			results[i].deps[k] = hx_xstrdup(json_is_string(d) ?
+			    json_string_value(d) : "");
+		free(src);
+		free(dst);
+	}
+	if (!ok) {
+		for (i = 0; i < p->noutputs; i++) {
+			free(results[i].message);
+			hx_depgraph_free_names(results[i].deps);
+			memset(&results[i], 0, sizeof(results[i]));
+		}
+		/* Out of the way, or the rebuild could never store it. */
+		if (hx_cache_discard(cache, b->key) != 0)
+			hx_warn_errno("cache: removing damaged entry %s",
+			    b->key);
+	}
+	json_decref(meta);
+	free(meta_path);
+	free(dir);
+	return ok;
+}

@@ -1,0 +1,568 @@
+/*
+ * hx-wcet: measurement-based probabilistic WCET with extreme value theory.
+ *
+ * Reads sample and test records (or plain numbers with -n), groups the
+ * measurements by name and unit, and at the end of the input writes one
+ * wcet record per group: summary, i.i.d. checks, a GEV or GPD fit with its
+ * goodness of fit, pWCET estimates with intervals, and with --baseline the
+ * drift class.  Other records pass through; test records too, since their
+ * verdicts are hx-gate's.  The statistics live in lib/stats (hx_stats, hx_iid,
+ * hx_evt, hx_drift); analyse.c builds the records.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hx_io.h"
+#include "rec/hx_rec.h"
+#include "wcet.h"
+
+/* The groups in order of first appearance, with a hash index. */
+struct groups {
+	struct wcet_group *list;
+	size_t n, cap;
+	size_t *slots;		/* index + 1, 0 for empty */
+	size_t nslots;
+};
+
+/* What a record callback adds to. */
+struct reader {
+	struct groups *groups;
+	bool baseline;		/* values go to the baselines */
+};
+
+static const double default_probs[] = { 1e-3, 1e-6, 1e-9, 1e-12, 1e-15 };
+
+static void
+usage(void)
+{
+	printf("Usage: hx-wcet [-fhknV] [-b N] [-m METHOD] [-p P[,P]...] "
+	    "[-u U]\n"
+	    "               [--alpha A] [--baseline FILE] [--budget V] "
+	    "[--plot FILE.svg]\n"
+	    "               [--threshold R] [FILE]...\n"
+	    "Estimate probabilistic worst-case execution times of the sample "
+	    "and test\n"
+	    "records in FILEs (or standard input) with extreme value theory, "
+	    "and write\n"
+	    "one wcet record per group of name and unit.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -b, --block N         block size for block maxima (1: the "
+	    "values are maxima)\n"
+	    "  -f, --force           fit even when the i.i.d. checks fail\n"
+	    "  -h, --help            show this help and exit\n"
+	    "  -k, --keep-going      turn bad input into error records and "
+	    "go on\n"
+	    "  -m, --method METHOD   gev, gpd or auto (default auto)\n"
+	    "  -n, --numbers         read plain numbers, one per line, one "
+	    "group per file\n"
+	    "  -p, --probability P   pWCET exceedance probabilities per run, "
+	    "comma-separated\n"
+	    "                        (default 1e-3,1e-6,1e-9,1e-12,1e-15)\n"
+	    "  -u, --peak-threshold U  threshold for peaks over threshold "
+	    "(gpd)\n"
+	    "  -V, --version         show the version and exit\n"
+	    "      --alpha A         significance level of every test "
+	    "(default 0.05)\n"
+	    "      --baseline FILE   compare each group with the samples "
+	    "of FILE\n"
+	    "      --budget V        draw the time budget V on the plot\n"
+	    "      --plot FILE.svg   write the exceedance plot to FILE.svg\n"
+	    "      --threshold R     relative slowdown that makes a "
+	    "regression (default 0.01)\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure.\n");
+}
+
+/* FNV-1a over name, a NUL and unit. */
+static size_t
+group_hash(const char *name, const char *unit)
+{
+	uint64_t h = 14695981039346656037ULL;
+	const char *s;
+
+	for (s = name; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (s = unit; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static void
+group_reindex(struct groups *gs)
+{
+	size_t i, j;
+
+	free(gs->slots);
+	gs->nslots = gs->nslots ? gs->nslots * 2 : 64;
+	gs->slots = hx_xcalloc(gs->nslots, sizeof(size_t));
+	for (i = 0; i < gs->n; i++) {
+		j = group_hash(gs->list[i].name, gs->list[i].unit) &
+		    (gs->nslots - 1);
+		while (gs->slots[j] != 0)
+			j = (j + 1) & (gs->nslots - 1);
+		gs->slots[j] = i + 1;
+	}
+}
+
+/* The group of NAME and UNIT, made when CREATE; NULL when not there. */
+static struct wcet_group *
+group_find(struct groups *gs, const char *name, const char *unit,
+    bool create)
+{
+	struct wcet_group *g;
+	size_t j;
+
+	if (gs->nslots == 0 || 2 * (gs->n + 1) > gs->nslots)
+		group_reindex(gs);
+	j = group_hash(name, unit) & (gs->nslots - 1);
+	for (; gs->slots[j] != 0; j = (j + 1) & (gs->nslots - 1)) {
+		g = &gs->list[gs->slots[j] - 1];
+		if (strcmp(g->name, name) == 0 && strcmp(g->unit, unit) == 0)
+			return g;
+	}
+	if (!create)
+		return NULL;
+	if (gs->n == gs->cap) {
+		gs->cap = gs->cap ? gs->cap * 2 : 16;
+		gs->list = hx_xrealloc(gs->list, gs->cap * sizeof(*gs->list));
+	}
+	g = &gs->list[gs->n];
+	memset(g, 0, sizeof(*g));
+	g->name = hx_xstrdup(name);
+	g->unit = hx_xstrdup(unit);
+	hx_stats_init(&g->stats);
+	hx_stats_init(&g->test_stats);
+	gs->slots[j] = ++gs->n;
+	return g;
+}
+
+/* Add X to its group, as a sample's value or (FROM_TEST) a test's. */
+static void
+add_value(struct reader *r, const char *name, const char *unit, double x,
+    bool from_test)
+{
+	struct wcet_group *g = group_find(r->groups, name, unit,
+	    !r->baseline);
+
+	if (g == NULL)
+		return;	/* a baseline group not measured now */
+	if (r->baseline)
+		wcet_values_add(from_test ? &g->test_base : &g->base, x);
+	else if (from_test) {
+		hx_stats_add(&g->test_stats, x);
+		wcet_values_add(&g->test_values, x);
+	} else {
+		hx_stats_add(&g->stats, x);
+		wcet_values_add(&g->values, x);
+	}
+}
+
+/* Why X is not a measurement, or NULL. */
+static const char *
+bad_value(double x)
+{
+	if (isnan(x))
+		return "is not a number";
+	if (!isfinite(x))
+		return "is not finite";
+	if (x < 0)
+		return "is negative";
+	return NULL;
+}
+
+/* A string member KEY of OBJ, or NULL. */
+static const char *
+get_string(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+static void
+on_sample(struct hx_record *rec, json_t *j, struct reader *r)
+{
+	const char *name = get_string(j, "name"), *unit = get_string(j, "unit");
+	json_t *value = json_object_get(j, "value");
+	const char *why;
+
+	if (name == NULL || unit == NULL) {
+		hx_rec_bad(rec, "sample without a string %s",
+		    name == NULL ? "name" : "unit");
+		return;
+	}
+	if (!json_is_number(value)) {
+		hx_rec_bad(rec, "sample value is not a number");
+		return;
+	}
+	if ((why = bad_value(json_number_value(value))) != NULL) {
+		hx_rec_bad(rec, "sample value %s", why);
+		return;
+	}
+	add_value(r, name, unit, json_number_value(value), false);
+}
+
+/*
+ * A passed test's insns when counted, else its duration_ns.  Only a passed
+ * run times the code under test; the others pass through unread.
+ */
+static void
+on_test(struct hx_record *rec, json_t *j, struct reader *r)
+{
+	const char *name = get_string(j, "name"), *status;
+	const char *key = "insns", *why;
+	json_t *value = json_object_get(j, key);
+
+	status = get_string(j, "status");
+	if (status != NULL && strcmp(status, "pass") != 0) {
+		if (!r->baseline)
+			hx_rec_pass(rec);
+		return;
+	}
+	if (value == NULL) {
+		key = "duration_ns";
+		value = json_object_get(j, key);
+	}
+	/* The test's verdict goes on to hx-gate whatever its timing is. */
+	if (!r->baseline)
+		hx_rec_pass(rec);
+	if (name == NULL || value == NULL) {
+		hx_rec_bad(rec, "test without a string name or a %s",
+		    "duration_ns");
+		return;
+	}
+	if (!json_is_number(value)) {
+		hx_rec_bad(rec, "test %s is not a number", key);
+		return;
+	}
+	if ((why = bad_value(json_number_value(value))) != NULL) {
+		hx_rec_bad(rec, "test %s %s", key, why);
+		return;
+	}
+	add_value(r, name, strcmp(key, "insns") == 0 ? "insns" : "ns",
+	    json_number_value(value), true);
+}
+
+static int
+on_record(struct hx_record *rec, void *arg)
+{
+	struct reader *r = arg;
+	json_t *j;
+
+	if (strcmp(rec->type, "sample") != 0 && strcmp(rec->type, "test") != 0)
+		return 0;	/* only a baseline read hands these over */
+	if ((j = hx_rec_json(rec)) == NULL)
+		return 0;
+	if (strcmp(rec->type, "sample") == 0)
+		on_sample(rec, j, r);
+	else
+		on_test(rec, j, r);
+	return 0;
+}
+
+/* A bad plain number: exit 3, or with -k an error record. */
+static void
+bad_number(bool keep_going, const char *file, unsigned long line,
+    const char *why)
+{
+	json_t *rec;
+
+	if (!keep_going) {
+		hx_out_flush();
+		hx_err(HX_EXIT_INPUT, "%s:%lu: %s", file, line, why);
+	}
+	hx_warn("%s:%lu: %s", file, line, why);
+	rec = hx_rec_error_record(file, line, 0, why);
+	hx_rec_emit(rec);
+	json_decref(rec);
+}
+
+/*
+ * Read plain numbers, one per line (blank lines skipped), from PATH into
+ * the group named after the file, or into every group's baseline.
+ */
+static void
+read_numbers(struct groups *gs, const char *path, bool baseline,
+    bool keep_going)
+{
+	struct hx_in *in = hx_in_open(path);
+	enum hx_in_status st;
+	char *line, *end, *copy;
+	size_t len, i;
+	double x;
+	const char *why;
+
+	if (in == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
+	while ((st = hx_in_getline(in, &line, &len)) != HX_IN_EOF) {
+		if (st == HX_IN_TOOLONG) {
+			bad_number(keep_going, hx_in_name(in), hx_in_lineno(in),
+			    "line too long");
+			continue;
+		}
+		if (st != HX_IN_LINE) {
+			hx_out_flush();
+			hx_err(st == HX_IN_BADDATA ? HX_EXIT_INPUT :
+			    HX_EXIT_SYSTEM, "%s:%lu: %s", hx_in_name(in),
+			    hx_in_lineno(in), hx_in_error(in));
+		}
+		copy = hx_xasprintf("%.*s", (int)len, line);
+		for (i = 0; isspace((unsigned char)copy[i]); i++)
+			continue;
+		if (copy[i] == '\0') {
+			free(copy);
+			continue;
+		}
+		errno = 0;
+		x = strtod(copy, &end);
+		while (isspace((unsigned char)*end))
+			end++;
+		why = end == copy + i || *end != '\0' ? "not a number" :
+		    bad_value(x);
+		if (why == NULL && errno == ERANGE && !isfinite(x))
+			why = "is not finite";
+		free(copy);
+		if (why != NULL) {
+			bad_number(keep_going, hx_in_name(in), hx_in_lineno(in),
+			    why);
+			continue;
+		}
+		if (baseline) {
+			for (i = 0; i < gs->n; i++)
+				wcet_values_add(&gs->list[i].base, x);
+		} else {
+			struct reader r = { gs, false };
+
+			add_value(&r, hx_in_name(in), "value", x, false);
+		}
+	}
+	hx_in_close(in);
+}
+
+/* Parse -p: probabilities strictly between 0 and 1, comma-separated. */
+static void
+parse_probs(struct wcet_opts *o, const char *arg, bool *replaced)
+{
+	char *copy = hx_xstrdup(arg), *tok, *save = NULL, *end;
+	double p;
+
+	if (!*replaced) {
+		o->nprobs = 0;
+		*replaced = true;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		p = strtod(tok, &end);
+		if (end == tok || *end != '\0' || !(p > 0 && p < 1))
+			hx_usage_error("-p: not a probability in (0, 1): %s",
+			    tok);
+		o->probs = hx_xrealloc(o->probs, (o->nprobs + 1) * sizeof(p));
+		o->probs[o->nprobs++] = p;
+	}
+	free(copy);
+}
+
+/* A number option's value, checked by its range. */
+static double
+parse_number(const char *opt, const char *arg, double lo, double hi)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end != '\0' || !(v >= lo && v <= hi))
+		hx_usage_error("%s: not a number in [%g, %g]: %s", opt, lo, hi,
+		    arg);
+	return v;
+}
+
+enum {
+	OPT_ALPHA = 256,
+	OPT_BASELINE,
+	OPT_BUDGET,
+	OPT_PLOT,
+	OPT_THRESHOLD,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "alpha", required_argument, NULL, OPT_ALPHA },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "block", required_argument, NULL, 'b' },
+		{ "budget", required_argument, NULL, OPT_BUDGET },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "method", required_argument, NULL, 'm' },
+		{ "numbers", no_argument, NULL, 'n' },
+		{ "peak-threshold", required_argument, NULL, 'u' },
+		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "probability", required_argument, NULL, 'p' },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const consume[] = { "sample", "test", NULL };
+	struct wcet_opts o = { 0 };
+	struct hx_rec_loop loop = { 0 };
+	struct groups gs = { 0 };
+	struct reader r = { &gs, false };
+	const char *baseline = NULL, *plot = NULL;
+	bool numbers = false, replaced = false;
+	size_t i;
+	int c;
+
+	hx_rec_init(argv[0]);
+	o.method = WCET_AUTO;
+	o.peak_threshold = NAN;
+	o.threshold = 0.01;
+	o.alpha = 0.05;
+	o.confidence = 0.95;
+	o.budget = NAN;
+	o.nprobs = sizeof(default_probs) / sizeof(default_probs[0]);
+	o.probs = hx_xmalloc(sizeof(default_probs));
+	memcpy(o.probs, default_probs, sizeof(default_probs));
+	while ((c = getopt_long(argc, argv, "b:fhkm:np:u:V", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o.block = (size_t)parse_number("-b", optarg, 1, 1e9);
+			if ((double)o.block != strtod(optarg, NULL))
+				hx_usage_error("-b: not a whole number: %s",
+				    optarg);
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case 'h':
+			usage();
+			hx_err_close_stdout();
+			return HX_EXIT_OK;
+		case 'k':
+			loop.keep_going = true;
+			break;
+		case 'm':
+			if (strcmp(optarg, "gev") == 0)
+				o.method = WCET_GEV;
+			else if (strcmp(optarg, "gpd") == 0)
+				o.method = WCET_GPD;
+			else if (strcmp(optarg, "auto") == 0)
+				o.method = WCET_AUTO;
+			else
+				hx_usage_error("-m: not gev, gpd or auto: %s",
+				    optarg);
+			break;
+		case 'n':
+			numbers = true;
+			break;
+		case 'p':
+			parse_probs(&o, optarg, &replaced);
+			break;
+		case 'u':
+			o.peak_threshold = parse_number("-u", optarg, 0,
+			    HUGE_VAL);
+			break;
+		case 'V':
+			printf("hx-wcet %s\n", PACKAGE_VERSION);
+			hx_err_close_stdout();
+			return HX_EXIT_OK;
+		case OPT_ALPHA:
+			o.alpha = parse_number("--alpha", optarg, 1e-12, 0.5);
+			break;
+		case OPT_BASELINE:
+			baseline = optarg;
+			break;
+		case OPT_BUDGET:
+			o.budget = parse_number("--budget", optarg, 0,
+			    HUGE_VAL);
+			break;
+		case OPT_PLOT:
+			plot = optarg;
+			break;
+		case OPT_THRESHOLD:
+			o.threshold = parse_number("--threshold", optarg, 0,
+			    1e6);
+			break;
+		default:
+			hx_usage_error("bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!isnan(o.peak_threshold) && o.method == WCET_GEV)
+		hx_usage_error("-u is for the gpd method");
+	if (!isnan(o.peak_threshold))
+		o.method = WCET_GPD;
+	/* A baseline that cannot be read fails before the input is read. */
+	if (baseline != NULL && access(baseline, R_OK) != 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", baseline);
+
+	if (numbers) {
+		if (argc == 0)
+			read_numbers(&gs, "-", false, loop.keep_going);
+		for (i = 0; i < (size_t)argc; i++)
+			read_numbers(&gs, argv[i], false, loop.keep_going);
+	} else {
+		loop.consume = consume;
+		loop.fn = on_record;
+		loop.arg = &r;
+		hx_rec_loop_run(&loop, argc, argv);
+	}
+
+	for (i = 0; i < gs.n; i++) {
+		wcet_settle(&gs.list[i]);
+		wcet_analyse(&gs.list[i], &o);
+	}
+	if (baseline != NULL) {
+		char *files[] = { (char *)baseline, NULL };
+
+		r.baseline = true;
+		if (numbers)
+			read_numbers(&gs, baseline, true, loop.keep_going);
+		else {
+			loop.consume = NULL;
+			loop.consume_all = true;
+			hx_rec_loop_run(&loop, 1, files);
+		}
+		for (i = 0; i < gs.n; i++)
+			if (gs.list[i].base.n == 0) {
+				free(gs.list[i].base.v);
+				gs.list[i].base = gs.list[i].test_base;
+				memset(&gs.list[i].test_base, 0,
+				    sizeof(gs.list[i].test_base));
+			}
+		wcet_compare(gs.list, gs.n, &o);
+	}
+	for (i = 0; i < gs.n; i++)
+		hx_rec_emit(gs.list[i].record);
+	hx_out_flush();
+	if (plot != NULL && wcet_plot(plot, gs.list, gs.n, &o) < 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", plot);
+
+	for (i = 0; i < gs.n; i++) {
+		json_decref(gs.list[i].record);
+		hx_stats_free(&gs.list[i].stats);
+		hx_stats_free(&gs.list[i].test_stats);
+		free(gs.list[i].values.v);
+		free(gs.list[i].base.v);
+		free(gs.list[i].test_values.v);
+		free(gs.list[i].test_base.v);
+		free(gs.list[i].levels);
+		free(gs.list[i].name);
+		free(gs.list[i].unit);
+	}
+	free(gs.list);
+	free(gs.slots);
+	free(o.probs);
+	return HX_EXIT_OK;
+}

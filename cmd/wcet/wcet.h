@@ -1,0 +1,82 @@
+/*
+ * wcet.h: what the two files of hx-wcet share: hx-wcet.c reads options and
+ * input into groups, analyse.c turns each group into a wcet record and
+ * draws the plot.
+ */
+#ifndef WCET_H
+#define WCET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stats/hx_drift.h"
+#include "stats/hx_evt.h"
+#include "hx_json.h"
+#include "stats/hx_stats.h"
+
+enum wcet_method {
+	WCET_AUTO,
+	WCET_GEV,
+	WCET_GPD,
+};
+
+struct wcet_opts {
+	enum wcet_method method;
+	size_t block;		/* -b; 0: the default rule */
+	double peak_threshold;	/* -u; NAN: the default rule */
+	double *probs;		/* -p */
+	size_t nprobs;
+	double threshold;	/* --threshold: relative shift */
+	double alpha;		/* --alpha */
+	double confidence;	/* of every interval */
+	double budget;		/* --budget; NAN: none */
+	bool force;		/* fit even when the i.i.d. checks fail */
+};
+
+/* A growing array of measurements. */
+struct wcet_values {
+	double *v;
+	size_t n, cap;
+};
+
+struct wcet_group {
+	char *name, *unit;
+	struct hx_stats stats;
+	struct wcet_values values;	/* in order of measurement */
+	struct wcet_values base;	/* from --baseline */
+	/*
+	 * What test records gave, used only where no sample record did:
+	 * hx-emu writes a sample per passing run and a test record that
+	 * repeats one of them.
+	 */
+	struct hx_stats test_stats;
+	struct wcet_values test_values;
+	struct wcet_values test_base;
+	json_t *record;			/* the wcet record being built */
+	bool fitted;
+	struct hx_evt_fit fit;
+	double *levels;			/* pWCET values, for the plot */
+	struct hx_drift drift;
+	bool compared;
+};
+
+/* The fewest samples for a GPD fit with the default threshold. */
+#define WCET_MIN_GPD 100
+
+void wcet_values_add(struct wcet_values *a, double x);
+
+/* Fall back on the test records' values where no sample gave any. */
+void wcet_settle(struct wcet_group *g);
+
+/* Build G->record from G's values: summary, checks, fit, pWCET. */
+void wcet_analyse(struct wcet_group *g, const struct wcet_opts *o);
+
+/* Compare the N groups with their baselines and add the classes. */
+void wcet_compare(struct wcet_group *groups, size_t n,
+    const struct wcet_opts *o);
+
+/* Draw the exceedance plot of the N groups to PATH; -1 with errno. */
+int wcet_plot(const char *path, struct wcet_group *groups, size_t n,
+    const struct wcet_opts *o);
+
+#endif

@@ -1,0 +1,940 @@
+/*
+ * hx_judge: rule evaluation.
+ *
+ * Each rule gives one entry of the gate record's rules list (a pwcet rule
+ * one per budget): its status, what was observed, the limit, and the
+ * records that decided it.  A rule with nothing to judge fails: a gate
+ * never passes on an absence of evidence.
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx_err.h"
+#include "gate/hx_judge.h"
+
+/* At most this many references in one rule's decided_by. */
+#define DECIDED_MAX 100
+
+/* One entry of the rules list while it is being built. */
+struct outcome {
+	json_t *obj;
+	size_t listed, unlisted;
+};
+
+static void
+outcome_start(struct outcome *o, const struct hx_rule *rule, const char *name)
+{
+	o->obj = json_pack("{ss ss ss s[]}", "name", name, "rule",
+	    rule->kind_name, "status", "pass", "decided_by");
+	if (rule->advisory)
+		json_object_set_new(o->obj, "advisory", json_true());
+	o->listed = o->unlisted = 0;
+}
+
+static void
+decide(struct outcome *o, const struct hx_judge_record *r)
+{
+	if (o->listed == DECIDED_MAX) {
+		o->unlisted++;
+		return;
+	}
+	json_array_append_new(json_object_get(o->obj, "decided_by"),
+	    json_string(r->ref));
+	o->listed++;
+}
+
+static void HX_PRINTF(2, 3)
+say(struct outcome *o, const char *fmt, ...)
+{
+	char *text, *both;
+	const char *old;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	va_end(ap);
+	old = json_string_value(json_object_get(o->obj, "message"));
+	if (old != NULL) {
+		both = hx_xasprintf("%s; %s", old, text);
+		free(text);
+		text = both;
+	}
+	json_object_set_new(o->obj, "message", json_string(text));
+	free(text);
+}
+
+/* Finish O with STATUS, OBSERVED and LIMIT (references stolen). */
+static void
+outcome_end(struct outcome *o, json_t *results, bool pass, json_t *observed,
+    json_t *limit)
+{
+	json_object_set_new(o->obj, "status",
+	    json_string(pass ? "pass" : "fail"));
+	json_object_set_new(o->obj, "observed",
+	    observed != NULL ? observed : json_null());
+	json_object_set_new(o->obj, "limit", limit ? limit : json_null());
+	if (o->unlisted > 0)
+		say(o, "%zu more records decided it (not listed)", o->unlisted);
+	json_array_append_new(results, o->obj);
+}
+
+static void
+outcome_skip(struct outcome *o, json_t *results)
+{
+	json_object_set_new(o->obj, "status", json_string("skip"));
+	json_object_set_new(o->obj, "observed", json_null());
+	json_object_set_new(o->obj, "limit", json_null());
+	json_array_append_new(results, o->obj);
+}
+
+/* A rate or a shift, rounded so reports stay readable. */
+static json_t *
+rounded(double x)
+{
+	return json_real(round(x * 1e6) / 1e6);
+}
+
+/* A value that is a whole number becomes an integer. */
+static json_t *
+number(double x)
+{
+	if (x == floor(x) && fabs(x) < 9e15)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+/* Records: ---------------------------------------------------------------- */
+
+/* The string member KEY of RECORD, or NULL. */
+static const char *
+str(const json_t *record, const char *key)
+{
+	return json_string_value(json_object_get(record, key));
+}
+
+void
+hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
+{
+	const json_t *match;
+	size_t i;
+
+	memset(judge, 0, sizeof(*judge));
+	judge->policy = policy;
+	judge->type_counts = json_object();
+	judge->first_refs = json_object();
+	for (i = 0; i < policy->nrules; i++) {
+		if (policy->rules[i].kind != HX_RULE_CUSTOM &&
+		    policy->rules[i].kind != HX_RULE_REQUIRED)
+			continue;
+		match = json_object_get(policy->rules[i].spec, "match");
+		if (policy->rules[i].kind == HX_RULE_CUSTOM &&
+		    !json_is_string(json_object_get(match, "type")))
+			judge->parse_all = true;
+	}
+}
+
+bool
+hx_judge_wants(const struct hx_judge *judge, const char *type)
+{
+	static const char *const judged[] = { "test", "wcet", "artifact",
+	    "error", NULL };
+	const struct hx_rule *r;
+	size_t i;
+
+	if (judge->parse_all)
+		return true;
+	for (i = 0; judged[i] != NULL; i++)
+		if (strcmp(type, judged[i]) == 0)
+			return true;
+	for (i = 0; i < judge->policy->nrules; i++) {
+		r = &judge->policy->rules[i];
+		if (r->kind == HX_RULE_CUSTOM && strcmp(type, str(
+		    json_object_get(r->spec, "match"), "type")) == 0)
+			return true;
+		if (r->kind == HX_RULE_REQUIRED &&
+		    strcmp(type, str(r->spec, "type")) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
+    unsigned long line, json_t *json)
+{
+	struct hx_judge_record *r;
+	json_t *count = json_object_get(judge->type_counts, type);
+	const char *id = json_string_value(json_object_get(json, "id"));
+
+	judge->total++;
+	if (count == NULL)
+		json_object_set_new(judge->first_refs, type, id != NULL ?
+		    json_string(id) : json_sprintf("%s:%lu", file, line));
+	json_object_set_new(judge->type_counts, type,
+	    json_integer(json_integer_value(count) + 1));
+	if (json == NULL)
+		return;
+	if (judge->nrecords == judge->cap) {
+		judge->cap = judge->cap ? 2 * judge->cap : 256;
+		judge->records = hx_xrealloc(judge->records,
+		    judge->cap * sizeof(*judge->records));
+	}
+	r = &judge->records[judge->nrecords++];
+	r->type = hx_xstrdup(type);
+	r->ref = id != NULL ? hx_xstrdup(id) :
+	    hx_xasprintf("%s:%lu", file, line);
+	r->json = json_incref(json);
+}
+
+void
+hx_judge_free(struct hx_judge *judge)
+{
+	size_t i;
+
+	for (i = 0; i < judge->nrecords; i++) {
+		free(judge->records[i].type);
+		free(judge->records[i].ref);
+		json_decref(judge->records[i].json);
+	}
+	free(judge->records);
+	json_decref(judge->type_counts);
+	json_decref(judge->first_refs);
+	memset(judge, 0, sizeof(*judge));
+}
+
+/* The value at the dotted PATH ("baseline.class") in RECORD, or NULL. */
+static json_t *
+field(const json_t *record, const char *path)
+{
+	char buf[256], *part, *save = NULL;
+	json_t *v = (json_t *)record;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (part = strtok_r(buf, ".", &save); part != NULL && v != NULL;
+	    part = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, part);
+	return v;
+}
+
+/*
+ * Whether R matches MATCH: every member names a field that equals its
+ * value; a string value is a shell pattern (fnmatch(3)).
+ */
+static bool
+matches(const struct hx_judge_record *r, const json_t *match)
+{
+	const char *key;
+	json_t *want, *have;
+
+	json_object_foreach((json_t *)match, key, want) {
+		have = field(r->json, key);
+		if (have == NULL)
+			return false;
+		if (json_is_string(want) && json_is_string(have)) {
+			if (fnmatch(json_string_value(want),
+			    json_string_value(have), 0) != 0)
+				return false;
+		} else if (!json_equal(want, have))
+			return false;
+	}
+	return true;
+}
+
+static bool
+is_type(const struct hx_judge_record *r, const char *type)
+{
+	return r->json != NULL && strcmp(r->type, type) == 0;
+}
+
+/* Tests: ------------------------------------------------------------------ */
+
+/*
+ * The final result of each test run: a retry (attempt 2 and up) replaces
+ * the previous record of the same name.  Returns a new array of indexes
+ * into judge->records, and its length in *N.
+ */
+static size_t *
+test_results(const struct hx_judge *judge, const json_t *match, size_t *n)
+{
+	size_t *out = hx_xcalloc(judge->nrecords + 1, sizeof(*out));
+	const struct hx_judge_record *r;
+	const char *name, *other;
+	size_t i, k;
+
+	*n = 0;
+	for (i = 0; i < judge->nrecords; i++) {
+		r = &judge->records[i];
+		if (!is_type(r, "test") ||
+		    (match != NULL && !matches(r, match)))
+			continue;
+		name = str(r->json, "name");
+		k = *n;
+		if (name != NULL && json_integer_value(json_object_get(r->json,
+		    "attempt")) > 1)
+			while (k-- > 0) {
+				other = str(judge->records[out[k]].json,
+				    "name");
+				if (other != NULL && strcmp(name, other) == 0)
+					break;
+			}
+		if (k < *n)
+			out[k] = i;
+		else
+			out[(*n)++] = i;
+	}
+	return out;
+}
+
+static bool
+quarantined(const struct hx_judge *judge, const struct hx_rule *rule,
+    const json_t *test)
+{
+	const json_t *lists[2] = { judge->policy->quarantine,
+	    json_object_get(rule->spec, "quarantine") };
+	const char *name = str(test, "name");
+	json_t *pattern;
+	size_t i, l;
+
+	if (json_is_true(json_object_get(test, "quarantined")))
+		return true;
+	for (l = 0; l < 2 && name != NULL; l++)
+		json_array_foreach(lists[l], i, pattern)
+			if (fnmatch(json_string_value(pattern), name, 0) == 0)
+				return true;
+	return false;
+}
+
+static bool
+test_failed(const json_t *test)
+{
+	const char *status = str(test, "status");
+
+	return status == NULL || (strcmp(status, "pass") != 0 &&
+	    strcmp(status, "skip") != 0);
+}
+
+static void
+rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	struct outcome o;
+	const struct hx_judge_record *r;
+	size_t n, i, failed = 0, exempt = 0, skipped = 0;
+	size_t *res = test_results(judge, json_object_get(rule->spec, "match"),
+	    &n);
+
+	outcome_start(&o, rule, rule->name);
+	for (i = 0; i < n; i++) {
+		r = &judge->records[res[i]];
+		if (!test_failed(r->json)) {
+			skipped += strcmp(str(r->json, "status"), "skip") == 0;
+			continue;
+		}
+		if (quarantined(judge, rule, r->json)) {
+			say(&o, "quarantined, exempt: %s (%s)",
+			    str(r->json, "name"), str(r->json, "status"));
+			exempt++;
+		} else {
+			say(&o, "%s: %s", str(r->json, "name"),
+			    str(r->json, "status") ? str(r->json, "status") :
+			    "no status");
+			decide(&o, r);
+			failed++;
+		}
+	}
+	if (failed == 0)
+		for (i = 0; i < n; i++)
+			decide(&o, &judge->records[res[i]]);
+	if (n == 0)
+		say(&o, "no test records to judge");
+	else
+		say(&o, "%zu of %zu tests failed, %zu quarantined failures "
+		    "exempt, %zu skipped", failed, n, exempt, skipped);
+	outcome_end(&o, results, n > 0 && failed == 0, json_integer(
+	    (json_int_t)failed), json_integer(0));
+	free(res);
+}
+
+static void
+rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	struct outcome o;
+	const struct hx_judge_record *r;
+	double max = json_number_value(json_object_get(rule->spec, "max"));
+	double rate;
+	size_t n, i, flaky = 0;
+	size_t *res = test_results(judge, json_object_get(rule->spec, "match"),
+	    &n);
+
+	outcome_start(&o, rule, rule->name);
+	for (i = 0; i < n; i++) {
+		r = &judge->records[res[i]];
+		if (json_is_true(json_object_get(r->json, "flaky"))) {
+			decide(&o, r);
+			flaky++;
+		}
+	}
+	rate = n > 0 ? (double)flaky / (double)n : 0;
+	if (n == 0)
+		say(&o, "no test records to judge");
+	else
+		say(&o, "%zu of %zu tests flaky", flaky, n);
+	outcome_end(&o, results, n > 0 && rate <= max, rounded(rate),
+	    json_real(max));
+	free(res);
+}
+
+/* Presence: --------------------------------------------------------------- */
+
+static void
+rule_required(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	const char *type = str(rule->spec, "type"), *key = str(rule->spec,
+	    "field");
+	const json_t *match = json_object_get(rule->spec, "match"),
+	    *values = json_object_get(rule->spec, "values"), *want;
+	const struct hx_judge_record *r;
+	struct outcome o;
+	size_t i, k, found = 0, missing = 0;
+	bool seen;
+
+	outcome_start(&o, rule, rule->name);
+	if (key == NULL) {
+		for (i = 0; i < judge->nrecords; i++) {
+			r = &judge->records[i];
+			if (is_type(r, type) &&
+			    (match == NULL || matches(r, match))) {
+				decide(&o, r);
+				found++;
+			}
+		}
+		if (found == 0)
+			say(&o, "no %s record", type);
+		outcome_end(&o, results, found > 0, json_integer(
+		    (json_int_t)found), json_integer(1));
+		return;
+	}
+	json_array_foreach(values, k, want) {
+		seen = false;
+		for (i = 0; i < judge->nrecords; i++) {
+			r = &judge->records[i];
+			if (is_type(r, type) && json_equal(field(r->json, key),
+			    want) && (match == NULL || matches(r, match))) {
+				decide(&o, r);
+				seen = true;
+			}
+		}
+		if (seen)
+			found++;
+		else {
+			say(&o, "missing: %s with %s %s", type, key,
+			    json_string_value(want));
+			missing++;
+		}
+	}
+	outcome_end(&o, results, missing == 0, json_integer((json_int_t)found),
+	    json_integer((json_int_t)json_array_size(values)));
+}
+
+/* Timing: ----------------------------------------------------------------- */
+
+/*
+ * The pWCET of wcet record W at probability P in the record's unit: the
+ * interval's upper end with HI, else the value.  A deterministic group's
+ * pWCET is its maximum.  Returns 0, or -1.
+ */
+static int
+pwcet_at(const json_t *w, double p, bool hi, double *value)
+{
+	json_t *e;
+	double ep;
+	size_t i;
+
+	json_array_foreach(json_object_get(w, "pwcet"), i, e) {
+		ep = json_number_value(json_object_get(e, "p"));
+		if (fabs(ep - p) <= 1e-9 * p) {
+			e = json_object_get(e, hi ? "hi" : "value");
+			if (!json_is_number(e))
+				return -1;
+			*value = json_number_value(e);
+			return 0;
+		}
+	}
+	if (str(w, "method") != NULL &&
+	    strcmp(str(w, "method"), "deterministic") == 0 &&
+	    json_is_number(json_object_get(w, "max"))) {
+		*value = json_number_value(json_object_get(w, "max"));
+		return 0;
+	}
+	return -1;
+}
+
+/* Judge one budget of a pwcet rule: the wcet groups called NAME. */
+static void
+pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
+    const char *name, const json_t *budget, json_t *results)
+{
+	double p = json_number_value(json_object_get(rule->spec, "p"));
+	const char *bound = str(rule->spec, "bound"), *want_unit, *unit;
+	const char *method, *message;
+	bool hi = bound != NULL && strcmp(bound, "hi") == 0;
+	const struct hx_judge_record *r, *worst = NULL;
+	double limit, value, base, observed = 0;
+	struct outcome o;
+	char *entry = hx_xasprintf("%s/%s", rule->name, name);
+	size_t i, groups = 0;
+	bool bad = false;
+
+	outcome_start(&o, rule, entry);
+	hx_policy_budget(budget, &limit, &want_unit);
+	for (i = 0; i < judge->nrecords; i++) {
+		r = &judge->records[i];
+		if (!is_type(r, "wcet") || str(r->json, "name") == NULL ||
+		    (strcmp(name, "*") == 0 ? json_object_get(json_object_get(
+		    rule->spec, "budgets"), str(r->json, "name")) != NULL :
+		    strcmp(name, str(r->json, "name")) != 0))
+			continue;
+		unit = str(r->json, "unit") ? str(r->json, "unit") : "";
+		base = 1;
+		if (want_unit != NULL && (hx_policy_to_base(1, unit, &base,
+		    &unit) < 0 || strcmp(unit, want_unit) != 0))
+			continue;
+		groups++;
+		if (pwcet_at(r->json, p, hi, &value) < 0) {
+			method = str(r->json, "method");
+			message = str(r->json, "message");
+			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
+			    str(r->json, "name"), p,
+			    method != NULL ? method : "unknown",
+			    message != NULL ? ": " : "",
+			    message != NULL ? message : "");
+			decide(&o, r);
+			bad = true;
+			continue;
+		}
+		value *= base;
+		if (worst == NULL || value > observed) {
+			worst = r;
+			observed = value;
+		}
+	}
+	if (worst != NULL && !bad)
+		decide(&o, worst);
+	if (groups == 0) {
+		say(&o, "no wcet record for %s%s%s", name,
+		    want_unit ? " in " : "", want_unit ? want_unit : "");
+		bad = true;
+	} else if (worst != NULL && observed > limit)
+		say(&o, "pWCET(%g) of %s is %.17g %s, over the budget of %.17g",
+		    p, str(worst->json, "name"), observed,
+		    want_unit ? want_unit : "", limit);
+	if (want_unit != NULL)
+		json_object_set_new(o.obj, "unit", json_string(want_unit));
+	outcome_end(&o, results, !bad && observed <= limit,
+	    worst != NULL ? number(observed) : NULL, number(limit));
+	free(entry);
+}
+
+static void
+rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	const char *name;
+	json_t *budget;
+	json_t *budgets = json_object_get(rule->spec, "budgets");
+
+	json_object_foreach(budgets, name, budget)
+		pwcet_budget(judge, rule, name, budget, results);
+}
+
+/* The baseline's wcet record for NAME in UNIT, or NULL. */
+static const json_t *
+baseline_group(const json_t *baseline, const char *name, const char *unit)
+{
+	const json_t *b;
+	size_t i;
+
+	json_array_foreach(baseline, i, b)
+		if (str(b, "type") && strcmp(str(b, "type"), "wcet") == 0 &&
+		    str(b, "name") && strcmp(str(b, "name"), name) == 0 &&
+		    str(b, "unit") && strcmp(str(b, "unit"), unit) == 0)
+			return b;
+	return NULL;
+}
+
+static void
+rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	const json_t *threshold_v = json_object_get(rule->spec, "threshold"),
+	    *base;
+	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
+	    "missing_baseline"), *class, *name, *unit;
+	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
+	double worst = -INFINITY, now, then, shift;
+	const struct hx_judge_record *r;
+	size_t i, compared = 0, regressed = 0, wcets = 0;
+	struct outcome o;
+
+	if (stat == NULL)
+		stat = "max";
+	outcome_start(&o, rule, rule->name);
+	for (i = 0; i < judge->nrecords; i++) {
+		r = &judge->records[i];
+		name = str(r->json, "name");
+		if (!is_type(r, "wcet") || name == NULL)
+			continue;
+		wcets++;
+		unit = str(r->json, "unit") ? str(r->json, "unit") : "";
+		class = str(field(r->json, "baseline"), "class");
+		if (class != NULL) {
+			compared++;
+			if (strcmp(class, "regression") == 0) {
+				say(&o, "%s (%s): hx-wcet classed it a "
+				    "regression", name, unit);
+				decide(&o, r);
+				regressed++;
+			}
+			worst = fmax(worst, json_number_value(field(r->json,
+			    "baseline.shift")));
+		}
+		if (judge->baseline == NULL || (base = baseline_group(
+		    judge->baseline, name, unit)) == NULL ||
+		    !json_is_number(json_object_get(r->json, stat)) ||
+		    !json_is_number(json_object_get(base, stat)))
+			continue;
+		compared++;
+		now = json_number_value(json_object_get(r->json, stat));
+		then = json_number_value(json_object_get(base, stat));
+		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
+		worst = fmax(worst, shift);
+		if (shift > threshold) {
+			say(&o, "%s (%s): %s %.17g against %.17g in the "
+			    "baseline, %+.2f%%", name, unit, stat, now, then,
+			    100 * shift);
+			decide(&o, r);
+			regressed++;
+		}
+	}
+	if (compared == 0 && (judge->baseline == NULL || wcets == 0))
+		say(&o, "no baseline: %s", wcets == 0 ? "no wcet records" :
+		    judge->baseline_missing != NULL ? judge->baseline_missing :
+		    "none given (--baseline) and no wcet record carries one");
+	else if (compared == 0)
+		say(&o, "no wcet group of this run is in the baseline");
+	/* Nothing to compare with: the policy says whether that fails. */
+	if (compared == 0 && wcets > 0 && missing != NULL &&
+	    strcmp(missing, "skip") == 0) {
+		outcome_skip(&o, results);
+		return;
+	}
+	if (regressed == 0)
+		for (i = 0; i < judge->nrecords; i++)
+			if (is_type(&judge->records[i], "wcet"))
+				decide(&o, &judge->records[i]);
+	outcome_end(&o, results, compared > 0 && regressed == 0,
+	    compared > 0 && isfinite(worst) ? rounded(worst) : NULL,
+	    json_real(threshold));
+}
+
+/* Artifacts and custom bounds: -------------------------------------------- */
+
+/* The key two builds of the same output share: name, target, toolchain. */
+static char *
+artifact_key(const json_t *a)
+{
+	return hx_xasprintf("%s\t%s\t%s", str(a, "name") ? str(a, "name") : "",
+	    str(a, "target") ? str(a, "target") : "",
+	    str(field(a, "toolchain"), "name") ? str(field(a, "toolchain"),
+	    "name") : "");
+}
+
+static void
+rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	bool need_check = json_is_true(json_object_get(rule->spec,
+	    "require_check"));
+	const struct hx_judge_record *r, *q;
+	size_t i, k, n = 0, bad = 0, builds;
+	struct outcome o;
+	char *key, *other;
+	bool differs;
+
+	outcome_start(&o, rule, rule->name);
+	for (i = 0; i < judge->nrecords; i++) {
+		r = &judge->records[i];
+		if (!is_type(r, "artifact") || (str(r->json, "status") &&
+		    strcmp(str(r->json, "status"), "ok") != 0))
+			continue;
+		n++;
+		key = artifact_key(r->json);
+		differs = false;
+		builds = 1;
+		for (k = 0; k < judge->nrecords; k++) {
+			q = &judge->records[k];
+			if (k == i || !is_type(q, "artifact"))
+				continue;
+			other = artifact_key(q->json);
+			if (strcmp(key, other) == 0) {
+				builds++;
+				if (!json_equal(json_object_get(q->json,
+				    "sha256"), json_object_get(r->json,
+				    "sha256")))
+					differs = true;
+			}
+			free(other);
+		}
+		free(key);
+		if (str(r->json, "sha256") == NULL)
+			say(&o, "%s: no sha256", str(r->json, "name"));
+		else if (differs)
+			say(&o, "%s: two builds differ", str(r->json, "name"));
+		else if (json_is_false(json_object_get(r->json,
+		    "reproducible")))
+			say(&o, "%s: the build says it is not reproducible",
+			    str(r->json, "name"));
+		else if (need_check && builds < 2 && !json_is_true(
+		    json_object_get(r->json, "reproducible")))
+			say(&o, "%s: not checked (build twice or with "
+			    "--check-repro)", str(r->json, "name"));
+		else
+			continue;
+		decide(&o, r);
+		bad++;
+	}
+	if (n == 0)
+		say(&o, "no artifact records");
+	if (n > 0 && bad == 0)
+		for (i = 0; i < judge->nrecords; i++)
+			if (is_type(&judge->records[i], "artifact"))
+				decide(&o, &judge->records[i]);
+	outcome_end(&o, results, n > 0 && bad == 0, json_integer(
+	    (json_int_t)bad), json_integer(0));
+}
+
+static void
+rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	const json_t *match = json_object_get(rule->spec, "match"),
+	    *max_v = json_object_get(rule->spec, "max"),
+	    *min_v = json_object_get(rule->spec, "min"), *v;
+	const char *path = str(rule->spec, "field"), *type = str(match, "type");
+	double hi = -INFINITY, lo = INFINITY, x;
+	const struct hx_judge_record *r;
+	size_t i, n = 0, bad = 0;
+	struct outcome o;
+	json_t *limit;
+
+	outcome_start(&o, rule, rule->name);
+	for (i = 0; i < judge->nrecords; i++) {
+		r = &judge->records[i];
+		if (r->json == NULL || (type != NULL && strcmp(r->type, type) !=
+		    0) || !matches(r, match))
+			continue;
+		n++;
+		v = field(r->json, path);
+		if (!json_is_number(v)) {
+			say(&o, "%s: no number in %s", r->ref, path);
+			decide(&o, r);
+			bad++;
+			continue;
+		}
+		x = json_number_value(v);
+		hi = fmax(hi, x);
+		lo = fmin(lo, x);
+		if ((max_v != NULL && x > json_number_value(max_v)) ||
+		    (min_v != NULL && x < json_number_value(min_v))) {
+			say(&o, "%s: %s is %.17g", r->ref, path, x);
+			decide(&o, r);
+			bad++;
+		}
+	}
+	if (n == 0) {
+		say(&o, "no record matches");
+		if (json_is_true(json_object_get(rule->spec, "allow_none"))) {
+			outcome_skip(&o, results);
+			return;
+		}
+	}
+	if (bad == 0)
+		for (i = 0; i < judge->nrecords; i++)
+			if (judge->records[i].json != NULL && (type == NULL ||
+			    strcmp(judge->records[i].type, type) == 0) &&
+			    matches(&judge->records[i], match))
+				decide(&o, &judge->records[i]);
+	if (max_v != NULL && min_v != NULL)
+		limit = json_pack("{sOsO}", "min", min_v, "max", max_v);
+	else
+		limit = json_incref((json_t *)(max_v ? max_v : min_v));
+	outcome_end(&o, results, n > 0 && bad == 0, n == 0 || !isfinite(hi) ?
+	    NULL : max_v != NULL && min_v != NULL ? json_pack("{soso}", "min",
+	    number(lo), "max", number(hi)) : number(max_v ? hi : lo), limit);
+}
+
+static void
+rule_no_errors(struct hx_judge *judge, const struct hx_rule *rule,
+    json_t *results)
+{
+	const json_t *max_v = json_object_get(rule->spec, "max");
+	double max = max_v ? json_number_value(max_v) : 0;
+	const struct hx_judge_record *r;
+	size_t i, n = judge->bad_lines;
+	struct outcome o;
+
+	outcome_start(&o, rule, rule->name);
+	for (i = 0; i < judge->nrecords; i++) {
+		r = &judge->records[i];
+		if (!is_type(r, "error"))
+			continue;
+		n++;
+		decide(&o, r);
+		say(&o, "%s: %s%s%s", str(r->json, "program") ? str(r->json,
+		    "program") : "?", str(r->json, "file") ? str(r->json,
+		    "file") : "", str(r->json, "file") ? ": " : "",
+		    str(r->json, "message") ? str(r->json, "message") : "");
+	}
+	if (judge->bad_lines > 0)
+		say(&o, "%lu malformed lines in the input", judge->bad_lines);
+	outcome_end(&o, results, (double)n <= max, json_integer((json_int_t)n),
+	    number(max));
+}
+
+/* The verdict: ------------------------------------------------------------ */
+
+/* The stages entry: every stage the policy names left its records. */
+static bool
+check_stages(struct hx_judge *judge, json_t *results, json_t *gate)
+{
+	static const struct hx_rule stages_rule = { .kind_name = "stages" };
+	const struct hx_stage *stage;
+	json_t *name, *missing = json_array(), *present = json_array(), *ref;
+	struct outcome o;
+	size_t i, t;
+	bool ran;
+
+	outcome_start(&o, &stages_rule, "stages");
+	json_array_foreach(judge->policy->stages, i, name) {
+		stage = hx_policy_stage(json_string_value(name));
+		ran = false;
+		for (t = 0; stage->types[t] != NULL && !ran; t++) {
+			ref = json_object_get(judge->first_refs,
+			    stage->types[t]);
+			if (ref != NULL) {
+				json_array_append(json_object_get(o.obj,
+				    "decided_by"), ref);
+				ran = true;
+			}
+		}
+		if (ran)
+			json_array_append(present, name);
+		else {
+			json_array_append(missing, name);
+			say(&o, "no %s records: the %s stage did not run",
+			    stage->types[0], stage->program);
+		}
+	}
+	if (json_array_size(missing) > 0 &&
+	    json_object_get(gate, "message") == NULL)
+		json_object_set_new(gate, "message", json_string(
+		    json_string_value(json_object_get(o.obj, "message"))));
+	outcome_end(&o, results, json_array_size(missing) == 0, present,
+	    json_incref(judge->policy->stages));
+	ran = json_array_size(missing) == 0;
+	json_decref(missing);
+	return ran;
+}
+
+json_t *
+hx_judge_verdict(struct hx_judge *judge)
+{
+	const struct hx_policy *policy = judge->policy;
+	json_t *gate = json_object(), *results = json_array(), *e;
+	size_t i, failed = 0, judged = 0, before;
+	char *names = hx_xstrdup(""), *more;
+
+	if (judge->total == 0)
+		json_object_set_new(gate, "message", json_string(
+		    "empty stream: no records to judge"));
+	if (json_array_size(policy->stages) > 0 &&
+	    !check_stages(judge, results, gate))
+		failed++;
+	for (i = 0; i < policy->nrules; i++) {
+		before = json_array_size(results);
+		switch (policy->rules[i].kind) {
+		case HX_RULE_TESTS_PASS:
+			rule_tests_pass(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_FLAKY_RATE:
+			rule_flaky_rate(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_REQUIRED:
+			rule_required(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_PWCET:
+			rule_pwcet(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_NO_REGRESSION:
+			rule_no_regression(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_REPRODUCIBLE:
+			rule_reproducible(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_CUSTOM:
+			rule_custom(judge, &policy->rules[i], results);
+			break;
+		case HX_RULE_NO_ERRORS:
+			rule_no_errors(judge, &policy->rules[i], results);
+			break;
+		}
+		for (; before < json_array_size(results); before++)
+			if (!policy->rules[i].implicit && strcmp(str(
+			    json_array_get(results, before), "status"),
+			    "skip") != 0)
+				judged++;
+	}
+	if (judged == 0 && json_object_get(gate, "message") == NULL) {
+		json_object_set_new(gate, "message", json_string("every rule "
+		    "was skipped: nothing was judged"));
+		failed++;
+	}
+	json_array_foreach(results, i, e) {
+		if (strcmp(str(e, "status"), "fail") != 0 ||
+		    json_is_true(json_object_get(e, "advisory")) ||
+		    strcmp(str(e, "rule"), "stages") == 0)
+			continue;
+		failed++;
+		more = hx_xasprintf("%s%s%s", names, *names ? ", " : "",
+		    str(e, "name"));
+		free(names);
+		names = more;
+	}
+	if (failed > 0 && json_object_get(gate, "message") == NULL) {
+		more = hx_xasprintf("rules failed: %s", names);
+		json_object_set_new(gate, "message", json_string(more));
+		free(more);
+	}
+	free(names);
+	json_object_set_new(gate, "type", json_string("gate"));
+	json_object_set_new(gate, "program", json_string("hx-gate"));
+	json_object_set_new(gate, "status", json_string(failed == 0 &&
+	    judge->total > 0 ? "pass" : "fail"));
+	json_object_set_new(gate, "policy", json_string(policy->path));
+	json_object_set_new(gate, "records", json_integer(
+	    (json_int_t)judge->total));
+	if (judge->baseline_source != NULL)
+		json_object_set_new(gate, "baseline", json_string(
+		    judge->baseline_source));
+	json_object_set_new(gate, "rules", results);
+	return gate;
+}

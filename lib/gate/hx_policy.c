@@ -1,0 +1,638 @@
+/*
+ * hx_policy: load and check a policy.
+ *
+ * jansson gives positions only for syntax errors, so a second, small pass
+ * over the text (valid JSON by then) records where every value starts,
+ * keyed by its JSON pointer ("/rules/2/rule").  Every later complaint
+ * about the policy names the line and column of the value at fault.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx_err.h"
+#include "gate/hx_policy.h"
+
+/* Field types in the tables below. */
+#define T_STRING 's'
+#define T_NUMBER 'n'
+#define T_BOOL 'b'
+#define T_STRINGS 'a'	/* an array of strings */
+#define T_OBJECT 'o'
+#define T_ARRAY 'A'
+
+/*
+ * Each kind of rule: the fields it takes, as "name:type" words, and the
+ * ones it cannot do without.  Every rule also takes rule, name, advisory
+ * and description.
+ */
+static const struct kind {
+	const char *name;
+	enum hx_rule_kind kind;
+	const char *fields;
+	const char *required;
+} kinds[] = {
+	{ "tests-pass", HX_RULE_TESTS_PASS, "match:o quarantine:a", "" },
+	{ "flaky-rate", HX_RULE_FLAKY_RATE, "max:n match:o", "max" },
+	{ "required", HX_RULE_REQUIRED, "type:s field:s values:a match:o",
+	    "type" },
+	{ "pwcet", HX_RULE_PWCET, "p:n budgets:o bound:s", "p budgets" },
+	{ "no-regression", HX_RULE_NO_REGRESSION,
+	    "threshold:n stat:s missing_baseline:s", "" },
+	{ "reproducible", HX_RULE_REPRODUCIBLE, "require_check:b", "" },
+	{ "custom", HX_RULE_CUSTOM, "match:o field:s max:n min:n allow_none:b",
+	    "match field" },
+	{ "no-errors", HX_RULE_NO_ERRORS, "max:n", "" },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static const char *const build_types[] = { "artifact", NULL };
+static const char *const emu_types[] = { "test", NULL };
+static const char *const wcet_types[] = { "wcet", NULL };
+static const char *const sched_types[] = { "placement", NULL };
+static const char *const trace_types[] = { "span", "metric", "sample", NULL };
+
+static const struct hx_stage stages[] = {
+	{ "build", "hx-build", build_types },
+	{ "emu", "hx-emu", emu_types },
+	{ "wcet", "hx-wcet", wcet_types },
+	{ "sched", "hx-sched", sched_types },
+	{ "trace", "hx-trace", trace_types },
+};
+
+const struct hx_stage *
+hx_policy_stage(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		if (strcmp(stages[i].name, name) == 0)
+			return &stages[i];
+	return NULL;
+}
+
+/* Positions: --------------------------------------------------------------- */
+
+struct walk {
+	const char *p, *end, *line_start;
+	int line;
+	json_t *map;		/* pointer -> [line, column] */
+	char path[1024];
+};
+
+static void
+walk_ws(struct walk *w)
+{
+	while (w->p < w->end && strchr(" \t\r\n", *w->p) != NULL) {
+		if (*w->p == '\n') {
+			w->line++;
+			w->line_start = w->p + 1;
+		}
+		w->p++;
+	}
+}
+
+/* The 1-based column of w->p in characters, as jansson counts them. */
+static int
+walk_column(const struct walk *w)
+{
+	const char *q;
+	int col = 1;
+
+	for (q = w->line_start; q < w->p; q++)
+		if (((unsigned char)*q & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+/* Skip the string at w->p; returns its raw body in [*start, *stop). */
+static void
+walk_string(struct walk *w, const char **start, const char **stop)
+{
+	*start = ++w->p;
+	while (w->p < w->end && *w->p != '"')
+		w->p += *w->p == '\\' ? 2 : 1;
+	*stop = w->p;
+	if (w->p < w->end)
+		w->p++;
+}
+
+/* Record where the value at w->p starts, then skip it and its children. */
+static void
+walk_value(struct walk *w)
+{
+	size_t base = strlen(w->path);
+	const char *k, *kend;
+	int index = 0;
+	char open;
+
+	walk_ws(w);
+	if (w->p >= w->end)
+		return;
+	json_object_set_new(w->map, w->path,
+	    json_pack("[ii]", w->line, walk_column(w)));
+	if (*w->p == '"') {
+		walk_string(w, &k, &kend);
+		return;
+	}
+	if (*w->p != '{' && *w->p != '[') {
+		while (w->p < w->end && strchr(",]} \t\r\n", *w->p) == NULL)
+			w->p++;
+		return;
+	}
+	open = *w->p++;
+	for (;;) {
+		walk_ws(w);
+		if (w->p >= w->end || *w->p == (open == '{' ? '}' : ']')) {
+			w->p++;
+			break;
+		}
+		if (open == '{') {
+			walk_string(w, &k, &kend);
+			snprintf(w->path + base, sizeof(w->path) - base,
+			    "/%.*s", (int)(kend - k), k);
+			walk_ws(w);
+			w->p++;		/* the colon */
+		} else
+			snprintf(w->path + base, sizeof(w->path) - base, "/%d",
+			    index++);
+		walk_value(w);
+		w->path[base] = '\0';
+		walk_ws(w);
+		if (w->p < w->end && *w->p == ',')
+			w->p++;
+	}
+}
+
+/* Checking: ---------------------------------------------------------------- */
+
+struct check {
+	const char *path;
+	json_t *map;
+	char *err;
+	size_t errlen;
+};
+
+/* Fill ERR with "PATH:LINE:COLUMN: message" for the value at POINTER. */
+static int HX_PRINTF(3, 4)
+fault(struct check *c, const char *pointer, const char *fmt, ...)
+{
+	json_t *pos = json_object_get(c->map, pointer);
+	char message[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, c->errlen, "%s:%d:%d: %s", c->path,
+	    pos != NULL ? (int)json_integer_value(json_array_get(pos, 0)) : 1,
+	    pos != NULL ? (int)json_integer_value(json_array_get(pos, 1)) : 1,
+	    message);
+	return -1;
+}
+
+/* Whether VALUE has the type CODE. */
+static int
+type_ok(const json_t *value, char code)
+{
+	size_t i;
+
+	switch (code) {
+	case T_STRING:
+		return json_is_string(value);
+	case T_NUMBER:
+		return json_is_number(value);
+	case T_BOOL:
+		return json_is_boolean(value);
+	case T_OBJECT:
+		return json_is_object(value);
+	case T_ARRAY:
+		return json_is_array(value);
+	case T_STRINGS:
+		if (!json_is_array(value))
+			return 0;
+		for (i = 0; i < json_array_size(value); i++)
+			if (!json_is_string(json_array_get(value, i)))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+type_name(char code)
+{
+	switch (code) {
+	case T_STRING: return "a string";
+	case T_NUMBER: return "a number";
+	case T_BOOL: return "true or false";
+	case T_OBJECT: return "an object";
+	case T_ARRAY: return "an array";
+	default: return "an array of strings";
+	}
+}
+
+/* The type code of FIELD in the "name:t name:t" list FIELDS, or 0. */
+static char
+field_type(const char *fields, const char *field)
+{
+	size_t n = strlen(field);
+	const char *p = fields;
+
+	if (n == 0)
+		return 0;
+	while ((p = strstr(p, field)) != NULL) {
+		if ((p == fields || p[-1] == ' ') && p[n] == ':')
+			return p[n + 1];
+		p += n;
+	}
+	return 0;
+}
+
+/* Check the members of OBJ at POINTER against FIELDS and REQUIRED. */
+static int
+check_fields(struct check *c, const char *pointer, json_t *obj,
+    const char *fields, const char *required, const char *what)
+{
+	char sub[1100], word[64];
+	const char *key, *p;
+	json_t *value;
+	char code;
+	int n;
+
+	json_object_foreach(obj, key, value) {
+		snprintf(sub, sizeof(sub), "%s/%s", pointer, key);
+		if ((code = field_type(fields, key)) == 0)
+			return fault(c, sub, "%s: unknown field \"%s\"", what,
+			    key);
+		if (!type_ok(value, code))
+			return fault(c, sub, "%s: %s must be %s", what, key,
+			    type_name(code));
+	}
+	for (p = required; sscanf(p, "%63s%n", word, &n) == 1; p += n)
+		if (json_object_get(obj, word) == NULL)
+			return fault(c, pointer, "%s: the field \"%s\" is "
+			    "missing", what, word);
+	return 0;
+}
+
+static const char *const time_units[] = { "ns", "us", "ms", "s", NULL };
+static const double time_scale[] = { 1, 1e3, 1e6, 1e9 };
+static const char *const byte_units[] = { "bytes", "KiB", "MiB", "GiB", NULL };
+static const double byte_scale[] = { 1, 1024, 1048576, 1073741824 };
+
+int
+hx_policy_to_base(double amount, const char *unit, double *base,
+    const char **base_unit)
+{
+	size_t i;
+
+	for (i = 0; time_units[i] != NULL; i++)
+		if (strcmp(unit, time_units[i]) == 0) {
+			*base = amount * time_scale[i];
+			*base_unit = "ns";
+			return 0;
+		}
+	for (i = 0; byte_units[i] != NULL; i++)
+		if (strcmp(unit, byte_units[i]) == 0) {
+			*base = amount * byte_scale[i];
+			*base_unit = "bytes";
+			return 0;
+		}
+	if (strcmp(unit, "insns") == 0 || strcmp(unit, "cycles") == 0) {
+		*base = amount;
+		*base_unit = strcmp(unit, "insns") == 0 ? "insns" : "cycles";
+		return 0;
+	}
+	return -1;
+}
+
+int
+hx_policy_budget(const json_t *value, double *amount, const char **base_unit)
+{
+	const char *text;
+	char *end;
+	double x;
+
+	if (json_is_number(value)) {
+		*amount = json_number_value(value);
+		*base_unit = NULL;
+		return *amount >= 0 ? 0 : -1;
+	}
+	if (!json_is_string(value))
+		return -1;
+	text = json_string_value(value);
+	errno = 0;
+	x = strtod(text, &end);
+	if (end == text || errno != 0 || !isfinite(x) || x < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	return hx_policy_to_base(x, end, amount, base_unit);
+}
+
+/* Whether S is NULL (left out) or one of the words in the list CHOICES. */
+static int
+one_of(const char *s, const char *choices)
+{
+	size_t n;
+	const char *p;
+
+	if (s == NULL)
+		return 1;
+	if (*s == '\0')
+		return 0;
+	n = strlen(s);
+	for (p = choices; (p = strstr(p, s)) != NULL; p += n)
+		if ((p == choices || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Fault at the member KEY of the rule at POINTER. */
+static int HX_PRINTF(4, 5)
+member_fault(struct check *c, const char *pointer, const char *key,
+    const char *fmt, ...)
+{
+	char sub[1100], message[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	snprintf(sub, sizeof(sub), "%s/%s", pointer, key);
+	return fault(c, sub, "%s", message);
+}
+
+static int
+check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
+{
+	json_t *budgets = json_object_get(r->spec, "budgets"), *v;
+	double p = json_number_value(json_object_get(r->spec, "p")), x;
+	const char *key, *unit;
+	char sub[1100];
+
+	if (!(p > 0 && p < 1))
+		return member_fault(c, pointer, "p", "%s: p is a probability "
+		    "between 0 and 1", r->name);
+	if (json_object_size(budgets) == 0)
+		return member_fault(c, pointer, "budgets", "%s: budgets names "
+		    "no group", r->name);
+	json_object_foreach(budgets, key, v) {
+		if (hx_policy_budget(v, &x, &unit) == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "budgets/%s", key);
+		return member_fault(c, pointer, sub, "%s: budget of %s: "
+		    "expected a number or \"NUMBER UNIT\" with a unit of ns, "
+		    "us, ms, s, insns, cycles, bytes, KiB, MiB or GiB",
+		    r->name, key);
+	}
+	if (!one_of(json_string_value(json_object_get(r->spec, "bound")),
+	    "value hi"))
+		return member_fault(c, pointer, "bound", "%s: bound is "
+		    "\"value\" or \"hi\"", r->name);
+	return 0;
+}
+
+static int
+check_no_regression(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	json_t *threshold = json_object_get(r->spec, "threshold");
+
+	if (!one_of(json_string_value(json_object_get(r->spec, "stat")),
+	    "max mean median p99 min"))
+		return member_fault(c, pointer, "stat", "%s: stat is one of "
+		    "max, mean, median, p99, min", r->name);
+	if (!one_of(json_string_value(json_object_get(r->spec,
+	    "missing_baseline")), "fail skip"))
+		return member_fault(c, pointer, "missing_baseline", "%s: "
+		    "missing_baseline is \"fail\" or \"skip\"", r->name);
+	if (threshold != NULL && json_number_value(threshold) < 0)
+		return member_fault(c, pointer, "threshold", "%s: threshold "
+		    "is not negative", r->name);
+	return 0;
+}
+
+/* The checks particular to each kind, beyond field types. */
+static int
+check_rule_values(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	json_t *max = json_object_get(r->spec, "max");
+	bool has_field = json_object_get(r->spec, "field") != NULL;
+	bool has_values = json_object_get(r->spec, "values") != NULL;
+
+	switch (r->kind) {
+	case HX_RULE_FLAKY_RATE:
+		if (json_number_value(max) < 0 || json_number_value(max) > 1)
+			return member_fault(c, pointer, "max", "%s: max is a "
+			    "rate from 0 to 1", r->name);
+		return 0;
+	case HX_RULE_PWCET:
+		return check_pwcet(c, pointer, r);
+	case HX_RULE_NO_REGRESSION:
+		return check_no_regression(c, pointer, r);
+	case HX_RULE_REQUIRED:
+		if (has_field != has_values)
+			return fault(c, pointer, "%s: field and values go "
+			    "together", r->name);
+		return 0;
+	case HX_RULE_CUSTOM:
+		if (max == NULL && json_object_get(r->spec, "min") == NULL)
+			return fault(c, pointer, "%s: give max, min or both",
+			    r->name);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Check rule INDEX of the policy and fill *R. */
+static int
+check_rule(struct check *c, struct hx_policy *policy, size_t index,
+    struct hx_rule *r)
+{
+	char pointer[64], sub[128], fields[256];
+	json_t *spec = json_array_get(json_object_get(policy->json, "rules"),
+	    index), *kind;
+	const struct kind *k = NULL;
+	size_t i, j;
+
+	snprintf(pointer, sizeof(pointer), "/rules/%zu", index);
+	if (!json_is_object(spec))
+		return fault(c, pointer, "a rule must be an object");
+	snprintf(sub, sizeof(sub), "%s/rule", pointer);
+	if ((kind = json_object_get(spec, "rule")) == NULL)
+		return fault(c, pointer, "a rule without \"rule\"");
+	if (!json_is_string(kind))
+		return fault(c, sub, "\"rule\" must be a string");
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].name, json_string_value(kind)) == 0)
+			k = &kinds[i];
+	if (k == NULL)
+		return fault(c, sub, "unknown rule \"%s\" (known: tests-pass, "
+		    "flaky-rate, required, pwcet, no-regression, reproducible, "
+		    "custom, no-errors)", json_string_value(kind));
+	r->kind = k->kind;
+	r->kind_name = k->name;
+	r->spec = spec;
+	r->name = json_string_value(json_object_get(spec, "name"));
+	if (r->name == NULL)
+		r->name = k->name;
+	r->advisory = json_is_true(json_object_get(spec, "advisory"));
+	snprintf(fields, sizeof(fields), "rule:s name:s advisory:b "
+	    "description:s %s", k->fields);
+	if (check_fields(c, pointer, spec, fields, k->required, r->name) < 0)
+		return -1;
+	if (strchr(r->name, '/') != NULL || *r->name == '\0' ||
+	    strcmp(r->name, "stages") == 0) {
+		snprintf(sub, sizeof(sub), "%s/name", pointer);
+		return fault(c, sub, "a rule name is not empty, has no '/' and "
+		    "is not \"stages\"");
+	}
+	for (j = 0; j < index; j++)
+		if (strcmp(policy->rules[j].name, r->name) == 0)
+			return fault(c, pointer, "a second rule called \"%s\": "
+			    "give each its own name", r->name);
+	return check_rule_values(c, pointer, r);
+}
+
+static int
+check_policy(struct check *c, struct hx_policy *policy)
+{
+	json_t *rules, *stage;
+	char sub[64];
+	size_t i, n;
+
+	if (!json_is_object(policy->json))
+		return fault(c, "", "a policy is a JSON object");
+	if (check_fields(c, "", policy->json, "name:s description:s stages:a "
+	    "quarantine:a rules:A", "rules", "policy") < 0)
+		return -1;
+	rules = json_object_get(policy->json, "rules");
+	if ((n = json_array_size(rules)) == 0)
+		return fault(c, "/rules", "policy: rules is empty: a policy "
+		    "that judges nothing cannot pass anything");
+	policy->stages = json_object_get(policy->json, "stages");
+	json_array_foreach(policy->stages, i, stage) {
+		snprintf(sub, sizeof(sub), "/stages/%zu", i);
+		if (hx_policy_stage(json_string_value(stage)) == NULL)
+			return fault(c, sub, "unknown stage \"%s\" (known: "
+			    "build, emu, wcet, sched, trace)",
+			    json_string_value(stage));
+	}
+	policy->quarantine = json_object_get(policy->json, "quarantine");
+	policy->rules = hx_xcalloc(n + 1, sizeof(*policy->rules));
+	for (i = 0; i < n; i++) {
+		if (check_rule(c, policy, i, &policy->rules[i]) < 0)
+			return -1;
+		policy->nrules++;
+	}
+	return 0;
+}
+
+/* Give a policy without a no-errors rule the default one. */
+static void
+add_default_rules(struct hx_policy *policy)
+{
+	struct hx_rule *r;
+	json_t *spec;
+	size_t i;
+
+	for (i = 0; i < policy->nrules; i++)
+		if (policy->rules[i].kind == HX_RULE_NO_ERRORS)
+			return;
+	spec = json_pack("{ss}", "rule", "no-errors");
+	json_array_append_new(json_object_get(policy->json, "rules"), spec);
+	r = &policy->rules[policy->nrules++];
+	r->kind = HX_RULE_NO_ERRORS;
+	r->kind_name = r->name = "no-errors";
+	r->implicit = true;
+	r->spec = spec;
+}
+
+/* Read all of PATH into a new buffer. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (cap - n < 4096)
+			buf = hx_xrealloc(buf, cap = cap ? 2 * cap : 8192);
+		got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+	} while (got > 0);
+	if (ferror(fp)) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int
+hx_policy_load(const char *path, struct hx_policy *policy, char *err,
+    size_t errlen)
+{
+	struct hx_json_error jerr;
+	struct check c = { path, NULL, err, errlen };
+	struct walk w;
+	const char *slash;
+	int rc;
+
+	memset(policy, 0, sizeof(*policy));
+	policy->path = hx_xstrdup(path);
+	if ((policy->text = slurp(path, &policy->len)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -2;
+	}
+	policy->json = hx_json_parse(policy->text, policy->len, &jerr);
+	if (policy->json == NULL) {
+		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
+		    jerr.column, jerr.text);
+		return -1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.p = w.line_start = policy->text;
+	w.end = policy->text + policy->len;
+	w.line = 1;
+	w.map = c.map = json_object();
+	walk_value(&w);
+	rc = check_policy(&c, policy);
+	json_decref(c.map);
+	if (rc < 0)
+		return -1;
+	add_default_rules(policy);
+	policy->name = json_string_value(json_object_get(policy->json, "name"));
+	if (policy->name == NULL) {
+		slash = strrchr(policy->path, '/');
+		policy->name = slash != NULL ? slash + 1 : policy->path;
+	}
+	return 0;
+}
+
+void
+hx_policy_free(struct hx_policy *policy)
+{
+	free(policy->rules);
+	json_decref(policy->json);
+	free(policy->text);
+	free(policy->path);
+	memset(policy, 0, sizeof(*policy));
+}

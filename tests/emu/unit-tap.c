@@ -1,0 +1,71 @@
+/*
+ * unit-tap: the TAP reader of hx-emu on the shapes of TAP that programs
+ * print, the odd ones included.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "emu/hx_tap.h"
+#include "../tap.h"
+
+static void
+parse(const char *text, struct hx_tap *tap)
+{
+	hx_tap_parse(text, strlen(text), tap);
+}
+
+int
+main(void)
+{
+	struct hx_tap t;
+
+	parse("TAP version 14\n1..4\nok 1 - first\nnot ok 2 second\n"
+	    "# got 1\n#   want 2\nok 3 - escaped \\# hash # skip no disk\n"
+	    "not ok 4 # TODO later\n", &t);
+	tap_ok(t.is_tap && t.planned == 4 && t.npoints == 4, "four points");
+	tap_is(t.points[0].description, "first", "a leading dash goes");
+	tap_is(t.points[1].description, "second", "a description without dash");
+	tap_ok(!t.points[1].ok && !hx_tap_point_passed(&t.points[1]),
+	    "not ok fails");
+	tap_is(t.points[1].diagnostics, "got 1\nwant 2", "diagnostics joined");
+	tap_is(t.points[2].description, "escaped # hash",
+	    "an escaped hash is part of the description");
+	tap_ok(t.points[2].directive == HX_TAP_SKIP, "skip in lowercase");
+	tap_is(t.points[2].reason, "no disk", "the skip reason");
+	tap_ok(t.points[3].directive == HX_TAP_TODO &&
+	    hx_tap_point_passed(&t.points[3]), "a failing TODO passes");
+	hx_tap_free(&t);
+
+	parse("ok\nok\r\nnot ok\n1..3\n", &t);
+	tap_ok(t.is_tap && t.planned == 3 && t.npoints == 3,
+	    "a plan at the end, CRLF, no numbers");
+	tap_ok(t.points[2].number == 3 && *t.points[2].description == '\0',
+	    "points are counted from 1");
+	hx_tap_free(&t);
+
+	parse("ok 1\nok 2\n", &t);
+	tap_ok(!t.is_tap, "points without a plan are not TAP");
+	hx_tap_free(&t);
+
+	parse("1..2 and more\nokay\nok 1\n", &t);
+	tap_ok(!t.is_tap && t.npoints == 1,
+	    "a plan with trailing words is no plan; okay is no point");
+	hx_tap_free(&t);
+
+	parse("1..0 # Skip no GPU here\n", &t);
+	tap_ok(t.is_tap && t.planned == 0, "an empty plan");
+	tap_is(t.plan_skip, "no GPU here", "its skip reason");
+	hx_tap_free(&t);
+
+	parse("1..3\nok 1\n    ok 1 - subtest\nBail out!  out of memory \n",
+	    &t);
+	tap_ok(t.npoints == 1, "indented subtests are not points");
+	tap_is(t.bail_out, "out of memory", "Bail out! and its reason");
+	hx_tap_free(&t);
+
+	parse("", &t);
+	tap_ok(!t.is_tap && t.npoints == 0 && t.planned == -1, "no output");
+	hx_tap_free(&t);
+	return tap_done();
+}

@@ -1,0 +1,109 @@
+/*
+ * unit-junit: a JUnit report with every kind of case and hostile text,
+ * checked against the Jenkins xunit schema with xmllint.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hx_err.h"
+#include "report/hx_junit.h"
+#include "hx_spawn.h"
+#include "../tap.h"
+
+static char *
+slurp(const char *path)
+{
+	static char buf[65536];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+int
+main(void)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char *schema = hx_xasprintf("%s/tests/files/junit-10.xsd",
+	    srcdir != NULL ? srcdir : ".");
+	char path[] = "/tmp/hx-unit-junit.XXXXXX";
+	struct hx_junit *j = hx_junit_new("hx-emu");
+	struct hx_junit_case c = { 0 };
+	struct hx_spawn spec = { 0 };
+	struct hx_spawn_result res;
+	char *text;
+	int fd;
+
+	hx_junit_suite(j, "tinyinfer");
+	c.classname = "tinyinfer";
+	c.name = "mlp passes";
+	c.time_ns = 1234567890;
+	hx_junit_add(j, &c);
+	c.name = "conv <fails> & \"quotes\"";
+	c.status = HX_JUNIT_FAILURE;
+	c.message = "exit status 1";
+	c.body = "assert failed: a < b && c > 'd'\n\x01\xff bad bytes";
+	c.system_out = "stdout tail \xc3\xa9";
+	c.system_err = "stderr tail";
+	hx_junit_add(j, &c);
+	c.name = "slow";
+	c.status = HX_JUNIT_ERROR;
+	c.type = "timeout";
+	c.message = "killed after 10 s";
+	c.body = NULL;
+	c.system_out = c.system_err = NULL;
+	hx_junit_add(j, &c);
+	hx_junit_suite(j, "second");
+	c.name = "not for this arch";
+	c.status = HX_JUNIT_SKIPPED;
+	c.type = NULL;
+	c.message = "SKIP riscv only";
+	hx_junit_add(j, &c);
+
+	if ((fd = mkstemp(path)) >= 0)
+		close(fd);
+	tap_ok(hx_junit_write(j, path) == 0, "the report is written");
+	text = slurp(path);
+	tap_ok(text != NULL && strstr(text, "<testsuites name=\"hx-emu\" "
+	    "tests=\"4\" failures=\"1\" errors=\"1\" time=\"4.938\">") != NULL,
+	    "totals on testsuites");
+	tap_ok(text != NULL && strstr(text, "name=\"conv &lt;fails&gt; &amp; "
+	    "&quot;quotes&quot;\"") != NULL, "attributes are escaped");
+	tap_ok(text != NULL && strstr(text, "<failure message=\"exit status 1\">"
+	    "assert failed: a &lt; b &amp;&amp; c &gt; &apos;d&apos;\n"
+	    "\xef\xbf\xbd\xef\xbf\xbd bad bytes</failure>") != NULL,
+	    "the failure body is escaped and bad bytes replaced");
+	tap_ok(text != NULL && strstr(text, "<error message=\"killed after 10 s\" "
+	    "type=\"timeout\"/>") != NULL, "an error with its type");
+	tap_ok(text != NULL && strstr(text, "<skipped message=\"SKIP riscv "
+	    "only\"/>") != NULL, "a skipped case");
+
+	if (schema != NULL && access(schema, R_OK) == 0 &&
+	    (spec.argv = (char *[]){ (char *)"xmllint", (char *)"--noout",
+	    (char *)"--schema", (char *)schema, path, NULL },
+	    spec.capture = true, hx_spawn_run(&spec, &res) == 0)) {
+		tap_ok(res.exited && res.status == 0,
+		    "xmllint validates it against junit-10.xsd");
+		if (!(res.exited && res.status == 0))
+			printf("# %s\n", res.err);
+		hx_spawn_result_free(&res);
+	} else if (getenv("HX_TEST_REQUIRE") != NULL &&
+	    strcmp(getenv("HX_TEST_REQUIRE"), "1") == 0) {
+		tap_ok(0, "xmllint or the schema is missing (libxml2-utils)");
+	} else
+		printf("ok %d - xmllint validation # SKIP xmllint or schema "
+		    "missing\n", ++tap_count);
+	unlink(path);
+	free(schema);
+	hx_junit_free(j);
+	return tap_done();
+}

@@ -1,4 +1,0 @@
-#!/bin/sh
-# The TAP reader of hx-emu, through the C unit test tests/unit-tap.
-. "$top_srcdir/tests/lib.sh"
-exec "$top_builddir/tests/unit-tap"
