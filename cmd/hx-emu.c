@@ -10,32 +10,50 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "emu/hx_emu.h"
 #include "hx_err.h"
-#include "report/hx_junit.h"
-#include "emu/hx_pool.h"
-#include "rec/hx_rec.h"
+#include "hx_pool.h"
 #include "hx_spawn.h"
+#include "rec/hx_rec.h"
+#include "rec/hx_writer.h"
+#include "report/hx_junit.h"
+#include "emu/hx_emu.h"
+#include "emu/hx_qemu.h"
 
 #define DEFAULT_TIMEOUT_NS (300LL * 1000000000LL)
 #define DEFAULT_TAIL 4096
 
-static struct hx_emu_options opt;
-static const char **run_patterns;
-static size_t nrun_patterns;
-static char *tmpdir;
+/* One artifact to run, and where its records go in the output. */
+struct job {
+	struct hx_emu_test *test;
+	struct hx_writer_slot *slot;
+	json_t *records;
+};
 
-/* What the output thread counted, in input order; read after the pool. */
-static struct totals {
-	unsigned long tests, passed, failed, skipped, quarantined, errors;
+/* What the run shares: options, the pool, and the totals, in input order. */
+struct emu {
+	struct hx_emu_options opt;
+	const char **run_patterns;
+	size_t nrun_patterns;
+	struct hx_pool *pool;
+	size_t window;			/* jobs in flight at most */
+	bool failed;			/* missing machinery: stop */
+	struct hx_err_info error;	/* which */
+	unsigned long tests, passed, failed_tests, skipped, quarantined;
+	unsigned long errors;
+	char *first_error;		/* the message of the first of them */
 	struct hx_junit *junit;
-} totals;
+};
+
+/* The directory of count files: removed at exit and on a signal. */
+static char *tmpdir;
 
 static void
 usage(void)
@@ -144,16 +162,16 @@ remove_tmpdir(void)
 
 /* Set up counting: the plugin, and a private directory for counts. */
 static void
-setup_count(void)
+setup_count(struct hx_emu_options *opt)
 {
 	const char *base = getenv("TMPDIR");
 	char *dir = hx_spawn_self_dir();
 
-	opt.plugin = hx_emu_find_plugin(dir, HX_PKGLIBDIR);
+	opt->plugin = hx_qemu_find_plugin(dir, HX_PKGLIBDIR);
 	free(dir);
-	if (access(opt.plugin, R_OK) != 0)
+	if (access(opt->plugin, R_OK) != 0)
 		hx_err(HX_EXIT_SYSTEM, "the instruction-counting plugin %s: %s "
-		    "(reinstall hx, or set HX_PLUGIN)", opt.plugin,
+		    "(reinstall hx, or set HX_PLUGIN)", opt->plugin,
 		    strerror(errno));
 	if (base == NULL || *base != '/')
 		base = "/tmp";
@@ -161,15 +179,15 @@ setup_count(void)
 	if (mkdtemp(tmpdir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", tmpdir);
 	atexit(remove_tmpdir);
-	if (strchr(opt.plugin, ',') != NULL || strchr(tmpdir, ',') != NULL)
+	if (strchr(opt->plugin, ',') != NULL || strchr(tmpdir, ',') != NULL)
 		hx_err(HX_EXIT_SYSTEM, "QEMU cannot take a plugin path with a "
-		    "comma: %s or %s", opt.plugin, tmpdir);
-	opt.tmpdir = tmpdir;
+		    "comma: %s or %s", opt->plugin, tmpdir);
+	opt->tmpdir = tmpdir;
 }
 
 /* Whether the artifact ART is to run: a test, or an exe --run names. */
 static bool
-selected(const json_t *art)
+selected(const struct emu *emu, const json_t *art)
 {
 	const char *kind = json_string_value(json_object_get(art, "kind"));
 	const char *status = json_string_value(json_object_get(art, "status"));
@@ -182,48 +200,79 @@ selected(const json_t *art)
 		return true;
 	if (kind != NULL && strcmp(kind, "lib") == 0)
 		return false;
-	for (i = 0; i < nrun_patterns && name != NULL; i++)
-		if (fnmatch(run_patterns[i], name, 0) == 0)
+	for (i = 0; i < emu->nrun_patterns && name != NULL; i++)
+		if (fnmatch(emu->run_patterns[i], name, 0) == 0)
 			return true;
 	return false;
+}
+
+/* Run a job on a worker thread and fill its place in the output. */
+static void
+run_job(void *arg, void *unused)
+{
+	struct job *job = arg;
+	size_t i;
+
+	job->records = json_array();
+	hx_emu_run(job->test, job->records);
+	for (i = 0; i < json_array_size(job->records); i++)
+		hx_writer_slot_record(job->slot,
+		    json_array_get(job->records, i));
+	hx_writer_slot_done(job->slot);
+	/* Nobody reads the output any more: end the runs still going. */
+	if (hx_writer_error(hx_rec_out()) != 0)
+		hx_spawn_kill_all();
+}
+
+static void finish_job(struct emu *emu, struct job *job);
+
+/* Finish the jobs that are done, in input order; with WAIT, all of them. */
+static void
+reap_jobs(struct emu *emu, bool wait)
+{
+	struct job *job;
+
+	while ((job = hx_pool_reap(emu->pool, wait ||
+	    hx_pool_pending(emu->pool) >= emu->window)) != NULL)
+		finish_job(emu, job);
 }
 
 static int
 on_artifact(struct hx_record *rec, void *arg)
 {
+	struct emu *emu = arg;
 	struct hx_emu_test *test;
 	json_t *art = hx_rec_json(rec);
+	struct job *job;
 	char *message;
 
-	(void)arg;
 	if (art == NULL)
 		return 0;
-	if (!selected(art)) {
+	if (!selected(emu, art)) {
 		hx_rec_pass(rec);
 		return 0;
 	}
-	if ((test = hx_emu_prepare(art, &opt, &message)) == NULL) {
+	test = hx_emu_prepare(art, &emu->opt, &message, &emu->error);
+	if (test == NULL && message == NULL) {
+		/*
+		 * Missing machinery: no later test can run either.  What came
+		 * before this record goes out; the message names its cause.
+		 */
+		emu->failed = true;
+		return 1;
+	}
+	if (test == NULL) {
 		hx_rec_bad(rec, "%s", message);
 		free(message);
 		return 0;
 	}
 	hx_rec_pass(rec);
-	hx_pool_submit(test);
+	job = hx_xcalloc(1, sizeof(*job));
+	job->test = test;
+	job->slot = hx_writer_reserve(hx_rec_out());
+	hx_pool_submit(emu->pool, job);
+	reap_jobs(emu, false);
 	return 0;
-}
-
-/* On a signal or a closed stdout: stop the runs and clean up after them. */
-static void
-kill_jobs(void)
-{
-	hx_emu_kill_children();
-	remove_tmpdir();
-}
-
-static void
-run_job(void *job, json_t *records)
-{
-	hx_emu_run(job, records);
 }
 
 static const char *
@@ -234,7 +283,8 @@ record_string(const json_t *rec, const char *key)
 
 /* Add a test record to the JUnit report as a case of the current suite. */
 static void
-junit_add(const struct hx_emu_test *test, const json_t *rec)
+junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
+    const json_t *rec)
 {
 	const char *status = record_string(rec, "status");
 	const char *diagnostics = record_string(rec, "diagnostics");
@@ -269,51 +319,92 @@ junit_add(const struct hx_emu_test *test, const json_t *rec)
 		c.status = HX_JUNIT_ERROR;
 		c.type = status;
 	}
-	hx_junit_add(totals.junit, &c);
+	hx_junit_add(junit, &c);
 	free(message);
 }
 
-/* On the output thread, in input order: count, report, free. */
+/* On the main thread, in input order: count, report, free. */
 static void
-job_done(void *job, json_t *records, void *arg)
+finish_job(struct emu *emu, struct job *job)
 {
-	struct hx_emu_test *test = job;
+	struct hx_emu_test *test = job->test;
 	const char *type, *status;
 	struct hx_junit_case c = { 0 };
 	json_t *rec;
 	size_t i;
 
-	(void)arg;
-	if (totals.junit != NULL)
-		hx_junit_suite(totals.junit, test->name);
-	json_array_foreach(records, i, rec) {
+	if (emu->junit != NULL)
+		hx_junit_suite(emu->junit, test->name);
+	json_array_foreach(job->records, i, rec) {
 		type = record_string(rec, "type");
 		if (strcmp(type, "error") == 0) {
-			totals.errors++;
+			if (emu->errors++ == 0)
+				emu->first_error = hx_xstrdup(record_string(rec,
+				    "message"));
 			c.classname = c.name = test->name;
 			c.status = HX_JUNIT_ERROR;
 			c.type = "error";
 			c.message = c.body = record_string(rec, "message");
-			if (totals.junit != NULL)
-				hx_junit_add(totals.junit, &c);
+			if (emu->junit != NULL)
+				hx_junit_add(emu->junit, &c);
 			continue;
 		}
 		if (strcmp(type, "test") != 0)
 			continue;
 		status = record_string(rec, "status");
-		totals.tests++;
+		emu->tests++;
 		if (hx_emu_record_failed(rec))
-			totals.failed++;
+			emu->failed_tests++;
 		else if (strcmp(status, "pass") == 0)
-			totals.passed++;
+			emu->passed++;
 		else if (strcmp(status, "skip") == 0)
-			totals.skipped++;
+			emu->skipped++;
 		else
-			totals.quarantined++;
-		if (totals.junit != NULL)
-			junit_add(test, rec);
+			emu->quarantined++;
+		if (emu->junit != NULL)
+			junit_add(emu->junit, test, rec);
 	}
+	json_decref(job->records);
 	hx_emu_test_free(test);
+	free(job);
+}
+
+/*
+ * On SIGINT, SIGTERM, SIGHUP or SIGQUIT: kill every run's process group,
+ * remove the count files, and die of the signal.
+ */
+static void *
+signals_main(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	while (sigwait(set, &sig) != 0)
+		continue;
+	hx_spawn_kill_all();
+	remove_tmpdir();
+	signal(sig, SIG_DFL);
+	pthread_sigmask(SIG_UNBLOCK, set, NULL);
+	raise(sig);
+	return NULL;
+}
+
+/* Block the stopping signals in every thread and wait for them in one. */
+static void
+catch_signals(void)
+{
+	static sigset_t set;
+	pthread_t thread;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&thread, NULL, signals_main, &set) != 0)
+		hx_err(HX_EXIT_SYSTEM, "cannot start threads");
+	pthread_detach(thread);
 }
 
 int
@@ -336,7 +427,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *consume[] = { "artifact", NULL };
-	struct hx_pool_config pool = { 0 };
+	static struct emu emu;
+	struct hx_err_info err;
 	struct hx_rec_loop loop = { 0 };
 	const char *junit_path = NULL, *quarantine_path = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
@@ -344,15 +436,16 @@ main(int argc, char **argv)
 	int c, status;
 
 	hx_rec_init(argv[0]);
-	opt.timeout_ns = DEFAULT_TIMEOUT_NS;
-	opt.repeat = 1;
-	opt.tail = DEFAULT_TAIL;
-	run_patterns = hx_xcalloc((size_t)argc, sizeof(*run_patterns));
+	emu.opt.timeout_ns = DEFAULT_TIMEOUT_NS;
+	emu.opt.repeat = 1;
+	emu.opt.tail = DEFAULT_TAIL;
+	emu.run_patterns = hx_xcalloc((size_t)argc,
+	    sizeof(*emu.run_patterns));
 	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:V", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			opt.count = opt.samples = true;
+			emu.opt.count = emu.opt.samples = true;
 			break;
 		case 'h':
 			usage();
@@ -368,28 +461,28 @@ main(int argc, char **argv)
 			loop.keep_going = true;
 			break;
 		case 'L':
-			opt.sysroot = optarg;
+			emu.opt.sysroot = optarg;
 			break;
 		case 'n':
-			opt.repeat = (int)number_arg("--repeat", optarg, 1,
+			emu.opt.repeat = (int)number_arg("--repeat", optarg, 1,
 			    1000000);
-			opt.samples = true;
+			emu.opt.samples = true;
 			break;
 		case 'q':
 			quarantine_path = optarg;
 			break;
 		case 'R':
-			run_patterns[nrun_patterns++] = optarg;
+			emu.run_patterns[emu.nrun_patterns++] = optarg;
 			break;
 		case 'r':
-			opt.retries = (int)number_arg("--retries", optarg, 0,
+			emu.opt.retries = (int)number_arg("--retries", optarg, 0,
 			    1000);
 			break;
 		case 't':
-			opt.timeout_ns = duration_arg(optarg);
+			emu.opt.timeout_ns = duration_arg(optarg);
 			break;
 		case 'T':
-			opt.tail = (size_t)number_arg("--tail", optarg, 0,
+			emu.opt.tail = (size_t)number_arg("--tail", optarg, 0,
 			    1024 * 1024);
 			break;
 		case 'V':
@@ -406,42 +499,55 @@ main(int argc, char **argv)
 		jobs = 1;
 
 	if (quarantine_path != NULL &&
-	    (opt.quarantine = hx_emu_quarantine_load(quarantine_path)) == NULL)
+	    (emu.opt.quarantine = hx_emu_quarantine_load(quarantine_path)) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", quarantine_path);
-	if (opt.count)
-		setup_count();
+	if (emu.opt.count)
+		setup_count(&emu.opt);
 	/* The report replaces its file: never a device such as /dev/null. */
 	if (junit_path != NULL && stat(junit_path, &st) == 0 &&
 	    !S_ISREG(st.st_mode))
 		hx_usage_error("--junit: %s is not a regular file", junit_path);
 	if (junit_path != NULL)
-		totals.junit = hx_junit_new("hx-emu");
+		emu.junit = hx_junit_new("hx-emu");
 
-	pool.workers = (int)jobs;
-	pool.run = run_job;
-	pool.done = job_done;
-	pool.kill_jobs = kill_jobs;
-	hx_pool_start(&pool);
+	catch_signals();
+	emu.window = (size_t)jobs * 16 + 64;
+	if ((emu.pool = hx_pool_new((int)jobs, run_job, NULL, &err)) == NULL)
+		hx_err_exit(&err);
 	loop.consume = consume;
 	loop.fn = on_artifact;
-	hx_rec_loop_run(&loop, argc, argv);
-	hx_pool_finish();
+	loop.arg = &emu;
+	if (hx_rec_loop_run(&loop, argc, argv) < 0 && loop.error.status ==
+	    HX_EXIT_OK)
+		hx_spawn_kill_all();	/* stdout is gone: stop the runs */
+	/* Every record read so far goes out, in order, before any exit. */
+	reap_jobs(&emu, true);
+	hx_pool_free(emu.pool);
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
+	if (loop.failed)
+		hx_err_exit(&loop.error);
+	if (emu.failed)
+		hx_err_exit(&emu.error);
 
-	if (totals.junit != NULL) {
-		if (hx_junit_write(totals.junit, junit_path) < 0)
+	if (emu.junit != NULL) {
+		if (hx_junit_write(emu.junit, junit_path) < 0)
 			hx_err_errno(HX_EXIT_SYSTEM, "%s", junit_path);
-		hx_junit_free(totals.junit);
+		hx_junit_free(emu.junit);
 	}
 	fprintf(stderr, "hx-emu: %lu tests: %lu passed, %lu failed, "
 	    "%lu skipped, %lu quarantined failures",
-	    totals.tests, totals.passed, totals.failed, totals.skipped,
-	    totals.quarantined);
-	if (totals.errors > 0)
-		fprintf(stderr, "; %lu artifacts could not run", totals.errors);
+	    emu.tests, emu.passed, emu.failed_tests, emu.skipped,
+	    emu.quarantined);
+	if (emu.errors > 0)
+		fprintf(stderr, "; %lu artifact%s could not run (%s%s)",
+		    emu.errors, emu.errors == 1 ? "" : "s", emu.first_error,
+		    emu.errors > 1 ? ", and others" : "");
 	fputc('\n', stderr);
-	hx_emu_quarantine_free(opt.quarantine);
-	free(run_patterns);
-	status = totals.errors > 0 ? HX_EXIT_SYSTEM :
-	    totals.failed > 0 ? HX_EXIT_VERDICT : HX_EXIT_OK;
+	hx_emu_quarantine_free(emu.opt.quarantine);
+	free(emu.run_patterns);
+	free(emu.first_error);
+	status = emu.errors > 0 ? HX_EXIT_SYSTEM :
+	    emu.failed_tests > 0 ? HX_EXIT_VERDICT : HX_EXIT_OK;
 	return status;
 }

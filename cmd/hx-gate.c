@@ -355,6 +355,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hx_rec_loop loop = { 0 };
+	struct hx_err_info err;
 	struct gate g = { 0 };
 	json_t *gate_record;
 	char *text;
@@ -418,7 +419,10 @@ main(int argc, char **argv)
 	loop.consume_all = true;
 	loop.fn = on_record;
 	loop.arg = &g;
-	hx_rec_loop_run(&loop, argc, argv);
+	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
+		hx_rec_flush(&err);
+		hx_err_exit(&loop.error);
+	}
 	g.judge.bad_lines = loop.bad_lines;
 
 	gate_record = hx_judge_verdict(&g.judge);
@@ -428,7 +432,8 @@ main(int argc, char **argv)
 	if (g.record_baseline && record_baseline(&g, gate_record) < 0)
 		status = HX_EXIT_SYSTEM;
 	hx_rec_emit(gate_record);
-	hx_out_flush();
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
 	if (g.stream != NULL) {
 		text = hx_json_to_string(gate_record);
 		fprintf(g.stream, "%s\n", text);

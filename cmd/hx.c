@@ -153,6 +153,7 @@ doctor(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hx_env env;
+	struct hx_err_info err;
 	bool quiet = false;
 	int c, status;
 
@@ -174,7 +175,8 @@ doctor(int argc, char **argv)
 		hx_usage_error("doctor: unexpected argument: %s", argv[optind]);
 	hx_env_probe(&env);
 	hx_rec_emit(env.record);
-	hx_out_flush();
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
 	if (!quiet)
 		print_checklist(&env);
 	status = hx_env_complete(&env) ? HX_EXIT_OK : HX_EXIT_SYSTEM;

@@ -1,6 +1,8 @@
 /*
- * hx_elf: e_machine, class and byte order from an ELF header.  Only the
- * first 20 bytes of the header are needed; <elf.h> gives the constants.
+ * hx_elf: e_machine, class and byte order from an ELF header (the first
+ * 20 bytes are enough), and the program interpreter from the program
+ * headers of a 64-bit little-endian executable; <elf.h> gives the
+ * constants.
  */
 #include "config.h"
 
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hx_elf.h"
 
@@ -120,4 +123,39 @@ hx_elf_arch_of_triple(const char *triple)
 	if (strncmp(triple, "i686-", 5) == 0)
 		return "i386";
 	return NULL;
+}
+
+int
+hx_elf_interp(const char *path, char *buf, size_t size)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	ssize_t n;
+	FILE *fp;
+	int i;
+
+	buf[0] = '\0';
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	if (fread(&eh, 1, sizeof(eh), fp) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh.e_phentsize != sizeof(ph)) {
+		fclose(fp);
+		return 0;
+	}
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fileno(fp), &ph, sizeof(ph), (off_t)(eh.e_phoff +
+		    (Elf64_Off)i * sizeof(ph))) != (ssize_t)sizeof(ph))
+			break;
+		if (ph.p_type != PT_INTERP || ph.p_filesz >= size)
+			continue;
+		n = pread(fileno(fp), buf, ph.p_filesz, (off_t)ph.p_offset);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		break;
+	}
+	fclose(fp);
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hx_err.h"
 
@@ -28,6 +29,44 @@ const char *
 hx_err_progname(void)
 {
 	return progname;
+}
+
+int
+hx_err_set(struct hx_err_info *info, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	info->status = status;
+	va_start(ap, fmt);
+	vsnprintf(info->message, sizeof(info->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+hx_err_set_errno(struct hx_err_info *info, int status, const char *fmt, ...)
+{
+	int saved = errno;
+	size_t len;
+	va_list ap;
+
+	info->status = status;
+	va_start(ap, fmt);
+	vsnprintf(info->message, sizeof(info->message), fmt, ap);
+	va_end(ap);
+	len = strlen(info->message);
+	snprintf(info->message + len, sizeof(info->message) - len, ": %s",
+	    strerror(saved));
+	errno = saved;
+	return -1;
+}
+
+void
+hx_err_exit(const struct hx_err_info *info)
+{
+	if (info->message[0] != '\0')
+		hx_warn("%s", info->message);
+	exit(info->status);
 }
 
 void
@@ -113,13 +152,29 @@ hx_err_close_stdout(void)
 	hx_err_errno(HX_EXIT_SYSTEM, "stdout: write error");
 }
 
+/*
+ * Say so with one write(2) and end the process at once, since exit(3)
+ * from two threads at once is undefined.
+ */
+void
+hx_err_out_of_memory(void)
+{
+	char buf[128];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s: out of memory\n", progname);
+	if (n > 0)
+		(void)!write(STDERR_FILENO, buf, (size_t)n);
+	_exit(HX_EXIT_SYSTEM);
+}
+
 void *
 hx_xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 
 	if (p == NULL)
-		hx_err(HX_EXIT_SYSTEM, "out of memory");
+		hx_err_out_of_memory();
 	return p;
 }
 
@@ -129,7 +184,7 @@ hx_xcalloc(size_t count, size_t size)
 	void *p = calloc(count ? count : 1, size ? size : 1);
 
 	if (p == NULL)
-		hx_err(HX_EXIT_SYSTEM, "out of memory");
+		hx_err_out_of_memory();
 	return p;
 }
 
@@ -139,7 +194,7 @@ hx_xrealloc(void *ptr, size_t size)
 	void *p = realloc(ptr, size ? size : 1);
 
 	if (p == NULL)
-		hx_err(HX_EXIT_SYSTEM, "out of memory");
+		hx_err_out_of_memory();
 	return p;
 }
 
@@ -149,7 +204,7 @@ hx_xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		hx_err(HX_EXIT_SYSTEM, "out of memory");
+		hx_err_out_of_memory();
 	return p;
 }
 
@@ -164,6 +219,6 @@ hx_xasprintf(const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		hx_err(HX_EXIT_SYSTEM, "out of memory");
+		hx_err_out_of_memory();
 	return s;
 }

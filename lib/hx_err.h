@@ -20,6 +20,28 @@ enum hx_exit {
 #define HX_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define HX_NORETURN __attribute__((noreturn))
 
+/*
+ * An error as library code returns it: the exit status it calls for
+ * (HX_EXIT_INPUT for bad input, HX_EXIT_SYSTEM for a system or dependency
+ * failure, HX_EXIT_OK for a closed downstream pipe, which ends a program
+ * quietly) and the message, without the program name.  Library code fills
+ * one and returns; only cmd/ prints it and exits, with hx_err_exit.
+ */
+#define HX_ERR_MESSAGE_MAX 1024
+struct hx_err_info {
+	int status;
+	char message[HX_ERR_MESSAGE_MAX];
+};
+
+/* Fill INFO with STATUS and the message; returns -1 for the caller. */
+int hx_err_set(struct hx_err_info *info, int status, const char *fmt, ...)
+    HX_PRINTF(3, 4);
+/* As hx_err_set, with ": strerror(errno)" appended. */
+int hx_err_set_errno(struct hx_err_info *info, int status, const char *fmt,
+    ...) HX_PRINTF(3, 4);
+/* Print INFO's message, if any, as "prog: message" and exit with its status. */
+void hx_err_exit(const struct hx_err_info *info) HX_NORETURN;
+
 /* Set the name diagnostics start with, from argv[0] without its directory. */
 void hx_err_set_progname(const char *argv0);
 const char *hx_err_progname(void);
@@ -42,8 +64,17 @@ void hx_usage_error(const char *fmt, ...) HX_PRINTF(1, 2) HX_NORETURN;
  */
 void hx_err_close_stdout(void);
 
-/* Memory that cannot be had ends the program with status 4. */
+/*
+ * Memory that cannot be had ends the program with status 4, from any
+ * thread: the one condition library code does not return from, as with
+ * util-linux's xalloc.
+ */
 void *hx_xmalloc(size_t size);
+/*
+ * The same end for a library that failed to allocate inside (jansson,
+ * libcrypto): "prog: out of memory" and status 4 at once.
+ */
+void hx_err_out_of_memory(void) HX_NORETURN;
 void *hx_xcalloc(size_t count, size_t size);
 void *hx_xrealloc(void *ptr, size_t size);
 char *hx_xstrdup(const char *s);

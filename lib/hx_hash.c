@@ -12,13 +12,17 @@
 #include "hx_err.h"
 #include "hx_hash.h"
 
+/*
+ * libcrypto's SHA-256 fails only when it cannot allocate: that ends the
+ * program as any allocation failure does.
+ */
 void
 hx_hash_sha256_init(struct hx_sha256 *h)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		hx_err(HX_EXIT_SYSTEM, "libcrypto: cannot start SHA-256");
+		hx_err_out_of_memory();
 	h->ctx = ctx;
 }
 
@@ -26,7 +30,7 @@ void
 hx_hash_sha256_update(struct hx_sha256 *h, const void *buf, size_t len)
 {
 	if (EVP_DigestUpdate(h->ctx, buf, len) != 1)
-		hx_err(HX_EXIT_SYSTEM, "libcrypto: SHA-256 update failed");
+		hx_err_out_of_memory();
 }
 
 void
@@ -37,7 +41,7 @@ hx_hash_sha256_final(struct hx_sha256 *h, char hex[HX_SHA256_HEX])
 	unsigned int n = 0, i;
 
 	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1 || n != 32)
-		hx_err(HX_EXIT_SYSTEM, "libcrypto: SHA-256 final failed");
+		hx_err_out_of_memory();
 	EVP_MD_CTX_free(h->ctx);
 	h->ctx = NULL;
 	for (i = 0; i < n; i++) {

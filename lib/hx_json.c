@@ -112,8 +112,9 @@ hx_json_to_string(const json_t *value)
 {
 	char *s = json_dumps(value, DUMP_FLAGS);
 
+	/* jansson fails to encode a valid value only for want of memory. */
 	if (s == NULL)
-		hx_err(HX_EXIT_SYSTEM, "cannot encode a record");
+		hx_err_out_of_memory();
 	return s;
 }
 

@@ -33,11 +33,16 @@ extern char **environ;
 #define KILL_GRACE_NS 500000000LL
 
 /*
- * Starting children and stopping for good exclude each other, so that a
- * program killing its children after hx_spawn_stop sees all of them.
+ * The process groups of the children running now, each a child's pid.
+ * Starting a child, registering its group and stopping for good exclude
+ * each other, so that hx_spawn_kill_all sees every child.  A group leaves
+ * the list before its leader is reaped: until then the zombie keeps its
+ * pid from being reused, so a kill never reaches a stranger.
  */
 static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool spawn_stopped;
+static pid_t *groups;
+static size_t ngroups, groups_cap;
 
 void
 hx_spawn_stop(void)
@@ -47,16 +52,53 @@ hx_spawn_stop(void)
 	pthread_mutex_unlock(&spawn_lock);
 }
 
-/* posix_spawnp unless hx_spawn_stop was called: then ECANCELED. */
+void
+hx_spawn_kill_all(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&spawn_lock);
+	spawn_stopped = true;
+	for (i = 0; i < ngroups; i++)
+		kill(-groups[i], SIGKILL);
+	pthread_mutex_unlock(&spawn_lock);
+}
+
+/* Take the group PGID off the list of running ones. */
+static void
+forget_group(pid_t pgid)
+{
+	size_t i;
+
+	pthread_mutex_lock(&spawn_lock);
+	for (i = 0; i < ngroups; i++)
+		if (groups[i] == pgid) {
+			groups[i] = groups[--ngroups];
+			break;
+		}
+	pthread_mutex_unlock(&spawn_lock);
+}
+
+/*
+ * posix_spawnp unless hx_spawn_stop was called (then ECANCELED); a child
+ * that leads a new group (PGID 0) goes on the list of running groups.
+ */
 static int
-guarded_spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
-    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+guarded_spawn(pid_t *pid, pid_t pgid, const char *file,
+    const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+    char *const argv[], char *const envp[])
 {
 	int rc = ECANCELED;
 
 	pthread_mutex_lock(&spawn_lock);
+	if (!spawn_stopped && pgid == 0 && ngroups == groups_cap) {
+		groups_cap = groups_cap > 0 ? groups_cap * 2 : 16;
+		groups = hx_xrealloc(groups, groups_cap * sizeof(*groups));
+	}
 	if (!spawn_stopped)
 		rc = posix_spawnp(pid, file, fa, attr, argv, envp);
+	if (rc == 0 && pgid == 0)
+		groups[ngroups++] = *pid;
 	pthread_mutex_unlock(&spawn_lock);
 	return rc;
 }
@@ -199,6 +241,18 @@ setup_attr(posix_spawnattr_t *attr)
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 }
 
+/* Close both ends of a pipe that are open; 0. */
+static int
+close_pair(int fds[2])
+{
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	fds[0] = fds[1] = -1;
+	return 0;
+}
+
 /* Wait for the child, honouring the timeout, while draining its pipes. */
 static void
 watch(pid_t pid, const struct hx_spawn *spec, int outfd, int errfd,
@@ -227,8 +281,9 @@ watch(pid_t pid, const struct hx_spawn *spec, int outfd, int errfd,
 			if (wait_ms < 0 || ms < wait_ms)
 				wait_ms = ms;
 		}
+		/* poll fails only for want of memory: wait a tick and retry. */
 		if (poll(pfd, (nfds_t)nfds, wait_ms) < 0 && errno != EINTR)
-			hx_err_errno(HX_EXIT_SYSTEM, "poll");
+			poll(NULL, 0, TICK_MS);
 		for (i = 0; i < nfds; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
@@ -321,12 +376,25 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	memset(res, 0, sizeof(*res));
 	out.max = err.max = spec->tail_max > 0 ? spec->tail_max :
 	    HX_SPAWN_DEFAULT_TAIL;
-	if (posix_spawn_file_actions_init(&fa) != 0 || setup_attr(&attr) != 0)
-		hx_err(HX_EXIT_SYSTEM, "cannot set up posix_spawn");
+#ifndef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCHDIR_NP
+	if (spec->cwd != NULL)
+		return ENOSYS;
+#endif
 	if (spec->capture) {
 		if (pipe2(outp, O_CLOEXEC) < 0 ||
-		    (!spec->merge_stderr && pipe2(errp, O_CLOEXEC) < 0))
-			hx_err_errno(HX_EXIT_SYSTEM, "pipe");
+		    (!spec->merge_stderr && pipe2(errp, O_CLOEXEC) < 0)) {
+			rc = errno;
+			close_pair(outp);
+			return rc;
+		}
+	}
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return close_pair(outp), close_pair(errp), ENOMEM;
+	if (setup_attr(&attr) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return close_pair(outp), close_pair(errp), ENOMEM;
+	}
+	if (spec->capture) {
 		posix_spawn_file_actions_adddup2(&fa, outp[1], STDOUT_FILENO);
 		posix_spawn_file_actions_adddup2(&fa,
 		    spec->merge_stderr ? outp[1] : errp[1], STDERR_FILENO);
@@ -337,15 +405,12 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
 		    spec->stdin_path, O_RDONLY, 0);
 	}
-	if (spec->cwd != NULL) {
 #ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCHDIR_NP
+	if (spec->cwd != NULL)
 		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
-#else
-		hx_err(HX_EXIT_SYSTEM, "posix_spawn cannot change directory here");
 #endif
-	}
 	start = hx_spawn_now_ns();
-	rc = guarded_spawn(&pid, spec->argv[0], &fa, &attr, spec->argv,
+	rc = guarded_spawn(&pid, 0, spec->argv[0], &fa, &attr, spec->argv,
 	    spec->envp != NULL ? spec->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
@@ -368,9 +433,10 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	out.buf = hx_xmalloc(out.max + 1);
 	err.buf = hx_xmalloc(err.max + 1);
 	watch(pid, spec, outp[0], errp[0], &out, &err, res, start);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			hx_err_errno(HX_EXIT_SYSTEM, "waitpid");
+	forget_group(pid);
+	status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		continue;
 	if (!spec->capture && spec->foreground)
 		give_terminal(STDIN_FILENO, getpgrp());
 	decode_status(status, res);
@@ -416,6 +482,7 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	pid_t *pids = hx_xcalloc((size_t)p->n, sizeof(*pids)), pgid = 0;
+	siginfo_t info;
 	int prev_read = -1, fds[2], rc = 0, i;
 
 	for (i = 0; i < p->n && rc == 0; i++) {
@@ -424,9 +491,17 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 			rc = errno;
 			break;
 		}
-		if (posix_spawn_file_actions_init(&fa) != 0 ||
-		    setup_attr(&attr) != 0)
-			hx_err(HX_EXIT_SYSTEM, "cannot set up posix_spawn");
+		if (posix_spawn_file_actions_init(&fa) != 0) {
+			rc = ENOMEM;
+			close_pair(fds);
+			break;
+		}
+		if (setup_attr(&attr) != 0) {
+			posix_spawn_file_actions_destroy(&fa);
+			rc = ENOMEM;
+			close_pair(fds);
+			break;
+		}
 		posix_spawnattr_setpgroup(&attr, pgid);
 		if (prev_read >= 0)
 			posix_spawn_file_actions_adddup2(&fa, prev_read,
@@ -441,7 +516,7 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 			posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
 			    p->output, O_WRONLY | O_CREAT |
 			    (p->append ? O_APPEND : O_TRUNC), 0666);
-		rc = guarded_spawn(&pids[i], p->argvs[i][0], &fa, &attr,
+		rc = guarded_spawn(&pids[i], pgid, p->argvs[i][0], &fa, &attr,
 		    p->argvs[i], environ);
 		posix_spawn_file_actions_destroy(&fa);
 		posix_spawnattr_destroy(&attr);
@@ -465,9 +540,15 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 			kill(-pgid, SIGKILL);
 		else
 			kill(-pgid, SIGCONT);
-		reap_all(pids, rc != 0 ? i : p->n, statuses);
+		reap_all(pids + 1, rc != 0 ? i - 1 : p->n - 1, statuses + 1);
+		/* The leader ends; as a zombie it still holds the group's id. */
+		while (waitid(P_PID, (id_t)pgid, &info, WEXITED | WNOWAIT) < 0 &&
+		    errno == EINTR)
+			continue;
+		forget_group(pgid);
 		/* Nothing the commands started may outlive them. */
 		kill(-pgid, SIGKILL);
+		reap_all(pids, 1, statuses);
 		if (p->foreground)
 			give_terminal(STDIN_FILENO, getpgrp());
 	}

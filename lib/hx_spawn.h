@@ -41,8 +41,8 @@ struct hx_spawn_result {
 
 /*
  * Run SPEC to completion and fill *RESULT.  Returns 0, or an errno value
- * when the program could not be started (ENOENT: not found); RESULT then
- * holds nothing to free.  The child's group is killed when the child ends
+ * when the program could not be started (ENOENT: not found; EMFILE: no
+ * descriptor for its pipes); RESULT then holds nothing to free.  The child's group is killed when the child ends
  * so that nothing it started outlives it.
  */
 int hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *result);
@@ -51,11 +51,16 @@ void hx_spawn_result_free(struct hx_spawn_result *result);
 
 /*
  * Start no more children, in any thread: later hx_spawn_run and
- * hx_spawn_pipeline calls return ECANCELED.  Once it returns, every child
- * started so far exists, so a program stopping on a signal can find and
- * kill them all.
+ * hx_spawn_pipeline calls return ECANCELED.
  */
 void hx_spawn_stop(void);
+
+/*
+ * Stop as hx_spawn_stop does and kill the process group of every child
+ * running now, from any thread (not from a signal handler): what a
+ * program stopping on a signal or a closed output calls.
+ */
+void hx_spawn_kill_all(void);
 
 /*
  * A pipeline of N commands, as a shell runs one: each command's stdout

@@ -326,6 +326,7 @@ build_project(struct build *b, struct hx_git *git)
 	struct build_result *results = hx_xcalloc(n, sizeof(*results));
 	struct changes ch = { 0 };
 	struct hx_cache cache;
+	struct hx_err_info err;
 	bool use_cache = !b->opt->no_cache && !b->opt->check_repro, hit = false;
 	int *repro = hx_xcalloc(n, sizeof(int)), failed = 0, status;
 	int64_t start = hx_spawn_now_ns(), duration = 0;
@@ -360,7 +361,8 @@ build_project(struct build *b, struct hx_git *git)
 	for (i = 0; i < n; i++)
 		build_emit_artifact(b, i, &results[i], hit, duration, tail, &ch,
 		    repro[i]);
-	hx_out_flush();
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
 	if (b->opt->bundle != NULL && !failed)
 		build_write_bundle(b, results);
 	if (!b->opt->quiet)

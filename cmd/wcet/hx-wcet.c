@@ -269,6 +269,16 @@ on_record(struct hx_record *rec, void *arg)
 	return 0;
 }
 
+/* Write out the records so far, before an exit. */
+static void
+flush_output(void)
+{
+	struct hx_err_info err;
+
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
+}
+
 /* A bad plain number: exit 3, or with -k an error record. */
 static void
 bad_number(bool keep_going, const char *file, unsigned long line,
@@ -277,7 +287,7 @@ bad_number(bool keep_going, const char *file, unsigned long line,
 	json_t *rec;
 
 	if (!keep_going) {
-		hx_out_flush();
+		flush_output();
 		hx_err(HX_EXIT_INPUT, "%s:%lu: %s", file, line, why);
 	}
 	hx_warn("%s:%lu: %s", file, line, why);
@@ -310,7 +320,7 @@ read_numbers(struct groups *gs, const char *path, bool baseline,
 			continue;
 		}
 		if (st != HX_IN_LINE) {
-			hx_out_flush();
+			flush_output();
 			hx_err(st == HX_IN_BADDATA ? HX_EXIT_INPUT :
 			    HX_EXIT_SYSTEM, "%s:%lu: %s", hx_in_name(in),
 			    hx_in_lineno(in), hx_in_error(in));
@@ -516,7 +526,10 @@ main(int argc, char **argv)
 		loop.consume = consume;
 		loop.fn = on_record;
 		loop.arg = &r;
-		hx_rec_loop_run(&loop, argc, argv);
+		if (hx_rec_loop_run(&loop, argc, argv) < 0) {
+			flush_output();
+			hx_err_exit(&loop.error);
+		}
 	}
 
 	for (i = 0; i < gs.n; i++) {
@@ -532,7 +545,10 @@ main(int argc, char **argv)
 		else {
 			loop.consume = NULL;
 			loop.consume_all = true;
-			hx_rec_loop_run(&loop, 1, files);
+			if (hx_rec_loop_run(&loop, 1, files) < 0) {
+				flush_output();
+				hx_err_exit(&loop.error);
+			}
 		}
 		for (i = 0; i < gs.n; i++)
 			if (gs.list[i].base.n == 0) {
@@ -545,7 +561,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < gs.n; i++)
 		hx_rec_emit(gs.list[i].record);
-	hx_out_flush();
+	flush_output();
 	if (plot != NULL && wcet_plot(plot, gs.list, gs.n, &o) < 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", plot);
 

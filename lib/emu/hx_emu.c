@@ -3,8 +3,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -16,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "hx_elf.h"
 #include "emu/hx_emu.h"
+#include "emu/hx_qemu.h"
 #include "rec/hx_env.h"
 #include "hx_err.h"
 #include "rec/hx_rec.h"
@@ -69,234 +68,7 @@ set_string(json_t *obj, const char *key, const char *s)
 		    text_tail(s, strlen(s), SIZE_MAX));
 }
 
-/* The machine: ----------------------------------------------------------- */
-
-const char *
-hx_emu_host_arch(void)
-{
-	static char machine[sizeof(((struct utsname *)0)->machine)];
-	struct utsname u;
-
-	if (machine[0] == '\0' && uname(&u) == 0)
-		snprintf(machine, sizeof(machine), "%s", u.machine);
-	return machine;
-}
-
-/* Where children of this process are, from /proc: their group leaders. */
-void
-hx_emu_kill_children(void)
-{
-	char path[64], buf[512], *close_paren;
-	pid_t self = getpid(), pid;
-	long ppid;
-	struct dirent *d;
-	DIR *dir;
-	ssize_t n;
-	int fd;
-
-	/* No child may start between the scan below and the exit. */
-	hx_spawn_stop();
-	if ((dir = opendir("/proc")) == NULL)
-		return;
-	while ((d = readdir(dir)) != NULL) {
-		if ((pid = (pid_t)atol(d->d_name)) <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		/* "pid (comm) state ppid ...": comm may hold anything. */
-		if ((close_paren = strrchr(buf, ')')) == NULL ||
-		    sscanf(close_paren + 1, " %*c %ld", &ppid) != 1 ||
-		    ppid != (long)self)
-			continue;
-		/* hx_spawn makes each child the leader of its own group. */
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-	}
-	closedir(dir);
-}
-
-char *
-hx_emu_find_plugin(const char *self_dir, const char *installed_dir)
-{
-	const char *env = getenv("HX_PLUGIN");
-	char *path;
-
-	if (env != NULL && *env != '\0')
-		return hx_xstrdup(env);
-	if (self_dir != NULL) {
-		path = hx_xasprintf("%s/%s", self_dir, HX_EMU_PLUGIN_NAME);
-		if (access(path, R_OK) == 0)
-			return path;
-		free(path);
-		/* In a build tree, cmd/hx-emu and plugin/hx-insncount.so. */
-		path = hx_xasprintf("%s/../plugin/%s", self_dir,
-		    HX_EMU_PLUGIN_NAME);
-		if (access(path, R_OK) == 0)
-			return path;
-		free(path);
-	}
-	return hx_xasprintf("%s/%s", installed_dir, HX_EMU_PLUGIN_NAME);
-}
-
-/* ELF: ------------------------------------------------------------------- */
-
-struct elf_info {
-	const char *arch;		/* NULL: not an ELF file hx knows */
-	char interp[PATH_MAX];		/* the loader it asks for, or "" */
-};
-
-static const char *
-elf_arch(unsigned machine, int elfclass)
-{
-	switch (machine) {
-	case EM_RISCV:
-		return elfclass == ELFCLASS64 ? "riscv64" : "riscv32";
-	case EM_X86_64:
-		return "x86_64";
-	case EM_AARCH64:
-		return "aarch64";
-	case EM_386:
-		return "i386";
-	case EM_ARM:
-		return "arm";
-	default:
-		return NULL;
-	}
-}
-
-/* Read the architecture and the PT_INTERP of a 64-bit little-endian ELF. */
-static void
-read_elf(const char *path, struct elf_info *info)
-{
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
-	int fd, i;
-	ssize_t n;
-
-	memset(info, 0, sizeof(*info));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		close(fd);
-		return;
-	}
-	info->arch = elf_arch(eh.e_machine, eh.e_ident[EI_CLASS]);
-	if (eh.e_ident[EI_CLASS] == ELFCLASS64 &&
-	    eh.e_phentsize == sizeof(ph)) {
-		for (i = 0; i < eh.e_phnum; i++) {
-			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff +
-			    (Elf64_Off)i * sizeof(ph))) != (ssize_t)sizeof(ph))
-				break;
-			if (ph.p_type != PT_INTERP ||
-			    ph.p_filesz >= sizeof(info->interp))
-				continue;
-			n = pread(fd, info->interp, ph.p_filesz,
-			    (off_t)ph.p_offset);
-			info->interp[n > 0 ? n : 0] = '\0';
-			info->interp[strcspn(info->interp, "\n")] = '\0';
-			break;
-		}
-	}
-	close(fd);
-}
-
-/* The Debian package with the C library for ARCH's programs. */
-static const char *
-libc_package(const char *arch)
-{
-	if (strcmp(arch, "x86_64") == 0)
-		return "libc6-dev-amd64-cross";
-	if (strcmp(arch, "aarch64") == 0)
-		return "libc6-dev-arm64-cross";
-	if (strcmp(arch, "arm") == 0)
-		return "libc6-dev-armhf-cross";
-	if (strcmp(arch, "i386") == 0)
-		return "libc6-dev-i386-cross";
-	return strcmp(arch, "riscv64") == 0 ? "libc6-dev-riscv64-cross" :
-	    "the libc6-dev cross package of the architecture";
-}
-
 /* Preparing: ------------------------------------------------------------- */
-
-struct qemu_seen {
-	char *name;
-	char *path;
-	bool plugin_checked;
-};
-
-/* QEMU lookups, made on the loop's thread only. */
-static struct qemu_seen *qemus;
-static size_t nqemus;
-
-/*
- * Check once that QEMU loads PLUGIN: QEMU loads plugins before the guest,
- * so a guest that does not exist shows whether the plugin loaded.
- */
-static void
-check_plugin(const char *qemu, const char *plugin, const char *tmpdir)
-{
-	struct hx_spawn spec = { 0 };
-	struct hx_spawn_result res;
-	char *arg = hx_xasprintf("%s,out=%s/probe", plugin, tmpdir), *nl;
-	char *argv[] = { (char *)qemu, (char *)"-plugin", arg,
-	    (char *)"/nonexistent/hx-emu-probe", NULL };
-
-	spec.argv = argv;
-	spec.capture = true;
-	spec.merge_stderr = true;
-	spec.timeout_ns = 30000000000LL;
-	if (hx_spawn_run(&spec, &res) != 0)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s", qemu);
-	if (strstr(res.out, "plugin") != NULL) {
-		if ((nl = strchr(res.out, '\n')) != NULL)
-			*nl = '\0';
-		hx_out_flush();
-		hx_err(HX_EXIT_SYSTEM, "%s cannot load the "
-		    "instruction-counting plugin: %s (install qemu-user 7.2 "
-		    "or later from Debian, or set HX_PLUGIN)", qemu, res.out);
-	}
-	hx_spawn_result_free(&res);
-	free(arg);
-}
-
-/* The path of qemu-ARCH, or the end of the program with status 4. */
-static const char *
-find_qemu(const char *arch, const struct hx_emu_options *opt)
-{
-	char *name = hx_xasprintf("qemu-%s", arch), *path;
-	struct qemu_seen *q = NULL;
-	size_t i;
-
-	for (i = 0; i < nqemus && q == NULL; i++)
-		if (strcmp(qemus[i].name, name) == 0)
-			q = &qemus[i];
-	if (q == NULL) {
-		if ((path = hx_spawn_which(name)) == NULL) {
-			hx_out_flush();
-			hx_err(HX_EXIT_SYSTEM, "%s not found in PATH: install "
-			    "the Debian package qemu-user", name);
-		}
-		qemus = hx_xrealloc(qemus, (nqemus + 1) * sizeof(*qemus));
-		q = &qemus[nqemus++];
-		q->name = hx_xstrdup(name);
-		q->path = path;
-		q->plugin_checked = false;
-	}
-	if (opt->count && !q->plugin_checked) {
-		check_plugin(q->path, opt->plugin, opt->tmpdir);
-		q->plugin_checked = true;
-	}
-	free(name);
-	return q->path;
-}
 
 /* PATH made absolute against the current directory. */
 static char *
@@ -375,56 +147,57 @@ merge_env(const json_t *vars, char **message)
 	return envp;
 }
 
-/* Fill the runner, QEMU and sysroot of T from the record and the ELF file. */
-static void
+/*
+ * Fill the runner, QEMU and sysroot of T from the record and the ELF file.
+ * Returns 0, or -1 with ERR filled when QEMU or the loader is missing.
+ */
+static int
 choose_runner(struct hx_emu_test *t, const json_t *artifact,
-    const char *record_arch)
+    const char *record_arch, struct hx_err_info *err)
 {
 	const struct hx_emu_options *opt = t->opt;
 	const json_t *toolchain = json_object_get(artifact, "toolchain");
-	const char *sysroot = NULL, *arch = record_arch;
-	struct elf_info elf;
-	char *loader;
+	const char *sysroot = NULL, *arch = record_arch, *qemu, *why;
+	char interp[PATH_MAX];
 
-	read_elf(t->exe, &elf);
+	if (arch == NULL && (arch = hx_elf_arch_file(t->exe, &why)) != NULL &&
+	    strcmp(arch, "unknown") == 0)
+		arch = NULL;
 	if (arch == NULL)
-		arch = elf.arch != NULL ? elf.arch : hx_emu_host_arch();
-	if (strcmp(arch, hx_emu_host_arch()) == 0 && !opt->count) {
+		arch = hx_qemu_host_arch();
+	if (strcmp(arch, hx_qemu_host_arch()) == 0 && !opt->count) {
 		t->runner = hx_xstrdup("native");
-		return;
+		return 0;
 	}
 	t->runner = hx_xasprintf("qemu-%s", arch);
-	t->qemu = hx_xstrdup(find_qemu(arch, opt));
+	if ((qemu = hx_qemu_find(arch, opt->count ? opt->plugin : NULL,
+	    opt->tmpdir, err)) == NULL)
+		return -1;
+	t->qemu = hx_xstrdup(qemu);
 	if (json_is_object(toolchain) &&
 	    json_is_string(json_object_get(toolchain, "sysroot")))
 		sysroot = json_string_value(json_object_get(toolchain,
 		    "sysroot"));
 	if (opt->sysroot != NULL)
 		sysroot = opt->sysroot;
-	if (sysroot == NULL && strcmp(arch, hx_emu_host_arch()) == 0)
+	if (sysroot == NULL && strcmp(arch, hx_qemu_host_arch()) == 0)
 		sysroot = "/";
 	if (sysroot == NULL)
 		sysroot = strcmp(arch, "riscv64") == 0 ? hx_env_sysroot() :
 		    NULL;
 	if (sysroot == NULL)
-		return;
+		return 0;
 	t->sysroot = absolute(sysroot);
-	if (elf.interp[0] == '\0')
-		return;
-	loader = hx_xasprintf("%s%s", strcmp(t->sysroot, "/") == 0 ? "" :
-	    t->sysroot, elf.interp);
-	if (access(loader, F_OK) != 0) {
-		hx_out_flush();
-		hx_err(HX_EXIT_SYSTEM, "%s: the %s loader %s is missing: "
-		    "install the Debian package %s", t->artifact, arch, loader,
-		    libc_package(arch));
-	}
-	free(loader);
+	if (hx_elf_interp(t->exe, interp, sizeof(interp)) < 0 ||
+	    interp[0] == '\0')
+		return 0;
+	return hx_qemu_check_loader(t->artifact, arch, t->sysroot, interp,
+	    err);
 }
 
 struct hx_emu_test *
 hx_emu_prepare(const json_t *artifact, const struct hx_emu_options *opt,
-    char **message)
+    char **message, struct hx_err_info *err)
 {
 	const json_t *args = json_object_get(artifact, "args");
 	const json_t *env = json_object_get(artifact, "env");
@@ -484,7 +257,10 @@ hx_emu_prepare(const json_t *artifact, const struct hx_emu_options *opt,
 		    strerror(errno));
 		return t;
 	}
-	choose_runner(t, artifact, arch);
+	if (choose_runner(t, artifact, arch, err) < 0) {
+		hx_emu_test_free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -897,11 +673,24 @@ run_with_retries(const struct hx_emu_test *t, struct outcome *o)
 	}
 }
 
+/*
+ * Whether a program could not start for want of resources of this
+ * machine (descriptors, memory, processes) or because hx is stopping,
+ * rather than for anything of its own (missing, not executable).
+ */
+static bool
+system_failure(int error)
+{
+	return error == EMFILE || error == ENFILE || error == ENOMEM ||
+	    error == EAGAIN || error == ECANCELED;
+}
+
 void
 hx_emu_run(const struct hx_emu_test *t, json_t *records)
 {
 	struct outcome chosen, o;
 	json_t *samples = json_array();
+	char *message;
 	bool have_chosen = false;
 	int rep;
 
@@ -931,7 +720,13 @@ hx_emu_run(const struct hx_emu_test *t, json_t *records)
 		chosen = o;
 		have_chosen = true;
 	}
-	if (chosen.run.tap.is_tap)
+	if (system_failure(chosen.run.spawn_error)) {
+		/* Not the test's fault: this machine could not start it. */
+		message = run_message(t, &chosen.run);
+		json_array_append_new(records, hx_rec_error_record(t->artifact,
+		    0, 0, message));
+		free(message);
+	} else if (chosen.run.tap.is_tap)
 		tap_records(t, &chosen.run, chosen.attempt, chosen.failed,
 		    chosen.nfailed, records);
 	else

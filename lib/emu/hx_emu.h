@@ -12,10 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hx_err.h"
 #include "hx_json.h"
-
-/* The name the plugin is installed and built under. */
-#define HX_EMU_PLUGIN_NAME "hx-insncount.so"
 
 /* What every run shares: the command line's choices. */
 struct hx_emu_options {
@@ -47,14 +45,15 @@ struct hx_emu_test {
 };
 
 /*
- * Make a test of the artifact record ARTIFACT.  Returns NULL with
- * *MESSAGE set (to free) when the record is malformed.  A test whose file
- * is missing comes back with its error set.  Missing machinery (QEMU, its
- * plugin support, the sysroot's loader) ends the program with status 4,
- * naming the Debian package to install.
+ * Make a test of the artifact record ARTIFACT, from one thread.  Returns
+ * NULL with *MESSAGE set (to free) when the record is malformed, or NULL
+ * with ERR filled (status 4, naming the Debian package to install) when
+ * machinery is missing: QEMU, its plugin support, the sysroot's loader.
+ * A test whose file is missing comes back with its error set.
  */
 struct hx_emu_test *hx_emu_prepare(const json_t *artifact,
-    const struct hx_emu_options *opt, char **message);
+    const struct hx_emu_options *opt, char **message,
+    struct hx_err_info *err);
 
 /* Run TEST and append its test and sample (or error) records to RECORDS. */
 void hx_emu_run(const struct hx_emu_test *test, json_t *records);
@@ -75,14 +74,5 @@ bool hx_emu_record_failed(const json_t *record);
 struct hx_emu_quarantine *hx_emu_quarantine_load(const char *path);
 bool hx_emu_quarantined(const struct hx_emu_quarantine *q, const char *name);
 void hx_emu_quarantine_free(struct hx_emu_quarantine *q);
-
-/* Find the plugin: HX_PLUGIN, beside SELF_DIR in a build tree, DIR. */
-char *hx_emu_find_plugin(const char *self_dir, const char *installed_dir);
-
-/* Kill the process group of every child this process has running. */
-void hx_emu_kill_children(void);
-
-/* The architecture of this machine, as uname -m says it. */
-const char *hx_emu_host_arch(void);
 
 #endif

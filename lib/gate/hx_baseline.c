@@ -40,7 +40,7 @@ add_line(struct hx_baseline *b, const char *text, size_t len,
 	struct hx_scan scan;
 	json_t *v;
 
-	switch (hx_rec_scan(text, len, &scan)) {
+	switch (hx_scan_line(text, len, &scan)) {
 	case HX_SCAN_BLANK:
 		return 0;
 	case HX_SCAN_BAD:

@@ -1,12 +1,12 @@
 /*
- * hx_rec: the record stream every hx program reads and writes.
+ * hx_rec: the filter loop of every hx program.
  *
  * A record is one JSON object on one line with a string "type".  The loop
- * reads named files or standard input (gzip inflated transparently), finds
- * each line's top-level type with a validating scanner that never builds a
- * tree, hands the types a program consumes to its callback and copies every
- * other line to standard output byte for byte.  New records are written
- * compact with sorted keys.
+ * reads named files or standard input through hx_reader, hands the types
+ * a program consumes to its callback and copies every other line to
+ * standard output byte for byte, through standard output's hx_writer.
+ * New records are written compact with sorted keys.  The loop never ends
+ * the program: it returns, and the program decides.
  */
 #ifndef HX_REC_H
 #define HX_REC_H
@@ -16,30 +16,8 @@
 
 #include "hx_err.h"
 #include "hx_json.h"
-
-/* The longest type name, in bytes. */
-#define HX_REC_TYPE_MAX 63
-
-/* What the scanner found in one line. */
-enum hx_scan_status {
-	HX_SCAN_RECORD,		/* a valid object with a string type */
-	HX_SCAN_BLANK,		/* only whitespace: not a record, skipped */
-	HX_SCAN_BAD,		/* malformed: see message and column */
-};
-
-struct hx_scan {
-	char type[HX_REC_TYPE_MAX + 1];	/* the decoded top-level type */
-	const char *message;		/* why the line is bad */
-	size_t column;			/* 1-based byte column of the fault */
-};
-
-/*
- * Check that LINE (LEN bytes, no newline) is one JSON object with a string
- * "type" at the top level, and find that type.  Nested values and strings
- * are skipped correctly; UTF-8 is validated; NUL bytes are refused.
- */
-enum hx_scan_status hx_rec_scan(const char *line, size_t len,
-    struct hx_scan *scan);
+#include "rec/hx_scan.h"
+#include "rec/hx_writer.h"
 
 struct hx_rec_loop;
 
@@ -64,19 +42,27 @@ struct hx_rec_loop {
 	void *arg;
 	bool keep_going;		/* -k: bad lines become error records */
 	unsigned long bad_lines;	/* counted with keep_going */
+	bool failed;			/* the loop ended on an error */
+	struct hx_err_info error;	/* which, when failed */
 };
 
 /*
- * Set up the process for the record stream: ignore SIGPIPE so a closed
- * stdout is seen as EPIPE and ends the program quietly.  Call it first.
+ * Set up the process for the record stream: ignore SIGPIPE so that a
+ * closed stdout is seen as EPIPE, and make standard output's writer.
+ * Call it first.
  */
 void hx_rec_init(const char *argv0);
+
+/* The writer of standard output, for a program's own records and slots. */
+struct hx_writer *hx_rec_out(void);
 
 /*
  * Read every file in ARGV (ARGC of them; none means standard input, "-"
  * names it) and run LOOP over their records.  Returns 0 at the end of the
- * input or what a callback returned to stop it.  Bad input ends the
- * program with status 3 unless keep_going is set.
+ * input, what a callback returned to stop it, or -1 with loop->error
+ * filled: status 3 for a bad line (unless keep_going), 4 for a file that
+ * cannot be read or a write error, 0 (and no message) for a closed
+ * standard output.  The caller flushes and exits with hx_err_exit.
  */
 int hx_rec_loop_run(struct hx_rec_loop *loop, int argc, char **argv);
 
@@ -88,16 +74,17 @@ int hx_rec_loop_run(struct hx_rec_loop *loop, int argc, char **argv);
 json_t *hx_rec_json(struct hx_record *rec);
 
 /*
- * Report REC as malformed: "prog: FILE:LINE: message" and exit 3, or with
- * keep_going an error record downstream and a return.
+ * Report REC as malformed: the loop stops after the callback returns,
+ * with status 3, or with keep_going an error record goes downstream and
+ * the loop goes on.
  */
 void hx_rec_bad(struct hx_record *rec, const char *fmt, ...) HX_PRINTF(2, 3);
 
-/* Copy REC's line to standard output unchanged. */
-void hx_rec_pass(const struct hx_record *rec);
+/* Copy REC's line to standard output unchanged; -1 after a write error. */
+int hx_rec_pass(const struct hx_record *rec);
 
-/* Write VALUE as one compact record with sorted keys. */
-void hx_rec_emit(const json_t *value);
+/* Write VALUE as one compact record with sorted keys; -1 after a write error. */
+int hx_rec_emit(const json_t *value);
 
 /*
  * Build the error record for FILE:LINE (line 0: none) and message, as -k
@@ -106,13 +93,10 @@ void hx_rec_emit(const json_t *value);
 json_t *hx_rec_error_record(const char *file, unsigned long line,
     size_t column, const char *message);
 
-/* Raw bytes to standard output through the record buffer. */
-void hx_out_write(const char *buf, size_t len);
-
 /*
- * Flush standard output.  A closed pipe ends the program with status 0;
- * any other write error with status 4.
+ * Write out everything standard output's writer holds.  Returns 0, or -1
+ * with ERR filled as hx_rec_loop_run fills it for a write error.
  */
-void hx_out_flush(void);
+int hx_rec_flush(struct hx_err_info *err);
 
 #endif

@@ -363,6 +363,24 @@ test_expect_success 'a closed stdout ends hx-emu quietly' '
 	test "$(cat status)" = 0 && test -s first
 '
 
+test_expect_success 'a closed stdout from the start is a write error, exit 4' '
+	art p1 "[\"pass\"]" >in &&
+	test_status 4 hx-emu <in >&- 2>err &&
+	echo "hx-emu: stdout: write error: Bad file descriptor" >want &&
+	test_cmp want err
+'
+
+test_expect_success 'runs that cannot start: error records, one message, exit 4, no line lost' '
+	for i in $(seq 1 200); do art "p$i" "[\"pass\"]"; done >in &&
+	(ulimit -n 40 && test_status 4 hx-emu -j 32 <in >out 2>err) &&
+	test "$(wc -l <err)" -eq 1 &&
+	grep "artifacts* could not run (cannot start .*: Too many open files" err &&
+	test "$(grep -c "\"type\":\"artifact\"" out)" -eq 200 &&
+	test "$(jq -r "select(.type != \"artifact\") | .type" out | wc -l)" -eq 200 &&
+	jq -r "select(.type == \"artifact\") | .name" out >names &&
+	seq 1 200 | sed "s/^/p/" >want && test_cmp want names
+'
+
 test_expect_success 'options: help, version, bad use' '
 	hx-emu --help >out && grep "^Usage: hx-emu " out &&
 	hx-emu -V >out && grep "^hx-emu " out &&

@@ -27,6 +27,7 @@ main(int argc, char **argv)
 {
 	const char **consume = hx_xcalloc((size_t)argc + 1, sizeof(*consume));
 	struct hx_rec_loop loop = { 0 };
+	struct hx_err_info err;
 	int c, n = 0;
 
 	hx_rec_init(argv[0]);
@@ -52,8 +53,12 @@ main(int argc, char **argv)
 	argv += optind;
 	loop.consume = consume;
 	loop.fn = reemit;
-	hx_rec_loop_run(&loop, argc, argv);
-	hx_out_flush();
+	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
+		hx_rec_flush(&err);
+		hx_err_exit(&loop.error);
+	}
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
 	free(consume);
 	return HX_EXIT_OK;
 }

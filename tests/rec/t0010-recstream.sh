@@ -93,14 +93,47 @@ test_expect_success 'a NUL byte is bad input' '
 	test_cmp want err
 '
 
-test_expect_success 'what jansson refuses in a consumed record is bad input' '
-	printf "{\"type\":\"t\",\"n\":123456789012345678901234567890}\n" >in &&
+# refused LINE MESSAGE: the scanner (pass-through) and jansson (consumed)
+# both refuse LINE, so no stage passes on what another cannot read.
+refused() {
+	printf "%s\n" "$1" >in &&
+	test_status 3 recfilter in >out 2>err &&
+	grep "^recfilter: in:1: $2" err &&
 	test_status 3 recfilter -c t in >out 2>err &&
-	grep "^recfilter: in:1: too big integer" err &&
-	test_status 0 recfilter in >out && cmp in out &&
-	printf "{\"type\":\"t\",\"a\":1,\"a\":2}\n" >dup &&
-	test_status 3 recfilter -c t dup 2>err &&
-	grep "^recfilter: dup:1: duplicate object key" err
+	grep "^recfilter: in:1: $2" err
+}
+
+test_expect_success 'what jansson refuses is bad input, consumed or passed through' '
+	refused "{\"type\":\"t\",\"n\":123456789012345678901234567890}" \
+		"integer does not fit in 64 bits" &&
+	refused "{\"type\":\"t\",\"n\":-9223372036854775809}" \
+		"integer does not fit in 64 bits" &&
+	refused "{\"type\":\"t\",\"x\":1e999}" "number too large" &&
+	refused "{\"type\":\"t\",\"a\":1,\"a\":2}" "duplicate key" &&
+	refused "{\"type\":\"t\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"b\":9}" \
+		"duplicate key at column 61" &&
+	refused "{\"type\":\"t\",\"o\":{\"k\":1,\"\\u006b\":2}}" \
+		"duplicate key" &&
+	refused "{\"type\":\"t\",\"s\":\"a\\u0000b\"}" \
+		"\\\\u0000 in a string" &&
+	refused "{\"type\":\"t\",\"s\":\"\\ud800\"}" \
+		"lone surrogate in a string" &&
+	refused "{\"type\":\"t\",\"s\":\"\\udc00x\"}" \
+		"lone surrogate in a string" &&
+	refused "{\"type\":\"t\",\"s\":\"\\ud800\\u0041\"}" \
+		"lone surrogate in a string"
+'
+
+test_expect_success 'what jansson accepts passes both ways' '
+	cat >in <<-\EOF &&
+	{"type":"t","n":9223372036854775807,"m":-9223372036854775808}
+	{"type":"t","s":"\ud83d\ude00","x":1e308,"y":1e-999}
+	{"type":"t","o":{"k":1},"p":{"k":2},"a":[{"k":1},{"k":1}]}
+	{"type":"t","a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10}
+	EOF
+	recfilter in >out && cmp in out &&
+	recfilter -c t in >out &&
+	test "$(wc -l <out)" -eq 4
 '
 
 test_expect_success 'a line over HX_LINE_MAX is bad input, and the next is read with -k' '

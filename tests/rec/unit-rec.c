@@ -17,7 +17,7 @@ static void
 record(const char *s, size_t len, const char *want, const char *what)
 {
 	struct hx_scan scan;
-	enum hx_scan_status st = hx_rec_scan(s, len, &scan);
+	enum hx_scan_status st = hx_scan_line(s, len, &scan);
 
 	if (st != HX_SCAN_RECORD) {
 		tap_ok(0, "%s", what);
@@ -35,7 +35,7 @@ bad(const char *s, size_t len, const char *message, size_t column,
     const char *what)
 {
 	struct hx_scan scan;
-	enum hx_scan_status st = hx_rec_scan(s, len, &scan);
+	enum hx_scan_status st = hx_scan_line(s, len, &scan);
 	int pass = st == HX_SCAN_BAD && strcmp(scan.message, message) == 0 &&
 	    (column == 0 || scan.column == column);
 
@@ -77,8 +77,8 @@ test_scanner(void)
 	RECORD("{\"v\":[true,false,null,{},[],\"\",0.5,1E9],\"type\":\"lit\"}",
 	    "lit", "literals, empty containers and numbers");
 
-	tap_ok(hx_rec_scan("", 0, &scan) == HX_SCAN_BLANK, "an empty line is blank");
-	tap_ok(hx_rec_scan(" \t\r", 3, &scan) == HX_SCAN_BLANK,
+	tap_ok(hx_scan_line("", 0, &scan) == HX_SCAN_BLANK, "an empty line is blank");
+	tap_ok(hx_scan_line(" \t\r", 3, &scan) == HX_SCAN_BLANK,
 	    "a line of whitespace is blank");
 
 	BAD("hello", "not JSON", 1, "text that is not JSON");

@@ -1,0 +1,41 @@
+/*
+ * hx_qemu: finding QEMU user mode and what it needs: the emulator for an
+ * architecture, its support for hx's instruction-counting plugin, the
+ * plugin itself, and the loader a guest program asks for in its sysroot.
+ * A missing piece is an error naming the Debian package to install.
+ */
+#ifndef HX_QEMU_H
+#define HX_QEMU_H
+
+#include "hx_err.h"
+
+/* The name the plugin is installed and built under. */
+#define HX_QEMU_PLUGIN_NAME "hx-insncount.so"
+
+/* The architecture of this machine, as uname -m says it. */
+const char *hx_qemu_host_arch(void);
+
+/*
+ * The plugin's path: HX_PLUGIN, beside SELF_DIR or in ../plugin of it (a
+ * build tree), else in INSTALLED_DIR.  A new string.
+ */
+char *hx_qemu_find_plugin(const char *self_dir, const char *installed_dir);
+
+/*
+ * The path of qemu-ARCH, found once per architecture; with PLUGIN, also
+ * checked once to load it (TMPDIR takes its probe output).  Returns NULL
+ * with ERR filled (status 4) when it is missing or cannot load the
+ * plugin.  Call it from one thread.
+ */
+const char *hx_qemu_find(const char *arch, const char *plugin,
+    const char *tmpdir, struct hx_err_info *err);
+
+/*
+ * Check that the loader INTERP of a guest for ARCH exists in SYSROOT.
+ * Returns 0, or -1 with ERR filled (status 4) naming the package with
+ * ARCH's C library.
+ */
+int hx_qemu_check_loader(const char *what, const char *arch,
+    const char *sysroot, const char *interp, struct hx_err_info *err);
+
+#endif
