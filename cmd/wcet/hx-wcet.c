@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rec/hx_error.h"
 #include "hx_io.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_sample.h"
@@ -51,7 +52,7 @@ usage(void)
 	    "[-u U]\n"
 	    "               [--alpha A] [--baseline FILE] [--budget V] "
 	    "[--plot FILE.svg]\n"
-	    "               [--threshold R] [FILE]...\n"
+	    "               [--threshold R] [--unit UNIT] [FILE]...\n"
 	    "Estimate probabilistic worst-case execution times of the sample "
 	    "records in\n"
 	    "FILEs (or standard input) with extreme value theory, and write "
@@ -82,6 +83,8 @@ usage(void)
 	    "      --plot FILE.svg   write the exceedance plot to FILE.svg\n"
 	    "      --threshold R     relative slowdown that makes a "
 	    "regression (default 0.01)\n"
+	    "      --unit UNIT       with -n: the numbers' unit, insns, ns, "
+	    "cycles or bytes\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure.\n");
 }
@@ -208,6 +211,7 @@ static void
 bad_number(bool keep_going, const char *file, unsigned long line,
     const char *why)
 {
+	struct hx_error e = { hx_err_progname(), file, line, 0, why };
 	json_t *rec;
 
 	if (!keep_going) {
@@ -215,18 +219,19 @@ bad_number(bool keep_going, const char *file, unsigned long line,
 		hx_err(HX_EXIT_INPUT, "%s:%lu: %s", file, line, why);
 	}
 	hx_warn("%s:%lu: %s", file, line, why);
-	rec = hx_rec_error_record(file, line, 0, why);
+	rec = hx_error_to_json(&e);
 	hx_rec_emit(rec);
 	json_decref(rec);
 }
 
 /*
  * Read plain numbers, one per line (blank lines skipped), from PATH into
- * the group named after the file, or into every group's baseline.
+ * the group named after the file with UNIT, or into every group's
+ * baseline.
  */
 static void
-read_numbers(struct groups *gs, const char *path, bool baseline,
-    bool keep_going)
+read_numbers(struct groups *gs, const char *path, const char *unit,
+    bool baseline, bool keep_going)
 {
 	struct hx_in *in = hx_in_open(path);
 	enum hx_in_status st;
@@ -276,7 +281,7 @@ read_numbers(struct groups *gs, const char *path, bool baseline,
 		} else {
 			struct reader r = { gs, false };
 
-			add_value(&r, hx_in_name(in), "value", x);
+			add_value(&r, hx_in_name(in), unit, x);
 		}
 	}
 	hx_in_close(in);
@@ -324,6 +329,7 @@ enum {
 	OPT_BUDGET,
 	OPT_PLOT,
 	OPT_THRESHOLD,
+	OPT_UNIT,
 };
 
 int
@@ -343,6 +349,7 @@ main(int argc, char **argv)
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "probability", required_argument, NULL, 'p' },
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "unit", required_argument, NULL, OPT_UNIT },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -351,7 +358,8 @@ main(int argc, char **argv)
 	struct hx_rec_loop loop = { 0 };
 	struct groups gs = { 0 };
 	struct reader r = { &gs, false };
-	const char *baseline = NULL, *plot = NULL;
+	const char *baseline = NULL, *plot = NULL, *unit = NULL;
+	enum hx_sample_unit known;
 	bool numbers = false, replaced = false;
 	size_t i;
 	int c;
@@ -427,6 +435,12 @@ main(int argc, char **argv)
 			o.threshold = parse_number("--threshold", optarg, 0,
 			    1e6);
 			break;
+		case OPT_UNIT:
+			if (hx_sample_unit_parse(optarg, &known) < 0)
+				hx_usage_error("--unit: not insns, ns, cycles "
+				    "or bytes: %s", optarg);
+			unit = optarg;
+			break;
 		default:
 			hx_usage_error("bad option");
 		}
@@ -437,15 +451,21 @@ main(int argc, char **argv)
 		hx_usage_error("-u is for the gpd method");
 	if (!isnan(o.peak_threshold))
 		o.method = WCET_GPD;
+	if (unit != NULL && !numbers)
+		hx_usage_error("--unit is for plain numbers (-n); samples have "
+		    "their own");
+	if (unit == NULL)
+		unit = "value";
 	/* A baseline that cannot be read fails before the input is read. */
 	if (baseline != NULL && access(baseline, R_OK) != 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", baseline);
 
 	if (numbers) {
 		if (argc == 0)
-			read_numbers(&gs, "-", false, loop.keep_going);
+			read_numbers(&gs, "-", unit, false, loop.keep_going);
 		for (i = 0; i < (size_t)argc; i++)
-			read_numbers(&gs, argv[i], false, loop.keep_going);
+			read_numbers(&gs, argv[i], unit, false,
+			    loop.keep_going);
 	} else {
 		loop.consume = consume;
 		loop.fn = on_record;
@@ -460,7 +480,8 @@ main(int argc, char **argv)
 
 		r.baseline = true;
 		if (numbers)
-			read_numbers(&gs, baseline, true, loop.keep_going);
+			read_numbers(&gs, baseline, unit, true,
+			    loop.keep_going);
 		else {
 			loop.consume = NULL;
 			loop.consume_all = true;

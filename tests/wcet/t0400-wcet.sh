@@ -166,6 +166,21 @@ test_expect_success '-k: bad values become error records and the run goes on' '
 	grep "\"n\":1," out
 '
 
+test_expect_success '--unit names the unit of plain numbers' '
+	hx-wcet -n --unit ns "$W/runs.txt" >out &&
+	grep "\"unit\":\"ns\"" out && ! grep "\"unit\":\"value\"" out &&
+	hx-wcet -n "$W/runs.txt" >out &&
+	grep "\"unit\":\"value\"" out
+'
+
+test_expect_success '--unit other than those of hx-records(5), or without -n, is a usage error' '
+	test_status 2 hx-wcet -n --unit furlongs "$W/runs.txt" >out 2>err &&
+	test ! -s out &&
+	grep "^hx-wcet: --unit: not insns, ns, cycles or bytes: furlongs$" err &&
+	test_status 2 hx-wcet --unit ns "$W/stream.jsonl" >out 2>err &&
+	test ! -s out && grep "^hx-wcet: --unit is for plain numbers (-n)" err
+'
+
 test_expect_success 'usage errors exit 2' '
 	test_status 2 hx-wcet -m weibull </dev/null 2>err &&
 	grep "not gev, gpd or auto" err &&
