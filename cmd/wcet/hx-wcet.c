@@ -23,8 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rec/hx_error.h"
 #include "hx_io.h"
+#include "rec/hx_error.h"
+#include "rec/hx_reader.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_sample.h"
 #include "wcet.h"
@@ -204,6 +205,66 @@ on_record(struct hx_record *rec, void *arg)
 	add_value(r, s.name, hx_sample_unit_name(s.unit), s.value);
 	hx_sample_clear(&s);
 	return 0;
+}
+
+/* Write out the records so far, before an exit. */
+static void flush_output(void);
+
+/*
+ * Read the samples of the record file PATH into the baselines of R's
+ * groups.  The file is not part of the stream: nothing of it goes
+ * downstream.  A bad line or sample ends the program with status 3, or
+ * with -k is named on standard error and skipped.
+ */
+static void
+read_baseline(struct reader *r, const char *path, bool keep_going)
+{
+	struct hx_reader_line line;
+	struct hx_json_error jerr;
+	struct hx_reader *reader;
+	struct hx_err_info err;
+	enum hx_reader_status st;
+	struct hx_sample s;
+	char *message = NULL;
+	json_t *j;
+
+	if ((reader = hx_reader_open(path, &err)) == NULL) {
+		flush_output();
+		hx_err_exit(&err);
+	}
+	while ((st = hx_reader_next(reader, &line, &err)) != HX_READER_EOF) {
+		if (st == HX_READER_ERROR) {
+			flush_output();
+			hx_err_exit(&err);
+		}
+		if (st == HX_READER_RECORD && strcmp(line.scan.type,
+		    "sample") != 0)
+			continue;
+		if (st == HX_READER_BAD)
+			message = hx_xstrdup(line.scan.message);
+		else if ((j = hx_json_parse(line.text, line.len,
+		    &jerr)) == NULL)
+			message = hx_xstrdup(jerr.text);
+		else {
+			if (hx_sample_read(j, &s, &message) == 0) {
+				add_value(r, s.name,
+				    hx_sample_unit_name(s.unit), s.value);
+				hx_sample_clear(&s);
+			}
+			json_decref(j);
+		}
+		if (message == NULL)
+			continue;
+		if (!keep_going) {
+			flush_output();
+			hx_err(HX_EXIT_INPUT, "%s:%lu: %s", line.file,
+			    line.line, message);
+		}
+		hx_warn("%s:%lu: %s (skipped)", line.file, line.line, message);
+		free(message);
+		message = NULL;
+	}
+	hx_reader_close(reader);
 }
 
 /* Write out the records so far, before an exit. */
@@ -489,20 +550,12 @@ main(int argc, char **argv)
 	for (i = 0; i < gs.n; i++)
 		wcet_analyse(&gs.list[i], &o);
 	if (baseline != NULL) {
-		char *files[] = { (char *)baseline, NULL };
-
 		r.baseline = true;
 		if (numbers)
 			read_numbers(&gs, baseline, unit, true,
 			    loop.keep_going);
-		else {
-			loop.consume = NULL;
-			loop.consume_all = true;
-			if (hx_rec_loop_run(&loop, 1, files) < 0) {
-				flush_output();
-				hx_err_exit(&loop.error);
-			}
-		}
+		else
+			read_baseline(&r, baseline, loop.keep_going);
 		wcet_compare(gs.list, gs.n, &o);
 	}
 	for (i = 0; i < gs.n; i++)

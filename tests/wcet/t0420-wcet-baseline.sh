@@ -55,4 +55,15 @@ test_expect_success 'a bad baseline is bad input, named by its file' '
 	grep "^hx-wcet: bad:1: sample value is negative$" err
 '
 
+test_expect_success 'with -k a bad baseline line is named and skipped, never sent downstream' '
+	{ cat "$W/baseline.jsonl" && echo "{\"type\":\"sample\",oops}" &&
+	  echo "{\"type\":\"sample\",\"name\":\"matmul\",\"unit\":\"ns\",\"value\":-4}"; } >bad &&
+	n=$(wc -l <bad) &&
+	hx-wcet -k --baseline bad "$W/current.jsonl" >out 2>err &&
+	grep "^hx-wcet: bad:$((n - 1)): .* (skipped)$" err &&
+	grep "^hx-wcet: bad:$n: sample value is negative (skipped)$" err &&
+	! grep "\"type\":\"error\"" out &&
+	grep "\"name\":\"matmul\"" out | grep "\"class\":\"regression\""
+'
+
 test_done
