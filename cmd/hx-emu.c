@@ -21,7 +21,11 @@
 #include "hx_err.h"
 #include "hx_pool.h"
 #include "hx_spawn.h"
+#include "rec/hx_error.h"
+#include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
+#include "rec/hx_sample.h"
+#include "rec/hx_test.h"
 #include "rec/hx_writer.h"
 #include "report/hx_junit.h"
 #include "emu/hx_emu.h"
@@ -34,7 +38,7 @@
 struct job {
 	struct hx_emu_test *test;
 	struct hx_writer_slot *slot;
-	json_t *records;
+	struct hx_outcome outcome;
 };
 
 /* What the run shares: options, the pool, and the totals, in input order. */
@@ -70,8 +74,8 @@ usage(void)
 	    "order.\n"
 	    "\n"
 	    "Options:\n"
-	    "  -c, --count             count guest instructions (insns) and "
-	    "emit samples\n"
+	    "  -c, --count             samples count guest instructions (insns), "
+	    "not ns\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -J, --junit FILE        write a JUnit XML report to FILE\n"
 	    "  -j, --jobs N            run N tests at a time (default: the "
@@ -81,7 +85,7 @@ usage(void)
 	    "  -L, --sysroot DIR       QEMU's -L for every test, over the "
 	    "toolchain's\n"
 	    "  -n, --repeat N          run each test N times; a sample "
-	    "record per run\n"
+	    "per passed run\n"
 	    "  -q, --quarantine FILE   failures of the tests FILE names do "
 	    "not fail the run\n"
 	    "  -R, --run PATTERN       also run exe artifacts whose name "
@@ -206,18 +210,34 @@ selected(const struct emu *emu, const json_t *art)
 	return false;
 }
 
+/* Write RECORD, a new reference, into SLOT. */
+static void
+slot_put(struct hx_writer_slot *slot, json_t *record)
+{
+	hx_writer_slot_record(slot, record);
+	json_decref(record);
+}
+
 /* Run a job on a worker thread and fill its place in the output. */
 static void
 run_job(void *arg, void *unused)
 {
 	struct job *job = arg;
+	struct hx_outcome *out = &job->outcome;
+	struct hx_error error = { 0 };
 	size_t i;
 
-	job->records = json_array();
-	hx_emu_run(job->test, job->records);
-	for (i = 0; i < json_array_size(job->records); i++)
-		hx_writer_slot_record(job->slot,
-		    json_array_get(job->records, i));
+	hx_emu_run(job->test, out);
+	if (out->error != NULL) {
+		error.program = hx_err_progname();
+		error.file = job->test->artifact;
+		error.message = out->error;
+		slot_put(job->slot, hx_error_to_json(&error));
+	}
+	for (i = 0; i < out->ntests; i++)
+		slot_put(job->slot, hx_test_to_json(&out->tests[i]));
+	for (i = 0; i < out->nsamples; i++)
+		slot_put(job->slot, hx_sample_to_json(&out->samples[i]));
 	hx_writer_slot_done(job->slot);
 	/* Nobody reads the output any more: end the runs still going. */
 	if (hx_writer_error(hx_rec_out()) != 0)
@@ -275,45 +295,38 @@ on_artifact(struct hx_record *rec, void *arg)
 	return 0;
 }
 
-static const char *
-record_string(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
-/* Add a test record to the JUnit report as a case of the current suite. */
+/* Add test T to the JUnit report as a case of the current suite. */
 static void
 junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
-    const json_t *rec)
+    const struct hx_test *t)
 {
-	const char *status = record_string(rec, "status");
-	const char *diagnostics = record_string(rec, "diagnostics");
+	const char *status = hx_status_name(t->status);
 	struct hx_junit_case c = { 0 };
 	char *message = NULL;
 
 	c.classname = test->name;
-	c.name = record_string(rec, "name");
-	c.time_ns = json_integer_value(json_object_get(rec, "duration_ns"));
-	c.system_out = record_string(rec, "stdout_tail");
-	c.system_err = record_string(rec, "stderr_tail");
-	c.message = record_string(rec, "message");
-	c.body = diagnostics != NULL ? diagnostics : c.message;
-	if (strcmp(status, "skip") == 0) {
+	c.name = t->name;
+	c.time_ns = t->duration_ns;
+	c.system_out = t->stdout_tail;
+	c.system_err = t->stderr_tail;
+	c.message = t->message;
+	c.body = t->diagnostics != NULL ? t->diagnostics : c.message;
+	if (t->status == HX_STATUS_SKIP) {
 		c.status = HX_JUNIT_SKIPPED;
-		c.message = record_string(rec, "directive");
-	} else if (strcmp(status, "pass") == 0) {
+		c.message = t->directive;
+	} else if (t->status == HX_STATUS_PASS) {
 		c.status = HX_JUNIT_PASS;
-	} else if (json_is_true(json_object_get(rec, "quarantined"))) {
+	} else if (t->quarantined) {
 		/* A quarantined failure must not turn the report red. */
 		c.status = HX_JUNIT_SKIPPED;
 		message = hx_xasprintf("quarantined: %s%s%s", status,
 		    c.message != NULL ? ": " : "",
 		    c.message != NULL ? c.message : "");
 		c.message = message;
-	} else if (strcmp(status, "fail") == 0) {
+	} else if (t->status == HX_STATUS_FAIL) {
 		c.status = HX_JUNIT_FAILURE;
 		if (c.message == NULL)
-			c.message = diagnostics != NULL ? diagnostics :
+			c.message = t->diagnostics != NULL ? t->diagnostics :
 			    "failed";
 	} else {
 		c.status = HX_JUNIT_ERROR;
@@ -323,48 +336,43 @@ junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
 	free(message);
 }
 
-/* On the main thread, in input order: count, report, free. */
+/* On the main thread, in input order: count from the results, report, free. */
 static void
 finish_job(struct emu *emu, struct job *job)
 {
+	const struct hx_outcome *out = &job->outcome;
 	struct hx_emu_test *test = job->test;
-	const char *type, *status;
 	struct hx_junit_case c = { 0 };
-	json_t *rec;
+	const struct hx_test *t;
 	size_t i;
 
 	if (emu->junit != NULL)
 		hx_junit_suite(emu->junit, test->name);
-	json_array_foreach(job->records, i, rec) {
-		type = record_string(rec, "type");
-		if (strcmp(type, "error") == 0) {
-			if (emu->errors++ == 0)
-				emu->first_error = hx_xstrdup(record_string(rec,
-				    "message"));
-			c.classname = c.name = test->name;
-			c.status = HX_JUNIT_ERROR;
-			c.type = "error";
-			c.message = c.body = record_string(rec, "message");
-			if (emu->junit != NULL)
-				hx_junit_add(emu->junit, &c);
-			continue;
-		}
-		if (strcmp(type, "test") != 0)
-			continue;
-		status = record_string(rec, "status");
+	if (out->error != NULL) {
+		if (emu->errors++ == 0)
+			emu->first_error = hx_xstrdup(out->error);
+		c.classname = c.name = test->name;
+		c.status = HX_JUNIT_ERROR;
+		c.type = "error";
+		c.message = c.body = out->error;
+		if (emu->junit != NULL)
+			hx_junit_add(emu->junit, &c);
+	}
+	for (i = 0; i < out->ntests; i++) {
+		t = &out->tests[i];
 		emu->tests++;
-		if (hx_emu_record_failed(rec))
+		if (hx_test_failed(t))
 			emu->failed_tests++;
-		else if (strcmp(status, "pass") == 0)
+		else if (t->status == HX_STATUS_PASS)
 			emu->passed++;
-		else if (strcmp(status, "skip") == 0)
+		else if (t->status == HX_STATUS_SKIP)
 			emu->skipped++;
 		else
 			emu->quarantined++;
 		if (emu->junit != NULL)
-			junit_add(emu->junit, test, rec);
+			junit_add(emu->junit, test, t);
 	}
-	json_decref(job->records);
+	hx_outcome_free(&job->outcome);
 	hx_emu_test_free(test);
 	free(job);
 }
@@ -431,6 +439,7 @@ main(int argc, char **argv)
 	struct hx_err_info err;
 	struct hx_rec_loop loop = { 0 };
 	const char *junit_path = NULL, *quarantine_path = NULL;
+	struct hx_quarantine *quarantine = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct stat st;
 	int c, status;
@@ -445,7 +454,7 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			emu.opt.count = emu.opt.samples = true;
+			emu.opt.count = true;
 			break;
 		case 'h':
 			usage();
@@ -466,7 +475,6 @@ main(int argc, char **argv)
 		case 'n':
 			emu.opt.repeat = (int)number_arg("--repeat", optarg, 1,
 			    1000000);
-			emu.opt.samples = true;
 			break;
 		case 'q':
 			quarantine_path = optarg;
@@ -498,9 +506,12 @@ main(int argc, char **argv)
 	if (jobs < 1)
 		jobs = 1;
 
-	if (quarantine_path != NULL &&
-	    (emu.opt.quarantine = hx_emu_quarantine_load(quarantine_path)) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s", quarantine_path);
+	if (quarantine_path != NULL) {
+		quarantine = hx_quarantine_new();
+		if (hx_quarantine_add_file(quarantine, quarantine_path) < 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "%s", quarantine_path);
+		emu.opt.quarantine = quarantine;
+	}
 	if (emu.opt.count)
 		setup_count(&emu.opt);
 	/* The report replaces its file: never a device such as /dev/null. */
@@ -544,7 +555,7 @@ main(int argc, char **argv)
 		    emu.errors, emu.errors == 1 ? "" : "s", emu.first_error,
 		    emu.errors > 1 ? ", and others" : "");
 	fputc('\n', stderr);
-	hx_emu_quarantine_free(emu.opt.quarantine);
+	hx_quarantine_free(quarantine);
 	free(emu.run_patterns);
 	free(emu.first_error);
 	status = emu.errors > 0 ? HX_EXIT_SYSTEM :

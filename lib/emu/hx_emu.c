@@ -21,52 +21,13 @@
 #include "emu/hx_qemu.h"
 #include "rec/hx_env.h"
 #include "hx_err.h"
-#include "rec/hx_rec.h"
 #include "hx_spawn.h"
 #include "emu/hx_tap.h"
 
-/* Points of a TAP plan that did not run get a record each up to this. */
-#define MISSING_POINTS_MAX 10
 /* Standard output is kept whole up to this size, for TAP. */
 #define CAPTURE_MAX (1024 * 1024)
 /* The exit status that means "skipped", as automake and TAP agree. */
 #define EXIT_SKIP 77
-
-/* Text: -------------------------------------------------------------------- */
-
-/*
- * A JSON string of the last MAX bytes of S (LEN bytes), cut at a
- * character boundary, with bytes that are not UTF-8 and NULs replaced by
- * U+FFFD so that any output makes a valid record.
- */
-static json_t *
-text_tail(const char *s, size_t len, size_t max)
-{
-	if (len > max) {
-		s += len - max;
-		len = max;
-		while (len > 0 && ((unsigned char)*s & 0xc0) == 0x80) {
-			s++;
-			len--;
-		}
-	}
-	return hx_json_text(s, len);
-}
-
-static void
-set_text(json_t *obj, const char *key, const char *s, size_t len, size_t max)
-{
-	if (s != NULL && len > 0 && max > 0)
-		json_object_set_new(obj, key, text_tail(s, len, max));
-}
-
-static void
-set_string(json_t *obj, const char *key, const char *s)
-{
-	if (s != NULL)
-		json_object_set_new(obj, key,
-		    text_tail(s, strlen(s), SIZE_MAX));
-}
 
 /* Preparing: ------------------------------------------------------------- */
 
@@ -290,17 +251,6 @@ hx_emu_test_free(struct hx_emu_test *t)
 
 /* Running: --------------------------------------------------------------- */
 
-/* One execution of a test program. */
-struct run {
-	struct hx_spawn_result res;
-	int spawn_error;		/* errno from starting it, or 0 */
-	bool counted;
-	uint64_t insns;
-	const char *status;		/* the program's own status */
-	struct hx_tap tap;
-	bool failed;			/* worth a retry; counts as failed */
-};
-
 static atomic_ulong count_files;
 
 static bool
@@ -322,23 +272,8 @@ read_count(const char *path, uint64_t *value)
 	return errno == 0 && end != buf && *end == '\n';
 }
 
-/* Whether a TAP run failed: a point failed, one is missing, it bailed. */
-static bool
-tap_failed(const struct hx_tap *tap)
-{
-	size_t i;
-
-	if (tap->bail_out != NULL ||
-	    (tap->planned >= 0 && (size_t)tap->planned != tap->npoints))
-		return true;
-	for (i = 0; i < tap->npoints; i++)
-		if (!hx_tap_point_passed(&tap->points[i]))
-			return true;
-	return false;
-}
-
 static void
-run_once(const struct hx_emu_test *t, struct run *r)
+run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 {
 	const struct hx_emu_options *opt = t->opt;
 	struct hx_spawn spec = { 0 };
@@ -384,257 +319,27 @@ run_once(const struct hx_emu_test *t, struct run *r)
 		unlink(count_path);
 	}
 	if (r->spawn_error != 0)
-		r->status = "error";
+		r->status = HX_STATUS_ERROR;
 	else if (r->res.timed_out)
-		r->status = "timeout";
+		r->status = HX_STATUS_TIMEOUT;
 	else if (r->res.exited && r->res.status == 0)
-		r->status = "pass";
+		r->status = HX_STATUS_PASS;
 	else if (r->res.exited && r->res.status == EXIT_SKIP)
-		r->status = "skip";
+		r->status = HX_STATUS_SKIP;
 	else
-		r->status = "fail";
+		r->status = HX_STATUS_FAIL;
 	if (r->spawn_error == 0)
 		hx_tap_parse(r->res.out, r->res.out_len, &r->tap);
-	r->failed = strcmp(r->status, "pass") != 0 &&
-	    strcmp(r->status, "skip") != 0;
-	if (r->tap.is_tap && !r->failed)
-		r->failed = tap_failed(&r->tap);
+	r->failed = r->status != HX_STATUS_PASS && r->status != HX_STATUS_SKIP;
+	r->failed = hx_outcome_run_failed(r);
 	free(plugin_arg);
 	free(count_path);
 	free(argv);
 }
 
-static void
-run_free(struct run *r)
-{
-	if (r->spawn_error == 0)
-		hx_spawn_result_free(&r->res);
-	hx_tap_free(&r->tap);
-}
-
-/* The fields every record of run R has. */
-static json_t *
-base_record(const struct hx_emu_test *t, const struct run *r, int attempt,
-    const char *name)
-{
-	json_t *rec = json_object();
-
-	json_object_set_new(rec, "type", json_string("test"));
-	set_string(rec, "name", name);
-	set_string(rec, "artifact", t->artifact);
-	json_object_set_new(rec, "runner", json_string(t->runner));
-	json_object_set_new(rec, "attempt", json_integer(attempt));
-	json_object_set_new(rec, "duration_ns",
-	    json_integer(r->res.duration_ns));
-	if (r->spawn_error == 0 && r->res.exited)
-		json_object_set_new(rec, "exit_code",
-		    json_integer(r->res.status));
-	if (r->spawn_error == 0 && r->res.signaled)
-		json_object_set_new(rec, "signal", json_integer(r->res.signal));
-	if (r->counted)
-		json_object_set_new(rec, "insns",
-		    json_integer((json_int_t)r->insns));
-	return rec;
-}
-
-static void
-add_tails(json_t *rec, const struct run *r, size_t max)
-{
-	if (r->spawn_error != 0)
-		return;
-	set_text(rec, "stdout_tail", r->res.out, r->res.out_len, max);
-	set_text(rec, "stderr_tail", r->res.err, r->res.err_len, max);
-}
-
-/* Why a run ended badly, for the message field. */
-static char *
-run_message(const struct hx_emu_test *t, const struct run *r)
-{
-	if (r->spawn_error != 0)
-		return hx_xasprintf("cannot start %s: %s",
-		    t->qemu != NULL ? t->qemu : t->exe,
-		    strerror(r->spawn_error));
-	if (r->res.timed_out)
-		return hx_xasprintf("killed after %.9g s",
-		    (double)t->opt->timeout_ns / 1e9);
-	if (r->res.signaled)
-		return hx_xasprintf("killed by signal %d (%s)", r->res.signal,
-		    strsignal(r->res.signal));
-	if (r->res.exited && r->res.status != 0 &&
-	    r->res.status != EXIT_SKIP)
-		return hx_xasprintf("exit status %d", r->res.status);
-	return NULL;
-}
-
-/* Mark REC quarantined and flaky as they apply, and add it to RECORDS. */
-static void
-finish_record(const struct hx_emu_test *t, json_t *rec, bool flaky,
-    json_t *records)
-{
-	const char *name = json_string_value(json_object_get(rec, "name"));
-	struct hx_emu_quarantine *q = t->opt->quarantine;
-
-	if (flaky)
-		json_object_set_new(rec, "flaky", json_true());
-	if (q != NULL && (hx_emu_quarantined(q, name) ||
-	    hx_emu_quarantined(q, t->name)))
-		json_object_set_new(rec, "quarantined", json_true());
-	json_array_append_new(records, rec);
-}
-
-/* Whether point NUMBER is in the list of points that failed before. */
-static bool
-failed_before(const long *failed, size_t nfailed, long number)
-{
-	size_t i;
-
-	for (i = 0; i < nfailed; i++)
-		if (failed[i] == number)
-			return true;
-	return false;
-}
-
-/*
- * The records of a TAP run: one per point, one per planned point that did
- * not run, and one for the program when it skipped as a whole, bailed
- * out, timed out, was killed by a signal, or exited badly after its
- * points passed.  FAILED lists the point numbers that failed
- * on an earlier attempt: those that pass now are flaky.
- */
-static void
-tap_records(const struct hx_emu_test *t, const struct run *r, int attempt,
-    const long *failed, size_t nfailed, json_t *records)
-{
-	const struct hx_tap *tap = &r->tap;
-	const struct hx_tap_point *pt;
-	char *name, *message;
-	json_t *rec;
-	long k;
-	size_t i;
-	bool ok, ended_badly;
-
-	if (tap->plan_skip != NULL && tap->npoints == 0) {
-		rec = base_record(t, r, attempt, t->name);
-		json_object_set_new(rec, "status", json_string("skip"));
-		name = hx_xasprintf("SKIP %s", tap->plan_skip);
-		set_string(rec, "directive", name);
-		free(name);
-		finish_record(t, rec, false, records);
-		return;
-	}
-	for (i = 0; i < tap->npoints; i++) {
-		pt = &tap->points[i];
-		name = hx_xasprintf("%s:%s", t->name, *pt->description != '\0' ?
-		    pt->description : "");
-		if (*pt->description == '\0') {
-			free(name);
-			name = hx_xasprintf("%s:%ld", t->name, pt->number);
-		}
-		rec = base_record(t, r, attempt, name);
-		free(name);
-		ok = hx_tap_point_passed(pt);
-		json_object_set_new(rec, "status", json_string(!ok ? "fail" :
-		    pt->directive == HX_TAP_SKIP ? "skip" : "pass"));
-		json_object_set_new(rec, "number", json_integer(pt->number));
-		if (*pt->description != '\0')
-			set_string(rec, "description", pt->description);
-		if (pt->directive != HX_TAP_NONE) {
-			name = hx_xasprintf("%s%s%s", pt->directive ==
-			    HX_TAP_SKIP ? "SKIP" : "TODO",
-			    *pt->reason != '\0' ? " " : "", pt->reason);
-			set_string(rec, "directive", name);
-			free(name);
-		}
-		set_string(rec, "diagnostics", pt->diagnostics);
-		if (!ok)
-			add_tails(rec, r, t->opt->tail);
-		finish_record(t, rec, ok && failed_before(failed, nfailed,
-		    pt->number), records);
-	}
-	for (k = (long)tap->npoints + 1; k <= tap->planned; k++) {
-		/*
-		 * A record for each point that did not run, up to a few: a
-		 * plan of 1..2000000 must not become two million records.
-		 */
-		if (tap->planned - k >= MISSING_POINTS_MAX) {
-			name = hx_xasprintf("%s:%ld..%ld", t->name, k,
-			    tap->planned);
-			message = hx_xasprintf("test points %ld..%ld of 1..%ld "
-			    "did not run", k, tap->planned, tap->planned);
-		} else {
-			name = hx_xasprintf("%s:%ld", t->name, k);
-			message = hx_xasprintf("test point %ld of 1..%ld did "
-			    "not run", k, tap->planned);
-		}
-		rec = base_record(t, r, attempt, name);
-		free(name);
-		json_object_set_new(rec, "status", json_string("fail"));
-		json_object_set_new(rec, "number", json_integer(k));
-		if (tap->planned - k >= MISSING_POINTS_MAX)
-			k = tap->planned;
-		set_string(rec, "message", message);
-		free(message);
-		add_tails(rec, r, t->opt->tail);
-		finish_record(t, rec, false, records);
-	}
-	message = run_message(t, r);
-	ended_badly = strcmp(r->status, "timeout") == 0 ||
-	    (r->spawn_error == 0 && r->res.signaled);
-	if (tap->bail_out != NULL || ended_badly ||
-	    (message != NULL && !tap_failed(tap))) {
-		rec = base_record(t, r, attempt, t->name);
-		json_object_set_new(rec, "status", json_string(
-		    strcmp(r->status, "timeout") == 0 ? "timeout" : "fail"));
-		if (tap->bail_out != NULL) {
-			free(message);
-			message = hx_xasprintf("Bail out! %s", tap->bail_out);
-		}
-		set_string(rec, "message", message);
-		add_tails(rec, r, t->opt->tail);
-		finish_record(t, rec, false, records);
-	}
-	free(message);
-}
-
-/* The record of a program that is not TAP. */
-static void
-plain_record(const struct hx_emu_test *t, const struct run *r, int attempt,
-    bool flaky, json_t *records)
-{
-	json_t *rec = base_record(t, r, attempt, t->name);
-	char *message = run_message(t, r);
-
-	json_object_set_new(rec, "status", json_string(r->status));
-	set_string(rec, "message", message);
-	add_tails(rec, r, t->opt->tail);
-	finish_record(t, rec, flaky, records);
-	free(message);
-}
-
-static json_t *
-sample_record(const struct hx_emu_test *t, const struct run *r, int index)
-{
-	json_t *rec = json_object();
-
-	json_object_set_new(rec, "type", json_string("sample"));
-	set_string(rec, "name", t->name);
-	set_string(rec, "test", t->name);
-	json_object_set_new(rec, "index", json_integer(index));
-	if (t->opt->count) {
-		json_object_set_new(rec, "unit", json_string("insns"));
-		json_object_set_new(rec, "value",
-		    json_integer((json_int_t)r->insns));
-	} else {
-		json_object_set_new(rec, "unit", json_string("ns"));
-		json_object_set_new(rec, "value",
-		    json_integer(r->res.duration_ns));
-	}
-	return rec;
-}
-
 /* The outcome of one repetition: its last attempt and what came before. */
-struct outcome {
-	struct run run;
+struct repetition {
+	struct hx_outcome_run run;
 	int attempt;
 	long *failed;			/* TAP points that failed earlier */
 	size_t nfailed;
@@ -642,15 +347,18 @@ struct outcome {
 };
 
 static void
-remember_failures(struct outcome *o, const struct run *r)
+remember_failures(struct repetition *o, const struct hx_outcome_run *r)
 {
-	size_t i;
+	size_t i, j;
 
 	o->earlier_failed = true;
 	for (i = 0; i < r->tap.npoints; i++) {
-		if (hx_tap_point_passed(&r->tap.points[i]) ||
-		    failed_before(o->failed, o->nfailed,
-		    r->tap.points[i].number))
+		if (hx_tap_point_passed(&r->tap.points[i]))
+			continue;
+		for (j = 0; j < o->nfailed; j++)
+			if (o->failed[j] == r->tap.points[i].number)
+				break;
+		if (j < o->nfailed)
 			continue;
 		o->failed = hx_xrealloc(o->failed,
 		    (o->nfailed + 1) * sizeof(*o->failed));
@@ -660,17 +368,24 @@ remember_failures(struct outcome *o, const struct run *r)
 
 /* Run T once, and again on failure while retries are left. */
 static void
-run_with_retries(const struct hx_emu_test *t, struct outcome *o)
+run_with_retries(const struct hx_emu_test *t, struct repetition *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->attempt = 1;
 	run_once(t, &o->run);
 	while (o->run.failed && o->attempt <= t->opt->retries) {
 		remember_failures(o, &o->run);
-		run_free(&o->run);
+		hx_outcome_run_free(&o->run);
 		o->attempt++;
 		run_once(t, &o->run);
 	}
+}
+
+static void
+repetition_free(struct repetition *o)
+{
+	hx_outcome_run_free(&o->run);
+	free(o->failed);
 }
 
 /*
@@ -686,135 +401,48 @@ system_failure(int error)
 }
 
 void
-hx_emu_run(const struct hx_emu_test *t, json_t *records)
+hx_emu_run(const struct hx_emu_test *t, struct hx_outcome *out)
 {
-	struct outcome chosen, o;
-	json_t *samples = json_array();
-	char *message;
+	struct hx_outcome_test what = {
+		.name = t->name, .artifact = t->artifact, .runner = t->runner,
+		.started = t->qemu != NULL ? t->qemu : t->exe,
+		.timeout_ns = t->opt->timeout_ns, .tail = t->opt->tail,
+		.quarantine = t->opt->quarantine,
+	};
+	struct repetition chosen, o;
 	bool have_chosen = false;
+	char *message;
 	int rep;
 
+	memset(out, 0, sizeof(*out));
 	if (t->error != NULL) {
-		json_array_append_new(records, hx_rec_error_record(t->artifact,
-		    0, 0, t->error));
-		json_decref(samples);
+		hx_outcome_set_error(out, t->error);
 		return;
 	}
 	/* Report the first failed repetition, or else the last one. */
 	for (rep = 1; rep <= t->opt->repeat; rep++) {
 		run_with_retries(t, &o);
-		if (t->opt->samples && !o.run.failed &&
-		    strcmp(o.run.status, "pass") == 0 &&
+		if (!o.run.failed && o.run.status == HX_STATUS_PASS &&
 		    (o.run.counted || !t->opt->count))
-			json_array_append_new(samples,
-			    sample_record(t, &o.run, rep));
+			hx_outcome_add_sample(out, &what, &o.run, rep);
 		if (have_chosen && chosen.run.failed) {
-			run_free(&o.run);
-			free(o.failed);
+			repetition_free(&o);
 			continue;
 		}
-		if (have_chosen) {
-			run_free(&chosen.run);
-			free(chosen.failed);
-		}
+		if (have_chosen)
+			repetition_free(&chosen);
 		chosen = o;
 		have_chosen = true;
 	}
 	if (system_failure(chosen.run.spawn_error)) {
 		/* Not the test's fault: this machine could not start it. */
-		message = run_message(t, &chosen.run);
-		json_array_append_new(records, hx_rec_error_record(t->artifact,
-		    0, 0, message));
+		message = hx_xasprintf("cannot start %s: %s", what.started,
+		    strerror(chosen.run.spawn_error));
+		hx_outcome_set_error(out, message);
 		free(message);
-	} else if (chosen.run.tap.is_tap)
-		tap_records(t, &chosen.run, chosen.attempt, chosen.failed,
-		    chosen.nfailed, records);
-	else
-		plain_record(t, &chosen.run, chosen.attempt,
-		    chosen.earlier_failed && !chosen.run.failed, records);
-	json_array_extend(records, samples);
-	json_decref(samples);
-	run_free(&chosen.run);
-	free(chosen.failed);
-}
-
-bool
-hx_emu_record_failed(const json_t *record)
-{
-	const char *status = json_string_value(json_object_get(record,
-	    "status"));
-
-	if (status == NULL || json_is_true(json_object_get(record,
-	    "quarantined")))
-		return false;
-	return strcmp(status, "fail") == 0 || strcmp(status, "timeout") == 0 ||
-	    strcmp(status, "error") == 0;
-}
-
-/* Quarantine: ------------------------------------------------------------ */
-
-struct hx_emu_quarantine {
-	char **patterns;
-	size_t n;
-};
-
-struct hx_emu_quarantine *
-hx_emu_quarantine_load(const char *path)
-{
-	struct hx_emu_quarantine *q;
-	char *line = NULL, *s, *e;
-	size_t cap = 0;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return NULL;
-	q = hx_xcalloc(1, sizeof(*q));
-	while (getline(&line, &cap, fp) >= 0) {
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			continue;
-		e = s + strlen(s);
-		while (e > s && (e[-1] == '\n' || e[-1] == '\r' ||
-		    e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		q->patterns = hx_xrealloc(q->patterns,
-		    (q->n + 1) * sizeof(*q->patterns));
-		q->patterns[q->n++] = hx_xstrdup(s);
-	}
-	free(line);
-	if (ferror(fp)) {
-		fclose(fp);
-		hx_emu_quarantine_free(q);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(fp);
-	return q;
-}
-
-bool
-hx_emu_quarantined(const struct hx_emu_quarantine *q, const char *name)
-{
-	size_t i;
-
-	if (q == NULL || name == NULL)
-		return false;
-	for (i = 0; i < q->n; i++)
-		if (fnmatch(q->patterns[i], name, 0) == 0)
-			return true;
-	return false;
-}
-
-void
-hx_emu_quarantine_free(struct hx_emu_quarantine *q)
-{
-	size_t i;
-
-	if (q == NULL)
-		return;
-	for (i = 0; i < q->n; i++)
-		free(q->patterns[i]);
-	free(q->patterns);
-	free(q);
+	} else
+		hx_outcome_add_tests(out, &what, &chosen.run, chosen.attempt,
+		    chosen.failed, chosen.nfailed, !chosen.run.tap.is_tap &&
+		    chosen.earlier_failed && !chosen.run.failed);
+	repetition_free(&chosen);
 }
