@@ -23,91 +23,137 @@
 
 /* One entry of the rules list while it is being built. */
 struct outcome {
-	json_t *obj;
-	size_t listed, unlisted;
+	struct hx_verdict_rule rule;
+	size_t unlisted;	/* records that decided it past DECIDED_MAX */
 };
+
+/* Append S (taken over) to the list *V of *N strings. */
+static void
+push(char ***v, size_t *n, char *s)
+{
+	*v = hx_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
 
 static void
 outcome_start(struct outcome *o, const struct hx_rule *rule, const char *name)
 {
-	o->obj = json_pack("{ss ss ss s[]}", "name", name, "rule",
-	    rule->kind_name, "status", "pass", "decided_by");
-	if (rule->advisory)
-		json_object_set_new(o->obj, "advisory", json_true());
-	o->listed = o->unlisted = 0;
+	memset(o, 0, sizeof(*o));
+	o->rule.name = hx_xstrdup(name);
+	o->rule.kind = hx_xstrdup(rule->kind_name);
+	o->rule.advisory = rule->advisory;
 }
 
 static void
 decide(struct outcome *o, const struct hx_judge_record *r)
 {
-	if (o->listed == DECIDED_MAX) {
+	if (o->rule.ndecided == DECIDED_MAX) {
 		o->unlisted++;
 		return;
 	}
-	json_array_append_new(json_object_get(o->obj, "decided_by"),
-	    json_string(r->ref));
-	o->listed++;
+	push(&o->rule.decided_by, &o->rule.ndecided, hx_xstrdup(r->ref));
 }
 
 static void HX_PRINTF(2, 3)
 say(struct outcome *o, const char *fmt, ...)
 {
-	char *text, *both;
-	const char *old;
+	char *text;
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
 		hx_err(HX_EXIT_SYSTEM, "out of memory");
 	va_end(ap);
-	old = json_string_value(json_object_get(o->obj, "message"));
-	if (old != NULL) {
-		both = hx_xasprintf("%s; %s", old, text);
-		free(text);
-		text = both;
-	}
-	json_object_set_new(o->obj, "message", json_string(text));
-	free(text);
+	push(&o->rule.messages, &o->rule.nmessages, text);
 }
 
-/* Finish O with STATUS, OBSERVED and LIMIT (references stolen). */
 static void
-outcome_end(struct outcome *o, json_t *results, bool pass, json_t *observed,
-    json_t *limit)
+outcome_add(struct outcome *o, struct hx_verdict *verdict)
 {
-	json_object_set_new(o->obj, "status",
-	    json_string(pass ? "pass" : "fail"));
-	json_object_set_new(o->obj, "observed",
-	    observed != NULL ? observed : json_null());
-	json_object_set_new(o->obj, "limit", limit ? limit : json_null());
+	verdict->rules = hx_xrealloc(verdict->rules, (verdict->nrules + 1) *
+	    sizeof(*verdict->rules));
+	verdict->rules[verdict->nrules++] = o->rule;
+}
+
+/* Finish O with its status, what it OBSERVED and its LIMIT. */
+static void
+outcome_end(struct outcome *o, struct hx_verdict *verdict, bool pass,
+    struct hx_verdict_value observed, struct hx_verdict_value limit)
+{
+	o->rule.status = pass ? HX_VERDICT_PASS : HX_VERDICT_FAIL;
+	o->rule.observed = observed;
+	o->rule.limit = limit;
 	if (o->unlisted > 0)
 		say(o, "%zu more records decided it (not listed)", o->unlisted);
-	json_array_append_new(results, o->obj);
+	outcome_add(o, verdict);
 }
 
 static void
-outcome_skip(struct outcome *o, json_t *results)
+outcome_skip(struct outcome *o, struct hx_verdict *verdict)
 {
-	json_object_set_new(o->obj, "status", json_string("skip"));
-	json_object_set_new(o->obj, "observed", json_null());
-	json_object_set_new(o->obj, "limit", json_null());
-	json_array_append_new(results, o->obj);
+	o->rule.status = HX_VERDICT_SKIP;
+	outcome_add(o, verdict);
 }
 
-/* A rate or a shift, rounded so reports stay readable. */
-static json_t *
-rounded(double x)
+/* Values: ----------------------------------------------------------------- */
+
+static const struct hx_verdict_value none;
+
+static struct hx_verdict_number
+integer(int64_t i)
 {
-	return json_real(round(x * 1e6) / 1e6);
+	return (struct hx_verdict_number){ .integer = true, .i = i };
+}
+
+static struct hx_verdict_number
+real(double x)
+{
+	return (struct hx_verdict_number){ .x = x };
 }
 
 /* A value that is a whole number becomes an integer. */
-static json_t *
+static struct hx_verdict_number
 number(double x)
 {
 	if (x == floor(x) && fabs(x) < 9e15)
-		return json_integer((json_int_t)x);
-	return json_real(x);
+		return integer((int64_t)x);
+	return real(x);
+}
+
+/* A rate or a shift, rounded so reports stay readable. */
+static struct hx_verdict_number
+rounded(double x)
+{
+	return real(round(x * 1e6) / 1e6);
+}
+
+/* A number of the policy, an integer or a real as it was written. */
+static struct hx_verdict_number
+policy_number(const json_t *v)
+{
+	if (json_is_integer(v))
+		return integer(json_integer_value(v));
+	return real(json_number_value(v));
+}
+
+static struct hx_verdict_value
+one(struct hx_verdict_number n)
+{
+	return (struct hx_verdict_value){ .kind = HX_VERDICT_NUMBER,
+	    .number = n };
+}
+
+static struct hx_verdict_value
+range(struct hx_verdict_number min, struct hx_verdict_number max)
+{
+	return (struct hx_verdict_value){ .kind = HX_VERDICT_RANGE,
+	    .min = min, .max = max };
+}
+
+static struct hx_verdict_value
+count(size_t n)
+{
+	return one(integer((int64_t)n));
 }
 
 /* Records: ---------------------------------------------------------------- */
@@ -127,8 +173,6 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 
 	memset(judge, 0, sizeof(*judge));
 	judge->policy = policy;
-	judge->type_counts = json_object();
-	judge->first_refs = json_object();
 	for (i = 0; i < policy->nrules; i++) {
 		if (policy->rules[i].kind != HX_RULE_CUSTOM &&
 		    policy->rules[i].kind != HX_RULE_REQUIRED)
@@ -165,22 +209,36 @@ hx_judge_wants(const struct hx_judge *judge, const char *type)
 	return false;
 }
 
+/* Count a record of TYPE; the first of its type keeps REF for stages. */
+static void
+count_type(struct hx_judge *judge, const char *type, const char *ref)
+{
+	size_t i;
+
+	judge->total++;
+	for (i = 0; i < judge->ntypes; i++)
+		if (strcmp(judge->types[i].type, type) == 0)
+			return;
+	judge->types = hx_xrealloc(judge->types, (judge->ntypes + 1) *
+	    sizeof(*judge->types));
+	judge->types[judge->ntypes].type = hx_xstrdup(type);
+	judge->types[judge->ntypes++].first_ref = hx_xstrdup(ref);
+}
+
 void
 hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
     unsigned long line, json_t *json)
 {
 	struct hx_judge_record *r;
-	json_t *count = json_object_get(judge->type_counts, type);
 	const char *id = json_string_value(json_object_get(json, "id"));
+	char *ref = id != NULL ? hx_xstrdup(id) :
+	    hx_xasprintf("%s:%lu", file, line);
 
-	judge->total++;
-	if (count == NULL)
-		json_object_set_new(judge->first_refs, type, id != NULL ?
-		    json_string(id) : json_sprintf("%s:%lu", file, line));
-	json_object_set_new(judge->type_counts, type,
-	    json_integer(json_integer_value(count) + 1));
-	if (json == NULL)
+	count_type(judge, type, ref);
+	if (json == NULL) {
+		free(ref);
 		return;
+	}
 	if (judge->nrecords == judge->cap) {
 		judge->cap = judge->cap ? 2 * judge->cap : 256;
 		judge->records = hx_xrealloc(judge->records,
@@ -188,8 +246,7 @@ hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
 	}
 	r = &judge->records[judge->nrecords++];
 	r->type = hx_xstrdup(type);
-	r->ref = id != NULL ? hx_xstrdup(id) :
-	    hx_xasprintf("%s:%lu", file, line);
+	r->ref = ref;
 	r->json = json_incref(json);
 }
 
@@ -204,8 +261,11 @@ hx_judge_free(struct hx_judge *judge)
 		json_decref(judge->records[i].json);
 	}
 	free(judge->records);
-	json_decref(judge->type_counts);
-	json_decref(judge->first_refs);
+	for (i = 0; i < judge->ntypes; i++) {
+		free(judge->types[i].type);
+		free(judge->types[i].first_ref);
+	}
+	free(judge->types);
 	memset(judge, 0, sizeof(*judge));
 }
 
@@ -322,7 +382,7 @@ test_failed(const json_t *test)
 
 static void
 rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	struct outcome o;
 	const struct hx_judge_record *r;
@@ -357,14 +417,14 @@ rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
 	else
 		say(&o, "%zu of %zu tests failed, %zu quarantined failures "
 		    "exempt, %zu skipped", failed, n, exempt, skipped);
-	outcome_end(&o, results, n > 0 && failed == 0, json_integer(
-	    (json_int_t)failed), json_integer(0));
+	outcome_end(&o, verdict, n > 0 && failed == 0, count(failed),
+	    count(0));
 	free(res);
 }
 
 static void
 rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	struct outcome o;
 	const struct hx_judge_record *r;
@@ -387,8 +447,8 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 		say(&o, "no test records to judge");
 	else
 		say(&o, "%zu of %zu tests flaky", flaky, n);
-	outcome_end(&o, results, n > 0 && rate <= max, rounded(rate),
-	    json_real(max));
+	outcome_end(&o, verdict, n > 0 && rate <= max, one(rounded(rate)),
+	    one(real(max)));
 	free(res);
 }
 
@@ -396,7 +456,7 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 
 static void
 rule_required(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const char *type = str(rule->spec, "type"), *key = str(rule->spec,
 	    "field");
@@ -419,8 +479,7 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 		}
 		if (found == 0)
 			say(&o, "no %s record", type);
-		outcome_end(&o, results, found > 0, json_integer(
-		    (json_int_t)found), json_integer(1));
+		outcome_end(&o, verdict, found > 0, count(found), count(1));
 		return;
 	}
 	json_array_foreach(values, k, want) {
@@ -441,8 +500,8 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 			missing++;
 		}
 	}
-	outcome_end(&o, results, missing == 0, json_integer((json_int_t)found),
-	    json_integer((json_int_t)json_array_size(values)));
+	outcome_end(&o, verdict, missing == 0, count(found),
+	    count(json_array_size(values)));
 }
 
 /* Timing: ----------------------------------------------------------------- */
@@ -481,7 +540,7 @@ pwcet_at(const json_t *w, double p, bool hi, double *value)
 /* Judge one budget of a pwcet rule: the wcet groups called NAME. */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
-    const char *name, const json_t *budget, json_t *results)
+    const char *name, const json_t *budget, struct hx_verdict *verdict)
 {
 	double p = json_number_value(json_object_get(rule->spec, "p"));
 	const char *bound = str(rule->spec, "bound"), *want_unit, *unit;
@@ -538,22 +597,22 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		    p, str(worst->json, "name"), observed,
 		    want_unit ? want_unit : "", limit);
 	if (want_unit != NULL)
-		json_object_set_new(o.obj, "unit", json_string(want_unit));
-	outcome_end(&o, results, !bad && observed <= limit,
-	    worst != NULL ? number(observed) : NULL, number(limit));
+		o.rule.unit = hx_xstrdup(want_unit);
+	outcome_end(&o, verdict, !bad && observed <= limit,
+	    worst != NULL ? one(number(observed)) : none, one(number(limit)));
 	free(entry);
 }
 
 static void
 rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const char *name;
 	json_t *budget;
 	json_t *budgets = json_object_get(rule->spec, "budgets");
 
 	json_object_foreach(budgets, name, budget)
-		pwcet_budget(judge, rule, name, budget, results);
+		pwcet_budget(judge, rule, name, budget, verdict);
 }
 
 /* The baseline's wcet record for NAME in UNIT, or NULL. */
@@ -573,7 +632,7 @@ baseline_group(const json_t *baseline, const char *name, const char *unit)
 
 static void
 rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold"),
 	    *base;
@@ -634,16 +693,16 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	/* Nothing to compare with: the policy says whether that fails. */
 	if (compared == 0 && wcets > 0 && missing != NULL &&
 	    strcmp(missing, "skip") == 0) {
-		outcome_skip(&o, results);
+		outcome_skip(&o, verdict);
 		return;
 	}
 	if (regressed == 0)
 		for (i = 0; i < judge->nrecords; i++)
 			if (is_type(&judge->records[i], "wcet"))
 				decide(&o, &judge->records[i]);
-	outcome_end(&o, results, compared > 0 && regressed == 0,
-	    compared > 0 && isfinite(worst) ? rounded(worst) : NULL,
-	    json_real(threshold));
+	outcome_end(&o, verdict, compared > 0 && regressed == 0,
+	    compared > 0 && isfinite(worst) ? one(rounded(worst)) : none,
+	    one(real(threshold)));
 }
 
 /* Artifacts and custom bounds: -------------------------------------------- */
@@ -660,7 +719,7 @@ artifact_key(const json_t *a)
 
 static void
 rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	bool need_check = json_is_true(json_object_get(rule->spec,
 	    "require_check"));
@@ -718,13 +777,12 @@ rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
 		for (i = 0; i < judge->nrecords; i++)
 			if (is_type(&judge->records[i], "artifact"))
 				decide(&o, &judge->records[i]);
-	outcome_end(&o, results, n > 0 && bad == 0, json_integer(
-	    (json_int_t)bad), json_integer(0));
+	outcome_end(&o, verdict, n > 0 && bad == 0, count(bad), count(0));
 }
 
 static void
 rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const json_t *match = json_object_get(rule->spec, "match"),
 	    *max_v = json_object_get(rule->spec, "max"),
@@ -733,8 +791,8 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 	double hi = -INFINITY, lo = INFINITY, x;
 	const struct hx_judge_record *r;
 	size_t i, n = 0, bad = 0;
+	struct hx_verdict_value observed, limit;
 	struct outcome o;
-	json_t *limit;
 
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
@@ -763,7 +821,7 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 	if (n == 0) {
 		say(&o, "no record matches");
 		if (json_is_true(json_object_get(rule->spec, "allow_none"))) {
-			outcome_skip(&o, results);
+			outcome_skip(&o, verdict);
 			return;
 		}
 	}
@@ -773,18 +831,20 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 			    strcmp(judge->records[i].type, type) == 0) &&
 			    matches(&judge->records[i], match))
 				decide(&o, &judge->records[i]);
-	if (max_v != NULL && min_v != NULL)
-		limit = json_pack("{sOsO}", "min", min_v, "max", max_v);
-	else
-		limit = json_incref((json_t *)(max_v ? max_v : min_v));
-	outcome_end(&o, results, n > 0 && bad == 0, n == 0 || !isfinite(hi) ?
-	    NULL : max_v != NULL && min_v != NULL ? json_pack("{soso}", "min",
-	    number(lo), "max", number(hi)) : number(max_v ? hi : lo), limit);
+	if (max_v != NULL && min_v != NULL) {
+		limit = range(policy_number(min_v), policy_number(max_v));
+		observed = range(number(lo), number(hi));
+	} else {
+		limit = one(policy_number(max_v ? max_v : min_v));
+		observed = one(number(max_v ? hi : lo));
+	}
+	outcome_end(&o, verdict, n > 0 && bad == 0, n == 0 || !isfinite(hi) ?
+	    none : observed, limit);
 }
 
 static void
 rule_no_errors(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const json_t *max_v = json_object_get(rule->spec, "max");
 	double max = max_v ? json_number_value(max_v) : 0;
@@ -806,135 +866,158 @@ rule_no_errors(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (judge->bad_lines > 0)
 		say(&o, "%lu malformed lines in the input", judge->bad_lines);
-	outcome_end(&o, results, (double)n <= max, json_integer((json_int_t)n),
-	    number(max));
+	outcome_end(&o, verdict, (double)n <= max, count(n),
+	    one(number(max)));
 }
 
 /* The verdict: ------------------------------------------------------------ */
 
-/* The stages entry: every stage the policy names left its records. */
-static bool
-check_stages(struct hx_judge *judge, json_t *results, json_t *gate)
+/* The names in the JSON array NAMES. */
+static struct hx_verdict_value
+names_of(const json_t *names)
 {
-	static const struct hx_rule stages_rule = { .kind_name = "stages" };
-	const struct hx_stage *stage;
-	json_t *name, *missing = json_array(), *present = json_array(), *ref;
-	struct outcome o;
-	size_t i, t;
-	bool ran;
+	struct hx_verdict_value v = { .kind = HX_VERDICT_NAMES };
+	json_t *name;
+	size_t i;
 
-	outcome_start(&o, &stages_rule, "stages");
-	json_array_foreach(judge->policy->stages, i, name) {
-		stage = hx_policy_stage(json_string_value(name));
-		ran = false;
-		for (t = 0; stage->types[t] != NULL && !ran; t++) {
-			ref = json_object_get(judge->first_refs,
-			    stage->types[t]);
-			if (ref != NULL) {
-				json_array_append(json_object_get(o.obj,
-				    "decided_by"), ref);
-				ran = true;
-			}
-		}
-		if (ran)
-			json_array_append(present, name);
-		else {
-			json_array_append(missing, name);
-			say(&o, "no %s records: the %s stage did not run",
-			    stage->types[0], stage->program);
-		}
-	}
-	if (json_array_size(missing) > 0 &&
-	    json_object_get(gate, "message") == NULL)
-		json_object_set_new(gate, "message", json_string(
-		    json_string_value(json_object_get(o.obj, "message"))));
-	outcome_end(&o, results, json_array_size(missing) == 0, present,
-	    json_incref(judge->policy->stages));
-	ran = json_array_size(missing) == 0;
-	json_decref(missing);
-	return ran;
+	json_array_foreach(names, i, name)
+		push(&v.names, &v.nnames, hx_xstrdup(json_string_value(name)));
+	return v;
 }
 
-json_t *
-hx_judge_verdict(struct hx_judge *judge)
+/* The ref of the first record of TYPE, or NULL when none was read. */
+static const char *
+first_ref(const struct hx_judge *judge, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < judge->ntypes; i++)
+		if (strcmp(judge->types[i].type, type) == 0)
+			return judge->types[i].first_ref;
+	return NULL;
+}
+
+/*
+ * The stages entry: every stage the policy names left its records.  A
+ * stage that did not run says why the gate failed.
+ */
+static bool
+check_stages(struct hx_judge *judge, struct hx_verdict *verdict)
+{
+	static const struct hx_rule stages_rule = { .kind_name = "stages" };
+	struct hx_verdict_value present = { .kind = HX_VERDICT_NAMES };
+	const struct hx_stage *stage;
+	const char *name, *ref;
+	struct outcome o;
+	size_t i, t;
+	bool ran, all = true;
+
+	outcome_start(&o, &stages_rule, "stages");
+	for (i = 0; i < json_array_size(judge->policy->stages); i++) {
+		name = json_string_value(json_array_get(judge->policy->stages,
+		    i));
+		stage = hx_policy_stage(name);
+		ran = false;
+		for (t = 0; stage->types[t] != NULL && !ran; t++)
+			if ((ref = first_ref(judge, stage->types[t])) != NULL) {
+				push(&o.rule.decided_by, &o.rule.ndecided,
+				    hx_xstrdup(ref));
+				ran = true;
+			}
+		if (ran)
+			push(&present.names, &present.nnames,
+			    hx_xstrdup(name));
+		else {
+			say(&o, "no %s records: the %s stage did not run",
+			    stage->types[0], stage->program);
+			all = false;
+		}
+	}
+	if (!all && verdict->message == NULL)
+		verdict->message = hx_verdict_rule_message(&o.rule);
+	outcome_end(&o, verdict, all, present,
+	    names_of(judge->policy->stages));
+	return all;
+}
+
+static void
+judge_rule(struct hx_judge *judge, const struct hx_rule *rule,
+    struct hx_verdict *verdict)
+{
+	switch (rule->kind) {
+	case HX_RULE_TESTS_PASS:
+		rule_tests_pass(judge, rule, verdict);
+		break;
+	case HX_RULE_FLAKY_RATE:
+		rule_flaky_rate(judge, rule, verdict);
+		break;
+	case HX_RULE_REQUIRED:
+		rule_required(judge, rule, verdict);
+		break;
+	case HX_RULE_PWCET:
+		rule_pwcet(judge, rule, verdict);
+		break;
+	case HX_RULE_NO_REGRESSION:
+		rule_no_regression(judge, rule, verdict);
+		break;
+	case HX_RULE_REPRODUCIBLE:
+		rule_reproducible(judge, rule, verdict);
+		break;
+	case HX_RULE_CUSTOM:
+		rule_custom(judge, rule, verdict);
+		break;
+	case HX_RULE_NO_ERRORS:
+		rule_no_errors(judge, rule, verdict);
+		break;
+	}
+}
+
+void
+hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 {
 	const struct hx_policy *policy = judge->policy;
-	json_t *gate = json_object(), *results = json_array(), *e;
+	const struct hx_verdict_rule *e;
 	size_t i, failed = 0, judged = 0, before;
 	char *names = hx_xstrdup(""), *more;
 
+	memset(verdict, 0, sizeof(*verdict));
+	verdict->policy = hx_xstrdup(policy->path);
+	verdict->records = judge->total;
+	if (judge->baseline_source != NULL)
+		verdict->baseline = hx_xstrdup(judge->baseline_source);
 	if (judge->total == 0)
-		json_object_set_new(gate, "message", json_string(
-		    "empty stream: no records to judge"));
+		verdict->message = hx_xstrdup("empty stream: no records to "
+		    "judge");
 	if (json_array_size(policy->stages) > 0 &&
-	    !check_stages(judge, results, gate))
+	    !check_stages(judge, verdict))
 		failed++;
 	for (i = 0; i < policy->nrules; i++) {
-		before = json_array_size(results);
-		switch (policy->rules[i].kind) {
-		case HX_RULE_TESTS_PASS:
-			rule_tests_pass(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_FLAKY_RATE:
-			rule_flaky_rate(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_REQUIRED:
-			rule_required(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_PWCET:
-			rule_pwcet(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_NO_REGRESSION:
-			rule_no_regression(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_REPRODUCIBLE:
-			rule_reproducible(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_CUSTOM:
-			rule_custom(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_NO_ERRORS:
-			rule_no_errors(judge, &policy->rules[i], results);
-			break;
-		}
-		for (; before < json_array_size(results); before++)
-			if (!policy->rules[i].implicit && strcmp(str(
-			    json_array_get(results, before), "status"),
-			    "skip") != 0)
+		before = verdict->nrules;
+		judge_rule(judge, &policy->rules[i], verdict);
+		for (; before < verdict->nrules; before++)
+			if (!policy->rules[i].implicit &&
+			    verdict->rules[before].status != HX_VERDICT_SKIP)
 				judged++;
 	}
-	if (judged == 0 && json_object_get(gate, "message") == NULL) {
-		json_object_set_new(gate, "message", json_string("every rule "
-		    "was skipped: nothing was judged"));
+	if (judged == 0 && verdict->message == NULL) {
+		verdict->message = hx_xstrdup("every rule was skipped: "
+		    "nothing was judged");
 		failed++;
 	}
-	json_array_foreach(results, i, e) {
-		if (strcmp(str(e, "status"), "fail") != 0 ||
-		    json_is_true(json_object_get(e, "advisory")) ||
-		    strcmp(str(e, "rule"), "stages") == 0)
+	for (i = 0; i < verdict->nrules; i++) {
+		e = &verdict->rules[i];
+		if (e->status != HX_VERDICT_FAIL || e->advisory ||
+		    strcmp(e->kind, "stages") == 0)
 			continue;
 		failed++;
 		more = hx_xasprintf("%s%s%s", names, *names ? ", " : "",
-		    str(e, "name"));
+		    e->name);
 		free(names);
 		names = more;
 	}
-	if (failed > 0 && json_object_get(gate, "message") == NULL) {
-		more = hx_xasprintf("rules failed: %s", names);
-		json_object_set_new(gate, "message", json_string(more));
-		free(more);
-	}
+	if (failed > 0 && verdict->message == NULL)
+		verdict->message = hx_xasprintf("rules failed: %s", names);
 	free(names);
-	json_object_set_new(gate, "type", json_string("gate"));
-	json_object_set_new(gate, "program", json_string("hx-gate"));
-	json_object_set_new(gate, "status", json_string(failed == 0 &&
-	    judge->total > 0 ? "pass" : "fail"));
-	json_object_set_new(gate, "policy", json_string(policy->path));
-	json_object_set_new(gate, "records", json_integer(
-	    (json_int_t)judge->total));
-	if (judge->baseline_source != NULL)
-		json_object_set_new(gate, "baseline", json_string(
-		    judge->baseline_source));
-	json_object_set_new(gate, "rules", results);
-	return gate;
+	verdict->status = failed == 0 && judge->total > 0 ? HX_VERDICT_PASS :
+	    HX_VERDICT_FAIL;
 }

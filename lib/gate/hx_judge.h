@@ -1,10 +1,10 @@
 /*
- * hx_judge: apply a policy to the records of a run and write the verdict
- * as a gate record (see hx-records(5) and hx-policy(5)).
+ * hx_judge: apply a policy to the records of a run (see hx-policy(5)).
  *
  * The caller hands over every record it reads, parsed when
  * hx_judge_wants says a rule looks inside that type, and a baseline when
- * one was asked for; hx_judge_verdict then evaluates every rule.
+ * one was asked for; hx_judge_verdict then evaluates every rule into a
+ * verdict (hx_verdict), from which the gate record and reports are made.
  */
 #ifndef HX_JUDGE_H
 #define HX_JUDGE_H
@@ -13,6 +13,7 @@
 
 #include "hx_json.h"
 #include "gate/hx_policy.h"
+#include "gate/hx_verdict.h"
 
 struct hx_judge_record {
 	char *type;
@@ -20,12 +21,18 @@ struct hx_judge_record {
 	json_t *json;		/* the parsed record, or NULL */
 };
 
+/* A type of record read, and the ref of its first record. */
+struct hx_judge_type {
+	char *type;
+	char *first_ref;
+};
+
 struct hx_judge {
 	const struct hx_policy *policy;
 	struct hx_judge_record *records;
 	size_t nrecords, cap;
-	json_t *type_counts;		/* type -> number of records */
-	json_t *first_refs;		/* type -> its first record's ref */
+	struct hx_judge_type *types;	/* each type read, in order */
+	size_t ntypes;
 	unsigned long total;		/* records read */
 	unsigned long bad_lines;	/* malformed lines skipped with -k */
 	bool parse_all;			/* a custom rule matches any type */
@@ -46,8 +53,8 @@ bool hx_judge_wants(const struct hx_judge *judge, const char *type);
 void hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
     unsigned long line, json_t *json);
 
-/* Evaluate the policy: the gate record, a new reference. */
-json_t *hx_judge_verdict(struct hx_judge *judge);
+/* Evaluate the policy into *VERDICT (free with hx_verdict_free). */
+void hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict);
 
 void hx_judge_free(struct hx_judge *judge);
 

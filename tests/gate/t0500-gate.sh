@@ -339,6 +339,15 @@ test_expect_success 'two --bundle runs are byte-identical and hold the proof' '
 	jq -e ".type == \"env\"" x/env.json
 '
 
+test_expect_success 'the bundle holds the JUnit and summary written, no temp file' '
+	TMPDIR=$PWD/no-such-dir hx-gate -q -p all.json --junit j.xml --summary s.md \
+		--bundle three.tar.gz <run.jsonl >out &&
+	mkdir y && tar xzf three.tar.gz -C y &&
+	cmp j.xml y/junit.xml &&
+	cmp s.md y/summary.md &&
+	tail -n 1 out >want && cmp want y/gate.json
+'
+
 test_expect_success 'a report that cannot be written is a system failure' '
 	test_status 4 hx-gate -q -p all.json --junit no/such/dir/j.xml <run.jsonl >out 2>err &&
 	grep "^hx-gate: --junit: no/such/dir/j.xml: " err &&
