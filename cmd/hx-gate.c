@@ -18,7 +18,6 @@
 #include "rec/hx_env.h"
 #include "hx_err.h"
 #include "hx_git.h"
-#include "hx_hash.h"
 #include "gate/hx_judge.h"
 #include "gate/hx_policy.h"
 #include "rec/hx_rec.h"
@@ -211,14 +210,6 @@ bundle_time(void)
 	return t;
 }
 
-static int
-by_name(const void *a, const void *b)
-{
-	const struct hx_bundle_entry *x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
 /*
  * The proof bundle: the records, the policy, the gate record, the reports,
  * the baseline, the env record and a SHA256SUMS of them all.
@@ -227,12 +218,10 @@ static int
 write_bundle(struct gate *g, const char *gate_text, const char *junit,
     size_t junit_len, const char *summary)
 {
-	struct hx_bundle_entry e[9];
-	char err[1024], hex[HX_SHA256_HEX];
-	char *env_text, *sums = NULL, *text;
-	size_t n = 0, i, sums_len = 0;
+	struct hx_bundle_entry e[7];
+	char err[1024], *env_text, *text;
 	struct hx_env env;
-	FILE *fp;
+	size_t n = 0;
 	int rc;
 
 	hx_env_probe(&env);
@@ -255,21 +244,11 @@ write_bundle(struct gate *g, const char *gate_text, const char *junit,
 	if (g->baseline.text != NULL)
 		e[n++] = (struct hx_bundle_entry){ "baseline.jsonl",
 		    g->baseline.text, g->baseline.len, NULL, 0 };
-	qsort(e, n, sizeof(*e), by_name);
-	fp = memstream(&sums, &sums_len);
-	for (i = 0; i < n; i++) {
-		hx_hash_sha256_buf(e[i].data, e[i].len, hex);
-		fprintf(fp, "%s  %s\n", hex, e[i].name);
-	}
-	memstream_close(fp);
-	e[n++] = (struct hx_bundle_entry){ "SHA256SUMS", sums, sums_len, NULL,
-	    0 };
-	rc = hx_archive_write_bundle(g->bundle_path, e, n, bundle_time(), err,
-	    sizeof(err));
+	rc = hx_archive_write_bundle_sums(g->bundle_path, e, n, bundle_time(),
+	    err, sizeof(err));
 	if (rc < 0)
 		hx_warn("--bundle: %s", err);
 	free(env_text);
-	free(sums);
 	return rc;
 }
 

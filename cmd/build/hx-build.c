@@ -362,7 +362,7 @@ build_project(struct build *b, struct hx_git *git)
 		    repro[i]);
 	hx_out_flush();
 	if (b->opt->bundle != NULL && !failed)
-		build_write_bundle(b, results);
+		build_write_bundle(b);
 	if (!b->opt->quiet)
 		fprintf(stderr, "hx-build: %s: %s: cache: %s %.12s, %s in "
 		    "%.2fs\n", b->project.name, b->tc.name,
