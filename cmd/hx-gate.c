@@ -31,6 +31,7 @@ struct gate {
 	const char *junit_path;
 	const char *summary_path;
 	const char *bundle_path;
+	int64_t bundle_time;	/* the time of every bundle entry */
 	bool record_baseline;
 	bool quiet;
 	struct hx_policy policy;
@@ -183,31 +184,22 @@ record_baseline(struct gate *g, struct hx_verdict *verdict)
 }
 
 /*
- * The time every bundle entry carries: SOURCE_DATE_EPOCH, else the commit
- * time of HEAD, else 0, so that the same run gives the same bytes.
+ * The time every bundle entry carries, so that the same run gives the
+ * same bytes (see hx_git_source_date_epoch); read before any record.
  */
-static int64_t
-bundle_time(void)
+static void
+read_bundle_time(struct gate *g)
 {
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	struct hx_git_head head;
-	struct hx_git *git;
-	int64_t t = 0;
-	char *end;
+	struct hx_git *git = hx_git_open(".");
+	char err[512];
+	bool have_head = git != NULL && hx_git_head(git, &head) == 0;
 
-	if (epoch != NULL && *epoch != '\0') {
-		t = strtoll(epoch, &end, 10);
-		if (*end == '\0' && t >= 0)
-			return t;
-		hx_warn("SOURCE_DATE_EPOCH is not a time: %s", epoch);
-		return 0;
-	}
-	if ((git = hx_git_open(".")) != NULL) {
-		if (hx_git_head(git, &head) == 0)
-			t = head.commit_time;
+	if (git != NULL)
 		hx_git_close(git);
-	}
-	return t;
+	if (hx_git_source_date_epoch(have_head ? &head : NULL,
+	    &g->bundle_time, err, sizeof(err)) < 0)
+		hx_usage_error("%s", err);
 }
 
 /*
@@ -244,7 +236,7 @@ write_bundle(struct gate *g, const char *gate_text, const char *junit,
 	if (g->baseline.text != NULL)
 		e[n++] = (struct hx_bundle_entry){ "baseline.jsonl",
 		    g->baseline.text, g->baseline.len, NULL, 0 };
-	rc = hx_archive_write_bundle_sums(g->bundle_path, e, n, bundle_time(),
+	rc = hx_archive_write_bundle_sums(g->bundle_path, e, n, g->bundle_time,
 	    err, sizeof(err));
 	if (rc < 0)
 		hx_warn("--bundle: %s", err);
@@ -364,6 +356,8 @@ main(int argc, char **argv)
 	if (g.policy_path == NULL)
 		hx_usage_error("no policy given (-p POLICY)");
 
+	if (g.bundle_path != NULL)
+		read_bundle_time(&g);
 	load_policy(&g);
 	hx_judge_init(&g.judge, &g.policy);
 	load_baseline(&g);
