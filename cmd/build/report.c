@@ -12,6 +12,7 @@
 #include "build.h"
 #include "hx_archive.h"
 #include "hx_err.h"
+#include "rec/hx_artifact.h"
 #include "rec/hx_rec.h"
 
 void
@@ -77,28 +78,51 @@ affects(const struct build *b, const struct changes *ch,
 }
 
 /*
- * S as a JSON string, whatever its bytes: a compiler's diagnostics need
- * not be UTF-8 (a Latin-1 source line), and an output tail can start in
- * the middle of a character.  Leading continuation bytes are dropped,
- * every other invalid byte becomes U+FFFD.
+ * S without the continuation bytes it starts with: an output tail can
+ * start in the middle of a character.  hx_artifact_to_json makes every
+ * other byte that is not UTF-8 U+FFFD.
  */
-static json_t *
-json_text(const char *s)
+static const char *
+text_start(const char *s)
 {
 	while (((unsigned char)*s & 0xc0) == 0x80)
 		s++;
-	return hx_json_text(s, strlen(s));
+	return s;
 }
 
-static json_t *
-toolchain_object(const struct build *b)
+/* The NULL-terminated strings of ARRAY, or NULL; free(3) the array. */
+static const char **
+string_list(const json_t *array)
 {
-	json_t *t = json_pack("{s:s, s:s, s:s}", "name", b->tc.name,
-	    "version", b->found.version, "digest", b->found.digest);
+	const char **list;
+	json_t *item;
+	size_t i;
 
-	if (b->tc.sysroot != NULL)
-		json_object_set_new(t, "sysroot", json_string(b->tc.sysroot));
-	return t;
+	if (array == NULL)
+		return NULL;
+	list = hx_xcalloc(json_array_size(array) + 1, sizeof(*list));
+	json_array_foreach(array, i, item)
+		list[i] = json_string_value(item);
+	return list;
+}
+
+/* The members of the object of strings VARS as pairs, or NULL. */
+static struct hx_field_pair *
+pairs(const json_t *vars, size_t *n)
+{
+	struct hx_field_pair *p;
+	const char *name;
+	json_t *value;
+
+	*n = 0;
+	if (vars == NULL)
+		return NULL;
+	p = hx_xcalloc(json_object_size(vars) + 1, sizeof(*p));
+	json_object_foreach((json_t *)vars, name, value) {
+		p[*n].name = name;
+		p[(*n)++].value = json_string_value(value);
+	}
+	return p;
 }
 
 /* Write the artifact record of output I. */
@@ -108,52 +132,58 @@ build_emit_artifact(const struct build *b, size_t i,
     const char *tail, const struct changes *ch, int reproducible)
 {
 	const struct hx_output *o = &b->project.outputs[i];
-	json_t *rec, *flags = json_array();
+	struct hx_artifact a;
+	char *path = NULL, *cwd = NULL;
+	json_t *rec;
 	bool timing;
-	size_t k;
 
-	for (k = 0; b->flags[k] != NULL; k++)
-		json_array_append_new(flags, json_string(b->flags[k]));
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:I}",
-	    "type", "artifact", "name", o->name, "kind", o->kind, "status",
-	    r->ok ? "ok" : "fail", "target", b->tc.target, "toolchain",
-	    toolchain_object(b), "flags", flags, "cache", hit ? "hit" : "miss",
-	    "duration_ns", (json_int_t)duration_ns);
+	hx_artifact_init(&a);
+	a.name = o->name;
+	a.kind = (enum hx_artifact_kind)hx_field_index(hx_artifact_kind_names,
+	    o->kind);
+	a.ok = r->ok;
+	a.target = b->tc.target;
+	a.toolchain.name = b->tc.name;
+	a.toolchain.version = b->found.version;
+	a.toolchain.digest = b->found.digest;
+	a.toolchain.sysroot = b->tc.sysroot;
+	a.flags = (const char **)b->flags;
+	a.cache_hit = hit;
+	a.duration_ns = duration_ns;
 	if (r->ok) {
-		json_object_set_new(rec, "path", json_sprintf("%s/%s",
-		    b->opt->output_dir, o->path));
-		json_object_set_new(rec, "arch", json_string(r->arch));
-		json_object_set_new(rec, "sha256", json_string(r->sha256));
-		json_object_set_new(rec, "size", json_integer(r->size));
+		a.path = path = hx_xasprintf("%s/%s", b->opt->output_dir,
+		    o->path);
+		a.arch = r->arch;
+		a.sha256 = r->sha256;
+		a.size = r->size;
 	} else {
-		if (tail != NULL)
-			json_object_set_new(rec, "output_tail",
-			    json_text(tail));
+		if (tail != NULL) {
+			a.output_tail = text_start(tail);
+			a.output_tail_len = strlen(a.output_tail);
+		}
 		if (r->message != NULL)
-			json_object_set_new(rec, "message",
-			    json_text(r->message));
+			a.message = text_start(r->message);
 	}
 	if (b->have_git) {
-		json_object_set_new(rec, "commit", json_string(b->head.commit));
-		json_object_set_new(rec, "dirty", json_boolean(b->head.dirty));
+		a.commit = b->head.commit;
+		a.dirty = b->head.dirty;
 	}
 	if (ch->active) {
-		json_object_set_new(rec, "affected", json_boolean(affects(b,
-		    ch, o, r->deps, &timing)));
-		json_object_set_new(rec, "needs_timing", json_boolean(timing));
+		a.affected = affects(b, ch, o, r->deps, &timing);
+		a.needs_timing = timing;
 	}
-	if (reproducible >= 0)
-		json_object_set_new(rec, "reproducible",
-		    json_boolean(reproducible));
-	if (o->args != NULL)
-		json_object_set(rec, "args", o->args);
-	if (o->env != NULL)
-		json_object_set(rec, "env", o->env);
+	a.reproducible = reproducible;
+	a.args = string_list(o->args);
+	a.env = pairs(o->env, &a.nenv);
 	if (o->cwd != NULL)
-		json_object_set_new(rec, "cwd", json_sprintf("%s/%s",
-		    b->opt->output_dir, o->cwd));
+		a.cwd = cwd = hx_xasprintf("%s/%s", b->opt->output_dir, o->cwd);
+	rec = hx_artifact_to_json(&a);
 	hx_rec_emit(rec);
 	json_decref(rec);
+	free(a.args);
+	free(a.env);
+	free(path);
+	free(cwd);
 }
 
 /* Write the outputs and a SHA256SUMS file to a reproducible archive. */
