@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,18 +79,27 @@ usage(void)
 	    "4 system failure.\n");
 }
 
-/* Hand every record to the judge, then pass it on unchanged. */
+/*
+ * Hand every record to the judge, then pass it on unchanged; one the
+ * judge finds malformed is bad input.
+ */
 static int
 on_record(struct hx_record *rec, void *arg)
 {
 	struct gate *g = arg;
 	json_t *json = NULL;
+	char *message;
 
 	if (hx_judge_wants(&g->judge, rec->type) &&
 	    (json = hx_rec_json(rec)) == NULL)
 		return 0;	/* with -k an error record took its place */
+	if (hx_judge_add(&g->judge, rec->type, rec->file, rec->line, json,
+	    &message) < 0) {
+		hx_rec_bad(rec, "%s", message);
+		free(message);
+		return 0;
+	}
 	hx_rec_pass(rec);
-	hx_judge_add(&g->judge, rec->type, rec->file, rec->line, json);
 	if (g->stream != NULL) {
 		fwrite(rec->text, 1, rec->len, g->stream);
 		fputc('\n', g->stream);
@@ -153,7 +161,7 @@ load_baseline(struct gate *g)
 		if (!g->quiet)
 			hx_warn("no baseline: %s", g->baseline.missing);
 	} else
-		g->judge.baseline = g->baseline.records;
+		g->judge.baseline = &g->baseline;
 }
 
 /* Store this run's timing records as the note of HEAD. */

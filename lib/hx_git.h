@@ -1,8 +1,9 @@
 /*
  * hx_git: what hx reads from and writes to git, through libgit2 (the only
  * module that touches it): the commit being built and whether the tree is
- * dirty, the time stamp of reproducible outputs, the paths changed since a revision, merge bases, and notes, which
- * hold timing baselines without touching the working tree or the index.
+ * dirty, the time stamp of reproducible outputs, the paths changed since
+ * a revision, merge bases, and notes, which hold timing baselines without
+ * touching the working tree or the index.
  */
 #ifndef HX_GIT_H
 #define HX_GIT_H

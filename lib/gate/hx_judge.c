@@ -1,10 +1,12 @@
 /*
  * hx_judge: rule evaluation.
  *
- * Each rule gives one entry of the gate record's rules list (a pwcet rule
- * one per budget): its status, what was observed, the limit, and the
- * records that decided it.  A rule with nothing to judge fails: a gate
- * never passes on an absence of evidence.
+ * Each rule gives one entry of the verdict's rules list (a pwcet rule one
+ * per budget): its status, what was observed, the limit, and the records
+ * that decided it.  A rule with nothing to judge fails: a gate never
+ * passes on an absence of evidence.  The record types with a module in
+ * lib/rec are read and checked by it; the rules use those structs, and the
+ * JSON only where a policy names fields itself (required, custom).
  */
 #include "config.h"
 
@@ -17,6 +19,7 @@
 
 #include "hx_err.h"
 #include "gate/hx_judge.h"
+#include "rec/hx_field.h"
 
 /* At most this many references in one rule's decided_by. */
 #define DECIDED_MAX 100
@@ -184,19 +187,18 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 	}
 }
 
+/* The record types read by their modules, in the order of the kinds. */
+static const char *const typed[] = { "", "test", "sample", "wcet",
+    "artifact", "error", NULL };
+
 bool
 hx_judge_wants(const struct hx_judge *judge, const char *type)
 {
-	static const char *const judged[] = { "test", "wcet", "artifact",
-	    "error", NULL };
 	const struct hx_rule *r;
 	size_t i;
 
-	if (judge->parse_all)
+	if (judge->parse_all || hx_field_index(typed, type) > 0)
 		return true;
-	for (i = 0; judged[i] != NULL; i++)
-		if (strcmp(type, judged[i]) == 0)
-			return true;
 	for (i = 0; i < judge->policy->nrules; i++) {
 		r = &judge->policy->rules[i];
 		if (r->kind == HX_RULE_CUSTOM && strcmp(type, str(
@@ -207,6 +209,60 @@ hx_judge_wants(const struct hx_judge *judge, const char *type)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Read JSON into R by its module when R's type has one.  Returns 0, or
+ * -1 with *MESSAGE.
+ */
+static int
+read_typed(struct hx_judge_record *r, const json_t *json, char **message)
+{
+	int kind = hx_field_index(typed, r->type);
+
+	r->kind = kind > 0 ? (enum hx_judge_kind)kind : HX_JUDGE_OTHER;
+	switch (r->kind) {
+	case HX_JUDGE_TEST:
+		return hx_test_read(json, &r->as.test, message);
+	case HX_JUDGE_SAMPLE:
+		return hx_sample_read(json, &r->as.sample, message);
+	case HX_JUDGE_WCET:
+		return hx_wcet_read(json, &r->as.wcet, message);
+	case HX_JUDGE_ARTIFACT:
+		return hx_artifact_read(json, &r->as.artifact, message);
+	case HX_JUDGE_ERROR:
+		return hx_error_read(json, &r->as.error, message);
+	case HX_JUDGE_OTHER:
+		break;
+	}
+	return 0;
+}
+
+static void
+record_clear(struct hx_judge_record *r)
+{
+	switch (r->kind) {
+	case HX_JUDGE_TEST:
+		hx_test_clear(&r->as.test);
+		break;
+	case HX_JUDGE_SAMPLE:
+		hx_sample_clear(&r->as.sample);
+		break;
+	case HX_JUDGE_WCET:
+		hx_wcet_clear(&r->as.wcet);
+		break;
+	case HX_JUDGE_ARTIFACT:
+		hx_artifact_clear(&r->as.artifact);
+		break;
+	case HX_JUDGE_ERROR:
+		hx_error_clear(&r->as.error);
+		break;
+	case HX_JUDGE_OTHER:
+		break;
+	}
+	free(r->type);
+	free(r->ref);
+	json_decref(r->json);
 }
 
 /* Count a record of TYPE; the first of its type keeps REF for stages. */
@@ -225,29 +281,33 @@ count_type(struct hx_judge *judge, const char *type, const char *ref)
 	judge->types[judge->ntypes++].first_ref = hx_xstrdup(ref);
 }
 
-void
+int
 hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
-    unsigned long line, json_t *json)
+    unsigned long line, json_t *json, char **message)
 {
-	struct hx_judge_record *r;
+	struct hx_judge_record r = { .type = hx_xstrdup(type) };
 	const char *id = json_string_value(json_object_get(json, "id"));
-	char *ref = id != NULL ? hx_xstrdup(id) :
-	    hx_xasprintf("%s:%lu", file, line);
 
-	count_type(judge, type, ref);
-	if (json == NULL) {
-		free(ref);
-		return;
+	if (json != NULL && read_typed(&r, json, message) < 0) {
+		free(r.type);
+		return -1;
 	}
+	r.ref = id != NULL ? hx_xstrdup(id) :
+	    hx_xasprintf("%s:%lu", file, line);
+	count_type(judge, type, r.ref);
+	if (json == NULL) {
+		free(r.type);
+		free(r.ref);
+		return 0;
+	}
+	r.json = json_incref(json);
 	if (judge->nrecords == judge->cap) {
 		judge->cap = judge->cap ? 2 * judge->cap : 256;
 		judge->records = hx_xrealloc(judge->records,
 		    judge->cap * sizeof(*judge->records));
 	}
-	r = &judge->records[judge->nrecords++];
-	r->type = hx_xstrdup(type);
-	r->ref = ref;
-	r->json = json_incref(json);
+	judge->records[judge->nrecords++] = r;
+	return 0;
 }
 
 void
@@ -255,11 +315,8 @@ hx_judge_free(struct hx_judge *judge)
 {
 	size_t i;
 
-	for (i = 0; i < judge->nrecords; i++) {
-		free(judge->records[i].type);
-		free(judge->records[i].ref);
-		json_decref(judge->records[i].json);
-	}
+	for (i = 0; i < judge->nrecords; i++)
+		record_clear(&judge->records[i]);
 	free(judge->records);
 	for (i = 0; i < judge->ntypes; i++) {
 		free(judge->types[i].type);
@@ -310,7 +367,7 @@ matches(const struct hx_judge_record *r, const json_t *match)
 static bool
 is_type(const struct hx_judge_record *r, const char *type)
 {
-	return r->json != NULL && strcmp(r->type, type) == 0;
+	return strcmp(r->type, type) == 0;
 }
 
 /* Tests: ------------------------------------------------------------------ */
@@ -325,25 +382,20 @@ test_results(const struct hx_judge *judge, const json_t *match, size_t *n)
 {
 	size_t *out = hx_xcalloc(judge->nrecords + 1, sizeof(*out));
 	const struct hx_judge_record *r;
-	const char *name, *other;
 	size_t i, k;
 
 	*n = 0;
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "test") ||
+		if (r->kind != HX_JUDGE_TEST ||
 		    (match != NULL && !matches(r, match)))
 			continue;
-		name = str(r->json, "name");
 		k = *n;
-		if (name != NULL && json_integer_value(json_object_get(r->json,
-		    "attempt")) > 1)
-			while (k-- > 0) {
-				other = str(judge->records[out[k]].json,
-				    "name");
-				if (other != NULL && strcmp(name, other) == 0)
+		if (r->as.test.attempt > 1)
+			while (k-- > 0)
+				if (strcmp(r->as.test.name, judge->records[
+				    out[k]].as.test.name) == 0)
 					break;
-			}
 		if (k < *n)
 			out[k] = i;
 		else
@@ -352,60 +404,31 @@ test_results(const struct hx_judge *judge, const json_t *match, size_t *n)
 	return out;
 }
 
-static bool
-quarantined(const struct hx_judge *judge, const struct hx_rule *rule,
-    const json_t *test)
-{
-	const json_t *lists[2] = { judge->policy->quarantine,
-	    json_object_get(rule->spec, "quarantine") };
-	const char *name = str(test, "name");
-	json_t *pattern;
-	size_t i, l;
-
-	if (json_is_true(json_object_get(test, "quarantined")))
-		return true;
-	for (l = 0; l < 2 && name != NULL; l++)
-		json_array_foreach(lists[l], i, pattern)
-			if (fnmatch(json_string_value(pattern), name, 0) == 0)
-				return true;
-	return false;
-}
-
-static bool
-test_failed(const json_t *test)
-{
-	const char *status = str(test, "status");
-
-	return status == NULL || (strcmp(status, "pass") != 0 &&
-	    strcmp(status, "skip") != 0);
-}
-
 static void
 rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
 {
 	struct outcome o;
-	const struct hx_judge_record *r;
+	const struct hx_test *t;
 	size_t n, i, failed = 0, exempt = 0, skipped = 0;
 	size_t *res = test_results(judge, json_object_get(rule->spec, "match"),
 	    &n);
 
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < n; i++) {
-		r = &judge->records[res[i]];
-		if (!test_failed(r->json)) {
-			skipped += strcmp(str(r->json, "status"), "skip") == 0;
+		t = &judge->records[res[i]].as.test;
+		if (!hx_status_failed(t->status)) {
+			skipped += t->status == HX_STATUS_SKIP;
 			continue;
 		}
-		if (quarantined(judge, rule, r->json)) {
-			say(&o, "quarantined, exempt: %s (%s)",
-			    str(r->json, "name"), str(r->json, "status"));
+		if (!hx_test_failed(t) ||
+		    hx_quarantine_match(rule->quarantine, t->name)) {
+			say(&o, "quarantined, exempt: %s (%s)", t->name,
+			    hx_status_name(t->status));
 			exempt++;
 		} else {
-			say(&o, "%s: %s", str(r->json, "name"),
-			    str(r->json, "status") ? str(r->json, "status") :
-			    "no status");
-			decide(&o, r);
+			say(&o, "%s: %s", t->name, hx_status_name(t->status));
+			decide(&o, &judge->records[res[i]]);
 			failed++;
 		}
 	}
@@ -437,7 +460,7 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < n; i++) {
 		r = &judge->records[res[i]];
-		if (json_is_true(json_object_get(r->json, "flaky"))) {
+		if (r->as.test.flaky) {
 			decide(&o, r);
 			flaky++;
 		}
@@ -506,37 +529,6 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 
 /* Timing: ----------------------------------------------------------------- */
 
-/*
- * The pWCET of wcet record W at probability P in the record's unit: the
- * interval's upper end with HI, else the value.  A deterministic group's
- * pWCET is its maximum.  Returns 0, or -1.
- */
-static int
-pwcet_at(const json_t *w, double p, bool hi, double *value)
-{
-	json_t *e;
-	double ep;
-	size_t i;
-
-	json_array_foreach(json_object_get(w, "pwcet"), i, e) {
-		ep = json_number_value(json_object_get(e, "p"));
-		if (fabs(ep - p) <= 1e-9 * p) {
-			e = json_object_get(e, hi ? "hi" : "value");
-			if (!json_is_number(e))
-				return -1;
-			*value = json_number_value(e);
-			return 0;
-		}
-	}
-	if (str(w, "method") != NULL &&
-	    strcmp(str(w, "method"), "deterministic") == 0 &&
-	    json_is_number(json_object_get(w, "max"))) {
-		*value = json_number_value(json_object_get(w, "max"));
-		return 0;
-	}
-	return -1;
-}
-
 /* Judge one budget of a pwcet rule: the wcet groups called NAME. */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
@@ -544,7 +536,7 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 {
 	double p = json_number_value(json_object_get(rule->spec, "p"));
 	const char *bound = str(rule->spec, "bound"), *want_unit, *unit;
-	const char *method, *message;
+	const struct hx_wcet *w;
 	bool hi = bound != NULL && strcmp(bound, "hi") == 0;
 	const struct hx_judge_record *r, *worst = NULL;
 	double limit, value, base, observed = 0;
@@ -557,25 +549,21 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	hx_policy_budget(budget, &limit, &want_unit);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "wcet") || str(r->json, "name") == NULL ||
-		    (strcmp(name, "*") == 0 ? json_object_get(json_object_get(
-		    rule->spec, "budgets"), str(r->json, "name")) != NULL :
-		    strcmp(name, str(r->json, "name")) != 0))
+		w = &r->as.wcet;
+		if (r->kind != HX_JUDGE_WCET || (strcmp(name, "*") == 0 ?
+		    json_object_get(json_object_get(rule->spec, "budgets"),
+		    w->name) != NULL : strcmp(name, w->name) != 0))
 			continue;
-		unit = str(r->json, "unit") ? str(r->json, "unit") : "";
 		base = 1;
-		if (want_unit != NULL && (hx_policy_to_base(1, unit, &base,
+		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
 		    &unit) < 0 || strcmp(unit, want_unit) != 0))
 			continue;
 		groups++;
-		if (pwcet_at(r->json, p, hi, &value) < 0) {
-			method = str(r->json, "method");
-			message = str(r->json, "message");
+		if (hx_wcet_pwcet_at(w, p, hi, &value) < 0) {
 			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
-			    str(r->json, "name"), p,
-			    method != NULL ? method : "unknown",
-			    message != NULL ? ": " : "",
-			    message != NULL ? message : "");
+			    w->name, p, hx_wcet_method_names[w->method],
+			    w->message != NULL ? ": " : "",
+			    w->message != NULL ? w->message : "");
 			decide(&o, r);
 			bad = true;
 			continue;
@@ -594,7 +582,7 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		bad = true;
 	} else if (worst != NULL && observed > limit)
 		say(&o, "pWCET(%g) of %s is %.17g %s, over the budget of %.17g",
-		    p, str(worst->json, "name"), observed,
+		    p, worst->as.wcet.name, observed,
 		    want_unit ? want_unit : "", limit);
 	if (want_unit != NULL)
 		o.rule.unit = hx_xstrdup(want_unit);
@@ -616,31 +604,43 @@ rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
 }
 
 /* The baseline's wcet record for NAME in UNIT, or NULL. */
-static const json_t *
-baseline_group(const json_t *baseline, const char *name, const char *unit)
+static const struct hx_wcet *
+baseline_group(const struct hx_baseline *baseline, const char *name,
+    const char *unit)
 {
-	const json_t *b;
 	size_t i;
 
-	json_array_foreach(baseline, i, b)
-		if (str(b, "type") && strcmp(str(b, "type"), "wcet") == 0 &&
-		    str(b, "name") && strcmp(str(b, "name"), name) == 0 &&
-		    str(b, "unit") && strcmp(str(b, "unit"), unit) == 0)
-			return b;
+	for (i = 0; i < baseline->nwcets; i++)
+		if (strcmp(baseline->wcets[i].name, name) == 0 &&
+		    strcmp(baseline->wcets[i].unit, unit) == 0)
+			return &baseline->wcets[i];
 	return NULL;
+}
+
+/* The statistic STAT ("max", "mean", ...) of W; NAN when it is null. */
+static double
+wcet_stat(const struct hx_wcet *w, const char *stat)
+{
+	static const char *const names[] = { "min", "mean", "median", "p99",
+	    "max", NULL };
+	const double values[] = { w->min, w->mean, w->median, w->p99,
+	    w->max };
+	int i = hx_field_index(names, stat);
+
+	return i >= 0 ? values[i] : NAN;
 }
 
 static void
 rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
 {
-	const json_t *threshold_v = json_object_get(rule->spec, "threshold"),
-	    *base;
+	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
-	    "missing_baseline"), *class, *name, *unit;
+	    "missing_baseline");
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
 	const struct hx_judge_record *r;
+	const struct hx_wcet *w, *base;
 	size_t i, compared = 0, regressed = 0, wcets = 0;
 	struct outcome o;
 
@@ -649,37 +649,32 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		name = str(r->json, "name");
-		if (!is_type(r, "wcet") || name == NULL)
+		w = &r->as.wcet;
+		if (r->kind != HX_JUDGE_WCET)
 			continue;
 		wcets++;
-		unit = str(r->json, "unit") ? str(r->json, "unit") : "";
-		class = str(field(r->json, "baseline"), "class");
-		if (class != NULL) {
+		if (w->baseline.present) {
 			compared++;
-			if (strcmp(class, "regression") == 0) {
+			if (w->baseline.class == HX_WCET_REGRESSION) {
 				say(&o, "%s (%s): hx-wcet classed it a "
-				    "regression", name, unit);
+				    "regression", w->name, w->unit);
 				decide(&o, r);
 				regressed++;
 			}
-			worst = fmax(worst, json_number_value(field(r->json,
-			    "baseline.shift")));
+			worst = fmax(worst, w->baseline.shift);
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
-		    judge->baseline, name, unit)) == NULL ||
-		    !json_is_number(json_object_get(r->json, stat)) ||
-		    !json_is_number(json_object_get(base, stat)))
+		    judge->baseline, w->name, w->unit)) == NULL ||
+		    !isfinite(now = wcet_stat(w, stat)) ||
+		    !isfinite(then = wcet_stat(base, stat)))
 			continue;
 		compared++;
-		now = json_number_value(json_object_get(r->json, stat));
-		then = json_number_value(json_object_get(base, stat));
 		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
 		worst = fmax(worst, shift);
 		if (shift > threshold) {
 			say(&o, "%s (%s): %s %.17g against %.17g in the "
-			    "baseline, %+.2f%%", name, unit, stat, now, then,
-			    100 * shift);
+			    "baseline, %+.2f%%", w->name, w->unit, stat, now,
+			    then, 100 * shift);
 			decide(&o, r);
 			regressed++;
 		}
@@ -698,7 +693,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (regressed == 0)
 		for (i = 0; i < judge->nrecords; i++)
-			if (is_type(&judge->records[i], "wcet"))
+			if (judge->records[i].kind == HX_JUDGE_WCET)
 				decide(&o, &judge->records[i]);
 	outcome_end(&o, verdict, compared > 0 && regressed == 0,
 	    compared > 0 && isfinite(worst) ? one(rounded(worst)) : none,
@@ -707,14 +702,13 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 
 /* Artifacts and custom bounds: -------------------------------------------- */
 
-/* The key two builds of the same output share: name, target, toolchain. */
-static char *
-artifact_key(const json_t *a)
+/* Whether A and B are builds of one output: name, target, toolchain. */
+static bool
+same_output(const struct hx_artifact *a, const struct hx_artifact *b)
 {
-	return hx_xasprintf("%s\t%s\t%s", str(a, "name") ? str(a, "name") : "",
-	    str(a, "target") ? str(a, "target") : "",
-	    str(field(a, "toolchain"), "name") ? str(field(a, "toolchain"),
-	    "name") : "");
+	return strcmp(a->name, b->name) == 0 &&
+	    strcmp(a->target, b->target) == 0 &&
+	    strcmp(a->toolchain.name, b->toolchain.name) == 0;
 }
 
 static void
@@ -723,49 +717,40 @@ rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
 {
 	bool need_check = json_is_true(json_object_get(rule->spec,
 	    "require_check"));
-	const struct hx_judge_record *r, *q;
+	const struct hx_judge_record *r;
+	const struct hx_artifact *a, *b;
 	size_t i, k, n = 0, bad = 0, builds;
 	struct outcome o;
-	char *key, *other;
 	bool differs;
 
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "artifact") || (str(r->json, "status") &&
-		    strcmp(str(r->json, "status"), "ok") != 0))
+		a = &r->as.artifact;
+		if (r->kind != HX_JUDGE_ARTIFACT || !a->ok)
 			continue;
 		n++;
-		key = artifact_key(r->json);
 		differs = false;
 		builds = 1;
 		for (k = 0; k < judge->nrecords; k++) {
-			q = &judge->records[k];
-			if (k == i || !is_type(q, "artifact"))
+			b = &judge->records[k].as.artifact;
+			if (k == i || judge->records[k].kind !=
+			    HX_JUDGE_ARTIFACT || !same_output(a, b))
 				continue;
-			other = artifact_key(q->json);
-			if (strcmp(key, other) == 0) {
-				builds++;
-				if (!json_equal(json_object_get(q->json,
-				    "sha256"), json_object_get(r->json,
-				    "sha256")))
-					differs = true;
-			}
-			free(other);
+			builds++;
+			/* A failed build of the same output has no sha256. */
+			if (b->sha256 == NULL ||
+			    strcmp(a->sha256, b->sha256) != 0)
+				differs = true;
 		}
-		free(key);
-		if (str(r->json, "sha256") == NULL)
-			say(&o, "%s: no sha256", str(r->json, "name"));
-		else if (differs)
-			say(&o, "%s: two builds differ", str(r->json, "name"));
-		else if (json_is_false(json_object_get(r->json,
-		    "reproducible")))
+		if (differs)
+			say(&o, "%s: two builds differ", a->name);
+		else if (a->reproducible == 0)
 			say(&o, "%s: the build says it is not reproducible",
-			    str(r->json, "name"));
-		else if (need_check && builds < 2 && !json_is_true(
-		    json_object_get(r->json, "reproducible")))
+			    a->name);
+		else if (need_check && builds < 2 && a->reproducible != 1)
 			say(&o, "%s: not checked (build twice or with "
-			    "--check-repro)", str(r->json, "name"));
+			    "--check-repro)", a->name);
 		else
 			continue;
 		decide(&o, r);
@@ -775,7 +760,7 @@ rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
 		say(&o, "no artifact records");
 	if (n > 0 && bad == 0)
 		for (i = 0; i < judge->nrecords; i++)
-			if (is_type(&judge->records[i], "artifact"))
+			if (judge->records[i].kind == HX_JUDGE_ARTIFACT)
 				decide(&o, &judge->records[i]);
 	outcome_end(&o, verdict, n > 0 && bad == 0, count(bad), count(0));
 }
@@ -797,8 +782,7 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (r->json == NULL || (type != NULL && strcmp(r->type, type) !=
-		    0) || !matches(r, match))
+		if ((type != NULL && !is_type(r, type)) || !matches(r, match))
 			continue;
 		n++;
 		v = field(r->json, path);
@@ -827,9 +811,8 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (bad == 0)
 		for (i = 0; i < judge->nrecords; i++)
-			if (judge->records[i].json != NULL && (type == NULL ||
-			    strcmp(judge->records[i].type, type) == 0) &&
-			    matches(&judge->records[i], match))
+			if ((type == NULL || is_type(&judge->records[i],
+			    type)) && matches(&judge->records[i], match))
 				decide(&o, &judge->records[i]);
 	if (max_v != NULL && min_v != NULL) {
 		limit = range(policy_number(min_v), policy_number(max_v));
@@ -855,14 +838,12 @@ rule_no_errors(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "error"))
+		if (r->kind != HX_JUDGE_ERROR)
 			continue;
 		n++;
 		decide(&o, r);
-		say(&o, "%s: %s%s%s", str(r->json, "program") ? str(r->json,
-		    "program") : "?", str(r->json, "file") ? str(r->json,
-		    "file") : "", str(r->json, "file") ? ": " : "",
-		    str(r->json, "message") ? str(r->json, "message") : "");
+		say(&o, "%s: %s: %s", r->as.error.program, r->as.error.file,
+		    r->as.error.message);
 	}
 	if (judge->bad_lines > 0)
 		say(&o, "%lu malformed lines in the input", judge->bad_lines);

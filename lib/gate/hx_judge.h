@@ -12,13 +12,37 @@
 #include <stdbool.h>
 
 #include "hx_json.h"
+#include "gate/hx_baseline.h"
 #include "gate/hx_policy.h"
 #include "gate/hx_verdict.h"
+#include "rec/hx_artifact.h"
+#include "rec/hx_error.h"
+#include "rec/hx_sample.h"
+#include "rec/hx_test.h"
+#include "rec/hx_wcet.h"
+
+/* The record types the judge reads with their record modules. */
+enum hx_judge_kind {
+	HX_JUDGE_OTHER,		/* only the JSON */
+	HX_JUDGE_TEST,
+	HX_JUDGE_SAMPLE,
+	HX_JUDGE_WCET,
+	HX_JUDGE_ARTIFACT,
+	HX_JUDGE_ERROR,
+};
 
 struct hx_judge_record {
 	char *type;
 	char *ref;		/* the record's id, or FILE:LINE */
-	json_t *json;		/* the parsed record, or NULL */
+	json_t *json;		/* the parsed record */
+	enum hx_judge_kind kind;
+	union {			/* by kind; strings borrowed from json */
+		struct hx_test test;
+		struct hx_sample sample;
+		struct hx_wcet wcet;
+		struct hx_artifact artifact;
+		struct hx_error error;
+	} as;
 };
 
 /* A type of record read, and the ref of its first record. */
@@ -37,7 +61,7 @@ struct hx_judge {
 	unsigned long bad_lines;	/* malformed lines skipped with -k */
 	bool parse_all;			/* a custom rule matches any type */
 	const char *baseline_source;	/* "git:COMMIT" or a file, or NULL */
-	const json_t *baseline;		/* the baseline's records, or NULL */
+	const struct hx_baseline *baseline;	/* the baseline, or NULL */
 	const char *baseline_missing;	/* why the baseline asked for is not */
 };
 
@@ -48,10 +72,13 @@ bool hx_judge_wants(const struct hx_judge *judge, const char *type);
 
 /*
  * Count a record of TYPE read at FILE:LINE, keeping JSON (a new reference
- * is taken) when it is not NULL.
+ * is taken) when it is not NULL.  A test, sample, wcet, artifact or error
+ * record is read and checked by its record module (hx-records(5)).
+ * Returns 0, or -1 with *MESSAGE (to free) when the record is malformed:
+ * it is then not counted, and the caller reports it as bad input.
  */
-void hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
-    unsigned long line, json_t *json);
+int hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
+    unsigned long line, json_t *json, char **message);
 
 /* Evaluate the policy into *VERDICT (free with hx_verdict_free). */
 void hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict);
