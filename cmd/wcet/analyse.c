@@ -15,6 +15,7 @@
 #include "stats/hx_evt.h"
 #include "stats/hx_iid.h"
 #include "stats/hx_numeric.h"
+#include "rec/hx_rec.h"
 #include "report/hx_svg.h"
 #include "wcet.h"
 
@@ -28,49 +29,30 @@ wcet_values_add(struct wcet_values *a, double x)
 	a->v[a->n++] = x;
 }
 
-void
-wcet_settle(struct wcet_group *g)
-{
-	struct hx_stats swap;
-
-	if (g->values.n > 0)
-		return;
-	swap = g->stats;
-	g->stats = g->test_stats;
-	g->test_stats = swap;
-	free(g->values.v);
-	g->values = g->test_values;
-	memset(&g->test_values, 0, sizeof(g->test_values));
-}
-
 /*
  * A number for a record, rounded to 10 significant digits so that the
  * last bits of floating point do not show in the output; not finite gives
- * null.
+ * NAN, written as null.
  */
-static json_t *
+static double
 num(double x)
 {
 	char buf[32];
 
 	if (!isfinite(x))
-		return json_null();
+		return NAN;
 	snprintf(buf, sizeof(buf), "%.10g", x);
-	return json_real(strtod(buf, NULL));
-}
-
-static void
-set(json_t *obj, const char *key, json_t *value)
-{
-	json_object_set_new(obj, key, value);
+	return strtod(buf, NULL);
 }
 
 /* No fit: method none and why, also said on standard error. */
 static void
 no_fit(struct wcet_group *g, const char *why)
 {
-	set(g->record, "method", json_string("none"));
-	set(g->record, "message", json_string(why));
+	g->record.method = HX_WCET_NONE;
+	free(g->message);
+	g->message = hx_xstrdup(why);
+	g->record.message = g->message;
 	hx_warn("%s (%s): %s", g->name, g->unit, why);
 }
 
@@ -80,83 +62,73 @@ add_summary(struct wcet_group *g)
 	struct hx_stats_summary s;
 
 	hx_stats_summary(&g->stats, &s);
-	set(g->record, "n", json_integer((json_int_t)s.n));
-	set(g->record, "min", num(s.min));
-	set(g->record, "mean", num(s.mean));
-	set(g->record, "median", num(s.median));
-	set(g->record, "p99", num(s.p99));
-	set(g->record, "max", num(s.max));
-	set(g->record, "cv", num(s.cv));
+	g->record.n = (int64_t)s.n;
+	g->record.min = num(s.min);
+	g->record.mean = num(s.mean);
+	g->record.median = num(s.median);
+	g->record.p99 = num(s.p99);
+	g->record.max = num(s.max);
+	g->record.cv = num(s.cv);
 }
 
 /* The i.i.d. checks; returns whether they pass (Bonferroni: alpha / 3). */
 static bool
 add_iid(struct wcet_group *g, const struct wcet_opts *o)
 {
+	struct hx_wcet_iid *iid = &g->record.iid;
 	struct hx_iid t;
-	json_t *iid = json_object();
-	bool passed;
 
 	hx_iid_test(g->values.v, g->values.n, &t);
-	passed = t.ljung_box_p >= o->alpha / 3 && t.ks_p >= o->alpha / 3 &&
-	    t.runs_p >= o->alpha / 3;
-	set(iid, "ljung_box", num(t.ljung_box));
-	set(iid, "ljung_box_p", num(t.ljung_box_p));
-	set(iid, "lags", json_integer(t.lags));
-	set(iid, "ks", num(t.ks));
-	set(iid, "ks_p", num(t.ks_p));
-	set(iid, "runs_z", num(t.runs_z));
-	set(iid, "runs_p", num(t.runs_p));
-	set(iid, "passed", json_boolean(passed));
-	set(g->record, "iid", iid);
-	return passed;
+	iid->present = true;
+	iid->passed = t.ljung_box_p >= o->alpha / 3 &&
+	    t.ks_p >= o->alpha / 3 && t.runs_p >= o->alpha / 3;
+	iid->ljung_box = num(t.ljung_box);
+	iid->ljung_box_p = num(t.ljung_box_p);
+	iid->lags = t.lags;
+	iid->ks = num(t.ks);
+	iid->ks_p = num(t.ks_p);
+	iid->runs_z = num(t.runs_z);
+	iid->runs_p = num(t.runs_p);
+	return iid->passed;
 }
 
 static void
 add_levels(struct wcet_group *g, const struct wcet_opts *o, double fixed)
 {
-	json_t *list = json_array(), *item;
 	struct hx_evt_level lv;
 	size_t i;
 
-	g->levels = hx_xcalloc(o->nprobs, sizeof(double) * 3);
+	g->record.pwcet = hx_xcalloc(o->nprobs + 1, sizeof(*g->record.pwcet));
+	g->record.npwcet = o->nprobs;
 	for (i = 0; i < o->nprobs; i++) {
 		if (isfinite(fixed)) {
 			lv.p = o->probs[i];
 			lv.value = lv.lo = lv.hi = fixed;
 		} else
 			hx_evt_level(&g->fit, o->probs[i], o->confidence, &lv);
-		item = json_object();
-		set(item, "p", num(lv.p));
-		set(item, "value", num(lv.value));
-		set(item, "lo", num(lv.lo));
-		set(item, "hi", num(lv.hi));
-		json_array_append_new(list, item);
-		g->levels[3 * i] = lv.value;
-		g->levels[3 * i + 1] = lv.lo;
-		g->levels[3 * i + 2] = lv.hi;
+		g->record.pwcet[i].p = num(lv.p);
+		g->record.pwcet[i].value = num(lv.value);
+		g->record.pwcet[i].lo = num(lv.lo);
+		g->record.pwcet[i].hi = num(lv.hi);
 	}
-	set(g->record, "confidence", num(o->confidence));
-	set(g->record, "pwcet", list);
+	g->record.confidence = num(o->confidence);
 }
 
 /* Goodness of fit of FIT to its N data X (sorted in place). */
 static bool
 gof(const struct hx_evt_fit *fit, double *x, size_t n,
-    const struct wcet_opts *o, json_t **out)
+    const struct wcet_opts *o, struct hx_wcet_gof *out)
 {
 	struct hx_evt_gof t;
-	bool passed;
 
 	hx_evt_gof(fit, x, n, &t);
-	passed = t.ad_p >= o->alpha && t.ks_p >= o->alpha;
-	*out = json_object();
-	set(*out, "ad", num(t.ad));
-	set(*out, "ad_p", num(t.ad_p));
-	set(*out, "ks", num(t.ks));
-	set(*out, "ks_p", num(t.ks_p));
-	set(*out, "passed", json_boolean(passed));
-	return passed;
+	out->present = true;
+	out->passed = t.ad_p >= o->alpha && t.ks_p >= o->alpha;
+	out->ad = num(t.ad);
+	out->ad_p = num(t.ad_p);
+	out->ks = num(t.ks);
+	out->ks_p = num(t.ks_p);
+	return out->passed;
 }
 
 /* The default block size: 30 maxima at least, blocks of at most 20. */
@@ -170,8 +142,8 @@ default_block(size_t n)
 
 /* Fit a GEV to block maxima; NULL, or why not. */
 static const char *
-fit_gev(struct wcet_group *g, const struct wcet_opts *o, json_t **gofrec,
-    bool *passed)
+fit_gev(struct wcet_group *g, const struct wcet_opts *o,
+    struct hx_wcet_gof *gofrec, bool *passed)
 {
 	static char why[160];
 	size_t b = o->block ? o->block : default_block(g->values.n), m;
@@ -196,8 +168,8 @@ fit_gev(struct wcet_group *g, const struct wcet_opts *o, json_t **gofrec,
 
 /* Fit a GPD to the exceedances of the threshold; NULL, or why not. */
 static const char *
-fit_gpd(struct wcet_group *g, const struct wcet_opts *o, json_t **gofrec,
-    bool *passed)
+fit_gpd(struct wcet_group *g, const struct wcet_opts *o,
+    struct hx_wcet_gof *gofrec, bool *passed)
 {
 	static char why[160];
 	size_t n = g->values.n, i, k = 0;
@@ -233,31 +205,27 @@ fit_gpd(struct wcet_group *g, const struct wcet_opts *o, json_t **gofrec,
 }
 
 static void
-add_fit(struct wcet_group *g, json_t *gofrec)
+add_fit(struct wcet_group *g, const struct hx_wcet_gof *gofrec)
 {
 	const struct hx_evt_fit *f = &g->fit;
+	struct hx_wcet *w = &g->record;
 	bool gev = f->model == HX_EVT_GEV;
-	const char *loc = gev ? "mu" : "u";
-	json_t *params = json_object(), *se = json_object();
 
-	set(g->record, "method", json_string(gev ? "gev" : "gpd"));
-	set(g->record, "estimator", json_string(f->estimator == HX_EVT_MLE ?
-	    "mle" : "pwm"));
+	w->method = gev ? HX_WCET_GEV : HX_WCET_GPD;
+	w->estimator = f->estimator == HX_EVT_MLE ? HX_WCET_MLE : HX_WCET_PWM;
 	if (gev)
-		set(g->record, "block", json_integer((json_int_t)f->block));
+		w->block = (int64_t)f->block;
 	else
-		set(g->record, "exceedances", json_integer((json_int_t)f->n));
+		w->exceedances = (int64_t)f->n;
 	/* The threshold is one of the values: exact, so it can be found. */
-	set(params, loc, gev ? num(f->loc) : json_real(f->loc));
-	set(params, "sigma", num(f->sigma));
-	set(params, "xi", num(f->xi));
-	set(se, loc, num(f->se[0]));
-	set(se, "sigma", num(f->se[1]));
-	set(se, "xi", num(f->se[2]));
-	set(g->record, "params", params);
-	set(g->record, "se", se);
-	set(g->record, "loglik", num(f->loglik));
-	set(g->record, "gof", gofrec);
+	w->params = (struct hx_wcet_params){ true,
+	    gev || !isfinite(f->loc) ? num(f->loc) : f->loc, num(f->sigma),
+	    num(f->xi) };
+	w->se = (struct hx_wcet_params){ true, num(f->se[0]), num(f->se[1]),
+	    num(f->se[2]) };
+	w->has_loglik = true;
+	w->loglik = num(f->loglik);
+	w->gof = *gofrec;
 	if (f->estimator != HX_EVT_MLE)
 		hx_warn("%s (%s): the likelihood has no usable maximum; "
 		    "probability-weighted moments used", g->name, g->unit);
@@ -267,21 +235,20 @@ void
 wcet_analyse(struct wcet_group *g, const struct wcet_opts *o)
 {
 	struct hx_stats_summary s;
-	json_t *gofrec = NULL, *other = NULL;
+	struct hx_wcet_gof gofrec = { 0 }, other = { 0 };
 	const char *why = NULL;
 	bool passed = false, other_passed = false, iid = true;
 	struct hx_evt_fit first;
 
-	g->record = json_object();
-	set(g->record, "type", json_string("wcet"));
-	set(g->record, "name", json_string(g->name));
-	set(g->record, "unit", json_string(g->unit));
+	hx_wcet_init(&g->record);
+	g->record.name = g->name;
+	g->record.unit = g->unit;
 	add_summary(g);
 	hx_stats_summary(&g->stats, &s);
 	if (g->values.n >= HX_IID_MIN)
 		iid = add_iid(g, o);
 	if (s.min == s.max) {
-		set(g->record, "method", json_string("deterministic"));
+		g->record.method = HX_WCET_DETERMINISTIC;
 		add_levels(g, o, s.max);
 		return;
 	}
@@ -308,13 +275,10 @@ wcet_analyse(struct wcet_group *g, const struct wcet_opts *o)
 			first = g->fit;
 			if (fit_gpd(g, o, &other, &other_passed) == NULL &&
 			    other_passed) {
-				json_decref(gofrec);
 				gofrec = other;
 				passed = true;
-			} else {
-				json_decref(other);
+			} else
 				g->fit = first;
-			}
 		}
 	}
 	if (why != NULL) {
@@ -322,15 +286,29 @@ wcet_analyse(struct wcet_group *g, const struct wcet_opts *o)
 		return;
 	}
 	g->fitted = true;
-	add_fit(g, gofrec);
+	add_fit(g, &gofrec);
 	if (!passed)
 		hx_warn("%s (%s): the %s fit is rejected by its goodness of "
 		    "fit tests", g->name, g->unit,
 		    g->fit.model == HX_EVT_GEV ? "gev" : "gpd");
 	if (!iid)
-		set(g->record, "message", json_string("fitted with --force "
-		    "although the samples fail the independence checks"));
+		g->record.message = "fitted with --force although the samples "
+		    "fail the independence checks";
 	add_levels(g, o, NAN);
+}
+
+/* The record's name for a drift class. */
+static enum hx_wcet_class
+wcet_class(enum hx_drift_class c)
+{
+	switch (c) {
+	case HX_DRIFT_REGRESSION:
+		return HX_WCET_REGRESSION;
+	case HX_DRIFT_DRIFT:
+		return HX_WCET_DRIFT;
+	default:
+		return HX_WCET_OK;
+	}
 }
 
 void
@@ -339,7 +317,6 @@ wcet_compare(struct wcet_group *groups, size_t n, const struct wcet_opts *o)
 	double *p = hx_xcalloc(n + 1, sizeof(double));
 	double *adjusted = hx_xcalloc(n + 1, sizeof(double));
 	size_t i, k = 0;
-	json_t *b;
 
 	for (i = 0; i < n; i++) {
 		struct wcet_group *g = &groups[i];
@@ -360,16 +337,10 @@ wcet_compare(struct wcet_group *groups, size_t n, const struct wcet_opts *o)
 		g->drift.p_adjusted = adjusted[k++];
 		g->drift.class = hx_drift_classify(&g->drift, o->threshold,
 		    o->alpha);
-		b = json_object();
-		set(b, "n", json_integer((json_int_t)g->base.n));
-		set(b, "shift", num(g->drift.shift));
-		set(b, "lo", num(g->drift.lo));
-		set(b, "hi", num(g->drift.hi));
-		set(b, "p", num(g->drift.p));
-		set(b, "p_adjusted", num(g->drift.p_adjusted));
-		set(b, "class", json_string(hx_drift_class_name(
-		    g->drift.class)));
-		set(g->record, "baseline", b);
+		g->record.baseline = (struct hx_wcet_baseline){ true,
+		    num(g->drift.shift), num(g->drift.lo), num(g->drift.hi),
+		    num(g->drift.p), num(g->drift.p_adjusted),
+		    (int64_t)g->base.n, wcet_class(g->drift.class) };
 	}
 	free(p);
 	free(adjusted);
@@ -396,11 +367,11 @@ plot_panel(struct wcet_group *g, const struct wcet_opts *o,
 		tail[nt++].p = (double)r / ((double)n + 1);
 		next = r < 100 ? r + 1 : (size_t)((double)r * 1.05);
 	}
-	for (i = 0; g->levels != NULL && i < o->nprobs; i++) {
+	for (i = 0; i < g->record.npwcet; i++) {
 		lv[i].p = o->probs[i];
-		lv[i].x = g->levels[3 * i];
-		lv[i].lo = g->levels[3 * i + 1];
-		lv[i].hi = g->levels[3 * i + 2];
+		lv[i].x = g->record.pwcet[i].value;
+		lv[i].lo = g->record.pwcet[i].lo;
+		lv[i].hi = g->record.pwcet[i].hi;
 	}
 	if (g->fitted) {
 		x0 = hx_stats_quantile_sorted(v, n, 0.5);
@@ -422,7 +393,7 @@ plot_panel(struct wcet_group *g, const struct wcet_opts *o,
 	pn->curve = curve;
 	pn->ncurve = nc;
 	pn->pwcet = lv;
-	pn->npwcet = g->levels != NULL ? o->nprobs : 0;
+	pn->npwcet = g->record.npwcet;
 	pn->budget = o->budget;
 }
 
@@ -439,8 +410,8 @@ wcet_plot(const char *path, struct wcet_group *groups, size_t n,
 
 	for (i = 0; i < n; i++) {
 		titles[i] = hx_xasprintf("%s (%s): %s", groups[i].name,
-		    groups[i].unit, json_string_value(json_object_get(
-		    groups[i].record, "method")));
+		    groups[i].unit,
+		    hx_wcet_method_names[groups[i].record.method]);
 		panels[i].title = titles[i];
 		plot_panel(&groups[i], o, &panels[i],
 		    points + i * (1200 + o->nprobs));
@@ -452,4 +423,25 @@ wcet_plot(const char *path, struct wcet_group *groups, size_t n,
 	free(points);
 	free(panels);
 	return status;
+}
+
+void
+wcet_emit(const struct wcet_group *g)
+{
+	json_t *rec = hx_wcet_to_json(&g->record);
+
+	hx_rec_emit(rec);
+	json_decref(rec);
+}
+
+void
+wcet_group_free(struct wcet_group *g)
+{
+	hx_wcet_clear(&g->record);
+	hx_stats_free(&g->stats);
+	free(g->values.v);
+	free(g->base.v);
+	free(g->message);
+	free(g->name);
+	free(g->unit);
 }

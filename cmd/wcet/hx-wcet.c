@@ -1,13 +1,15 @@
 /*
  * hx-wcet: measurement-based probabilistic WCET with extreme value theory.
  *
- * Reads sample and test records (or plain numbers with -n), groups the
+ * Reads sample records (or plain numbers with -n), groups the
  * measurements by name and unit, and at the end of the input writes one
  * wcet record per group: summary, i.i.d. checks, a GEV or GPD fit with its
  * goodness of fit, pWCET estimates with intervals, and with --baseline the
- * drift class.  Other records pass through; test records too, since their
- * verdicts are hx-gate's.  The statistics live in lib/stats (hx_stats, hx_iid,
- * hx_evt, hx_drift); analyse.c builds the records.
+ * drift class.  Every other record passes through untouched, test records
+ * too: measurements are samples, and verdicts are hx-gate's.  The
+ * statistics live in lib/stats (hx_stats, hx_iid, hx_evt, hx_drift);
+ * analyse.c builds the records, lib/rec/hx_sample and hx_wcet read and
+ * write them.
  */
 #include "config.h"
 
@@ -21,8 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rec/hx_error.h"
 #include "hx_io.h"
 #include "rec/hx_rec.h"
+#include "rec/hx_sample.h"
 #include "wcet.h"
 
 /* The groups in order of first appearance, with a hash index. */
@@ -48,12 +52,12 @@ usage(void)
 	    "[-u U]\n"
 	    "               [--alpha A] [--baseline FILE] [--budget V] "
 	    "[--plot FILE.svg]\n"
-	    "               [--threshold R] [FILE]...\n"
+	    "               [--threshold R] [--unit UNIT] [FILE]...\n"
 	    "Estimate probabilistic worst-case execution times of the sample "
-	    "and test\n"
-	    "records in FILEs (or standard input) with extreme value theory, "
-	    "and write\n"
-	    "one wcet record per group of name and unit.\n"
+	    "records in\n"
+	    "FILEs (or standard input) with extreme value theory, and write "
+	    "one wcet\n"
+	    "record per group of name and unit.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -b, --block N         block size for block maxima (1: the "
@@ -79,6 +83,8 @@ usage(void)
 	    "      --plot FILE.svg   write the exceedance plot to FILE.svg\n"
 	    "      --threshold R     relative slowdown that makes a "
 	    "regression (default 0.01)\n"
+	    "      --unit UNIT       with -n: the numbers' unit, insns, ns, "
+	    "cycles or bytes\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure.\n");
 }
@@ -142,15 +148,13 @@ group_find(struct groups *gs, const char *name, const char *unit,
 	g->name = hx_xstrdup(name);
 	g->unit = hx_xstrdup(unit);
 	hx_stats_init(&g->stats);
-	hx_stats_init(&g->test_stats);
 	gs->slots[j] = ++gs->n;
 	return g;
 }
 
-/* Add X to its group, as a sample's value or (FROM_TEST) a test's. */
+/* Add X to its group, or to the group's baseline. */
 static void
-add_value(struct reader *r, const char *name, const char *unit, double x,
-    bool from_test)
+add_value(struct reader *r, const char *name, const char *unit, double x)
 {
 	struct wcet_group *g = group_find(r->groups, name, unit,
 	    !r->baseline);
@@ -158,11 +162,8 @@ add_value(struct reader *r, const char *name, const char *unit, double x,
 	if (g == NULL)
 		return;	/* a baseline group not measured now */
 	if (r->baseline)
-		wcet_values_add(from_test ? &g->test_base : &g->base, x);
-	else if (from_test) {
-		hx_stats_add(&g->test_stats, x);
-		wcet_values_add(&g->test_values, x);
-	} else {
+		wcet_values_add(&g->base, x);
+	else {
 		hx_stats_add(&g->stats, x);
 		wcet_values_add(&g->values, x);
 	}
@@ -181,91 +182,27 @@ bad_value(double x)
 	return NULL;
 }
 
-/* A string member KEY of OBJ, or NULL. */
-static const char *
-get_string(json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
-static void
-on_sample(struct hx_record *rec, json_t *j, struct reader *r)
-{
-	const char *name = get_string(j, "name"), *unit = get_string(j, "unit");
-	json_t *value = json_object_get(j, "value");
-	const char *why;
-
-	if (name == NULL || unit == NULL) {
-		hx_rec_bad(rec, "sample without a string %s",
-		    name == NULL ? "name" : "unit");
-		return;
-	}
-	if (!json_is_number(value)) {
-		hx_rec_bad(rec, "sample value is not a number");
-		return;
-	}
-	if ((why = bad_value(json_number_value(value))) != NULL) {
-		hx_rec_bad(rec, "sample value %s", why);
-		return;
-	}
-	add_value(r, name, unit, json_number_value(value), false);
-}
-
 /*
- * A passed test's insns when counted, else its duration_ns.  Only a passed
- * run times the code under test; the others pass through unread.
+ * A sample record: its value joins its group.  Everything else passes
+ * through unread; only a baseline read hands it over.
  */
-static void
-on_test(struct hx_record *rec, json_t *j, struct reader *r)
-{
-	const char *name = get_string(j, "name"), *status;
-	const char *key = "insns", *why;
-	json_t *value = json_object_get(j, key);
-
-	status = get_string(j, "status");
-	if (status != NULL && strcmp(status, "pass") != 0) {
-		if (!r->baseline)
-			hx_rec_pass(rec);
-		return;
-	}
-	if (value == NULL) {
-		key = "duration_ns";
-		value = json_object_get(j, key);
-	}
-	/* The test's verdict goes on to hx-gate whatever its timing is. */
-	if (!r->baseline)
-		hx_rec_pass(rec);
-	if (name == NULL || value == NULL) {
-		hx_rec_bad(rec, "test without a string name or a %s",
-		    "duration_ns");
-		return;
-	}
-	if (!json_is_number(value)) {
-		hx_rec_bad(rec, "test %s is not a number", key);
-		return;
-	}
-	if ((why = bad_value(json_number_value(value))) != NULL) {
-		hx_rec_bad(rec, "test %s %s", key, why);
-		return;
-	}
-	add_value(r, name, strcmp(key, "insns") == 0 ? "insns" : "ns",
-	    json_number_value(value), true);
-}
-
 static int
 on_record(struct hx_record *rec, void *arg)
 {
 	struct reader *r = arg;
+	struct hx_sample s;
+	char *message;
 	json_t *j;
 
-	if (strcmp(rec->type, "sample") != 0 && strcmp(rec->type, "test") != 0)
-		return 0;	/* only a baseline read hands these over */
-	if ((j = hx_rec_json(rec)) == NULL)
+	if (strcmp(rec->type, "sample") != 0 || (j = hx_rec_json(rec)) == NULL)
 		return 0;
-	if (strcmp(rec->type, "sample") == 0)
-		on_sample(rec, j, r);
-	else
-		on_test(rec, j, r);
+	if (hx_sample_read(j, &s, &message) < 0) {
+		hx_rec_bad(rec, "%s", message);
+		free(message);
+		return 0;
+	}
+	add_value(r, s.name, hx_sample_unit_name(s.unit), s.value);
+	hx_sample_clear(&s);
 	return 0;
 }
 
@@ -274,6 +211,7 @@ static void
 bad_number(bool keep_going, const char *file, unsigned long line,
     const char *why)
 {
+	struct hx_error e = { hx_err_progname(), file, line, 0, why };
 	json_t *rec;
 
 	if (!keep_going) {
@@ -281,18 +219,19 @@ bad_number(bool keep_going, const char *file, unsigned long line,
 		hx_err(HX_EXIT_INPUT, "%s:%lu: %s", file, line, why);
 	}
 	hx_warn("%s:%lu: %s", file, line, why);
-	rec = hx_rec_error_record(file, line, 0, why);
+	rec = hx_error_to_json(&e);
 	hx_rec_emit(rec);
 	json_decref(rec);
 }
 
 /*
  * Read plain numbers, one per line (blank lines skipped), from PATH into
- * the group named after the file, or into every group's baseline.
+ * the group named after the file with UNIT, or into every group's
+ * baseline.
  */
 static void
-read_numbers(struct groups *gs, const char *path, bool baseline,
-    bool keep_going)
+read_numbers(struct groups *gs, const char *path, const char *unit,
+    bool baseline, bool keep_going)
 {
 	struct hx_in *in = hx_in_open(path);
 	enum hx_in_status st;
@@ -342,7 +281,7 @@ read_numbers(struct groups *gs, const char *path, bool baseline,
 		} else {
 			struct reader r = { gs, false };
 
-			add_value(&r, hx_in_name(in), "value", x, false);
+			add_value(&r, hx_in_name(in), unit, x);
 		}
 	}
 	hx_in_close(in);
@@ -390,6 +329,7 @@ enum {
 	OPT_BUDGET,
 	OPT_PLOT,
 	OPT_THRESHOLD,
+	OPT_UNIT,
 };
 
 int
@@ -409,15 +349,17 @@ main(int argc, char **argv)
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "probability", required_argument, NULL, 'p' },
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "unit", required_argument, NULL, OPT_UNIT },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const consume[] = { "sample", "test", NULL };
+	static const char *const consume[] = { "sample", NULL };
 	struct wcet_opts o = { 0 };
 	struct hx_rec_loop loop = { 0 };
 	struct groups gs = { 0 };
 	struct reader r = { &gs, false };
-	const char *baseline = NULL, *plot = NULL;
+	const char *baseline = NULL, *plot = NULL, *unit = NULL;
+	enum hx_sample_unit known;
 	bool numbers = false, replaced = false;
 	size_t i;
 	int c;
@@ -493,6 +435,12 @@ main(int argc, char **argv)
 			o.threshold = parse_number("--threshold", optarg, 0,
 			    1e6);
 			break;
+		case OPT_UNIT:
+			if (hx_sample_unit_parse(optarg, &known) < 0)
+				hx_usage_error("--unit: not insns, ns, cycles "
+				    "or bytes: %s", optarg);
+			unit = optarg;
+			break;
 		default:
 			hx_usage_error("bad option");
 		}
@@ -503,15 +451,21 @@ main(int argc, char **argv)
 		hx_usage_error("-u is for the gpd method");
 	if (!isnan(o.peak_threshold))
 		o.method = WCET_GPD;
+	if (unit != NULL && !numbers)
+		hx_usage_error("--unit is for plain numbers (-n); samples have "
+		    "their own");
+	if (unit == NULL)
+		unit = "value";
 	/* A baseline that cannot be read fails before the input is read. */
 	if (baseline != NULL && access(baseline, R_OK) != 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", baseline);
 
 	if (numbers) {
 		if (argc == 0)
-			read_numbers(&gs, "-", false, loop.keep_going);
+			read_numbers(&gs, "-", unit, false, loop.keep_going);
 		for (i = 0; i < (size_t)argc; i++)
-			read_numbers(&gs, argv[i], false, loop.keep_going);
+			read_numbers(&gs, argv[i], unit, false,
+			    loop.keep_going);
 	} else {
 		loop.consume = consume;
 		loop.fn = on_record;
@@ -519,48 +473,30 @@ main(int argc, char **argv)
 		hx_rec_loop_run(&loop, argc, argv);
 	}
 
-	for (i = 0; i < gs.n; i++) {
-		wcet_settle(&gs.list[i]);
+	for (i = 0; i < gs.n; i++)
 		wcet_analyse(&gs.list[i], &o);
-	}
 	if (baseline != NULL) {
 		char *files[] = { (char *)baseline, NULL };
 
 		r.baseline = true;
 		if (numbers)
-			read_numbers(&gs, baseline, true, loop.keep_going);
+			read_numbers(&gs, baseline, unit, true,
+			    loop.keep_going);
 		else {
 			loop.consume = NULL;
 			loop.consume_all = true;
 			hx_rec_loop_run(&loop, 1, files);
 		}
-		for (i = 0; i < gs.n; i++)
-			if (gs.list[i].base.n == 0) {
-				free(gs.list[i].base.v);
-				gs.list[i].base = gs.list[i].test_base;
-				memset(&gs.list[i].test_base, 0,
-				    sizeof(gs.list[i].test_base));
-			}
 		wcet_compare(gs.list, gs.n, &o);
 	}
 	for (i = 0; i < gs.n; i++)
-		hx_rec_emit(gs.list[i].record);
+		wcet_emit(&gs.list[i]);
 	hx_out_flush();
 	if (plot != NULL && wcet_plot(plot, gs.list, gs.n, &o) < 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", plot);
 
-	for (i = 0; i < gs.n; i++) {
-		json_decref(gs.list[i].record);
-		hx_stats_free(&gs.list[i].stats);
-		hx_stats_free(&gs.list[i].test_stats);
-		free(gs.list[i].values.v);
-		free(gs.list[i].base.v);
-		free(gs.list[i].test_values.v);
-		free(gs.list[i].test_base.v);
-		free(gs.list[i].levels);
-		free(gs.list[i].name);
-		free(gs.list[i].unit);
-	}
+	for (i = 0; i < gs.n; i++)
+		wcet_group_free(&gs.list[i]);
 	free(gs.list);
 	free(gs.slots);
 	free(o.probs);

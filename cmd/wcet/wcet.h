@@ -11,7 +11,7 @@
 
 #include "stats/hx_drift.h"
 #include "stats/hx_evt.h"
-#include "hx_json.h"
+#include "rec/hx_wcet.h"
 #include "stats/hx_stats.h"
 
 enum wcet_method {
@@ -44,18 +44,10 @@ struct wcet_group {
 	struct hx_stats stats;
 	struct wcet_values values;	/* in order of measurement */
 	struct wcet_values base;	/* from --baseline */
-	/*
-	 * What test records gave, used only where no sample record did:
-	 * hx-emu writes a sample per passing run and a test record that
-	 * repeats one of them.
-	 */
-	struct hx_stats test_stats;
-	struct wcet_values test_values;
-	struct wcet_values test_base;
-	json_t *record;			/* the wcet record being built */
+	struct hx_wcet record;		/* the wcet record being built */
+	char *message;			/* its message, or NULL */
 	bool fitted;
 	struct hx_evt_fit fit;
-	double *levels;			/* pWCET values, for the plot */
 	struct hx_drift drift;
 	bool compared;
 };
@@ -65,11 +57,13 @@ struct wcet_group {
 
 void wcet_values_add(struct wcet_values *a, double x);
 
-/* Fall back on the test records' values where no sample gave any. */
-void wcet_settle(struct wcet_group *g);
-
 /* Build G->record from G's values: summary, checks, fit, pWCET. */
 void wcet_analyse(struct wcet_group *g, const struct wcet_opts *o);
+
+/* Write G's wcet record. */
+void wcet_emit(const struct wcet_group *g);
+
+void wcet_group_free(struct wcet_group *g);
 
 /* Compare the N groups with their baselines and add the classes. */
 void wcet_compare(struct wcet_group *groups, size_t n,

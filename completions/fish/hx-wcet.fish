@@ -14,3 +14,4 @@ complete -c hx-wcet -l baseline -r -F -d 'Compare with the samples of a golden r
 complete -c hx-wcet -l budget -x -d 'Draw the time budget on the plot'
 complete -c hx-wcet -l plot -r -F -d 'Write the exceedance plot as SVG'
 complete -c hx-wcet -l threshold -x -d 'Relative slowdown that makes a regression'
+complete -c hx-wcet -l unit -x -a 'insns ns cycles bytes' -d 'The unit of plain numbers'

@@ -18,6 +18,10 @@ const char *const hx_wcet_class_names[] = {
 };
 static const char *const estimator_names[] = { "", "mle", "pwm", NULL };
 
+/* The summary statistics, in the order of struct hx_wcet. */
+static const char *const summary_names[] = { "min", "mean", "median",
+    "p99", "max", "cv", NULL };
+
 /* A number that may be null (NAN) and is there when its object is. */
 #define STAT (HX_FIELD_REQUIRED | HX_FIELD_NULL)
 
@@ -200,8 +204,6 @@ read_unit(const json_t *json, const char **unit, char **message)
 int
 hx_wcet_read(const json_t *json, struct hx_wcet *out, char **message)
 {
-	static const char *const summary[] = { "min", "mean", "median", "p99",
-	    "max", "cv", NULL };
 	double *const sums[] = { &out->min, &out->mean, &out->median,
 	    &out->p99, &out->max, &out->cv };
 	const char *w = "wcet ";
@@ -213,7 +215,7 @@ hx_wcet_read(const json_t *json, struct hx_wcet *out, char **message)
 	    read_unit(json, &out->unit, message) < 0 ||
 	    hx_field_integer(json, w, "n", HX_FIELD_REQUIRED, 1, &out->n,
 	    message) < 0 ||
-	    numbers(json, w, summary, sums, message) < 0 ||
+	    numbers(json, w, summary_names, sums, message) < 0 ||
 	    read_iid(json, &out->iid, message) < 0 ||
 	    hx_field_enum(json, w, "method", HX_FIELD_REQUIRED,
 	    hx_wcet_method_names, &method, message) < 0 ||
@@ -329,8 +331,6 @@ set_parts(json_t *rec, const struct hx_wcet *w)
 json_t *
 hx_wcet_to_json(const struct hx_wcet *w)
 {
-	static const char *const summary[] = { "min", "mean", "median", "p99",
-	    "max", "cv", NULL };
 	const char *loc = w->method == HX_WCET_GPD ? "u" : "mu";
 	json_t *rec = json_object();
 
@@ -338,7 +338,7 @@ hx_wcet_to_json(const struct hx_wcet *w)
 	hx_field_set_string(rec, "name", w->name);
 	hx_field_set_string(rec, "unit", w->unit);
 	json_object_set_new(rec, "n", json_integer(w->n));
-	set_numbers(rec, summary, (const double []){ w->min, w->mean,
+	set_numbers(rec, summary_names, (const double []){ w->min, w->mean,
 	    w->median, w->p99, w->max, w->cv });
 	json_object_set_new(rec, "method",
 	    json_string(hx_wcet_method_names[w->method]));
@@ -389,4 +389,17 @@ hx_wcet_pwcet_at(const struct hx_wcet *w, double p, bool hi, double *value)
 		return 0;
 	}
 	return -1;
+}
+
+int
+hx_wcet_stat(const struct hx_wcet *w, const char *name, double *value)
+{
+	const double stats[] = { w->min, w->mean, w->median, w->p99, w->max,
+	    w->cv };
+	int i = hx_field_index(summary_names, name);
+
+	if (i < 0 || !isfinite(stats[i]))
+		return -1;
+	*value = stats[i];
+	return 0;
 }

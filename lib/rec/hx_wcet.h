@@ -120,4 +120,10 @@ void hx_wcet_clear(struct hx_wcet *w);
 int hx_wcet_pwcet_at(const struct hx_wcet *w, double p, bool hi,
     double *value);
 
+/*
+ * The summary statistic NAME of W: min, mean, median, p99, max or cv.
+ * Returns 0, or -1 when NAME is none of them or W's value is null.
+ */
+int hx_wcet_stat(const struct hx_wcet *w, const char *name, double *value);
+
 #endif

@@ -393,6 +393,11 @@ test_wcet(void)
 	    hx_wcet_pwcet_at(&back, 1e-9, true, &x) < 0 &&
 	    hx_wcet_pwcet_at(&back, 1e-6, false, &x) < 0,
 	    "wcet: the pWCET at p, and none where it is null or not there");
+	tap_ok(hx_wcet_stat(&back, "p99", &x) == 0 && x == 3.5 &&
+	    hx_wcet_stat(&back, "max", &x) == 0 && x == 4 &&
+	    hx_wcet_stat(&back, "cv", &x) < 0 &&
+	    hx_wcet_stat(&back, "p50", &x) < 0,
+	    "wcet: a summary statistic by name; none when null or unknown");
 	hx_wcet_clear(&back);
 	json_decref(j);
 	same_again(again_wcet, "{\"confidence\":0.95,\"cv\":0.0,"
