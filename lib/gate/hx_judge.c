@@ -617,19 +617,6 @@ baseline_group(const struct hx_baseline *baseline, const char *name,
 	return NULL;
 }
 
-/* The statistic STAT ("max", "mean", ...) of W; NAN when it is null. */
-static double
-wcet_stat(const struct hx_wcet *w, const char *stat)
-{
-	static const char *const names[] = { "min", "mean", "median", "p99",
-	    "max", NULL };
-	const double values[] = { w->min, w->mean, w->median, w->p99,
-	    w->max };
-	int i = hx_field_index(names, stat);
-
-	return i >= 0 ? values[i] : NAN;
-}
-
 static void
 rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
@@ -665,8 +652,8 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
 		    judge->baseline, w->name, w->unit)) == NULL ||
-		    !isfinite(now = wcet_stat(w, stat)) ||
-		    !isfinite(then = wcet_stat(base, stat)))
+		    hx_wcet_stat(w, stat, &now) < 0 ||
+		    hx_wcet_stat(base, stat, &then) < 0)
 			continue;
 		compared++;
 		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
