@@ -191,13 +191,16 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 static const char *const typed[] = { "", "test", "sample", "wcet",
     "artifact", "error", NULL };
 
-bool
-hx_judge_wants(const struct hx_judge *judge, const char *type)
+/* Whether a rule looks inside records of TYPE, so that they are kept. */
+static bool
+judged(const struct hx_judge *judge, const char *type)
 {
+	static const char *const always[] = { "test", "wcet", "artifact",
+	    "error", NULL };
 	const struct hx_rule *r;
 	size_t i;
 
-	if (judge->parse_all || hx_field_index(typed, type) > 0)
+	if (judge->parse_all || hx_field_index(always, type) >= 0)
 		return true;
 	for (i = 0; i < judge->policy->nrules; i++) {
 		r = &judge->policy->rules[i];
@@ -209,6 +212,12 @@ hx_judge_wants(const struct hx_judge *judge, const char *type)
 			return true;
 	}
 	return false;
+}
+
+bool
+hx_judge_wants(const struct hx_judge *judge, const char *type)
+{
+	return hx_field_index(typed, type) > 0 || judged(judge, type);
 }
 
 /*
@@ -295,9 +304,9 @@ hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
 	r.ref = id != NULL ? hx_xstrdup(id) :
 	    hx_xasprintf("%s:%lu", file, line);
 	count_type(judge, type, r.ref);
-	if (json == NULL) {
-		free(r.type);
-		free(r.ref);
+	if (json == NULL || !judged(judge, type)) {
+		/* Checked, counted, and of no rule's concern. */
+		record_clear(&r);
 		return 0;
 	}
 	r.json = json_incref(json);

@@ -1,10 +1,10 @@
 /*
  * hx_judge: apply a policy to the records of a run (see hx-policy(5)).
  *
- * The caller hands over every record it reads, parsed when
- * hx_judge_wants says a rule looks inside that type, and a baseline when
- * one was asked for; hx_judge_verdict then evaluates every rule into a
- * verdict (hx_verdict), from which the gate record and reports are made.
+ * The caller hands over every record it reads, parsed when hx_judge_wants
+ * says so, and a baseline when one was asked for; hx_judge_verdict then
+ * evaluates every rule into a verdict (hx_verdict), from which the gate
+ * record and reports are made.
  */
 #ifndef HX_JUDGE_H
 #define HX_JUDGE_H
@@ -67,13 +67,17 @@ struct hx_judge {
 
 void hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy);
 
-/* Whether a rule of the policy looks inside records of TYPE. */
+/*
+ * Whether records of TYPE are to be parsed for hx_judge_add: a rule looks
+ * inside them, or their record module checks them.
+ */
 bool hx_judge_wants(const struct hx_judge *judge, const char *type);
 
 /*
  * Count a record of TYPE read at FILE:LINE, keeping JSON (a new reference
  * is taken) when it is not NULL.  A test, sample, wcet, artifact or error
- * record is read and checked by its record module (hx-records(5)).
+ * record is read and checked by its record module (hx-records(5)); it is
+ * kept only when a rule looks inside its type.
  * Returns 0, or -1 with *MESSAGE (to free) when the record is malformed:
  * it is then not counted, and the caller reports it as bad input.
  */
