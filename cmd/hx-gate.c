@@ -6,12 +6,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hx_archive.h"
 #include "hx_atomic.h"
@@ -19,7 +17,6 @@
 #include "rec/hx_env.h"
 #include "hx_err.h"
 #include "hx_git.h"
-#include "hx_hash.h"
 #include "gate/hx_judge.h"
 #include "gate/hx_policy.h"
 #include "rec/hx_rec.h"
@@ -33,6 +30,7 @@ struct gate {
 	const char *junit_path;
 	const char *summary_path;
 	const char *bundle_path;
+	int64_t bundle_time;	/* the time of every bundle entry */
 	bool record_baseline;
 	bool quiet;
 	struct hx_policy policy;
@@ -81,18 +79,27 @@ usage(void)
 	    "4 system failure.\n");
 }
 
-/* Hand every record to the judge, then pass it on unchanged. */
+/*
+ * Hand every record to the judge, then pass it on unchanged; one the
+ * judge finds malformed is bad input.
+ */
 static int
 on_record(struct hx_record *rec, void *arg)
 {
 	struct gate *g = arg;
 	json_t *json = NULL;
+	char *message;
 
 	if (hx_judge_wants(&g->judge, rec->type) &&
 	    (json = hx_rec_json(rec)) == NULL)
 		return 0;	/* with -k an error record took its place */
+	if (hx_judge_add(&g->judge, rec->type, rec->file, rec->line, json,
+	    &message) < 0) {
+		hx_rec_bad(rec, "%s", message);
+		free(message);
+		return 0;
+	}
 	hx_rec_pass(rec);
-	hx_judge_add(&g->judge, rec->type, rec->file, rec->line, json);
 	if (g->stream != NULL) {
 		fwrite(rec->text, 1, rec->len, g->stream);
 		fputc('\n', g->stream);
@@ -154,17 +161,16 @@ load_baseline(struct gate *g)
 		if (!g->quiet)
 			hx_warn("no baseline: %s", g->baseline.missing);
 	} else
-		g->judge.baseline = g->baseline.records;
+		g->judge.baseline = &g->baseline;
 }
 
 /* Store this run's timing records as the note of HEAD. */
 static int
-record_baseline(struct gate *g, json_t *gate_record)
+record_baseline(struct gate *g, struct hx_verdict *verdict)
 {
 	char commit[HX_GIT_OID_HEX], err[1024];
 
-	if (strcmp(json_string_value(json_object_get(gate_record, "status")),
-	    "pass") != 0) {
+	if (verdict->status != HX_VERDICT_PASS) {
 		hx_warn("--record-baseline: the gate failed; "
 		    "no baseline recorded");
 		return 0;
@@ -178,8 +184,7 @@ record_baseline(struct gate *g, json_t *gate_record)
 		hx_warn("%s", err);
 		return -1;
 	}
-	json_object_set_new(gate_record, "baseline_recorded",
-	    json_string(commit));
+	verdict->baseline_recorded = hx_xstrdup(commit);
 	if (!g->quiet)
 		hx_warn("baseline recorded as the note of %s under %s", commit,
 		    HX_GIT_NOTES_REF);
@@ -187,57 +192,22 @@ record_baseline(struct gate *g, json_t *gate_record)
 }
 
 /*
- * The time every bundle entry carries: SOURCE_DATE_EPOCH, else the commit
- * time of HEAD, else 0, so that the same run gives the same bytes.
+ * The time every bundle entry carries, so that the same run gives the
+ * same bytes (see hx_git_source_date_epoch); read before any record.
  */
-static int64_t
-bundle_time(void)
+static void
+read_bundle_time(struct gate *g)
 {
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	struct hx_git_head head;
-	struct hx_git *git;
-	int64_t t = 0;
-	char *end;
+	struct hx_git *git = hx_git_open(".");
+	char err[512];
+	bool have_head = git != NULL && hx_git_head(git, &head) == 0;
 
-	if (epoch != NULL && *epoch != '\0') {
-		t = strtoll(epoch, &end, 10);
-		if (*end == '\0' && t >= 0)
-			return t;
-		hx_warn("SOURCE_DATE_EPOCH is not a time: %s", epoch);
-		return 0;
-	}
-	if ((git = hx_git_open(".")) != NULL) {
-		if (hx_git_head(git, &head) == 0)
-			t = head.commit_time;
+	if (git != NULL)
 		hx_git_close(git);
-	}
-	return t;
-}
-
-/* Read the file at PATH whole; NULL with errno set on failure. */
-static char *
-read_file(const char *path, size_t *len)
-{
-	char *buf = NULL, chunk[65536];
-	size_t n;
-	FILE *fp = fopen(path, "re"), *out;
-
-	if (fp == NULL)
-		return NULL;
-	out = memstream(&buf, len);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		fwrite(chunk, 1, n, out);
-	fclose(fp);
-	memstream_close(out);
-	return buf;
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	const struct hx_bundle_entry *x = a, *y = b;
-
-	return strcmp(x->name, y->name);
+	if (hx_git_source_date_epoch(have_head ? &head : NULL,
+	    &g->bundle_time, err, sizeof(err)) < 0)
+		hx_usage_error("%s", err);
 }
 
 /*
@@ -245,38 +215,20 @@ by_name(const void *a, const void *b)
  * the baseline, the env record and a SHA256SUMS of them all.
  */
 static int
-write_bundle(struct gate *g, const json_t *gate_record, const char *summary)
+write_bundle(struct gate *g, const char *gate_text, const char *junit,
+    size_t junit_len, const char *summary)
 {
-	struct hx_bundle_entry e[9];
-	const char *tmpdir = getenv("TMPDIR");
-	char err[1024], hex[HX_SHA256_HEX], *junit_tmp;
-	char *gate_text, *env_text, *junit_text = NULL;
-	char *sums = NULL, *text;
-	size_t n = 0, i, junit_len = 0, sums_len = 0;
+	struct hx_bundle_entry e[7];
+	char err[1024], *env_text, *text;
 	struct hx_env env;
-	FILE *fp;
-	int fd, rc;
+	size_t n = 0;
+	int rc;
 
-	text = hx_json_to_string(gate_record);
-	gate_text = hx_xasprintf("%s\n", text);
-	free(text);
 	hx_env_probe(&env);
 	text = hx_json_to_string(env.record);
 	env_text = hx_xasprintf("%s\n", text);
 	free(text);
 	hx_env_free(&env);
-	junit_tmp = hx_xasprintf("%s/hx-gate.XXXXXX", tmpdir != NULL &&
-	    *tmpdir != '\0' ? tmpdir : "/tmp");
-	if ((fd = mkstemp(junit_tmp)) < 0)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s", junit_tmp);
-	close(fd);
-	if (hx_report_junit(gate_record, g->policy.name, junit_tmp) < 0 ||
-	    (junit_text = read_file(junit_tmp, &junit_len)) == NULL) {
-		unlink(junit_tmp);
-		hx_err_errno(HX_EXIT_SYSTEM, "%s", junit_tmp);
-	}
-	unlink(junit_tmp);
-	free(junit_tmp);
 	e[n++] = (struct hx_bundle_entry){ "records.jsonl", g->stream_buf,
 	    g->stream_len, NULL, 0 };
 	e[n++] = (struct hx_bundle_entry){ "policy.json", g->policy.text,
@@ -285,42 +237,43 @@ write_bundle(struct gate *g, const json_t *gate_record, const char *summary)
 	    strlen(gate_text), NULL, 0 };
 	e[n++] = (struct hx_bundle_entry){ "env.json", env_text,
 	    strlen(env_text), NULL, 0 };
-	e[n++] = (struct hx_bundle_entry){ "junit.xml", junit_text, junit_len,
+	e[n++] = (struct hx_bundle_entry){ "junit.xml", junit, junit_len,
 	    NULL, 0 };
 	e[n++] = (struct hx_bundle_entry){ "summary.md", summary,
 	    strlen(summary), NULL, 0 };
 	if (g->baseline.text != NULL)
 		e[n++] = (struct hx_bundle_entry){ "baseline.jsonl",
 		    g->baseline.text, g->baseline.len, NULL, 0 };
-	qsort(e, n, sizeof(*e), by_name);
-	fp = memstream(&sums, &sums_len);
-	for (i = 0; i < n; i++) {
-		hx_hash_sha256_buf(e[i].data, e[i].len, hex);
-		fprintf(fp, "%s  %s\n", hex, e[i].name);
-	}
-	memstream_close(fp);
-	e[n++] = (struct hx_bundle_entry){ "SHA256SUMS", sums, sums_len, NULL,
-	    0 };
-	rc = hx_archive_write_bundle(g->bundle_path, e, n, bundle_time(), err,
-	    sizeof(err));
+	rc = hx_archive_write_bundle_sums(g->bundle_path, e, n, g->bundle_time,
+	    err, sizeof(err));
 	if (rc < 0)
 		hx_warn("--bundle: %s", err);
-	free(gate_text);
 	free(env_text);
-	free(junit_text);
-	free(sums);
 	return rc;
 }
 
-/* Write the reports asked for; returns the exit status they call for. */
+/*
+ * Write the reports asked for, GATE_TEXT being the gate record's line for
+ * the bundle; returns the exit status they call for.
+ */
 static int
-write_reports(struct gate *g, const json_t *gate_record)
+write_reports(struct gate *g, const struct hx_verdict *verdict,
+    const char *gate_text)
 {
-	char *summary = hx_report_markdown(gate_record, g->policy.name);
+	char *summary = hx_report_markdown(verdict, g->policy.name);
+	char *junit = NULL;
+	size_t junit_len = 0;
 	int status = HX_EXIT_OK;
+	FILE *fp;
 
-	if (g->junit_path != NULL &&
-	    hx_report_junit(gate_record, g->policy.name, g->junit_path) < 0) {
+	if (g->junit_path != NULL || g->bundle_path != NULL) {
+		fp = memstream(&junit, &junit_len);
+		if (hx_report_junit(verdict, g->policy.name, fp) < 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
+		memstream_close(fp);
+	}
+	if (g->junit_path != NULL && hx_atomic_write(g->junit_path, junit,
+	    junit_len, 0644) < 0) {
 		hx_warn_errno("--junit: %s", g->junit_path);
 		status = HX_EXIT_SYSTEM;
 	}
@@ -329,8 +282,10 @@ write_reports(struct gate *g, const json_t *gate_record)
 		hx_warn_errno("--summary: %s", g->summary_path);
 		status = HX_EXIT_SYSTEM;
 	}
-	if (g->bundle_path != NULL && write_bundle(g, gate_record, summary) < 0)
+	if (g->bundle_path != NULL && write_bundle(g, gate_text, junit,
+	    junit_len, summary) < 0)
 		status = HX_EXIT_SYSTEM;
+	free(junit);
 	free(summary);
 	return status;
 }
@@ -357,8 +312,9 @@ main(int argc, char **argv)
 	struct hx_rec_loop loop = { 0 };
 	struct hx_err_info err;
 	struct gate g = { 0 };
+	struct hx_verdict verdict;
 	json_t *gate_record;
-	char *text;
+	char *text, *gate_text = NULL;
 	int c, status;
 
 	hx_rec_init(argv[0]);
@@ -409,6 +365,8 @@ main(int argc, char **argv)
 	if (g.policy_path == NULL)
 		hx_usage_error("no policy given (-p POLICY)");
 
+	if (g.bundle_path != NULL)
+		read_bundle_time(&g);
 	load_policy(&g);
 	hx_judge_init(&g.judge, &g.policy);
 	load_baseline(&g);
@@ -425,27 +383,31 @@ main(int argc, char **argv)
 	}
 	g.judge.bad_lines = loop.bad_lines;
 
-	gate_record = hx_judge_verdict(&g.judge);
-	status = strcmp(json_string_value(json_object_get(gate_record,
-	    "status")), "pass") == 0 ? HX_EXIT_OK : HX_EXIT_VERDICT;
+	hx_judge_verdict(&g.judge, &verdict);
+	status = verdict.status == HX_VERDICT_PASS ? HX_EXIT_OK :
+	    HX_EXIT_VERDICT;
 	memstream_close(g.timing);
-	if (g.record_baseline && record_baseline(&g, gate_record) < 0)
+	if (g.record_baseline && record_baseline(&g, &verdict) < 0)
 		status = HX_EXIT_SYSTEM;
+	gate_record = hx_verdict_record(&verdict);
 	hx_rec_emit(gate_record);
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	if (g.stream != NULL) {
 		text = hx_json_to_string(gate_record);
-		fprintf(g.stream, "%s\n", text);
+		gate_text = hx_xasprintf("%s\n", text);
 		free(text);
+		fputs(gate_text, g.stream);
 		memstream_close(g.stream);
 	}
+	json_decref(gate_record);
 	if (!g.quiet)
-		hx_report_stderr(gate_record);
-	c = write_reports(&g, gate_record);
+		hx_report_stderr(&verdict);
+	c = write_reports(&g, &verdict, gate_text);
 	if (c != HX_EXIT_OK)
 		status = c;
-	json_decref(gate_record);
+	hx_verdict_free(&verdict);
+	free(gate_text);
 	hx_judge_free(&g.judge);
 	hx_baseline_free(&g.baseline);
 	hx_policy_free(&g.policy);

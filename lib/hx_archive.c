@@ -17,6 +17,7 @@
 #include "hx_archive.h"
 #include "hx_atomic.h"
 #include "hx_err.h"
+#include "hx_hash.h"
 
 static int
 by_name(const void *a, const void *b)
@@ -148,6 +149,51 @@ done:
 	}
 	if (rc != 0)
 		hx_atomic_abort(&out);
+	return rc;
+}
+
+/* The SHA-256 of entry E, its data or its file, in HEX. */
+static int
+entry_digest(const struct hx_bundle_entry *e, char hex[HX_SHA256_HEX],
+    char *err, size_t errlen)
+{
+	if (e->data != NULL || e->file == NULL) {
+		hx_hash_sha256_buf(e->data, e->len, hex);
+		return 0;
+	}
+	if (hx_hash_sha256_file(e->file, hex) < 0) {
+		snprintf(err, errlen, "%s: %s", e->file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+hx_archive_write_bundle_sums(const char *path,
+    const struct hx_bundle_entry *entries, size_t n, int64_t mtime, char *err,
+    size_t errlen)
+{
+	struct hx_bundle_entry *all = hx_xcalloc(n + 1, sizeof(*all));
+	char hex[HX_SHA256_HEX], *sums, *end;
+	size_t len = 0, i;
+	int rc = -1;
+
+	memcpy(all, entries, n * sizeof(*all));
+	qsort(all, n, sizeof(*all), by_name);
+	for (i = 0; i < n; i++)
+		len += HX_SHA256_HEX - 1 + 2 + strlen(all[i].name) + 1;
+	sums = end = hx_xmalloc(len + 1);
+	*end = '\0';
+	for (i = 0; i < n; i++) {
+		if (entry_digest(&all[i], hex, err, errlen) < 0)
+			goto done;
+		end += sprintf(end, "%s  %s\n", hex, all[i].name);
+	}
+	all[n] = (struct hx_bundle_entry){ "SHA256SUMS", sums, len, NULL, 0 };
+	rc = hx_archive_write_bundle(path, all, n + 1, mtime, err, errlen);
+done:
+	free(sums);
+	free(all);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,30 @@ lookup_commit(struct hx_git *git, const char *rev)
 		peeled = NULL;
 	git_object_free(obj);
 	return (git_commit *)peeled;
+}
+
+int
+hx_git_source_date_epoch(const struct hx_git_head *head, int64_t *epoch,
+    char *err, size_t errlen)
+{
+	const char *value = getenv("SOURCE_DATE_EPOCH");
+	long long t;
+	char *end;
+
+	if (value == NULL || *value == '\0') {
+		*epoch = head != NULL ? head->commit_time : 0;
+		return 0;
+	}
+	/* Digits only: a sign, a space or a fraction is refused, not read. */
+	errno = 0;
+	t = strtoll(value, &end, 10);
+	if (*value < '0' || *value > '9' || *end != '\0' || errno != 0) {
+		snprintf(err, errlen, "SOURCE_DATE_EPOCH: not a number of "
+		    "seconds: %s", value);
+		return -1;
+	}
+	*epoch = t;
+	return 0;
 }
 
 int

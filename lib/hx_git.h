@@ -1,8 +1,9 @@
 /*
  * hx_git: what hx reads from and writes to git, through libgit2 (the only
  * module that touches it): the commit being built and whether the tree is
- * dirty, the paths changed since a revision, merge bases, and notes, which
- * hold timing baselines without touching the working tree or the index.
+ * dirty, the time stamp of reproducible outputs, the paths changed since
+ * a revision, merge bases, and notes, which hold timing baselines without
+ * touching the working tree or the index.
  */
 #ifndef HX_GIT_H
 #define HX_GIT_H
@@ -41,6 +42,16 @@ const char *hx_git_workdir(const struct hx_git *git);
 
 /* Describe HEAD.  Returns 0, or -1 (an unborn branch, say). */
 int hx_git_head(struct hx_git *git, struct hx_git_head *head);
+
+/*
+ * The time reproducible outputs carry, by the reproducible-builds.org
+ * convention: SOURCE_DATE_EPOCH when the caller set it, else the commit
+ * time of HEAD (HEAD is NULL outside a repository or before its first
+ * commit), else 0.  Returns 0, or -1 with a message in ERR when
+ * SOURCE_DATE_EPOCH is set but is not a decimal number of seconds.
+ */
+int hx_git_source_date_epoch(const struct hx_git_head *head, int64_t *epoch,
+    char *err, size_t errlen);
 
 /* Resolve REV (any rev-parse syntax) to a commit id.  Returns 0 or -1. */
 int hx_git_resolve(struct hx_git *git, const char *rev,

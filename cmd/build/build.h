@@ -65,7 +65,7 @@ void build_read_changes(struct build *b, struct hx_git *git,
 void build_emit_artifact(const struct build *b, size_t i,
     const struct build_result *r, bool hit, int64_t duration_ns,
     const char *tail, const struct changes *ch, int reproducible);
-void build_write_bundle(struct build *b, const struct build_result *r);
+void build_write_bundle(struct build *b);
 
 /* env.c: the fixed environment and what users get of it. */
 char **build_env(const struct build *b, const char *workdir,

@@ -223,31 +223,20 @@ collect_flags(struct build *b)
 }
 
 /*
- * The commit, dirty flag and SOURCE_DATE_EPOCH (the commit time; outside
- * git the caller's SOURCE_DATE_EPOCH, else 0).
+ * The commit, dirty flag and SOURCE_DATE_EPOCH (see
+ * hx_git_source_date_epoch: the caller's, else the commit time, else 0).
  */
 static struct hx_git *
 read_git(struct build *b, const char *dir)
 {
 	struct hx_git *git = hx_git_open(dir);
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
-	char *end;
+	char err[512];
 
-	b->source_date_epoch = 0;
-	if (epoch != NULL && *epoch != '\0') {
-		/* A decimal count of seconds, as reproducible-builds.org
-		 * defines it; anything else is refused, not read as 0. */
-		errno = 0;
-		b->source_date_epoch = strtoll(epoch, &end, 10);
-		if (*epoch < '0' || *epoch > '9' || *end != '\0' ||
-		    errno != 0)
-			hx_usage_error("SOURCE_DATE_EPOCH: not a number of "
-			    "seconds: %s", epoch);
-	}
-	if (git != NULL && hx_git_head(git, &b->head) == 0) {
+	if (git != NULL && hx_git_head(git, &b->head) == 0)
 		b->have_git = true;
-		b->source_date_epoch = b->head.commit_time;
-	}
+	if (hx_git_source_date_epoch(b->have_git ? &b->head : NULL,
+	    &b->source_date_epoch, err, sizeof(err)) < 0)
+		hx_usage_error("%s", err);
 	return git;
 }
 
@@ -364,7 +353,7 @@ build_project(struct build *b, struct hx_git *git)
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	if (b->opt->bundle != NULL && !failed)
-		build_write_bundle(b, results);
+		build_write_bundle(b);
 	if (!b->opt->quiet)
 		fprintf(stderr, "hx-build: %s: %s: cache: %s %.12s, %s in "
 		    "%.2fs\n", b->project.name, b->tc.name,

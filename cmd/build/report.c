@@ -186,52 +186,25 @@ build_emit_artifact(const struct build *b, size_t i,
 	free(cwd);
 }
 
-static const struct hx_bundle_entry *sort_entries;
-
-static int
-entry_order(const void *a, const void *b)
-{
-	return strcmp(sort_entries[*(const size_t *)a].name,
-	    sort_entries[*(const size_t *)b].name);
-}
-
 /* Write the outputs and a SHA256SUMS file to a reproducible archive. */
 void
-build_write_bundle(struct build *b, const struct build_result *r)
+build_write_bundle(struct build *b)
 {
-	size_t n = b->project.noutputs, i, *order;
-	struct hx_bundle_entry *e = hx_xcalloc(n + 1, sizeof(*e));
-	char *sums = hx_xstrdup(""), *t, err[512];
+	size_t n = b->project.noutputs, i;
+	struct hx_bundle_entry *e = hx_xcalloc(n, sizeof(*e));
+	char err[512];
 
-	order = hx_xcalloc(n, sizeof(size_t));
 	for (i = 0; i < n; i++) {
 		e[i].name = b->project.outputs[i].path;
 		e[i].file = hx_xasprintf("%s/%s", b->opt->output_dir,
 		    b->project.outputs[i].path);
 		e[i].mode = strcmp(b->project.outputs[i].kind, "lib") == 0 ?
 		    0644 : 0755;
-		order[i] = i;
 	}
-	/* SHA256SUMS lists the files in the archive's order; sha256sum -c
-	 * checks it. */
-	sort_entries = e;
-	qsort(order, n, sizeof(size_t), entry_order);
-	for (i = 0; i < n; i++) {
-		t = hx_xasprintf("%s%s  %s\n", sums, r[order[i]].sha256,
-		    e[order[i]].name);
-		free(sums);
-		sums = t;
-	}
-	e[n].name = "SHA256SUMS";
-	e[n].data = sums;
-	e[n].len = strlen(sums);
-	if (hx_archive_write_bundle(b->opt->bundle, e, n + 1,
+	if (hx_archive_write_bundle_sums(b->opt->bundle, e, n,
 	    b->source_date_epoch, err, sizeof(err)) != 0)
 		hx_err(HX_EXIT_SYSTEM, "%s: %s", b->opt->bundle, err);
 	for (i = 0; i < n; i++)
 		free((char *)e[i].file);
-	free(order);
 	free(e);
-	free(sums);
 }
-

@@ -13,6 +13,7 @@
 #include "hx_git.h"
 #include "hx_io.h"
 #include "rec/hx_rec.h"
+#include "rec/hx_sample.h"
 
 const char *
 hx_baseline_target_branch(const char *name)
@@ -31,6 +32,31 @@ hx_baseline_target_branch(const char *name)
 	return "main";
 }
 
+/*
+ * Check a sample or wcet record V of a baseline, and keep a wcet record
+ * in B->wcets.  Returns 0, or -1 with *MESSAGE (to free).
+ */
+static int
+check_timing(struct hx_baseline *b, const char *type, const json_t *v,
+    char **message)
+{
+	struct hx_sample sample;
+	struct hx_wcet wcet;
+
+	if (strcmp(type, "sample") == 0) {
+		if (hx_sample_read(v, &sample, message) < 0)
+			return -1;
+		hx_sample_clear(&sample);
+	} else if (strcmp(type, "wcet") == 0) {
+		if (hx_wcet_read(v, &wcet, message) < 0)
+			return -1;
+		b->wcets = hx_xrealloc(b->wcets, (b->nwcets + 1) *
+		    sizeof(*b->wcets));
+		b->wcets[b->nwcets++] = wcet;
+	}
+	return 0;
+}
+
 /* Parse one line of a baseline into B->records; LINE counts from 1. */
 static int
 add_line(struct hx_baseline *b, const char *text, size_t len,
@@ -38,6 +64,7 @@ add_line(struct hx_baseline *b, const char *text, size_t len,
 {
 	struct hx_json_error jerr;
 	struct hx_scan scan;
+	char *message;
 	json_t *v;
 
 	switch (hx_scan_line(text, len, &scan)) {
@@ -55,6 +82,11 @@ add_line(struct hx_baseline *b, const char *text, size_t len,
 		return -1;
 	}
 	json_array_append_new(b->records, v);
+	if (check_timing(b, scan.type, v, &message) < 0) {
+		snprintf(err, errlen, "%s:%lu: %s", b->source, line, message);
+		free(message);
+		return -1;
+	}
 	return 0;
 }
 
@@ -219,9 +251,14 @@ hx_baseline_record(const char *text, char commit[41], char *err,
 void
 hx_baseline_free(struct hx_baseline *b)
 {
+	size_t i;
+
 	free(b->source);
 	free(b->missing);
 	free(b->text);
+	for (i = 0; i < b->nwcets; i++)
+		hx_wcet_clear(&b->wcets[i]);
+	free(b->wcets);
 	json_decref(b->records);
 	memset(b, 0, sizeof(*b));
 }

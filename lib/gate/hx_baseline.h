@@ -10,10 +10,13 @@
 #include <stddef.h>
 
 #include "hx_json.h"
+#include "rec/hx_wcet.h"
 
 struct hx_baseline {
 	char *source;		/* "git:COMMIT" or the file name */
 	json_t *records;	/* an array of the baseline's records */
+	struct hx_wcet *wcets;	/* its wcet records, read from records */
+	size_t nwcets;
 	char *text;		/* the records as read, or NULL */
 	size_t len;
 	char *missing;		/* why there is none, when there is none */
@@ -31,7 +34,8 @@ const char *hx_baseline_target_branch(const char *name);
  * and the target branch), "git:REV" (the note of REV) or a file of
  * records.  A baseline that is not there is not an error: *B gets no
  * records and a reason in missing.  Returns 0, or -1 when the baseline is
- * malformed, with "WHERE:LINE: what is wrong" in ERR.
+ * malformed (a line, or a sample or wcet record hx-records(5) refuses),
+ * with "WHERE:LINE: what is wrong" in ERR.
  */
 int hx_baseline_load(const char *spec, const char *target_branch,
     struct hx_baseline *b, char *err, size_t errlen);

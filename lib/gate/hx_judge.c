@@ -1,10 +1,12 @@
 /*
  * hx_judge: rule evaluation.
  *
- * Each rule gives one entry of the gate record's rules list (a pwcet rule
- * one per budget): its status, what was observed, the limit, and the
- * records that decided it.  A rule with nothing to judge fails: a gate
- * never passes on an absence of evidence.
+ * Each rule gives one entry of the verdict's rules list (a pwcet rule one
+ * per budget): its status, what was observed, the limit, and the records
+ * that decided it.  A rule with nothing to judge fails: a gate never
+ * passes on an absence of evidence.  The record types with a module in
+ * lib/rec are read and checked by it; the rules use those structs, and the
+ * JSON only where a policy names fields itself (required, custom).
  */
 #include "config.h"
 
@@ -17,97 +19,144 @@
 
 #include "hx_err.h"
 #include "gate/hx_judge.h"
+#include "rec/hx_field.h"
 
 /* At most this many references in one rule's decided_by. */
 #define DECIDED_MAX 100
 
 /* One entry of the rules list while it is being built. */
 struct outcome {
-	json_t *obj;
-	size_t listed, unlisted;
+	struct hx_verdict_rule rule;
+	size_t unlisted;	/* records that decided it past DECIDED_MAX */
 };
+
+/* Append S (taken over) to the list *V of *N strings. */
+static void
+push(char ***v, size_t *n, char *s)
+{
+	*v = hx_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
 
 static void
 outcome_start(struct outcome *o, const struct hx_rule *rule, const char *name)
 {
-	o->obj = json_pack("{ss ss ss s[]}", "name", name, "rule",
-	    rule->kind_name, "status", "pass", "decided_by");
-	if (rule->advisory)
-		json_object_set_new(o->obj, "advisory", json_true());
-	o->listed = o->unlisted = 0;
+	memset(o, 0, sizeof(*o));
+	o->rule.name = hx_xstrdup(name);
+	o->rule.kind = hx_xstrdup(rule->kind_name);
+	o->rule.advisory = rule->advisory;
 }
 
 static void
 decide(struct outcome *o, const struct hx_judge_record *r)
 {
-	if (o->listed == DECIDED_MAX) {
+	if (o->rule.ndecided == DECIDED_MAX) {
 		o->unlisted++;
 		return;
 	}
-	json_array_append_new(json_object_get(o->obj, "decided_by"),
-	    json_string(r->ref));
-	o->listed++;
+	push(&o->rule.decided_by, &o->rule.ndecided, hx_xstrdup(r->ref));
 }
 
 static void HX_PRINTF(2, 3)
 say(struct outcome *o, const char *fmt, ...)
 {
-	char *text, *both;
-	const char *old;
+	char *text;
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
 		hx_err(HX_EXIT_SYSTEM, "out of memory");
 	va_end(ap);
-	old = json_string_value(json_object_get(o->obj, "message"));
-	if (old != NULL) {
-		both = hx_xasprintf("%s; %s", old, text);
-		free(text);
-		text = both;
-	}
-	json_object_set_new(o->obj, "message", json_string(text));
-	free(text);
+	push(&o->rule.messages, &o->rule.nmessages, text);
 }
 
-/* Finish O with STATUS, OBSERVED and LIMIT (references stolen). */
 static void
-outcome_end(struct outcome *o, json_t *results, bool pass, json_t *observed,
-    json_t *limit)
+outcome_add(struct outcome *o, struct hx_verdict *verdict)
 {
-	json_object_set_new(o->obj, "status",
-	    json_string(pass ? "pass" : "fail"));
-	json_object_set_new(o->obj, "observed",
-	    observed != NULL ? observed : json_null());
-	json_object_set_new(o->obj, "limit", limit ? limit : json_null());
+	verdict->rules = hx_xrealloc(verdict->rules, (verdict->nrules + 1) *
+	    sizeof(*verdict->rules));
+	verdict->rules[verdict->nrules++] = o->rule;
+}
+
+/* Finish O with its status, what it OBSERVED and its LIMIT. */
+static void
+outcome_end(struct outcome *o, struct hx_verdict *verdict, bool pass,
+    struct hx_verdict_value observed, struct hx_verdict_value limit)
+{
+	o->rule.status = pass ? HX_VERDICT_PASS : HX_VERDICT_FAIL;
+	o->rule.observed = observed;
+	o->rule.limit = limit;
 	if (o->unlisted > 0)
 		say(o, "%zu more records decided it (not listed)", o->unlisted);
-	json_array_append_new(results, o->obj);
+	outcome_add(o, verdict);
 }
 
 static void
-outcome_skip(struct outcome *o, json_t *results)
+outcome_skip(struct outcome *o, struct hx_verdict *verdict)
 {
-	json_object_set_new(o->obj, "status", json_string("skip"));
-	json_object_set_new(o->obj, "observed", json_null());
-	json_object_set_new(o->obj, "limit", json_null());
-	json_array_append_new(results, o->obj);
+	o->rule.status = HX_VERDICT_SKIP;
+	outcome_add(o, verdict);
 }
 
-/* A rate or a shift, rounded so reports stay readable. */
-static json_t *
-rounded(double x)
+/* Values: ----------------------------------------------------------------- */
+
+static const struct hx_verdict_value none;
+
+static struct hx_verdict_number
+integer(int64_t i)
 {
-	return json_real(round(x * 1e6) / 1e6);
+	return (struct hx_verdict_number){ .integer = true, .i = i };
+}
+
+static struct hx_verdict_number
+real(double x)
+{
+	return (struct hx_verdict_number){ .x = x };
 }
 
 /* A value that is a whole number becomes an integer. */
-static json_t *
+static struct hx_verdict_number
 number(double x)
 {
 	if (x == floor(x) && fabs(x) < 9e15)
-		return json_integer((json_int_t)x);
-	return json_real(x);
+		return integer((int64_t)x);
+	return real(x);
+}
+
+/* A rate or a shift, rounded so reports stay readable. */
+static struct hx_verdict_number
+rounded(double x)
+{
+	return real(round(x * 1e6) / 1e6);
+}
+
+/* A number of the policy, an integer or a real as it was written. */
+static struct hx_verdict_number
+policy_number(const json_t *v)
+{
+	if (json_is_integer(v))
+		return integer(json_integer_value(v));
+	return real(json_number_value(v));
+}
+
+static struct hx_verdict_value
+one(struct hx_verdict_number n)
+{
+	return (struct hx_verdict_value){ .kind = HX_VERDICT_NUMBER,
+	    .number = n };
+}
+
+static struct hx_verdict_value
+range(struct hx_verdict_number min, struct hx_verdict_number max)
+{
+	return (struct hx_verdict_value){ .kind = HX_VERDICT_RANGE,
+	    .min = min, .max = max };
+}
+
+static struct hx_verdict_value
+count(size_t n)
+{
+	return one(integer((int64_t)n));
 }
 
 /* Records: ---------------------------------------------------------------- */
@@ -127,8 +176,6 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 
 	memset(judge, 0, sizeof(*judge));
 	judge->policy = policy;
-	judge->type_counts = json_object();
-	judge->first_refs = json_object();
 	for (i = 0; i < policy->nrules; i++) {
 		if (policy->rules[i].kind != HX_RULE_CUSTOM &&
 		    policy->rules[i].kind != HX_RULE_REQUIRED)
@@ -140,19 +187,21 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 	}
 }
 
-bool
-hx_judge_wants(const struct hx_judge *judge, const char *type)
+/* The record types read by their modules, in the order of the kinds. */
+static const char *const typed[] = { "", "test", "sample", "wcet",
+    "artifact", "error", NULL };
+
+/* Whether a rule looks inside records of TYPE, so that they are kept. */
+static bool
+judged(const struct hx_judge *judge, const char *type)
 {
-	static const char *const judged[] = { "test", "wcet", "artifact",
+	static const char *const always[] = { "test", "wcet", "artifact",
 	    "error", NULL };
 	const struct hx_rule *r;
 	size_t i;
 
-	if (judge->parse_all)
+	if (judge->parse_all || hx_field_index(always, type) >= 0)
 		return true;
-	for (i = 0; judged[i] != NULL; i++)
-		if (strcmp(type, judged[i]) == 0)
-			return true;
 	for (i = 0; i < judge->policy->nrules; i++) {
 		r = &judge->policy->rules[i];
 		if (r->kind == HX_RULE_CUSTOM && strcmp(type, str(
@@ -165,32 +214,109 @@ hx_judge_wants(const struct hx_judge *judge, const char *type)
 	return false;
 }
 
-void
-hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
-    unsigned long line, json_t *json)
+bool
+hx_judge_wants(const struct hx_judge *judge, const char *type)
 {
-	struct hx_judge_record *r;
-	json_t *count = json_object_get(judge->type_counts, type);
-	const char *id = json_string_value(json_object_get(json, "id"));
+	return hx_field_index(typed, type) > 0 || judged(judge, type);
+}
+
+/*
+ * Read JSON into R by its module when R's type has one.  Returns 0, or
+ * -1 with *MESSAGE.
+ */
+static int
+read_typed(struct hx_judge_record *r, const json_t *json, char **message)
+{
+	int kind = hx_field_index(typed, r->type);
+
+	r->kind = kind > 0 ? (enum hx_judge_kind)kind : HX_JUDGE_OTHER;
+	switch (r->kind) {
+	case HX_JUDGE_TEST:
+		return hx_test_read(json, &r->as.test, message);
+	case HX_JUDGE_SAMPLE:
+		return hx_sample_read(json, &r->as.sample, message);
+	case HX_JUDGE_WCET:
+		return hx_wcet_read(json, &r->as.wcet, message);
+	case HX_JUDGE_ARTIFACT:
+		return hx_artifact_read(json, &r->as.artifact, message);
+	case HX_JUDGE_ERROR:
+		return hx_error_read(json, &r->as.error, message);
+	case HX_JUDGE_OTHER:
+		break;
+	}
+	return 0;
+}
+
+static void
+record_clear(struct hx_judge_record *r)
+{
+	switch (r->kind) {
+	case HX_JUDGE_TEST:
+		hx_test_clear(&r->as.test);
+		break;
+	case HX_JUDGE_SAMPLE:
+		hx_sample_clear(&r->as.sample);
+		break;
+	case HX_JUDGE_WCET:
+		hx_wcet_clear(&r->as.wcet);
+		break;
+	case HX_JUDGE_ARTIFACT:
+		hx_artifact_clear(&r->as.artifact);
+		break;
+	case HX_JUDGE_ERROR:
+		hx_error_clear(&r->as.error);
+		break;
+	case HX_JUDGE_OTHER:
+		break;
+	}
+	free(r->type);
+	free(r->ref);
+	json_decref(r->json);
+}
+
+/* Count a record of TYPE; the first of its type keeps REF for stages. */
+static void
+count_type(struct hx_judge *judge, const char *type, const char *ref)
+{
+	size_t i;
 
 	judge->total++;
-	if (count == NULL)
-		json_object_set_new(judge->first_refs, type, id != NULL ?
-		    json_string(id) : json_sprintf("%s:%lu", file, line));
-	json_object_set_new(judge->type_counts, type,
-	    json_integer(json_integer_value(count) + 1));
-	if (json == NULL)
-		return;
+	for (i = 0; i < judge->ntypes; i++)
+		if (strcmp(judge->types[i].type, type) == 0)
+			return;
+	judge->types = hx_xrealloc(judge->types, (judge->ntypes + 1) *
+	    sizeof(*judge->types));
+	judge->types[judge->ntypes].type = hx_xstrdup(type);
+	judge->types[judge->ntypes++].first_ref = hx_xstrdup(ref);
+}
+
+int
+hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
+    unsigned long line, json_t *json, char **message)
+{
+	struct hx_judge_record r = { .type = hx_xstrdup(type) };
+	const char *id = json_string_value(json_object_get(json, "id"));
+
+	if (json != NULL && read_typed(&r, json, message) < 0) {
+		free(r.type);
+		return -1;
+	}
+	r.ref = id != NULL ? hx_xstrdup(id) :
+	    hx_xasprintf("%s:%lu", file, line);
+	count_type(judge, type, r.ref);
+	if (json == NULL || !judged(judge, type)) {
+		/* Checked, counted, and of no rule's concern. */
+		record_clear(&r);
+		return 0;
+	}
+	r.json = json_incref(json);
 	if (judge->nrecords == judge->cap) {
 		judge->cap = judge->cap ? 2 * judge->cap : 256;
 		judge->records = hx_xrealloc(judge->records,
 		    judge->cap * sizeof(*judge->records));
 	}
-	r = &judge->records[judge->nrecords++];
-	r->type = hx_xstrdup(type);
-	r->ref = id != NULL ? hx_xstrdup(id) :
-	    hx_xasprintf("%s:%lu", file, line);
-	r->json = json_incref(json);
+	judge->records[judge->nrecords++] = r;
+	return 0;
 }
 
 void
@@ -198,14 +324,14 @@ hx_judge_free(struct hx_judge *judge)
 {
 	size_t i;
 
-	for (i = 0; i < judge->nrecords; i++) {
-		free(judge->records[i].type);
-		free(judge->records[i].ref);
-		json_decref(judge->records[i].json);
-	}
+	for (i = 0; i < judge->nrecords; i++)
+		record_clear(&judge->records[i]);
 	free(judge->records);
-	json_decref(judge->type_counts);
-	json_decref(judge->first_refs);
+	for (i = 0; i < judge->ntypes; i++) {
+		free(judge->types[i].type);
+		free(judge->types[i].first_ref);
+	}
+	free(judge->types);
 	memset(judge, 0, sizeof(*judge));
 }
 
@@ -250,7 +376,7 @@ matches(const struct hx_judge_record *r, const json_t *match)
 static bool
 is_type(const struct hx_judge_record *r, const char *type)
 {
-	return r->json != NULL && strcmp(r->type, type) == 0;
+	return strcmp(r->type, type) == 0;
 }
 
 /* Tests: ------------------------------------------------------------------ */
@@ -265,25 +391,20 @@ test_results(const struct hx_judge *judge, const json_t *match, size_t *n)
 {
 	size_t *out = hx_xcalloc(judge->nrecords + 1, sizeof(*out));
 	const struct hx_judge_record *r;
-	const char *name, *other;
 	size_t i, k;
 
 	*n = 0;
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "test") ||
+		if (r->kind != HX_JUDGE_TEST ||
 		    (match != NULL && !matches(r, match)))
 			continue;
-		name = str(r->json, "name");
 		k = *n;
-		if (name != NULL && json_integer_value(json_object_get(r->json,
-		    "attempt")) > 1)
-			while (k-- > 0) {
-				other = str(judge->records[out[k]].json,
-				    "name");
-				if (other != NULL && strcmp(name, other) == 0)
+		if (r->as.test.attempt > 1)
+			while (k-- > 0)
+				if (strcmp(r->as.test.name, judge->records[
+				    out[k]].as.test.name) == 0)
 					break;
-			}
 		if (k < *n)
 			out[k] = i;
 		else
@@ -292,60 +413,31 @@ test_results(const struct hx_judge *judge, const json_t *match, size_t *n)
 	return out;
 }
 
-static bool
-quarantined(const struct hx_judge *judge, const struct hx_rule *rule,
-    const json_t *test)
-{
-	const json_t *lists[2] = { judge->policy->quarantine,
-	    json_object_get(rule->spec, "quarantine") };
-	const char *name = str(test, "name");
-	json_t *pattern;
-	size_t i, l;
-
-	if (json_is_true(json_object_get(test, "quarantined")))
-		return true;
-	for (l = 0; l < 2 && name != NULL; l++)
-		json_array_foreach(lists[l], i, pattern)
-			if (fnmatch(json_string_value(pattern), name, 0) == 0)
-				return true;
-	return false;
-}
-
-static bool
-test_failed(const json_t *test)
-{
-	const char *status = str(test, "status");
-
-	return status == NULL || (strcmp(status, "pass") != 0 &&
-	    strcmp(status, "skip") != 0);
-}
-
 static void
 rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	struct outcome o;
-	const struct hx_judge_record *r;
+	const struct hx_test *t;
 	size_t n, i, failed = 0, exempt = 0, skipped = 0;
 	size_t *res = test_results(judge, json_object_get(rule->spec, "match"),
 	    &n);
 
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < n; i++) {
-		r = &judge->records[res[i]];
-		if (!test_failed(r->json)) {
-			skipped += strcmp(str(r->json, "status"), "skip") == 0;
+		t = &judge->records[res[i]].as.test;
+		if (!hx_status_failed(t->status)) {
+			skipped += t->status == HX_STATUS_SKIP;
 			continue;
 		}
-		if (quarantined(judge, rule, r->json)) {
-			say(&o, "quarantined, exempt: %s (%s)",
-			    str(r->json, "name"), str(r->json, "status"));
+		if (!hx_test_failed(t) ||
+		    hx_quarantine_match(rule->quarantine, t->name)) {
+			say(&o, "quarantined, exempt: %s (%s)", t->name,
+			    hx_status_name(t->status));
 			exempt++;
 		} else {
-			say(&o, "%s: %s", str(r->json, "name"),
-			    str(r->json, "status") ? str(r->json, "status") :
-			    "no status");
-			decide(&o, r);
+			say(&o, "%s: %s", t->name, hx_status_name(t->status));
+			decide(&o, &judge->records[res[i]]);
 			failed++;
 		}
 	}
@@ -357,14 +449,14 @@ rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
 	else
 		say(&o, "%zu of %zu tests failed, %zu quarantined failures "
 		    "exempt, %zu skipped", failed, n, exempt, skipped);
-	outcome_end(&o, results, n > 0 && failed == 0, json_integer(
-	    (json_int_t)failed), json_integer(0));
+	outcome_end(&o, verdict, n > 0 && failed == 0, count(failed),
+	    count(0));
 	free(res);
 }
 
 static void
 rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	struct outcome o;
 	const struct hx_judge_record *r;
@@ -377,7 +469,7 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < n; i++) {
 		r = &judge->records[res[i]];
-		if (json_is_true(json_object_get(r->json, "flaky"))) {
+		if (r->as.test.flaky) {
 			decide(&o, r);
 			flaky++;
 		}
@@ -387,8 +479,8 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 		say(&o, "no test records to judge");
 	else
 		say(&o, "%zu of %zu tests flaky", flaky, n);
-	outcome_end(&o, results, n > 0 && rate <= max, rounded(rate),
-	    json_real(max));
+	outcome_end(&o, verdict, n > 0 && rate <= max, one(rounded(rate)),
+	    one(real(max)));
 	free(res);
 }
 
@@ -396,7 +488,7 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 
 static void
 rule_required(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const char *type = str(rule->spec, "type"), *key = str(rule->spec,
 	    "field");
@@ -419,8 +511,7 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 		}
 		if (found == 0)
 			say(&o, "no %s record", type);
-		outcome_end(&o, results, found > 0, json_integer(
-		    (json_int_t)found), json_integer(1));
+		outcome_end(&o, verdict, found > 0, count(found), count(1));
 		return;
 	}
 	json_array_foreach(values, k, want) {
@@ -441,51 +532,20 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 			missing++;
 		}
 	}
-	outcome_end(&o, results, missing == 0, json_integer((json_int_t)found),
-	    json_integer((json_int_t)json_array_size(values)));
+	outcome_end(&o, verdict, missing == 0, count(found),
+	    count(json_array_size(values)));
 }
 
 /* Timing: ----------------------------------------------------------------- */
 
-/*
- * The pWCET of wcet record W at probability P in the record's unit: the
- * interval's upper end with HI, else the value.  A deterministic group's
- * pWCET is its maximum.  Returns 0, or -1.
- */
-static int
-pwcet_at(const json_t *w, double p, bool hi, double *value)
-{
-	json_t *e;
-	double ep;
-	size_t i;
-
-	json_array_foreach(json_object_get(w, "pwcet"), i, e) {
-		ep = json_number_value(json_object_get(e, "p"));
-		if (fabs(ep - p) <= 1e-9 * p) {
-			e = json_object_get(e, hi ? "hi" : "value");
-			if (!json_is_number(e))
-				return -1;
-			*value = json_number_value(e);
-			return 0;
-		}
-	}
-	if (str(w, "method") != NULL &&
-	    strcmp(str(w, "method"), "deterministic") == 0 &&
-	    json_is_number(json_object_get(w, "max"))) {
-		*value = json_number_value(json_object_get(w, "max"));
-		return 0;
-	}
-	return -1;
-}
-
 /* Judge one budget of a pwcet rule: the wcet groups called NAME. */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
-    const char *name, const json_t *budget, json_t *results)
+    const char *name, const json_t *budget, struct hx_verdict *verdict)
 {
 	double p = json_number_value(json_object_get(rule->spec, "p"));
 	const char *bound = str(rule->spec, "bound"), *want_unit, *unit;
-	const char *method, *message;
+	const struct hx_wcet *w;
 	bool hi = bound != NULL && strcmp(bound, "hi") == 0;
 	const struct hx_judge_record *r, *worst = NULL;
 	double limit, value, base, observed = 0;
@@ -498,25 +558,21 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	hx_policy_budget(budget, &limit, &want_unit);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "wcet") || str(r->json, "name") == NULL ||
-		    (strcmp(name, "*") == 0 ? json_object_get(json_object_get(
-		    rule->spec, "budgets"), str(r->json, "name")) != NULL :
-		    strcmp(name, str(r->json, "name")) != 0))
+		w = &r->as.wcet;
+		if (r->kind != HX_JUDGE_WCET || (strcmp(name, "*") == 0 ?
+		    json_object_get(json_object_get(rule->spec, "budgets"),
+		    w->name) != NULL : strcmp(name, w->name) != 0))
 			continue;
-		unit = str(r->json, "unit") ? str(r->json, "unit") : "";
 		base = 1;
-		if (want_unit != NULL && (hx_policy_to_base(1, unit, &base,
+		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
 		    &unit) < 0 || strcmp(unit, want_unit) != 0))
 			continue;
 		groups++;
-		if (pwcet_at(r->json, p, hi, &value) < 0) {
-			method = str(r->json, "method");
-			message = str(r->json, "message");
+		if (hx_wcet_pwcet_at(w, p, hi, &value) < 0) {
 			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
-			    str(r->json, "name"), p,
-			    method != NULL ? method : "unknown",
-			    message != NULL ? ": " : "",
-			    message != NULL ? message : "");
+			    w->name, p, hx_wcet_method_names[w->method],
+			    w->message != NULL ? ": " : "",
+			    w->message != NULL ? w->message : "");
 			decide(&o, r);
 			bad = true;
 			continue;
@@ -535,53 +591,52 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		bad = true;
 	} else if (worst != NULL && observed > limit)
 		say(&o, "pWCET(%g) of %s is %.17g %s, over the budget of %.17g",
-		    p, str(worst->json, "name"), observed,
+		    p, worst->as.wcet.name, observed,
 		    want_unit ? want_unit : "", limit);
 	if (want_unit != NULL)
-		json_object_set_new(o.obj, "unit", json_string(want_unit));
-	outcome_end(&o, results, !bad && observed <= limit,
-	    worst != NULL ? number(observed) : NULL, number(limit));
+		o.rule.unit = hx_xstrdup(want_unit);
+	outcome_end(&o, verdict, !bad && observed <= limit,
+	    worst != NULL ? one(number(observed)) : none, one(number(limit)));
 	free(entry);
 }
 
 static void
 rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const char *name;
 	json_t *budget;
 	json_t *budgets = json_object_get(rule->spec, "budgets");
 
 	json_object_foreach(budgets, name, budget)
-		pwcet_budget(judge, rule, name, budget, results);
+		pwcet_budget(judge, rule, name, budget, verdict);
 }
 
 /* The baseline's wcet record for NAME in UNIT, or NULL. */
-static const json_t *
-baseline_group(const json_t *baseline, const char *name, const char *unit)
+static const struct hx_wcet *
+baseline_group(const struct hx_baseline *baseline, const char *name,
+    const char *unit)
 {
-	const json_t *b;
 	size_t i;
 
-	json_array_foreach(baseline, i, b)
-		if (str(b, "type") && strcmp(str(b, "type"), "wcet") == 0 &&
-		    str(b, "name") && strcmp(str(b, "name"), name) == 0 &&
-		    str(b, "unit") && strcmp(str(b, "unit"), unit) == 0)
-			return b;
+	for (i = 0; i < baseline->nwcets; i++)
+		if (strcmp(baseline->wcets[i].name, name) == 0 &&
+		    strcmp(baseline->wcets[i].unit, unit) == 0)
+			return &baseline->wcets[i];
 	return NULL;
 }
 
 static void
 rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
-	const json_t *threshold_v = json_object_get(rule->spec, "threshold"),
-	    *base;
+	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
-	    "missing_baseline"), *class, *name, *unit;
+	    "missing_baseline");
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
 	const struct hx_judge_record *r;
+	const struct hx_wcet *w, *base;
 	size_t i, compared = 0, regressed = 0, wcets = 0;
 	struct outcome o;
 
@@ -590,37 +645,32 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		name = str(r->json, "name");
-		if (!is_type(r, "wcet") || name == NULL)
+		w = &r->as.wcet;
+		if (r->kind != HX_JUDGE_WCET)
 			continue;
 		wcets++;
-		unit = str(r->json, "unit") ? str(r->json, "unit") : "";
-		class = str(field(r->json, "baseline"), "class");
-		if (class != NULL) {
+		if (w->baseline.present) {
 			compared++;
-			if (strcmp(class, "regression") == 0) {
+			if (w->baseline.class == HX_WCET_REGRESSION) {
 				say(&o, "%s (%s): hx-wcet classed it a "
-				    "regression", name, unit);
+				    "regression", w->name, w->unit);
 				decide(&o, r);
 				regressed++;
 			}
-			worst = fmax(worst, json_number_value(field(r->json,
-			    "baseline.shift")));
+			worst = fmax(worst, w->baseline.shift);
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
-		    judge->baseline, name, unit)) == NULL ||
-		    !json_is_number(json_object_get(r->json, stat)) ||
-		    !json_is_number(json_object_get(base, stat)))
+		    judge->baseline, w->name, w->unit)) == NULL ||
+		    hx_wcet_stat(w, stat, &now) < 0 ||
+		    hx_wcet_stat(base, stat, &then) < 0)
 			continue;
 		compared++;
-		now = json_number_value(json_object_get(r->json, stat));
-		then = json_number_value(json_object_get(base, stat));
 		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
 		worst = fmax(worst, shift);
 		if (shift > threshold) {
 			say(&o, "%s (%s): %s %.17g against %.17g in the "
-			    "baseline, %+.2f%%", name, unit, stat, now, then,
-			    100 * shift);
+			    "baseline, %+.2f%%", w->name, w->unit, stat, now,
+			    then, 100 * shift);
 			decide(&o, r);
 			regressed++;
 		}
@@ -634,79 +684,69 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	/* Nothing to compare with: the policy says whether that fails. */
 	if (compared == 0 && wcets > 0 && missing != NULL &&
 	    strcmp(missing, "skip") == 0) {
-		outcome_skip(&o, results);
+		outcome_skip(&o, verdict);
 		return;
 	}
 	if (regressed == 0)
 		for (i = 0; i < judge->nrecords; i++)
-			if (is_type(&judge->records[i], "wcet"))
+			if (judge->records[i].kind == HX_JUDGE_WCET)
 				decide(&o, &judge->records[i]);
-	outcome_end(&o, results, compared > 0 && regressed == 0,
-	    compared > 0 && isfinite(worst) ? rounded(worst) : NULL,
-	    json_real(threshold));
+	outcome_end(&o, verdict, compared > 0 && regressed == 0,
+	    compared > 0 && isfinite(worst) ? one(rounded(worst)) : none,
+	    one(real(threshold)));
 }
 
 /* Artifacts and custom bounds: -------------------------------------------- */
 
-/* The key two builds of the same output share: name, target, toolchain. */
-static char *
-artifact_key(const json_t *a)
+/* Whether A and B are builds of one output: name, target, toolchain. */
+static bool
+same_output(const struct hx_artifact *a, const struct hx_artifact *b)
 {
-	return hx_xasprintf("%s\t%s\t%s", str(a, "name") ? str(a, "name") : "",
-	    str(a, "target") ? str(a, "target") : "",
-	    str(field(a, "toolchain"), "name") ? str(field(a, "toolchain"),
-	    "name") : "");
+	return strcmp(a->name, b->name) == 0 &&
+	    strcmp(a->target, b->target) == 0 &&
+	    strcmp(a->toolchain.name, b->toolchain.name) == 0;
 }
 
 static void
 rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	bool need_check = json_is_true(json_object_get(rule->spec,
 	    "require_check"));
-	const struct hx_judge_record *r, *q;
+	const struct hx_judge_record *r;
+	const struct hx_artifact *a, *b;
 	size_t i, k, n = 0, bad = 0, builds;
 	struct outcome o;
-	char *key, *other;
 	bool differs;
 
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "artifact") || (str(r->json, "status") &&
-		    strcmp(str(r->json, "status"), "ok") != 0))
+		a = &r->as.artifact;
+		if (r->kind != HX_JUDGE_ARTIFACT || !a->ok)
 			continue;
 		n++;
-		key = artifact_key(r->json);
 		differs = false;
 		builds = 1;
 		for (k = 0; k < judge->nrecords; k++) {
-			q = &judge->records[k];
-			if (k == i || !is_type(q, "artifact"))
+			b = &judge->records[k].as.artifact;
+			if (k == i || judge->records[k].kind !=
+			    HX_JUDGE_ARTIFACT || !same_output(a, b))
 				continue;
-			other = artifact_key(q->json);
-			if (strcmp(key, other) == 0) {
-				builds++;
-				if (!json_equal(json_object_get(q->json,
-				    "sha256"), json_object_get(r->json,
-				    "sha256")))
-					differs = true;
-			}
-			free(other);
+			builds++;
+			/* A failed build of the same output has no sha256. */
+			if (b->sha256 == NULL ||
+			    strcmp(a->sha256, b->sha256) != 0)
+				differs = true;
 		}
-		free(key);
-		if (str(r->json, "sha256") == NULL)
-			say(&o, "%s: no sha256", str(r->json, "name"));
-		else if (differs)
-			say(&o, "%s: two builds differ", str(r->json, "name"));
-		else if (json_is_false(json_object_get(r->json,
-		    "reproducible")))
+		if (differs)
+			say(&o, "%s: two builds differ", a->name);
+		else if (a->reproducible == 0)
 			say(&o, "%s: the build says it is not reproducible",
-			    str(r->json, "name"));
-		else if (need_check && builds < 2 && !json_is_true(
-		    json_object_get(r->json, "reproducible")))
+			    a->name);
+		else if (need_check && builds < 2 && a->reproducible != 1)
 			say(&o, "%s: not checked (build twice or with "
-			    "--check-repro)", str(r->json, "name"));
+			    "--check-repro)", a->name);
 		else
 			continue;
 		decide(&o, r);
@@ -716,15 +756,14 @@ rule_reproducible(struct hx_judge *judge, const struct hx_rule *rule,
 		say(&o, "no artifact records");
 	if (n > 0 && bad == 0)
 		for (i = 0; i < judge->nrecords; i++)
-			if (is_type(&judge->records[i], "artifact"))
+			if (judge->records[i].kind == HX_JUDGE_ARTIFACT)
 				decide(&o, &judge->records[i]);
-	outcome_end(&o, results, n > 0 && bad == 0, json_integer(
-	    (json_int_t)bad), json_integer(0));
+	outcome_end(&o, verdict, n > 0 && bad == 0, count(bad), count(0));
 }
 
 static void
 rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const json_t *match = json_object_get(rule->spec, "match"),
 	    *max_v = json_object_get(rule->spec, "max"),
@@ -733,14 +772,13 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 	double hi = -INFINITY, lo = INFINITY, x;
 	const struct hx_judge_record *r;
 	size_t i, n = 0, bad = 0;
+	struct hx_verdict_value observed, limit;
 	struct outcome o;
-	json_t *limit;
 
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (r->json == NULL || (type != NULL && strcmp(r->type, type) !=
-		    0) || !matches(r, match))
+		if ((type != NULL && !is_type(r, type)) || !matches(r, match))
 			continue;
 		n++;
 		v = field(r->json, path);
@@ -763,28 +801,29 @@ rule_custom(struct hx_judge *judge, const struct hx_rule *rule,
 	if (n == 0) {
 		say(&o, "no record matches");
 		if (json_is_true(json_object_get(rule->spec, "allow_none"))) {
-			outcome_skip(&o, results);
+			outcome_skip(&o, verdict);
 			return;
 		}
 	}
 	if (bad == 0)
 		for (i = 0; i < judge->nrecords; i++)
-			if (judge->records[i].json != NULL && (type == NULL ||
-			    strcmp(judge->records[i].type, type) == 0) &&
-			    matches(&judge->records[i], match))
+			if ((type == NULL || is_type(&judge->records[i],
+			    type)) && matches(&judge->records[i], match))
 				decide(&o, &judge->records[i]);
-	if (max_v != NULL && min_v != NULL)
-		limit = json_pack("{sOsO}", "min", min_v, "max", max_v);
-	else
-		limit = json_incref((json_t *)(max_v ? max_v : min_v));
-	outcome_end(&o, results, n > 0 && bad == 0, n == 0 || !isfinite(hi) ?
-	    NULL : max_v != NULL && min_v != NULL ? json_pack("{soso}", "min",
-	    number(lo), "max", number(hi)) : number(max_v ? hi : lo), limit);
+	if (max_v != NULL && min_v != NULL) {
+		limit = range(policy_number(min_v), policy_number(max_v));
+		observed = range(number(lo), number(hi));
+	} else {
+		limit = one(policy_number(max_v ? max_v : min_v));
+		observed = one(number(max_v ? hi : lo));
+	}
+	outcome_end(&o, verdict, n > 0 && bad == 0, n == 0 || !isfinite(hi) ?
+	    none : observed, limit);
 }
 
 static void
 rule_no_errors(struct hx_judge *judge, const struct hx_rule *rule,
-    json_t *results)
+    struct hx_verdict *verdict)
 {
 	const json_t *max_v = json_object_get(rule->spec, "max");
 	double max = max_v ? json_number_value(max_v) : 0;
@@ -795,146 +834,167 @@ rule_no_errors(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_start(&o, rule, rule->name);
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
-		if (!is_type(r, "error"))
+		if (r->kind != HX_JUDGE_ERROR)
 			continue;
 		n++;
 		decide(&o, r);
-		say(&o, "%s: %s%s%s", str(r->json, "program") ? str(r->json,
-		    "program") : "?", str(r->json, "file") ? str(r->json,
-		    "file") : "", str(r->json, "file") ? ": " : "",
-		    str(r->json, "message") ? str(r->json, "message") : "");
+		say(&o, "%s: %s: %s", r->as.error.program, r->as.error.file,
+		    r->as.error.message);
 	}
 	if (judge->bad_lines > 0)
 		say(&o, "%lu malformed lines in the input", judge->bad_lines);
-	outcome_end(&o, results, (double)n <= max, json_integer((json_int_t)n),
-	    number(max));
+	outcome_end(&o, verdict, (double)n <= max, count(n),
+	    one(number(max)));
 }
 
 /* The verdict: ------------------------------------------------------------ */
 
-/* The stages entry: every stage the policy names left its records. */
-static bool
-check_stages(struct hx_judge *judge, json_t *results, json_t *gate)
+/* The names in the JSON array NAMES. */
+static struct hx_verdict_value
+names_of(const json_t *names)
 {
-	static const struct hx_rule stages_rule = { .kind_name = "stages" };
-	const struct hx_stage *stage;
-	json_t *name, *missing = json_array(), *present = json_array(), *ref;
-	struct outcome o;
-	size_t i, t;
-	bool ran;
+	struct hx_verdict_value v = { .kind = HX_VERDICT_NAMES };
+	json_t *name;
+	size_t i;
 
-	outcome_start(&o, &stages_rule, "stages");
-	json_array_foreach(judge->policy->stages, i, name) {
-		stage = hx_policy_stage(json_string_value(name));
-		ran = false;
-		for (t = 0; stage->types[t] != NULL && !ran; t++) {
-			ref = json_object_get(judge->first_refs,
-			    stage->types[t]);
-			if (ref != NULL) {
-				json_array_append(json_object_get(o.obj,
-				    "decided_by"), ref);
-				ran = true;
-			}
-		}
-		if (ran)
-			json_array_append(present, name);
-		else {
-			json_array_append(missing, name);
-			say(&o, "no %s records: the %s stage did not run",
-			    stage->types[0], stage->program);
-		}
-	}
-	if (json_array_size(missing) > 0 &&
-	    json_object_get(gate, "message") == NULL)
-		json_object_set_new(gate, "message", json_string(
-		    json_string_value(json_object_get(o.obj, "message"))));
-	outcome_end(&o, results, json_array_size(missing) == 0, present,
-	    json_incref(judge->policy->stages));
-	ran = json_array_size(missing) == 0;
-	json_decref(missing);
-	return ran;
+	json_array_foreach(names, i, name)
+		push(&v.names, &v.nnames, hx_xstrdup(json_string_value(name)));
+	return v;
 }
 
-json_t *
-hx_judge_verdict(struct hx_judge *judge)
+/* The ref of the first record of TYPE, or NULL when none was read. */
+static const char *
+first_ref(const struct hx_judge *judge, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < judge->ntypes; i++)
+		if (strcmp(judge->types[i].type, type) == 0)
+			return judge->types[i].first_ref;
+	return NULL;
+}
+
+/*
+ * The stages entry: every stage the policy names left its records.  A
+ * stage that did not run says why the gate failed.
+ */
+static bool
+check_stages(struct hx_judge *judge, struct hx_verdict *verdict)
+{
+	static const struct hx_rule stages_rule = { .kind_name = "stages" };
+	struct hx_verdict_value present = { .kind = HX_VERDICT_NAMES };
+	const struct hx_stage *stage;
+	const char *name, *ref;
+	struct outcome o;
+	size_t i, t;
+	bool ran, all = true;
+
+	outcome_start(&o, &stages_rule, "stages");
+	for (i = 0; i < json_array_size(judge->policy->stages); i++) {
+		name = json_string_value(json_array_get(judge->policy->stages,
+		    i));
+		stage = hx_policy_stage(name);
+		ran = false;
+		for (t = 0; stage->types[t] != NULL && !ran; t++)
+			if ((ref = first_ref(judge, stage->types[t])) != NULL) {
+				push(&o.rule.decided_by, &o.rule.ndecided,
+				    hx_xstrdup(ref));
+				ran = true;
+			}
+		if (ran)
+			push(&present.names, &present.nnames,
+			    hx_xstrdup(name));
+		else {
+			say(&o, "no %s records: the %s stage did not run",
+			    stage->types[0], stage->program);
+			all = false;
+		}
+	}
+	if (!all && verdict->message == NULL)
+		verdict->message = hx_verdict_rule_message(&o.rule);
+	outcome_end(&o, verdict, all, present,
+	    names_of(judge->policy->stages));
+	return all;
+}
+
+static void
+judge_rule(struct hx_judge *judge, const struct hx_rule *rule,
+    struct hx_verdict *verdict)
+{
+	switch (rule->kind) {
+	case HX_RULE_TESTS_PASS:
+		rule_tests_pass(judge, rule, verdict);
+		break;
+	case HX_RULE_FLAKY_RATE:
+		rule_flaky_rate(judge, rule, verdict);
+		break;
+	case HX_RULE_REQUIRED:
+		rule_required(judge, rule, verdict);
+		break;
+	case HX_RULE_PWCET:
+		rule_pwcet(judge, rule, verdict);
+		break;
+	case HX_RULE_NO_REGRESSION:
+		rule_no_regression(judge, rule, verdict);
+		break;
+	case HX_RULE_REPRODUCIBLE:
+		rule_reproducible(judge, rule, verdict);
+		break;
+	case HX_RULE_CUSTOM:
+		rule_custom(judge, rule, verdict);
+		break;
+	case HX_RULE_NO_ERRORS:
+		rule_no_errors(judge, rule, verdict);
+		break;
+	}
+}
+
+void
+hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 {
 	const struct hx_policy *policy = judge->policy;
-	json_t *gate = json_object(), *results = json_array(), *e;
+	const struct hx_verdict_rule *e;
 	size_t i, failed = 0, judged = 0, before;
 	char *names = hx_xstrdup(""), *more;
 
+	memset(verdict, 0, sizeof(*verdict));
+	verdict->policy = hx_xstrdup(policy->path);
+	verdict->records = judge->total;
+	if (judge->baseline_source != NULL)
+		verdict->baseline = hx_xstrdup(judge->baseline_source);
 	if (judge->total == 0)
-		json_object_set_new(gate, "message", json_string(
-		    "empty stream: no records to judge"));
+		verdict->message = hx_xstrdup("empty stream: no records to "
+		    "judge");
 	if (json_array_size(policy->stages) > 0 &&
-	    !check_stages(judge, results, gate))
+	    !check_stages(judge, verdict))
 		failed++;
 	for (i = 0; i < policy->nrules; i++) {
-		before = json_array_size(results);
-		switch (policy->rules[i].kind) {
-		case HX_RULE_TESTS_PASS:
-			rule_tests_pass(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_FLAKY_RATE:
-			rule_flaky_rate(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_REQUIRED:
-			rule_required(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_PWCET:
-			rule_pwcet(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_NO_REGRESSION:
-			rule_no_regression(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_REPRODUCIBLE:
-			rule_reproducible(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_CUSTOM:
-			rule_custom(judge, &policy->rules[i], results);
-			break;
-		case HX_RULE_NO_ERRORS:
-			rule_no_errors(judge, &policy->rules[i], results);
-			break;
-		}
-		for (; before < json_array_size(results); before++)
-			if (!policy->rules[i].implicit && strcmp(str(
-			    json_array_get(results, before), "status"),
-			    "skip") != 0)
+		before = verdict->nrules;
+		judge_rule(judge, &policy->rules[i], verdict);
+		for (; before < verdict->nrules; before++)
+			if (!policy->rules[i].implicit &&
+			    verdict->rules[before].status != HX_VERDICT_SKIP)
 				judged++;
 	}
-	if (judged == 0 && json_object_get(gate, "message") == NULL) {
-		json_object_set_new(gate, "message", json_string("every rule "
-		    "was skipped: nothing was judged"));
+	if (judged == 0 && verdict->message == NULL) {
+		verdict->message = hx_xstrdup("every rule was skipped: "
+		    "nothing was judged");
 		failed++;
 	}
-	json_array_foreach(results, i, e) {
-		if (strcmp(str(e, "status"), "fail") != 0 ||
-		    json_is_true(json_object_get(e, "advisory")) ||
-		    strcmp(str(e, "rule"), "stages") == 0)
+	for (i = 0; i < verdict->nrules; i++) {
+		e = &verdict->rules[i];
+		if (e->status != HX_VERDICT_FAIL || e->advisory ||
+		    strcmp(e->kind, "stages") == 0)
 			continue;
 		failed++;
 		more = hx_xasprintf("%s%s%s", names, *names ? ", " : "",
-		    str(e, "name"));
+		    e->name);
 		free(names);
 		names = more;
 	}
-	if (failed > 0 && json_object_get(gate, "message") == NULL) {
-		more = hx_xasprintf("rules failed: %s", names);
-		json_object_set_new(gate, "message", json_string(more));
-		free(more);
-	}
+	if (failed > 0 && verdict->message == NULL)
+		verdict->message = hx_xasprintf("rules failed: %s", names);
 	free(names);
-	json_object_set_new(gate, "type", json_string("gate"));
-	json_object_set_new(gate, "program", json_string("hx-gate"));
-	json_object_set_new(gate, "status", json_string(failed == 0 &&
-	    judge->total > 0 ? "pass" : "fail"));
-	json_object_set_new(gate, "policy", json_string(policy->path));
-	json_object_set_new(gate, "records", json_integer(
-	    (json_int_t)judge->total));
-	if (judge->baseline_source != NULL)
-		json_object_set_new(gate, "baseline", json_string(
-		    judge->baseline_source));
-	json_object_set_new(gate, "rules", results);
-	return gate;
+	verdict->status = failed == 0 && judge->total > 0 ? HX_VERDICT_PASS :
+	    HX_VERDICT_FAIL;
 }

@@ -505,6 +505,31 @@ check_rule(struct check *c, struct hx_policy *policy, size_t index,
 	return check_rule_values(c, pointer, r);
 }
 
+/*
+ * The quarantine of tests-pass rule R, the INDEXth: the policy's list and
+ * the rule's own.
+ */
+static int
+quarantine_of(struct check *c, const struct hx_policy *policy, size_t index,
+    struct hx_rule *r)
+{
+	char pointer[64], *message;
+
+	r->quarantine = hx_quarantine_new();
+	if (hx_quarantine_add_json(r->quarantine, json_object_get(policy->json,
+	    "quarantine"), &message) < 0) {
+		snprintf(pointer, sizeof(pointer), "/quarantine");
+	} else if (hx_quarantine_add_json(r->quarantine, json_object_get(
+	    r->spec, "quarantine"), &message) < 0) {
+		snprintf(pointer, sizeof(pointer), "/rules/%zu/quarantine",
+		    index);
+	} else
+		return 0;
+	fault(c, pointer, "%s", message);
+	free(message);
+	return -1;
+}
+
 static int
 check_policy(struct check *c, struct hx_policy *policy)
 {
@@ -529,12 +554,14 @@ check_policy(struct check *c, struct hx_policy *policy)
 			    "build, emu, wcet, sched, trace)",
 			    json_string_value(stage));
 	}
-	policy->quarantine = json_object_get(policy->json, "quarantine");
 	policy->rules = hx_xcalloc(n + 1, sizeof(*policy->rules));
 	for (i = 0; i < n; i++) {
 		if (check_rule(c, policy, i, &policy->rules[i]) < 0)
 			return -1;
 		policy->nrules++;
+		if (policy->rules[i].kind == HX_RULE_TESTS_PASS &&
+		    quarantine_of(c, policy, i, &policy->rules[i]) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -630,6 +657,10 @@ hx_policy_load(const char *path, struct hx_policy *policy, char *err,
 void
 hx_policy_free(struct hx_policy *policy)
 {
+	size_t i;
+
+	for (i = 0; i < policy->nrules; i++)
+		hx_quarantine_free(policy->rules[i].quarantine);
 	free(policy->rules);
 	json_decref(policy->json);
 	free(policy->text);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "hx_json.h"
+#include "rec/hx_quarantine.h"
 
 enum hx_rule_kind {
 	HX_RULE_TESTS_PASS,	/* every test passes; quarantined ones exempt */
@@ -33,6 +34,8 @@ struct hx_rule {
 	bool advisory;		/* a failure is reported but passes the gate */
 	bool implicit;		/* added by default, not in the file */
 	json_t *spec;		/* the rule's object in the policy (borrowed) */
+	/* tests-pass: the policy's quarantine list and the rule's own */
+	struct hx_quarantine *quarantine;
 };
 
 struct hx_policy {
@@ -40,7 +43,6 @@ struct hx_policy {
 	const char *name;	/* the policy's name, or its file name */
 	json_t *json;		/* the whole policy */
 	json_t *stages;		/* array of stage names that must have run */
-	json_t *quarantine;	/* array of test name patterns, or NULL */
 	struct hx_rule *rules;
 	size_t nrules;
 	char *text;		/* the file as read, for the proof bundle */

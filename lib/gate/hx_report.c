@@ -1,5 +1,5 @@
 /*
- * hx_report: JUnit, Markdown and terminal views of a gate record.
+ * hx_report: JUnit, Markdown and terminal views of a verdict.
  */
 #include "config.h"
 
@@ -11,96 +11,111 @@
 #include "report/hx_junit.h"
 #include "gate/hx_report.h"
 
-static const char *
-str(const json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s != NULL ? s : "";
-}
-
-/* VALUE as compact JSON text, a new string; "-" for null or absent. */
+/* VALUE as text: "-" for none, JSON for a range or names; a new string. */
 static char *
-text_of(const json_t *value)
+text_of(const struct hx_verdict_value *value)
 {
-	if (value == NULL || json_is_null(value))
-		return hx_xstrdup("-");
-	if (json_is_string(value))
-		return hx_xstrdup(json_string_value(value));
-	if (json_is_integer(value))
-		return hx_xasprintf("%lld",
-		    (long long)json_integer_value(value));
-	if (json_is_real(value))
-		return hx_xasprintf("%.10g", json_real_value(value));
-	if (json_is_boolean(value))
-		return hx_xstrdup(json_is_true(value) ? "true" : "false");
-	return hx_json_to_string(value);
+	json_t *json;
+	char *text;
+
+	switch (value->kind) {
+	case HX_VERDICT_NONE:
+		break;
+	case HX_VERDICT_NUMBER:
+		if (value->number.integer)
+			return hx_xasprintf("%lld", (long long)value->number.i);
+		return hx_xasprintf("%.10g", value->number.x);
+	case HX_VERDICT_RANGE:
+	case HX_VERDICT_NAMES:
+		json = hx_verdict_value_json(value);
+		text = hx_json_to_string(json);
+		json_decref(json);
+		return text;
+	}
+	return hx_xstrdup("-");
 }
 
 /* The decided_by list joined with ", ", a new string. */
 static char *
-decided_text(const json_t *rule)
+decided_text(const struct hx_verdict_rule *rule)
 {
 	char *out = hx_xstrdup(""), *more;
-	json_t *ref;
 	size_t i;
 
-	json_array_foreach(json_object_get(rule, "decided_by"), i, ref) {
+	for (i = 0; i < rule->ndecided; i++) {
 		more = hx_xasprintf("%s%s%s", out, i ? ", " : "",
-		    json_string_value(ref));
+		    rule->decided_by[i]);
 		free(out);
 		out = more;
 	}
 	return out;
 }
 
+/* The message of RULE, a new string; empty when it has none. */
+static char *
+message_of(const struct hx_verdict_rule *rule)
+{
+	char *message = hx_verdict_rule_message(rule);
+
+	return message != NULL ? message : hx_xstrdup("");
+}
+
+/* Whether RULE fails the gate. */
+static bool
+fails(const struct hx_verdict_rule *rule)
+{
+	return rule->status == HX_VERDICT_FAIL && !rule->advisory;
+}
+
+/* Add RULE to JUNIT as a test case of the class SUITE. */
+static void
+junit_case(struct hx_junit *junit, const struct hx_verdict_rule *rule,
+    const char *suite)
+{
+	struct hx_junit_case c = { .classname = suite, .name = rule->name };
+	char *observed = text_of(&rule->observed);
+	char *limit = text_of(&rule->limit);
+	char *decided = decided_text(rule), *message = message_of(rule);
+	char *title, *body;
+
+	title = hx_xasprintf("%s: observed %s, limit %s", rule->kind,
+	    observed, limit);
+	body = hx_xasprintf("observed: %s\nlimit: %s\ndecided by: %s\n%s%s",
+	    observed, limit, *decided ? decided : "-", message,
+	    *message ? "\n" : "");
+	c.message = title;
+	c.body = body;
+	if (fails(rule)) {
+		c.status = HX_JUNIT_FAILURE;
+		c.type = rule->kind;
+	} else if (rule->status == HX_VERDICT_SKIP)
+		c.status = HX_JUNIT_SKIPPED;
+	else {
+		c.status = HX_JUNIT_PASS;
+		c.body = NULL;
+		c.system_out = body;
+	}
+	hx_junit_add(junit, &c);
+	free(observed);
+	free(limit);
+	free(decided);
+	free(message);
+	free(title);
+	free(body);
+}
+
 int
-hx_report_junit(const json_t *gate, const char *suite, const char *path)
+hx_report_junit(const struct hx_verdict *verdict, const char *suite,
+    FILE *fp)
 {
 	struct hx_junit *junit = hx_junit_new("hx-gate");
-	struct hx_junit_case c;
-	char *observed, *limit, *decided, *message, *body;
-	const char *status;
-	json_t *rule;
 	size_t i;
 	int rc;
 
 	hx_junit_suite(junit, suite);
-	json_array_foreach(json_object_get(gate, "rules"), i, rule) {
-		memset(&c, 0, sizeof(c));
-		status = str(rule, "status");
-		observed = text_of(json_object_get(rule, "observed"));
-		limit = text_of(json_object_get(rule, "limit"));
-		decided = decided_text(rule);
-		message = hx_xasprintf("%s: observed %s, limit %s",
-		    str(rule, "rule"), observed, limit);
-		body = hx_xasprintf("observed: %s\nlimit: %s\n"
-		    "decided by: %s\n%s%s", observed, limit,
-		    *decided ? decided : "-", str(rule, "message"),
-		    *str(rule, "message") ? "\n" : "");
-		c.classname = suite;
-		c.name = str(rule, "name");
-		c.message = message;
-		c.body = body;
-		if (strcmp(status, "fail") == 0 &&
-		    !json_is_true(json_object_get(rule, "advisory"))) {
-			c.status = HX_JUNIT_FAILURE;
-			c.type = str(rule, "rule");
-		} else if (strcmp(status, "skip") == 0)
-			c.status = HX_JUNIT_SKIPPED;
-		else {
-			c.status = HX_JUNIT_PASS;
-			c.body = NULL;
-			c.system_out = body;
-		}
-		hx_junit_add(junit, &c);
-		free(observed);
-		free(limit);
-		free(decided);
-		free(message);
-		free(body);
-	}
-	rc = hx_junit_write(junit, path);
+	for (i = 0; i < verdict->nrules; i++)
+		junit_case(junit, &verdict->rules[i], suite);
+	rc = hx_junit_write_stream(junit, fp);
 	hx_junit_free(junit);
 	return rc;
 }
@@ -121,67 +136,73 @@ cell(FILE *fp, const char *s)
 	}
 }
 
-char *
-hx_report_markdown(const json_t *gate, const char *suite)
+/* One row of the Markdown table. */
+static void
+markdown_row(FILE *fp, const struct hx_verdict_rule *rule)
 {
-	char *buf = NULL, *observed, *limit, *decided;
-	const char *status, *mark;
+	char *observed = text_of(&rule->observed);
+	char *limit = text_of(&rule->limit);
+	char *decided = decided_text(rule);
+	const char *mark;
+
+	mark = rule->status == HX_VERDICT_PASS ? "pass" :
+	    rule->status == HX_VERDICT_SKIP ? "skip" :
+	    rule->advisory ? "**fail** (advisory)" : "**FAIL**";
+	fputs("| ", fp);
+	cell(fp, rule->name);
+	fprintf(fp, " | %s | %s | ", rule->kind, mark);
+	cell(fp, observed);
+	if (rule->unit != NULL)
+		fprintf(fp, " %s", rule->unit);
+	fputs(" | ", fp);
+	cell(fp, limit);
+	if (rule->unit != NULL)
+		fprintf(fp, " %s", rule->unit);
+	fputs(" | ", fp);
+	cell(fp, *decided ? decided : "-");
+	fputs(" |\n", fp);
+	free(observed);
+	free(limit);
+	free(decided);
+}
+
+char *
+hx_report_markdown(const struct hx_verdict *verdict, const char *suite)
+{
+	const struct hx_verdict_rule *rule;
+	char *buf = NULL, *message;
 	size_t len = 0, i;
-	json_t *rule;
 	FILE *fp = open_memstream(&buf, &len);
 
 	if (fp == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
-	status = str(gate, "status");
-	fprintf(fp, "## hx-gate: %s %s\n\n", strcmp(status, "pass") == 0 ?
-	    ":white_check_mark: PASS" : ":x: FAIL", suite);
-	fprintf(fp, "Policy `%s`, %lld records", str(gate, "policy"),
-	    (long long)json_integer_value(json_object_get(gate, "records")));
-	if (*str(gate, "baseline"))
-		fprintf(fp, ", baseline `%s`", str(gate, "baseline"));
+	fprintf(fp, "## hx-gate: %s %s\n\n", verdict->status ==
+	    HX_VERDICT_PASS ? ":white_check_mark: PASS" : ":x: FAIL", suite);
+	fprintf(fp, "Policy `%s`, %lu records", verdict->policy,
+	    verdict->records);
+	if (verdict->baseline != NULL)
+		fprintf(fp, ", baseline `%s`", verdict->baseline);
 	fputs(".\n\n", fp);
-	if (*str(gate, "message")) {
+	if (verdict->message != NULL) {
 		fputs("**", fp);
-		cell(fp, str(gate, "message"));
+		cell(fp, verdict->message);
 		fputs("**\n\n", fp);
 	}
 	fputs("| Rule | Kind | Status | Observed | Limit | Decided by |\n"
 	    "|---|---|---|---|---|---|\n", fp);
-	json_array_foreach(json_object_get(gate, "rules"), i, rule) {
-		status = str(rule, "status");
-		mark = strcmp(status, "pass") == 0 ? "pass" :
-		    strcmp(status, "skip") == 0 ? "skip" :
-		    json_is_true(json_object_get(rule, "advisory")) ?
-		    "**fail** (advisory)" : "**FAIL**";
-		observed = text_of(json_object_get(rule, "observed"));
-		limit = text_of(json_object_get(rule, "limit"));
-		decided = decided_text(rule);
-		fputs("| ", fp);
-		cell(fp, str(rule, "name"));
-		fprintf(fp, " | %s | %s | ", str(rule, "rule"), mark);
-		cell(fp, observed);
-		if (*str(rule, "unit"))
-			fprintf(fp, " %s", str(rule, "unit"));
-		fputs(" | ", fp);
-		cell(fp, limit);
-		if (*str(rule, "unit"))
-			fprintf(fp, " %s", str(rule, "unit"));
-		fputs(" | ", fp);
-		cell(fp, *decided ? decided : "-");
-		fputs(" |\n", fp);
-		free(observed);
-		free(limit);
-		free(decided);
-	}
+	for (i = 0; i < verdict->nrules; i++)
+		markdown_row(fp, &verdict->rules[i]);
 	fputs("\n", fp);
-	json_array_foreach(json_object_get(gate, "rules"), i, rule) {
-		if (!*str(rule, "message") || strcmp(str(rule, "status"),
-		    "pass") == 0)
+	for (i = 0; i < verdict->nrules; i++) {
+		rule = &verdict->rules[i];
+		if (rule->nmessages == 0 || rule->status == HX_VERDICT_PASS)
 			continue;
-		fprintf(fp, "- **%s** (%s): ", str(rule, "name"),
-		    str(rule, "status"));
-		cell(fp, str(rule, "message"));
+		message = hx_verdict_rule_message(rule);
+		fprintf(fp, "- **%s** (%s): ", rule->name,
+		    hx_verdict_status_name(rule->status));
+		cell(fp, message);
 		fputs("\n", fp);
+		free(message);
 	}
 	if (fclose(fp) != 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
@@ -189,25 +210,28 @@ hx_report_markdown(const json_t *gate, const char *suite)
 }
 
 void
-hx_report_stderr(const json_t *gate)
+hx_report_stderr(const struct hx_verdict *verdict)
 {
-	char *observed, *limit;
-	json_t *rule;
+	const struct hx_verdict_rule *rule;
+	char *observed, *limit, *message;
 	size_t i;
 
-	json_array_foreach(json_object_get(gate, "rules"), i, rule) {
-		if (strcmp(str(rule, "status"), "pass") == 0)
+	for (i = 0; i < verdict->nrules; i++) {
+		rule = &verdict->rules[i];
+		if (rule->status == HX_VERDICT_PASS)
 			continue;
-		observed = text_of(json_object_get(rule, "observed"));
-		limit = text_of(json_object_get(rule, "limit"));
+		observed = text_of(&rule->observed);
+		limit = text_of(&rule->limit);
+		message = message_of(rule);
 		hx_warn("%s %s%s: observed %s, limit %s%s%s",
-		    str(rule, "status"), str(rule, "name"),
-		    json_is_true(json_object_get(rule, "advisory")) ?
-		    " (advisory)" : "", observed, limit,
-		    *str(rule, "message") ? ": " : "", str(rule, "message"));
+		    hx_verdict_status_name(rule->status), rule->name,
+		    rule->advisory ? " (advisory)" : "", observed, limit,
+		    *message ? ": " : "", message);
 		free(observed);
 		free(limit);
+		free(message);
 	}
-	hx_warn("%s%s%s", strcmp(str(gate, "status"), "pass") == 0 ? "pass" :
-	    "FAIL", *str(gate, "message") ? ": " : "", str(gate, "message"));
+	hx_warn("%s%s%s", verdict->status == HX_VERDICT_PASS ? "pass" : "FAIL",
+	    verdict->message != NULL ? ": " : "",
+	    verdict->message != NULL ? verdict->message : "");
 }

@@ -203,14 +203,11 @@ put_suite(FILE *fp, const struct jsuite *s)
 }
 
 int
-hx_junit_write(const struct hx_junit *j, const char *path)
+hx_junit_write_stream(const struct hx_junit *j, FILE *fp)
 {
-	struct hx_atomic a;
 	size_t i, k, tests = 0, failures = 0, errors = 0;
 	int64_t total = 0;
 
-	if (hx_atomic_open(&a, path, 0644) < 0)
-		return -1;
 	for (i = 0; i < j->nsuites; i++)
 		for (k = 0; k < j->suites[i].ncases; k++) {
 			tests++;
@@ -218,15 +215,36 @@ hx_junit_write(const struct hx_junit *j, const char *path)
 			errors += j->suites[i].cases[k].status == HX_JUNIT_ERROR;
 			total += j->suites[i].cases[k].time_ns;
 		}
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", a.fp);
-	put_attr(a.fp, "name", j->name);
-	fprintf(a.fp, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"",
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", fp);
+	put_attr(fp, "name", j->name);
+	fprintf(fp, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"",
 	    tests, failures, errors);
-	put_time(a.fp, total);
-	fputs("\">\n", a.fp);
+	put_time(fp, total);
+	fputs("\">\n", fp);
 	for (i = 0; i < j->nsuites; i++)
-		put_suite(a.fp, &j->suites[i]);
-	fputs("</testsuites>\n", a.fp);
+		put_suite(fp, &j->suites[i]);
+	fputs("</testsuites>\n", fp);
+	if (ferror(fp)) {
+		errno = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+hx_junit_write(const struct hx_junit *j, const char *path)
+{
+	struct hx_atomic a;
+	int saved;
+
+	if (hx_atomic_open(&a, path, 0644) < 0)
+		return -1;
+	if (hx_junit_write_stream(j, a.fp) < 0) {
+		saved = errno;
+		hx_atomic_abort(&a);
+		errno = saved;
+		return -1;
+	}
 	return hx_atomic_commit(&a);
 }
 

@@ -8,6 +8,7 @@
 #define HX_JUNIT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 enum hx_junit_status {
 	HX_JUNIT_PASS,
@@ -40,10 +41,13 @@ void hx_junit_suite(struct hx_junit *junit, const char *name);
 void hx_junit_add(struct hx_junit *junit, const struct hx_junit_case *c);
 
 /*
- * Write the report to PATH atomically.  Returns 0, or -1 with errno set.
- * Text is escaped; bytes XML 1.0 cannot hold (control characters, invalid
- * UTF-8) become U+FFFD.
+ * Write the report to FP.  Returns 0, or -1 with errno set when FP
+ * reports an error.  Text is escaped; bytes XML 1.0 cannot hold (control
+ * characters, invalid UTF-8) become U+FFFD.
  */
+int hx_junit_write_stream(const struct hx_junit *junit, FILE *fp);
+
+/* Write the report to PATH atomically.  Returns 0, or -1 with errno set. */
 int hx_junit_write(const struct hx_junit *junit, const char *path);
 
 void hx_junit_free(struct hx_junit *junit);

@@ -165,6 +165,18 @@ test_expect_success '--print-env: the fixed environment as shell exports' '
 		make -s -C repo && make -s -C repo clean) >/dev/null
 '
 
+test_expect_success 'a SOURCE_DATE_EPOCH set by the caller wins over the commit time' '
+	SOURCE_DATE_EPOCH=1700000000 hx-build -t riscv64-gcc --print-env \
+		repo >env2.sh &&
+	grep "^export SOURCE_DATE_EPOCH=.1700000000.$" env2.sh &&
+	SOURCE_DATE_EPOCH= hx-build -t riscv64-gcc --print-env repo >env3.sh &&
+	grep "^export SOURCE_DATE_EPOCH=.1717243200.$" env3.sh &&
+	SOURCE_DATE_EPOCH=1700000000 hx-build -q -t riscv64-gcc -o b3 \
+		--bundle b3.tar.gz first >/dev/null &&
+	mkdir b3x && tar xzf b3.tar.gz -C b3x &&
+	test "$(stat -c %Y b3x/SHA256SUMS b3x/test_mlp | sort -u)" = 1700000000
+'
+
 test_expect_success '--emit-cmake-toolchain writes a CMake toolchain file' '
 	hx-build -t riscv64-gcc --emit-cmake-toolchain tc.cmake &&
 	grep "^set(CMAKE_SYSTEM_PROCESSOR riscv64)$" tc.cmake &&

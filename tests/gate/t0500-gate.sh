@@ -55,7 +55,7 @@ test_expect_success 'records are read from named files, with their names in refs
 '
 
 test_expect_success 'tests-pass fails on a failing test, naming it' '
-	printf "{\"type\":\"test\",\"name\":\"a\",\"status\":\"pass\",\"attempt\":1}\n{\"type\":\"test\",\"id\":\"t-b\",\"name\":\"b\",\"status\":\"timeout\",\"attempt\":1}\n" >in &&
+	printf "{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"name\":\"a\",\"status\":\"pass\",\"attempt\":1}\n{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"id\":\"t-b\",\"name\":\"b\",\"status\":\"timeout\",\"attempt\":1}\n" >in &&
 	test_status 1 hx-gate -q -p all.json <in >out &&
 	test "$(rule_status out tests-pass)" = fail &&
 	test "$(rule_field out tests-pass decided_by)" = "[\"t-b\"]" &&
@@ -64,14 +64,14 @@ test_expect_success 'tests-pass fails on a failing test, naming it' '
 '
 
 test_expect_success 'tests-pass: a retry that passes replaces the failure' '
-	printf "{\"type\":\"test\",\"name\":\"a\",\"status\":\"fail\",\"attempt\":1}\n{\"type\":\"test\",\"name\":\"a\",\"status\":\"pass\",\"attempt\":2,\"flaky\":true}\n" >in &&
+	printf "{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"name\":\"a\",\"status\":\"fail\",\"attempt\":1}\n{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"name\":\"a\",\"status\":\"pass\",\"attempt\":2,\"flaky\":true}\n" >in &&
 	write_policy p.json "{\"rule\":\"tests-pass\"}" &&
 	hx-gate -q -p p.json <in >out &&
 	test "$(rule_status out tests-pass)" = pass
 '
 
 test_expect_success 'tests-pass: quarantined tests are reported but exempt' '
-	printf "{\"type\":\"test\",\"name\":\"a\",\"status\":\"pass\",\"attempt\":1}\n{\"type\":\"test\",\"name\":\"slow_b\",\"status\":\"fail\",\"attempt\":1}\n" >in &&
+	printf "{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"name\":\"a\",\"status\":\"pass\",\"attempt\":1}\n{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"name\":\"slow_b\",\"status\":\"fail\",\"attempt\":1}\n" >in &&
 	printf "{\"quarantine\":[\"slow_*\"],\"rules\":[{\"rule\":\"tests-pass\"}]}\n" >q.json &&
 	hx-gate -q -p q.json <in >out &&
 	test "$(rule_status out tests-pass)" = pass &&
@@ -145,7 +145,7 @@ test_expect_success 'pwcet: "*" budgets every other group' '
 '
 
 test_expect_success 'no-regression: a regression verdict from hx-wcet fails' '
-	printf "{\"type\":\"wcet\",\"id\":\"w1\",\"name\":\"f\",\"unit\":\"ns\",\"max\":10,\"baseline\":{\"class\":\"regression\",\"shift\":0.05}}\n{\"type\":\"wcet\",\"name\":\"g\",\"unit\":\"ns\",\"max\":10,\"baseline\":{\"class\":\"ok\",\"shift\":0.001}}\n" >in &&
+	printf "{\"type\":\"wcet\",\"id\":\"w1\",\"name\":\"f\",\"unit\":\"ns\",\"n\":1,\"min\":10,\"mean\":10,\"median\":10,\"p99\":10,\"cv\":0,\"method\":\"deterministic\",\"max\":10,\"baseline\":{\"class\":\"regression\",\"shift\":0.05,\"lo\":0.04,\"hi\":0.06,\"p\":0.001,\"p_adjusted\":0.002,\"n\":30}}\n{\"type\":\"wcet\",\"name\":\"g\",\"unit\":\"ns\",\"n\":1,\"min\":10,\"mean\":10,\"median\":10,\"p99\":10,\"cv\":0,\"method\":\"deterministic\",\"max\":10,\"baseline\":{\"class\":\"ok\",\"shift\":0.001,\"lo\":0,\"hi\":0.002,\"p\":0.5,\"p_adjusted\":0.9,\"n\":30}}\n" >in &&
 	test_status 1 hx-gate -q -p "$G/policy-regression.json" <in >out &&
 	test "$(rule_field out no-regression decided_by)" = "[\"w1\"]" &&
 	test "$(rule_field out no-regression observed)" = 0.05 &&
@@ -171,7 +171,7 @@ test_expect_success 'no-regression: a missing baseline is said, and fails by def
 '
 
 test_expect_success 'a malformed baseline file is bad input' '
-	printf "{\"type\":\"wcet\"}\nxyz\n" >bad.jsonl &&
+	{ sed -n 2p "$G/baseline-ok.jsonl" && echo xyz; } >bad.jsonl &&
 	test_status 3 hx-gate -p "$G/policy-regression.json" -b bad.jsonl <run.jsonl >out 2>err &&
 	grep "^hx-gate: bad.jsonl:2: not JSON at column 1$" err
 '
@@ -232,12 +232,41 @@ test_expect_success 'error records fail the gate unless the policy says otherwis
 '
 
 test_expect_success 'bad input stops the gate (3); with -k it is an error and fails' '
-	printf "{\"type\":\"test\",\"name\":\"a\",\"status\":\"pass\"}\nxyz\n" >in &&
+	printf "{\"type\":\"test\",\"artifact\":\"build/t\",\"runner\":\"native\",\"duration_ns\":1,\"name\":\"a\",\"status\":\"pass\",\"attempt\":1}\nxyz\n" >in &&
 	test_status 3 hx-gate -q -p "$G/policy-fast.json" <in >out 2>err &&
 	grep "^hx-gate: stdin:2: not JSON at column 1$" err &&
 	test_status 1 hx-gate -q -k -p "$G/policy-fast.json" <in >out 2>err &&
 	sed -n 2p out | jq -e ".type == \"error\"" &&
 	rule_field out no-errors message | grep "1 malformed lines"
+'
+
+test_expect_success 'a malformed test, sample, wcet or artifact record is bad input' '
+	printf "%s\n" \
+		"{\"type\":\"test\",\"name\":\"a\",\"artifact\":\"a\",\"runner\":\"native\",\"status\":\"passed\",\"duration_ns\":1,\"attempt\":1}" \
+		"{\"type\":\"sample\",\"name\":\"f\",\"unit\":\"ns\",\"value\":-1}" \
+		"{\"type\":\"wcet\",\"name\":\"f\"}" \
+		"{\"type\":\"artifact\",\"name\":\"x\"}" >bad-records &&
+	for n in 1 2 3 4; do
+		cat run.jsonl >in && sed -n ${n}p bad-records >>in &&
+		test_status 3 hx-gate -q -p all.json <in >out 2>err &&
+		grep "^hx-gate: stdin:11: $(sed -n ${n}p bad-records |
+			jq -r .type) " err &&
+		test_status 1 hx-gate -q -k -p all.json <in >out 2>err &&
+		sed -n 11p out | jq -e ".type == \"error\" and .line == 11" &&
+		test "$(rule_status out no-errors)" = fail &&
+		rule_field out no-errors message | grep "1 malformed lines" ||
+		return 1
+	done &&
+	sed -n 1p bad-records >in && test_status 3 hx-gate -q -p all.json \
+		<in 2>err &&
+	grep "^hx-gate: stdin:1: test status is not " err
+'
+
+test_expect_success 'a malformed wcet record in a baseline is bad input' '
+	sed "s/\"min\":1843000,//" "$G/baseline-ok.jsonl" >bad-base.jsonl &&
+	test_status 3 hx-gate -q -p "$G/policy-regression.json" \
+		-b bad-base.jsonl <run.jsonl >out 2>err &&
+	grep "^hx-gate: bad-base.jsonl:2: wcet min is missing$" err
 '
 
 test_expect_success 'an empty stream fails with that reason' '
@@ -337,6 +366,15 @@ test_expect_success 'two --bundle runs are byte-identical and hold the proof' '
 	cmp all.json x/policy.json &&
 	(cd x && sha256sum -c SHA256SUMS) &&
 	jq -e ".type == \"env\"" x/env.json
+'
+
+test_expect_success 'the bundle holds the JUnit and summary written, no temp file' '
+	TMPDIR=$PWD/no-such-dir hx-gate -q -p all.json --junit j.xml --summary s.md \
+		--bundle three.tar.gz <run.jsonl >out &&
+	mkdir y && tar xzf three.tar.gz -C y &&
+	cmp j.xml y/junit.xml &&
+	cmp s.md y/summary.md &&
+	tail -n 1 out >want && cmp want y/gate.json
 '
 
 test_expect_success 'a report that cannot be written is a system failure' '

@@ -89,6 +89,39 @@ test_expect_success 'the bundle holds the baseline and carries the commit time' 
 	test "$(stat -c %Y b/gate.json)" = "$(cat ctime)"
 '
 
+test_expect_success 'a SOURCE_DATE_EPOCH set by the caller wins over the commit time' '
+	(cd repo && SOURCE_DATE_EPOCH=1700000000 hx-gate -q -p ../policy.json \
+		-b git --bundle ../b3.tar.gz <../run.jsonl >/dev/null &&
+		SOURCE_DATE_EPOCH= hx-gate -q -p ../policy.json \
+		-b git --bundle ../b4.tar.gz <../run.jsonl >/dev/null) &&
+	mkdir b3 b4 && tar xzf b3.tar.gz -C b3 && tar xzf b4.tar.gz -C b4 &&
+	test "$(stat -c %Y b3/gate.json)" = 1700000000 &&
+	test "$(stat -c %Y b4/gate.json)" = "$(cat ctime)"
+'
+
+test_expect_success 'outside git and without SOURCE_DATE_EPOCH the bundle time is 0' '
+	mkdir -p outside &&
+	(cd outside && unset SOURCE_DATE_EPOCH &&
+		GIT_CEILING_DIRECTORIES=$PWD/.. && export GIT_CEILING_DIRECTORIES &&
+		hx-gate -q -p ../policy.json -b ../run.jsonl --bundle ../b5.tar.gz \
+			<../run.jsonl >/dev/null) &&
+	mkdir b5 && tar xzf b5.tar.gz -C b5 &&
+	test "$(stat -c %Y b5/gate.json)" = 0
+'
+
+test_expect_success 'a SOURCE_DATE_EPOCH that is not a number: exit 2, nothing read' '
+	for v in yesterday -5 " 5" 1.5 +5 99999999999999999999; do
+		(SOURCE_DATE_EPOCH=$v && export SOURCE_DATE_EPOCH &&
+			test_status 2 hx-gate -q -p policy.json --bundle bad.tar.gz \
+				<run.jsonl >out 2>err) &&
+		test ! -s out && test ! -e bad.tar.gz &&
+		grep "^hx-gate: SOURCE_DATE_EPOCH: not a number of seconds: $v$" err ||
+		return 1
+	done &&
+	(SOURCE_DATE_EPOCH=yesterday && export SOURCE_DATE_EPOCH &&
+		hx-gate -q -p policy.json -b run.jsonl <run.jsonl >out)
+'
+
 test_expect_success 'the target branch: --target-branch, then the CI variables' '
 	(cd repo && git branch -q release feature && git checkout -q release &&
 		git commit -q --allow-empty -m rel && git checkout -q feature &&

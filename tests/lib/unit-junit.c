@@ -40,7 +40,9 @@ main(void)
 	struct hx_junit_case c = { 0 };
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
-	char *text;
+	char *text, *mem = NULL;
+	size_t memlen = 0;
+	FILE *fp;
 	int fd;
 
 	hx_junit_suite(j, "tinyinfer");
@@ -86,6 +88,17 @@ main(void)
 	    "type=\"timeout\"/>") != NULL, "an error with its type");
 	tap_ok(text != NULL && strstr(text, "<skipped message=\"SKIP riscv "
 	    "only\"/>") != NULL, "a skipped case");
+	fp = open_memstream(&mem, &memlen);
+	tap_ok(fp != NULL && hx_junit_write_stream(j, fp) == 0 &&
+	    fclose(fp) == 0 && text != NULL && strcmp(mem, text) == 0,
+	    "written to a stream, the same bytes as to a file");
+	fp = fopen("/dev/full", "w");
+	tap_ok(fp == NULL || (setvbuf(fp, NULL, _IONBF, 0) == 0 &&
+	    hx_junit_write_stream(j, fp) < 0), "a stream that fails is told");
+	if (fp != NULL)
+		fclose(fp);
+	tap_ok(hx_junit_write(j, "/nonexistent/dir/j.xml") < 0,
+	    "a path that cannot be written is told");
 
 	if (schema != NULL && access(schema, R_OK) == 0 &&
 	    (spec.argv = (char *[]){ (char *)"xmllint", (char *)"--noout",
@@ -103,6 +116,7 @@ main(void)
 		printf("ok %d - xmllint validation # SKIP xmllint or schema "
 		    "missing\n", ++tap_count);
 	unlink(path);
+	free(mem);
 	free(schema);
 	hx_junit_free(j);
 	return tap_done();

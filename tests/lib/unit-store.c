@@ -115,6 +115,37 @@ test_archive(void)
 }
 
 static void
+test_archive_sums(void)
+{
+	char err[256], *bundle = hx_xasprintf("%s/sums.tar.gz", dir);
+	char *file = hx_xasprintf("%s/abc", dir);
+	struct hx_bundle_entry e[2] = {
+		{ "z.txt", "z\n", 2, NULL, 0 },
+		{ "a/prog", NULL, 0, file, 0755 },
+	};
+
+	tap_ok(hx_archive_write_bundle_sums(bundle, e, 2, 1700000000, err,
+	    sizeof(err)) == 0 && strcmp(e[0].name, "z.txt") == 0,
+	    "a bundle with SHA256SUMS is written; the entries keep their order");
+	tap_ok(sh("tar -tzf sums.tar.gz > sums.list && "
+	    "printf 'SHA256SUMS\\na/prog\\nz.txt\\n' | cmp - sums.list && "
+	    "mkdir sums && tar -xzf sums.tar.gz -C sums && "
+	    "printf '%%s  a/prog\\n%%s  z.txt\\n' "
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad "
+	    "$(printf 'z\\n' | sha256sum | cut -c1-64) | "
+	    "cmp - sums/SHA256SUMS && "
+	    "cd sums && sha256sum -c --quiet SHA256SUMS") == 0,
+	    "SHA256SUMS lists every entry in the archive's order; sha256sum -c "
+	    "checks it");
+	e[1].file = "/nonexistent/prog";
+	tap_ok(hx_archive_write_bundle_sums(bundle, e, 2, 0, err,
+	    sizeof(err)) < 0 && strstr(err, "/nonexistent/prog: ") != NULL,
+	    "an entry whose file cannot be read is named");
+	free(bundle);
+	free(file);
+}
+
+static void
 test_git(void)
 {
 	struct hx_git_head head;
@@ -176,6 +207,7 @@ main(void)
 		hx_err_errno(HX_EXIT_SYSTEM, "mkdtemp");
 	test_hash();
 	test_archive();
+	test_archive_sums();
 	test_git();
 	sh("cd / && rm -rf '%s'", dir);
 	return tap_done();
