@@ -209,16 +209,23 @@ hx_xstrdup(const char *s)
 }
 
 char *
+hx_xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		hx_err_out_of_memory();
+	return s;
+}
+
+char *
 hx_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = hx_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		hx_err_out_of_memory();
 	return s;
 }

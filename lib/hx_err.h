@@ -79,5 +79,6 @@ void *hx_xcalloc(size_t count, size_t size);
 void *hx_xrealloc(void *ptr, size_t size);
 char *hx_xstrdup(const char *s);
 char *hx_xasprintf(const char *fmt, ...) HX_PRINTF(1, 2);
+char *hx_xvasprintf(const char *fmt, va_list ap) HX_PRINTF(1, 0);
 
 #endif

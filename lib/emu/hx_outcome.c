@@ -40,8 +40,7 @@ keepf(struct hx_outcome *out, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		hx_err_out_of_memory();
+	s = hx_xvasprintf(fmt, ap);
 	va_end(ap);
 	out->strings = hx_xrealloc(out->strings,
 	    (out->nstrings + 1) * sizeof(*out->strings));

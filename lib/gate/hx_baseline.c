@@ -11,8 +11,8 @@
 #include "gate/hx_baseline.h"
 #include "hx_err.h"
 #include "hx_git.h"
-#include "hx_io.h"
-#include "rec/hx_rec.h"
+#include "rec/hx_reader.h"
+#include "rec/hx_scan.h"
 #include "rec/hx_sample.h"
 
 const char *
@@ -57,32 +57,38 @@ check_timing(struct hx_baseline *b, const char *type, const json_t *v,
 	return 0;
 }
 
-/* Parse one line of a baseline into B->records; LINE counts from 1. */
+/* Say in ERR that line LINE of B's source is malformed, as SCAN says. */
 static int
-add_line(struct hx_baseline *b, const char *text, size_t len,
-    unsigned long line, char *err, size_t errlen)
+bad_line(const struct hx_baseline *b, unsigned long line,
+    const struct hx_scan *scan, char *err, size_t errlen)
+{
+	if (scan->column > 0)
+		snprintf(err, errlen, "%s:%lu: %s at column %zu", b->source,
+		    line, scan->message, scan->column);
+	else
+		snprintf(err, errlen, "%s:%lu: %s", b->source, line,
+		    scan->message);
+	return -1;
+}
+
+/*
+ * Parse the record TEXT of TYPE, line LINE of B's source, into
+ * B->records.
+ */
+static int
+add_record(struct hx_baseline *b, const char *text, size_t len,
+    unsigned long line, const char *type, char *err, size_t errlen)
 {
 	struct hx_json_error jerr;
-	struct hx_scan scan;
 	char *message;
 	json_t *v;
 
-	switch (hx_scan_line(text, len, &scan)) {
-	case HX_SCAN_BLANK:
-		return 0;
-	case HX_SCAN_BAD:
-		snprintf(err, errlen, "%s:%lu: %s at column %zu", b->source,
-		    line, scan.message, scan.column);
-		return -1;
-	case HX_SCAN_RECORD:
-		break;
-	}
 	if ((v = hx_json_parse(text, len, &jerr)) == NULL) {
 		snprintf(err, errlen, "%s:%lu: %s", b->source, line, jerr.text);
 		return -1;
 	}
 	json_array_append_new(b->records, v);
-	if (check_timing(b, scan.type, v, &message) < 0) {
+	if (check_timing(b, type, v, &message) < 0) {
 		snprintf(err, errlen, "%s:%lu: %s", b->source, line, message);
 		free(message);
 		return -1;
@@ -90,50 +96,42 @@ add_line(struct hx_baseline *b, const char *text, size_t len,
 	return 0;
 }
 
+/* Read the record file PATH, through hx_reader, into B. */
 static int
 load_file(const char *path, struct hx_baseline *b, char *err, size_t errlen)
 {
-	struct hx_in *in;
-	char *line;
-	size_t len;
+	struct hx_reader_line line;
+	struct hx_reader *reader;
+	struct hx_err_info rerr;
+	enum hx_reader_status st;
 	int rc = 0;
 	FILE *copy;
 
 	b->source = hx_xstrdup(path);
-	if ((in = hx_in_open(path)) == NULL) {
-		b->missing = hx_xasprintf("%s: %s", path, strerror(errno));
+	if ((reader = hx_reader_open(path, &rerr)) == NULL) {
+		b->missing = hx_xstrdup(rerr.message);
 		return 0;
 	}
 	b->records = json_array();
 	if ((copy = open_memstream(&b->text, &b->len)) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
-	for (;;) {
-		switch (hx_in_getline(in, &line, &len)) {
-		case HX_IN_LINE:
-			fwrite(line, 1, len, copy);
+		hx_err_out_of_memory();
+	while (rc == 0 && (st = hx_reader_next(reader, &line, &rerr)) !=
+	    HX_READER_EOF) {
+		if (st == HX_READER_ERROR) {
+			snprintf(err, errlen, "%s", rerr.message);
+			rc = -1;
+		} else if (st == HX_READER_BAD)
+			rc = bad_line(b, line.line, &line.scan, err, errlen);
+		else {
+			fwrite(line.text, 1, line.len, copy);
 			fputc('\n', copy);
-			if (add_line(b, line, len, hx_in_lineno(in), err,
-			    errlen) == 0)
-				continue;
-			rc = -1;
-			break;
-		case HX_IN_EOF:
-			break;
-		case HX_IN_TOOLONG:
-			snprintf(err, errlen, "%s:%lu: line too long", path,
-			    hx_in_lineno(in));
-			rc = -1;
-			break;
-		default:
-			snprintf(err, errlen, "%s: %s", path, hx_in_error(in));
-			rc = -1;
-			break;
+			rc = add_record(b, line.text, line.len, line.line,
+			    line.scan.type, err, errlen);
 		}
-		break;
 	}
-	hx_in_close(in);
+	hx_reader_close(reader);
 	if (fclose(copy) != 0)
-		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
+		hx_err_out_of_memory();
 	return rc;
 }
 
@@ -171,6 +169,7 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 {
 	char oid[HX_GIT_OID_HEX], *text, *p, *nl;
 	struct hx_git *git = hx_git_open(".");
+	struct hx_scan scan;
 	unsigned long line = 1;
 	bool failed;
 	int rc = 0;
@@ -198,11 +197,22 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 		    HX_GIT_NOTES_REF);
 		return 0;
 	}
+	/* A note is text in memory: each line is scanned as a file's is. */
 	b->records = json_array();
 	for (p = text; *p != '\0' && rc == 0; p = nl + 1, line++) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
-		rc = add_line(b, p, (size_t)(nl - p), line, err, errlen);
+		switch (hx_scan_line(p, (size_t)(nl - p), &scan)) {
+		case HX_SCAN_BLANK:
+			break;
+		case HX_SCAN_BAD:
+			rc = bad_line(b, line, &scan, err, errlen);
+			break;
+		case HX_SCAN_RECORD:
+			rc = add_record(b, p, (size_t)(nl - p), line, scan.type,
+			    err, errlen);
+			break;
+		}
 		if (*nl == '\0')
 			break;
 	}

@@ -64,8 +64,7 @@ say(struct outcome *o, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		hx_err(HX_EXIT_SYSTEM, "out of memory");
+	text = hx_xvasprintf(fmt, ap);
 	va_end(ap);
 	push(&o->rule.messages, &o->rule.nmessages, text);
 }

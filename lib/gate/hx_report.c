@@ -175,7 +175,7 @@ hx_report_markdown(const struct hx_verdict *verdict, const char *suite)
 	FILE *fp = open_memstream(&buf, &len);
 
 	if (fp == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
+		hx_err_out_of_memory();
 	fprintf(fp, "## hx-gate: %s %s\n\n", verdict->status ==
 	    HX_VERDICT_PASS ? ":white_check_mark: PASS" : ":x: FAIL", suite);
 	fprintf(fp, "Policy `%s`, %lu records", verdict->policy,
@@ -205,7 +205,7 @@ hx_report_markdown(const struct hx_verdict *verdict, const char *suite)
 		free(message);
 	}
 	if (fclose(fp) != 0)
-		hx_err_errno(HX_EXIT_SYSTEM, "open_memstream");
+		hx_err_out_of_memory();
 	return buf;
 }
 

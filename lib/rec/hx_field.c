@@ -31,8 +31,7 @@ hx_field_fault(char **message, const char *where, const char *key,
 	char *rest;
 
 	va_start(ap, fmt);
-	if (vasprintf(&rest, fmt, ap) < 0)
-		hx_err_errno(HX_EXIT_SYSTEM, "vasprintf");
+	rest = hx_xvasprintf(fmt, ap);
 	va_end(ap);
 	*message = hx_xasprintf("%s%s %s", where, key, rest);
 	free(rest);
