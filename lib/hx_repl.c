@@ -6,18 +6,18 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
 #include "hx_err.h"
+#include "hx_file.h"
 #include "hx_repl.h"
+#include "hx_strv.h"
 
 #define HISTORY_LINES 1000
 
@@ -103,12 +103,10 @@ tokenize(const char *text, struct token **tokens)
 void
 hx_repl_line_free(struct hx_repl_line *line)
 {
-	int i, k;
+	int i;
 
 	for (i = 0; i < line->nstages; i++) {
-		for (k = 0; k < line->stages[i].argc; k++)
-			free(line->stages[i].argv[k]);
-		free(line->stages[i].argv);
+		hx_strv_free(line->stages[i].argv);
 	}
 	free(line->stages);
 	free(line->input);
@@ -235,23 +233,6 @@ on_interrupt(int sig)
 	rl_redisplay();
 }
 
-/* Make the directories above PATH, as mkdir -p would. */
-static void
-make_parents(const char *path)
-{
-	char *copy = hx_xstrdup(path), *p;
-
-	for (p = copy + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
-			break;
-		*p = '/';
-	}
-	free(copy);
-}
-
 void
 hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg)
@@ -292,7 +273,7 @@ hx_repl_run(const char *prompt, const char *const *completions,
 	if (line == NULL)
 		fputc('\n', stdout);
 	if (history_path != NULL) {
-		make_parents(history_path);
+		(void)hx_file_mkdir_parents(history_path, 0700);
 		if (write_history(history_path) != 0)
 			hx_warn("%s: cannot save history", history_path);
 	}

@@ -320,13 +320,3 @@ hx_depgraph_closure(struct hx_depgraph *g, const char *target, size_t *count)
 	*count = n;
 	return names;
 }
-
-void
-hx_depgraph_free_names(char **names)
-{
-	size_t i;
-
-	for (i = 0; names != NULL && names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
-}

@@ -31,12 +31,10 @@ long hx_depgraph_scan(struct hx_depgraph *g, const char *root);
 /*
  * Every name TARGET is made from, directly or through other targets,
  * sorted, as a NULL-terminated array of strings to free with
- * hx_depgraph_free_names; *COUNT is 0 when the graph knows nothing of
+ * hx_strv_free; *COUNT is 0 when the graph knows nothing of
  * TARGET.
  */
 char **hx_depgraph_closure(struct hx_depgraph *g, const char *target,
     size_t *count);
-
-void hx_depgraph_free_names(char **names);
 
 #endif

@@ -26,6 +26,7 @@
 #include "hx_err.h"
 #include "hx_elf.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
 #include "build/hx_toolchain.h"
 
 #define VERSION_TIMEOUT_NS 30000000000LL
@@ -54,16 +55,6 @@ string_array(json_t *obj, const char *key, int *bad)
 		out[i] = hx_xstrdup(json_string_value(v));
 	}
 	return out;
-}
-
-static void
-free_strings(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* The string at KEY, copied; NULL when absent; *BAD when not a string. */
@@ -149,7 +140,7 @@ hx_toolchain_free(struct hx_toolchain *tc)
 	free(tc->name);
 	free(tc->target);
 	free(tc->cc);
-	free_strings(tc->cc_args);
+	hx_strv_free(tc->cc_args);
 	free(tc->cxx);
 	free(tc->ar);
 	free(tc->sysroot);
@@ -157,7 +148,7 @@ hx_toolchain_free(struct hx_toolchain *tc)
 	free(tc->sysroot_package);
 	free(tc->version);
 	free(tc->digest);
-	free_strings(tc->flags);
+	hx_strv_free(tc->flags);
 	json_decref(tc->json);
 	memset(tc, 0, sizeof(*tc));
 }
