@@ -86,12 +86,6 @@ hx_in_lineno(const struct hx_in *in)
 	return in->lineno;
 }
 
-int
-hx_in_is_gzip(const struct hx_in *in)
-{
-	return in->gzip;
-}
-
 void
 hx_in_set_max_line(struct hx_in *in, size_t max)
 {
@@ -321,19 +315,4 @@ hx_in_close(struct hx_in *in)
 	free(in->buf);
 	free(in->name);
 	free(in);
-}
-
-uint32_t
-hx_io_crc32(uint32_t crc, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-
-	while (len > 0) {
-		uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
-
-		crc = (uint32_t)crc32(crc, p, n);
-		p += n;
-		len -= n;
-	}
-	return crc;
 }

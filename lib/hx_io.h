@@ -7,7 +7,6 @@
 #define HX_IO_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 /* The longest line read unless HX_LINE_MAX or hx_in_set_max_line says otherwise. */
 #define HX_IN_DEFAULT_MAX_LINE ((size_t)64 << 20)
@@ -34,9 +33,6 @@ const char *hx_in_name(const struct hx_in *in);
 /* The number of the line last returned (or skipped), counting from 1. */
 unsigned long hx_in_lineno(const struct hx_in *in);
 
-/* Whether the input turned out to be a gzip stream. */
-int hx_in_is_gzip(const struct hx_in *in);
-
 void hx_in_set_max_line(struct hx_in *in, size_t max);
 
 /*
@@ -48,8 +44,5 @@ enum hx_in_status hx_in_getline(struct hx_in *in, char **line, size_t *len);
 const char *hx_in_error(const struct hx_in *in);
 
 void hx_in_close(struct hx_in *in);
-
-/* The zlib CRC-32 of BUF, continuing from CRC (start with 0). */
-uint32_t hx_io_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

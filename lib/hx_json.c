@@ -116,9 +116,3 @@ hx_json_to_string(const json_t *value)
 		hx_err(HX_EXIT_SYSTEM, "cannot encode a record");
 	return s;
 }
-
-const char *
-hx_json_library_version(void)
-{
-	return JANSSON_VERSION;
-}

@@ -100,8 +100,8 @@ tokenize(const char *text, struct token **tokens)
 	return (int)n;
 }
 
-void
-hx_repl_line_free(struct hx_repl_line *line)
+static void
+line_free(struct hx_repl_line *line)
 {
 	int i;
 
@@ -134,8 +134,12 @@ add_word(struct hx_repl_line *line, char *word, int *new_stage)
 	s->argv[s->argc] = NULL;
 }
 
-int
-hx_repl_parse(const char *text, struct hx_repl_line *line, const char **error)
+/*
+ * Parse TEXT into LINE.  Returns 0, or -1 with *ERROR set (an unterminated
+ * quote, an empty command in a pipeline, a redirection without a file).
+ */
+static int
+parse_line(const char *text, struct hx_repl_line *line, const char **error)
 {
 	struct token *t;
 	int n, i, new_stage = 1, saw_pipe = 0;
@@ -186,7 +190,7 @@ fail:
 	for (i = 0; i < n; i++)
 		free(t[i].word);
 	free(t);
-	hx_repl_line_free(line);
+	line_free(line);
 	return -1;
 }
 
@@ -253,7 +257,7 @@ hx_repl_run(const char *prompt, const char *const *completions,
 	if (history_path != NULL)
 		read_history(history_path);
 	while ((line = readline(prompt)) != NULL) {
-		if (hx_repl_parse(line, &parsed, &error) < 0) {
+		if (parse_line(line, &parsed, &error) < 0) {
 			hx_warn("%s", error);
 			add_history(line);
 		} else if (parsed.nstages > 0) {
@@ -261,13 +265,13 @@ hx_repl_run(const char *prompt, const char *const *completions,
 			if (parsed.nstages == 1 && (strcmp(parsed.stages[0].argv[0],
 			    "exit") == 0 || strcmp(parsed.stages[0].argv[0],
 			    "quit") == 0)) {
-				hx_repl_line_free(&parsed);
+				line_free(&parsed);
 				free(line);
 				break;
 			}
 			fn(&parsed, arg);
 		}
-		hx_repl_line_free(&parsed);
+		line_free(&parsed);
 		free(line);
 	}
 	if (line == NULL)

@@ -200,9 +200,13 @@ add_rule(struct hx_depgraph *g, char *line, const char *root)
 	}
 }
 
-int
-hx_depgraph_add_file(struct hx_depgraph *g, const char *path,
-    const char *root)
+/*
+ * Add the rules of the dependency file at PATH.  Absolute names under
+ * ROOT (with a trailing '/') are made relative to it; other absolute names
+ * (system headers) are dropped.  Returns 0, or -1 with errno set.
+ */
+static int
+add_file(struct hx_depgraph *g, const char *path, const char *root)
 {
 	char *line = NULL, *logical = NULL;
 	size_t cap = 0, len, llen = 0;
@@ -261,7 +265,7 @@ scan_dir(struct hx_depgraph *g, const char *dir, const char *root)
 				count += sub;
 		} else if (S_ISREG(st.st_mode) && len > 2 &&
 		    strcmp(e->d_name + len - 2, ".d") == 0 &&
-		    hx_depgraph_add_file(g, path, root) == 0)
+		    add_file(g, path, root) == 0)
 			count++;
 		free(path);
 	}

@@ -15,14 +15,6 @@ struct hx_depgraph *hx_depgraph_new(void);
 void hx_depgraph_free(struct hx_depgraph *g);
 
 /*
- * Add the rules of the dependency file at PATH.  Absolute names under
- * ROOT (with a trailing '/') are made relative to it; other absolute names
- * (system headers) are dropped.  Returns 0, or -1 with errno set.
- */
-int hx_depgraph_add_file(struct hx_depgraph *g, const char *path,
-    const char *root);
-
-/*
  * Add every file whose name ends in ".d" under the directory ROOT (a
  * trailing '/' included).  Returns the number of files read, or -1.
  */
