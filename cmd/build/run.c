@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "build.h"
-#include "build/hx_depfile.h"
+#include "build/hx_depgraph.h"
 #include "hx_elf.h"
 #include "hx_err.h"
 #include "hx_file.h"

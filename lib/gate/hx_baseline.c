@@ -11,7 +11,7 @@
 #include "gate/hx_baseline.h"
 #include "hx_err.h"
 #include "hx_git.h"
-#include "hx_io.h"
+#include "hx_in.h"
 #include "rec/hx_rec.h"
 
 const char *

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hx_io.h"
+#include "hx_in.h"
 #include "hx_utf8.h"
 #include "rec/hx_rec.h"
 

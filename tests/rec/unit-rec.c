@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hx_io.h"
+#include "hx_in.h"
 #include "rec/hx_rec.h"
 #include "../tap.h"
 

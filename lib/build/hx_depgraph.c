@@ -1,5 +1,5 @@
 /*
- * hx_depfile: make-format dependency files into a graph of names, kept in
+ * hx_depgraph: make-format dependency files into a graph of names, kept in
  * an open-addressing hash table that grows by doubling.
  */
 #include "config.h"
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "build/hx_depfile.h"
+#include "build/hx_depgraph.h"
 #include "hx_err.h"
 
 struct node {

@@ -1,11 +1,11 @@
 /*
- * hx_depfile: the dependency graph a build leaves behind in make-format
+ * hx_depgraph: the dependency graph a build leaves behind in make-format
  * dependency files ("TARGET...: PREREQ..." lines, as gcc -MD and clang
  * -MD write them, and as a Makefile may write for its links), and the
  * set of source files each output is made from.
  */
-#ifndef HX_DEPFILE_H
-#define HX_DEPFILE_H
+#ifndef HX_DEPGRAPH_H
+#define HX_DEPGRAPH_H
 
 #include <stddef.h>
 

@@ -1,10 +1,10 @@
 /*
- * hx_io: line-oriented input from files and pipes, with gzip streams
+ * hx_in: line-oriented input from files and pipes, with gzip streams
  * recognised by their magic bytes and inflated transparently.  This module
  * is the only one that touches zlib.
  */
-#ifndef HX_IO_H
-#define HX_IO_H
+#ifndef HX_IN_H
+#define HX_IN_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /*
- * hx_io: buffered line input with transparent gzip.
+ * hx_in: buffered line input with transparent gzip.
  *
  * Lines are found with memchr in one growing buffer, so a line is never
  * copied before it is returned.  A gzip stream (magic 1f 8b, several members
@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "hx_err.h"
-#include "hx_io.h"
+#include "hx_in.h"
 
 #define CHUNK ((size_t)1 << 20)
 #define ZCHUNK ((size_t)256 << 10)
