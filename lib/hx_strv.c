@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "hx_strv.h"
 
@@ -15,4 +16,16 @@ hx_strv_free(char **v)
 	for (p = v; p != NULL && *p != NULL; p++)
 		free(*p);
 	free(v);
+}
+
+static int
+compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+hx_strv_sort(char **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), compare);
 }

@@ -4,7 +4,12 @@
 #ifndef HX_STRV_H
 #define HX_STRV_H
 
+#include <stddef.h>
+
 /* Free each string of V, then V; V may be NULL. */
 void hx_strv_free(char **v);
+
+/* Sort the first N strings of V in strcmp(3) order. */
+void hx_strv_sort(char **v, size_t n);
 
 #endif

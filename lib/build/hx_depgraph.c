@@ -15,6 +15,7 @@
 
 #include "build/hx_depgraph.h"
 #include "hx_err.h"
+#include "hx_strv.h"
 
 struct node {
 	char *name;
@@ -287,12 +288,6 @@ hx_depgraph_scan(struct hx_depgraph *g, const char *root)
 	return count;
 }
 
-static int
-compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **
 hx_depgraph_closure(struct hx_depgraph *g, const char *target, size_t *count)
 {
@@ -320,7 +315,7 @@ hx_depgraph_closure(struct hx_depgraph *g, const char *target, size_t *count)
 		}
 	}
 	free(stack);
-	qsort(names, n, sizeof(char *), compare_names);
+	hx_strv_sort(names, n);
 	*count = n;
 	return names;
 }

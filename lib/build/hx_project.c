@@ -324,12 +324,6 @@ walk_dir(struct walk *w, const char *dir, const char *rel)
 	return rc;
 }
 
-static int
-compare_paths(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **
 hx_project_inputs(const struct hx_project *p, const char *exclude,
     size_t *count)
@@ -347,7 +341,7 @@ hx_project_inputs(const struct hx_project *p, const char *exclude,
 	}
 	if (w.paths == NULL)
 		w.paths = hx_xcalloc(1, sizeof(char *));
-	qsort(w.paths, w.n, sizeof(char *), compare_paths);
+	hx_strv_sort(w.paths, w.n);
 	w.paths[w.n] = NULL;
 	*count = w.n;
 	return w.paths;

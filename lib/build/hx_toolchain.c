@@ -228,12 +228,6 @@ list_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
-static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A growing string. */
 struct text {
 	char *s;
@@ -321,8 +315,8 @@ list_sysroot(const char *root)
 	listing.root_len = strlen(root);
 	if (nftw(root, list_entry, 32, FTW_PHYS) != 0)
 		return -1;
-	qsort(listing.lines, listing.n, sizeof(char *), compare_strings);
-	qsort(listing.keys, listing.nkeys, sizeof(char *), compare_strings);
+	hx_strv_sort(listing.lines, listing.n);
+	hx_strv_sort(listing.keys, listing.nkeys);
 	return 0;
 }
 

@@ -1,11 +1,12 @@
 /*
- * unit-file: mkdir -p and its failures, and freeing string vectors.
+ * unit-file: mkdir -p and its failures; sorting and freeing string vectors.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,8 +66,11 @@ test_strv(void)
 {
 	char **v = hx_xcalloc(3, sizeof(*v));
 
-	v[0] = hx_xstrdup("one");
-	v[1] = hx_xstrdup("two");
+	v[0] = hx_xstrdup("two");
+	v[1] = hx_xstrdup("one");
+	hx_strv_sort(v, 2);
+	tap_ok(strcmp(v[0], "one") == 0 && strcmp(v[1], "two") == 0 &&
+	    v[2] == NULL, "a vector is sorted in strcmp order");
 	hx_strv_free(v);
 	hx_strv_free(NULL);
 	tap_ok(1, "a vector and NULL are freed without a crash");
