@@ -237,18 +237,6 @@ hx_git_changed_paths(struct hx_git *git, const char *rev, char ***paths)
 	return (long)list.n;
 }
 
-void
-hx_git_free_paths(char **paths)
-{
-	char **p;
-
-	if (paths == NULL)
-		return;
-	for (p = paths; *p != NULL; p++)
-		free(*p);
-	free(paths);
-}
-
 int
 hx_git_note_write(struct hx_git *git, const char *notes_ref, const char *rev,
     const char *text)

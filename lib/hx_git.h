@@ -65,10 +65,9 @@ int hx_git_merge_base(struct hx_git *git, const char *a, const char *b,
  * The paths (relative to the top of the working tree) that differ between
  * REV and the working tree with its index, untracked files included; both
  * sides of a rename.  Returns the count and a NULL-terminated array in
- * *PATHS (free with hx_git_free_paths), or -1.
+ * *PATHS (free with hx_strv_free), or -1.
  */
 long hx_git_changed_paths(struct hx_git *git, const char *rev, char ***paths);
-void hx_git_free_paths(char **paths);
 
 /*
  * Attach TEXT as the note of REV under NOTES_REF, replacing an old one.

@@ -117,9 +117,3 @@ hx_json_to_string(const json_t *value)
 		hx_err_out_of_memory();
 	return s;
 }
-
-const char *
-hx_json_library_version(void)
-{
-	return JANSSON_VERSION;
-}

@@ -48,7 +48,4 @@ json_t *hx_json_text(const char *s, size_t len);
 /* The compact sorted text of VALUE as a new string, to free(3). */
 char *hx_json_to_string(const json_t *value);
 
-/* The version of jansson in use, for env records. */
-const char *hx_json_library_version(void);
-
 #endif

@@ -6,18 +6,18 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
 #include "hx_err.h"
+#include "hx_file.h"
 #include "hx_repl.h"
+#include "hx_strv.h"
 
 #define HISTORY_LINES 1000
 
@@ -100,15 +100,13 @@ tokenize(const char *text, struct token **tokens)
 	return (int)n;
 }
 
-void
-hx_repl_line_free(struct hx_repl_line *line)
+static void
+line_free(struct hx_repl_line *line)
 {
-	int i, k;
+	int i;
 
 	for (i = 0; i < line->nstages; i++) {
-		for (k = 0; k < line->stages[i].argc; k++)
-			free(line->stages[i].argv[k]);
-		free(line->stages[i].argv);
+		hx_strv_free(line->stages[i].argv);
 	}
 	free(line->stages);
 	free(line->input);
@@ -136,8 +134,12 @@ add_word(struct hx_repl_line *line, char *word, int *new_stage)
 	s->argv[s->argc] = NULL;
 }
 
-int
-hx_repl_parse(const char *text, struct hx_repl_line *line, const char **error)
+/*
+ * Parse TEXT into LINE.  Returns 0, or -1 with *ERROR set (an unterminated
+ * quote, an empty command in a pipeline, a redirection without a file).
+ */
+static int
+parse_line(const char *text, struct hx_repl_line *line, const char **error)
 {
 	struct token *t;
 	int n, i, new_stage = 1, saw_pipe = 0;
@@ -188,7 +190,7 @@ fail:
 	for (i = 0; i < n; i++)
 		free(t[i].word);
 	free(t);
-	hx_repl_line_free(line);
+	line_free(line);
 	return -1;
 }
 
@@ -235,23 +237,6 @@ on_interrupt(int sig)
 	rl_redisplay();
 }
 
-/* Make the directories above PATH, as mkdir -p would. */
-static void
-make_parents(const char *path)
-{
-	char *copy = hx_xstrdup(path), *p;
-
-	for (p = copy + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0700) < 0 && errno != EEXIST)
-			break;
-		*p = '/';
-	}
-	free(copy);
-}
-
 void
 hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg)
@@ -272,7 +257,7 @@ hx_repl_run(const char *prompt, const char *const *completions,
 	if (history_path != NULL)
 		read_history(history_path);
 	while ((line = readline(prompt)) != NULL) {
-		if (hx_repl_parse(line, &parsed, &error) < 0) {
+		if (parse_line(line, &parsed, &error) < 0) {
 			hx_warn("%s", error);
 			add_history(line);
 		} else if (parsed.nstages > 0) {
@@ -280,19 +265,19 @@ hx_repl_run(const char *prompt, const char *const *completions,
 			if (parsed.nstages == 1 && (strcmp(parsed.stages[0].argv[0],
 			    "exit") == 0 || strcmp(parsed.stages[0].argv[0],
 			    "quit") == 0)) {
-				hx_repl_line_free(&parsed);
+				line_free(&parsed);
 				free(line);
 				break;
 			}
 			fn(&parsed, arg);
 		}
-		hx_repl_line_free(&parsed);
+		line_free(&parsed);
 		free(line);
 	}
 	if (line == NULL)
 		fputc('\n', stdout);
 	if (history_path != NULL) {
-		make_parents(history_path);
+		(void)hx_file_mkdir_parents(history_path, 0700);
 		if (write_history(history_path) != 0)
 			hx_warn("%s: cannot save history", history_path);
 	}

@@ -27,22 +27,14 @@ struct hx_repl_line {
 typedef int (*hx_repl_fn)(const struct hx_repl_line *line, void *arg);
 
 /*
- * Read lines with PROMPT until end of file or "exit", parse each with
- * hx_repl_parse and hand it to FN.  COMPLETIONS, NULL-terminated, complete the first word; later
+ * Read lines with PROMPT until end of file or "exit", parse each (words
+ * split as sh(1) does with quotes and backslashes but no expansion, unquoted
+ * '|', '<', '>' and '>>' as operators, '#' starting a comment) and hand it
+ * to FN.  COMPLETIONS, NULL-terminated, complete the first word; later
  * words complete as file names.  History is kept in HISTORY_PATH when it is
- * not NULL. 
+ * not NULL.
  */
 void hx_repl_run(const char *prompt, const char *const *completions,
     const char *history_path, hx_repl_fn fn, void *arg);
-
-/*
- * Parse TEXT: words split as sh(1) does with quotes and backslashes but no
- * expansion, unquoted '|', '<', '>' and '>>' as operators, '#' starting a
- * comment.  Returns 0, or -1 with *ERROR set (an unterminated quote, an
- * empty command in a pipeline, a redirection without a file).
- */
-int hx_repl_parse(const char *text, struct hx_repl_line *line,
-    const char **error);
-void hx_repl_line_free(struct hx_repl_line *line);
 
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The layout of lib/ (lib/README): generic helpers include no area, and
-# each area includes only lib/ and the areas before it.
+# each area includes only lib/ and the areas before it; every global symbol
+# carries its module's prefix, and something outside its module uses it.
 . "$top_srcdir/tests/lib.sh"
 
 # The areas, in their one-way order.
@@ -30,6 +31,60 @@ check_order() {
 	done
 }
 
+# The libraries of lib/ as built, under the build tree DIR.
+archives() {
+	ls "$1"/lib/libhx.a "$1"/lib/*/libhx*.a 2>/dev/null
+}
+
+# The lead's modules, being rewritten (issue 9), keep these names for now:
+# "MODULE: SYMBOL" patterns that check_prefixes and check_used let pass:
+# hx_err's names follow err(3) and the xalloc family.
+KNOWN='
+hx_err: hx_usage_error
+hx_err: hx_*warn*
+hx_err: hx_x*
+'
+
+# known "MODULE: SYMBOL": whether the line is in the list above.
+known() {
+	echo "$KNOWN" | while read -r pattern; do
+		case "$1" in $pattern) echo yes; break;; esac
+	done | grep -q yes
+}
+
+# Print "MODULE: SYMBOL" for each global symbol of the archives under the
+# build tree DIR that is neither MODULE nor MODULE_ followed by more.
+check_prefixes() {
+	for a in $(archives "$1"); do
+		nm -A -g --defined-only "$a"
+	done | awk '{
+		n = split($1, f, ":"); m = f[n - 1]; sub(/\.o$/, "", m);
+		s = $NF;
+		if (s != m && index(s, m "_") != 1)
+			print m ": " s
+	}' | while read -r line; do
+		known "$line" || echo "$line"
+	done
+}
+
+# Print "MODULE: SYMBOL" for each global symbol of the archives under the
+# build tree DIR that no other object (of lib/, cmd/ or tests/) refers to:
+# dead, or to be made static.
+check_used() {
+	objects=$(find "$1/cmd" "$1/tests" -name "*.o" ! -path "*/trash.*")
+	nm -A -u $(archives "$1") $objects | awk '{ print $NF }' |
+		sort -u >used &&
+	for a in $(archives "$1"); do
+		nm -A -g --defined-only "$a"
+	done | awk '{
+		n = split($1, f, ":"); m = f[n - 1]; sub(/\.o$/, "", m);
+		print $NF, m
+	}' | sort >defined &&
+	join -v 1 defined used | while read -r s m; do
+		known "$m: $s" || echo "$m: $s"
+	done
+}
+
 test_expect_success 'every area is listed in lib/README' '
 	for d in "$top_srcdir"/lib/*/; do
 		a=$(basename "$d") &&
@@ -48,6 +103,54 @@ test_expect_success 'the check finds an include against the order' '
 	printf "#include \"gate/hx_judge.h\"\n" >fake/lib/rec/hx_x.c &&
 	( top_srcdir=$PWD/fake && check_order ) >broken &&
 	grep "lib/rec/hx_x.c: includes gate/" broken
+'
+
+# Print each call in lib/ that ends the program: only cmd/ decides that.
+# lib/hx_err.c is where the functions cmd/ calls for it live.
+check_no_exit() {
+	grep -nE '(^|[^_a-z])(exit|_exit|abort|hx_err|hx_err_errno|hx_err_exit|hx_usage_error|hx_err_close_stdout) *\(' \
+	    "$1"/lib/*.c "$1"/lib/*/*.c | grep -v "^$1/lib/hx_err.c:" |
+	    sed "s|^$1/||"
+}
+
+test_expect_success 'library code never exits' '
+	check_no_exit "$top_srcdir" >broken &&
+	test_must_be_empty broken
+'
+
+test_expect_success 'the check finds a library that exits' '
+	mkdir -p fake/lib/emu &&
+	printf "void\nf(void)\n{\n\thx_err(4, \"no\");\n}\n" >fake/lib/emu/hx_x.c &&
+	check_no_exit fake >broken &&
+	grep "^lib/emu/hx_x.c:4:" broken
+'
+
+test_expect_success 'the libraries are built' '
+	test -n "$(archives "$top_builddir")"
+'
+
+test_expect_success 'every global symbol of lib/ carries its module prefix' '
+	check_prefixes "$top_builddir" >broken &&
+	test_must_be_empty broken
+'
+
+test_expect_success 'every global symbol of lib/ is used outside its module' '
+	check_used "$top_builddir" >unused &&
+	test_must_be_empty unused
+'
+
+test_expect_success 'the checks find a stray prefix and an unused symbol' '
+	mkdir -p fake/lib fake/cmd fake/tests &&
+	printf "int hx_b_used(void) { return 1; }\nint hx_b_idle(void) { return 2; }\n" >hx_a.c &&
+	printf "int hx_b_used(void);\nint main(void) { return hx_b_used(); }\n" >prog.c &&
+	cc -c -o hx_a.o hx_a.c && cc -c -o fake/cmd/prog.o prog.c &&
+	ar rc fake/lib/libhx.a hx_a.o &&
+	check_prefixes fake >broken &&
+	printf "hx_a: hx_b_idle\nhx_a: hx_b_used\n" >want &&
+	test_cmp want broken &&
+	check_used fake >unused &&
+	echo "hx_a: hx_b_idle" >want &&
+	test_cmp want unused
 '
 
 test_done

@@ -11,6 +11,7 @@
 #include "build/hx_cache.h"
 #include "hx_git.h"
 #include "hx_hash.h"
+#include "hx_strv.h"
 #include "build/hx_project.h"
 #include "build/hx_toolchain.h"
 
@@ -70,7 +71,6 @@ void build_write_bundle(struct build *b);
 /* env.c: the fixed environment and what users get of it. */
 char **build_env(const struct build *b, const char *workdir,
     const char *cmake_file);
-void build_free_env(char **env);
 int build_write_cmake_toolchain(const struct build *b, const char *path);
 void build_print_env(const struct build *b, const char *workdir);
 

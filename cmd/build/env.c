@@ -83,16 +83,6 @@ build_env(const struct build *b, const char *workdir, const char *cmake_file)
 	return env;
 }
 
-void
-build_free_env(char **env)
-{
-	size_t i;
-
-	for (i = 0; env != NULL && env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
-}
-
 /* Whether the toolchain builds for another machine than this one. */
 static bool
 is_cross(const struct build *b)
@@ -184,6 +174,6 @@ build_print_env(const struct build *b, const char *workdir)
 		print_quoted(eq + 1);
 		putchar('\n');
 	}
-	build_free_env(env);
+	hx_strv_free(env);
 	hx_err_close_stdout();
 }

@@ -18,6 +18,7 @@
 #include "hx_archive.h"
 #include "hx_atomic.h"
 #include "hx_err.h"
+#include "hx_file.h"
 #include "rec/hx_rec.h"
 #include "hx_spawn.h"
 
@@ -245,6 +246,7 @@ static void
 prepare_output_dir(struct build *b)
 {
 	char cwd[PATH_MAX], *dir, *p;
+	int rc;
 
 	dir = b->opt->output_dir != NULL ? hx_xstrdup(b->opt->output_dir) :
 	    hx_xasprintf("%s/%s", HX_PROJECT_OUTPUT_DIR, b->tc.name);
@@ -255,17 +257,9 @@ prepare_output_dir(struct build *b)
 		free(dir);
 		dir = p;
 	}
-	for (p = dir + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-				hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
-			*p = c;
-			if (c == '\0')
-				break;
-		}
+	if ((rc = hx_file_mkdir_p(dir, 0777)) != 0) {
+		errno = -rc;
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
 	}
 	/* Resolved, so that it is recognised inside the project. */
 	if (realpath(dir, cwd) != NULL) {
@@ -361,7 +355,7 @@ build_project(struct build *b, struct hx_git *git)
 		    failed ? "failed" : hit ? "restored" : "built",
 		    (double)duration / 1e9);
 	status = failed ? HX_EXIT_VERDICT : HX_EXIT_OK;
-	hx_project_free_strings(ch.paths);
+	hx_strv_free(ch.paths);
 	if (use_cache)
 		hx_cache_close(&cache);
 	build_free_results(results, n);

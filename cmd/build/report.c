@@ -42,7 +42,7 @@ build_read_changes(struct build *b, struct hx_git *git, struct changes *ch)
 	for (i = 0; i < (size_t)n; i++)
 		if (strncmp(paths[i], prefix, plen) == 0)
 			ch->paths[ch->n++] = hx_xstrdup(paths[i] + plen);
-	hx_git_free_paths(paths);
+	hx_strv_free(paths);
 	free(prefix);
 }
 

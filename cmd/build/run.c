@@ -19,9 +19,10 @@
 #include <unistd.h>
 
 #include "build.h"
-#include "build/hx_depfile.h"
+#include "build/hx_depgraph.h"
 #include "hx_elf.h"
 #include "hx_err.h"
+#include "hx_file.h"
 #include "hx_spawn.h"
 
 #define TAIL_BYTES 8192
@@ -98,23 +99,20 @@ build_compute_key(struct build *b)
 		free(path);
 	}
 	hx_hash_sha256_final(&h, b->key);
-	hx_project_free_strings(inputs);
+	hx_strv_free(inputs);
 	return 0;
 }
 
-/* mkdir -p for the directories of the file PATH. */
+/* mkdir -p for the directories of the file PATH, or exit. */
 static void
 make_parents(const char *path)
 {
-	char *copy = hx_xstrdup(path), *p;
+	int rc = hx_file_mkdir_parents(path, 0777);
 
-	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(copy, 0777) != 0 && errno != EEXIST)
-			hx_err_errno(HX_EXIT_SYSTEM, "%s", copy);
-		*p = '/';
+	if (rc != 0) {
+		errno = -rc;
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 	}
-	free(copy);
 }
 
 /* A new staging directory: TMPDIR/PREFIX.XXXXXX, absolute. */
@@ -163,7 +161,7 @@ stage_inputs(struct build *b, const char *stage)
 		free(src);
 		free(dst);
 	}
-	hx_project_free_strings(inputs);
+	hx_strv_free(inputs);
 }
 
 /* Run one step in STAGE; returns 0, or 1 with the output tail in *TAIL. */
@@ -298,7 +296,7 @@ build_run(struct build *b, struct build_result *results,
 		free(src);
 	}
 	hx_depgraph_free(graph);
-	build_free_env(env);
+	hx_strv_free(env);
 	if (hx_cache_remove_tree(stage) != 0)
 		hx_warn_errno("removing %s", stage);
 	free(root);
@@ -314,7 +312,7 @@ build_free_results(struct build_result *results, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(results[i].message);
-		hx_depgraph_free_names(results[i].deps);
+		hx_strv_free(results[i].deps);
 	}
 	free(results);
 }
@@ -449,7 +447,7 @@ build_restore(struct build *b, struct hx_cache *cache,
 	if (!ok) {
 		for (i = 0; i < p->noutputs; i++) {
 			free(results[i].message);
-			hx_depgraph_free_names(results[i].deps);
+			hx_strv_free(results[i].deps);
 			memset(&results[i], 0, sizeof(results[i]));
 		}
 		/* Out of the way, or the rebuild could never store it. */

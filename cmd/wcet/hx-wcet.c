@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hx_io.h"
+#include "hx_in.h"
 #include "rec/hx_error.h"
 #include "rec/hx_reader.h"
 #include "rec/hx_rec.h"
@@ -304,14 +304,17 @@ static void
 read_numbers(struct groups *gs, const char *path, const char *unit,
     bool baseline, bool keep_going)
 {
-	struct hx_in *in = hx_in_open(path);
 	enum hx_in_status st;
 	char *line, *end, *copy;
 	size_t len, i;
+	struct hx_in *in;
 	double x;
 	const char *why;
 
-	if (in == NULL)
+	if (hx_in_max_line(&len) < 0)
+		hx_usage_error("HX_LINE_MAX: not a positive number of bytes: %s",
+		    getenv("HX_LINE_MAX"));
+	if ((in = hx_in_open(path)) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 	while ((st = hx_in_getline(in, &line, &len)) != HX_IN_EOF) {
 		if (st == HX_IN_TOOLONG) {

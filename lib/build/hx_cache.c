@@ -18,6 +18,7 @@
 
 #include "build/hx_cache.h"
 #include "hx_err.h"
+#include "hx_file.h"
 
 #define USED_FILE "used"
 #define STALE_TMP_SECONDS 3600
@@ -36,39 +37,18 @@ hx_cache_default_dir(void)
 	return hx_xstrdup("/tmp/hx-cache");
 }
 
-/* mkdir -p PATH.  Returns 0 or -1. */
-static int
-make_dirs(const char *path)
-{
-	char *copy = hx_xstrdup(path), *p, c;
-	int rc = 0;
-
-	for (p = copy + 1; rc == 0; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(copy, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	free(copy);
-	return rc;
-}
-
 int
 hx_cache_open(struct hx_cache *c, const char *root)
 {
+	int rc;
+
 	c->root = hx_xstrdup(root);
 	c->entries = hx_xasprintf("%s/build-v1", root);
 	c->tmp = hx_xasprintf("%s/tmp", root);
-	if (make_dirs(c->entries) != 0 || make_dirs(c->tmp) != 0) {
-		int saved = errno;
-
+	if ((rc = hx_file_mkdir_p(c->entries, 0777)) != 0 ||
+	    (rc = hx_file_mkdir_p(c->tmp, 0777)) != 0) {
 		hx_cache_close(c);
-		errno = saved;
+		errno = -rc;
 		return -1;
 	}
 	return 0;

@@ -13,17 +13,8 @@
 #include <sys/stat.h>
 
 #include "hx_err.h"
+#include "hx_strv.h"
 #include "build/hx_project.h"
-
-void
-hx_project_free_strings(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
 
 /*
  * The array of strings at KEY as a NULL-terminated copy: DEFAULTS when the
@@ -53,7 +44,7 @@ strings(json_t *obj, const char *key, const char *const *defaults,
 	out = hx_xcalloc(json_array_size(a) + 1, sizeof(char *));
 	json_array_foreach(a, i, v) {
 		if (!json_is_string(v)) {
-			hx_project_free_strings(out);
+			hx_strv_free(out);
 			*what = key;
 			return NULL;
 		}
@@ -213,12 +204,12 @@ hx_project_free(struct hx_project *p)
 	free(p->file);
 	free(p->name);
 	free(p->system);
-	hx_project_free_strings(p->configure);
-	hx_project_free_strings(p->build);
-	hx_project_free_strings(p->flags);
-	hx_project_free_strings(p->inputs);
-	hx_project_free_strings(p->build_files);
-	hx_project_free_strings(p->no_timing);
+	hx_strv_free(p->configure);
+	hx_strv_free(p->build);
+	hx_strv_free(p->flags);
+	hx_strv_free(p->inputs);
+	hx_strv_free(p->build_files);
+	hx_strv_free(p->no_timing);
 	json_decref(p->json);
 	memset(p, 0, sizeof(*p));
 }
@@ -333,12 +324,6 @@ walk_dir(struct walk *w, const char *dir, const char *rel)
 	return rc;
 }
 
-static int
-compare_paths(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **
 hx_project_inputs(const struct hx_project *p, const char *exclude,
     size_t *count)
@@ -350,13 +335,13 @@ hx_project_inputs(const struct hx_project *p, const char *exclude,
 		saved = errno;
 		w.paths = w.paths ? w.paths : hx_xcalloc(1, sizeof(char *));
 		w.paths[w.n] = NULL;
-		hx_project_free_strings(w.paths);
+		hx_strv_free(w.paths);
 		errno = saved;
 		return NULL;
 	}
 	if (w.paths == NULL)
 		w.paths = hx_xcalloc(1, sizeof(char *));
-	qsort(w.paths, w.n, sizeof(char *), compare_paths);
+	hx_strv_sort(w.paths, w.n);
 	w.paths[w.n] = NULL;
 	*count = w.n;
 	return w.paths;

@@ -72,7 +72,4 @@ bool hx_project_match_any(char *const *patterns, const char *path);
 char **hx_project_inputs(const struct hx_project *p, const char *exclude,
     size_t *count);
 
-/* Free a NULL-terminated string array. */
-void hx_project_free_strings(char **v);
-
 #endif

@@ -26,6 +26,7 @@
 #include "hx_err.h"
 #include "hx_elf.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
 #include "build/hx_toolchain.h"
 
 #define VERSION_TIMEOUT_NS 30000000000LL
@@ -54,16 +55,6 @@ string_array(json_t *obj, const char *key, int *bad)
 		out[i] = hx_xstrdup(json_string_value(v));
 	}
 	return out;
-}
-
-static void
-free_strings(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* The string at KEY, copied; NULL when absent; *BAD when not a string. */
@@ -149,7 +140,7 @@ hx_toolchain_free(struct hx_toolchain *tc)
 	free(tc->name);
 	free(tc->target);
 	free(tc->cc);
-	free_strings(tc->cc_args);
+	hx_strv_free(tc->cc_args);
 	free(tc->cxx);
 	free(tc->ar);
 	free(tc->sysroot);
@@ -157,7 +148,7 @@ hx_toolchain_free(struct hx_toolchain *tc)
 	free(tc->sysroot_package);
 	free(tc->version);
 	free(tc->digest);
-	free_strings(tc->flags);
+	hx_strv_free(tc->flags);
 	json_decref(tc->json);
 	memset(tc, 0, sizeof(*tc));
 }
@@ -235,12 +226,6 @@ list_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 			    hx_xstrdup(path));
 	}
 	return 0;
-}
-
-static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* A growing string. */
@@ -330,8 +315,8 @@ list_sysroot(const char *root)
 	listing.root_len = strlen(root);
 	if (nftw(root, list_entry, 32, FTW_PHYS) != 0)
 		return -1;
-	qsort(listing.lines, listing.n, sizeof(char *), compare_strings);
-	qsort(listing.keys, listing.nkeys, sizeof(char *), compare_strings);
+	hx_strv_sort(listing.lines, listing.n);
+	hx_strv_sort(listing.keys, listing.nkeys);
 	return 0;
 }
 

@@ -15,8 +15,12 @@
 #include "rec/hx_scan.h"
 #include "rec/hx_sample.h"
 
-const char *
-hx_baseline_target_branch(const char *name)
+/*
+ * The branch whose merge base holds the baseline: NAME, else what the CI
+ * system says a merge request targets, else main.
+ */
+static const char *
+choose_target_branch(const char *name)
 {
 	static const char *const vars[] = {
 		"CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "GITHUB_BASE_REF", NULL,
@@ -227,7 +231,7 @@ hx_baseline_load(const char *spec, const char *target_branch,
 {
 	memset(b, 0, sizeof(*b));
 	if (strcmp(spec, "git") == 0)
-		return load_git(NULL, hx_baseline_target_branch(target_branch),
+		return load_git(NULL, choose_target_branch(target_branch),
 		    b, err, errlen);
 	if (strncmp(spec, "git:", 4) == 0)
 		return load_git(spec + 4, NULL, b, err, errlen);

@@ -22,12 +22,6 @@ struct hx_baseline {
 	char *missing;		/* why there is none, when there is none */
 };
 
-/*
- * The branch a change is judged against: NAME when given, else
- * $CI_MERGE_REQUEST_TARGET_BRANCH_NAME (GitLab), $GITHUB_BASE_REF
- * (GitHub), else "main".
- */
-const char *hx_baseline_target_branch(const char *name);
 
 /*
  * Load the baseline SPEC names: "git" (the note of the merge base of HEAD

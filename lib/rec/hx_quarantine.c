@@ -23,8 +23,9 @@ hx_quarantine_new(void)
 	return hx_xcalloc(1, sizeof(struct hx_quarantine));
 }
 
-void
-hx_quarantine_add(struct hx_quarantine *q, const char *pattern)
+/* Add PATTERN, a test name or an fnmatch(3) pattern, to Q. */
+static void
+add_pattern(struct hx_quarantine *q, const char *pattern)
 {
 	q->patterns = hx_xrealloc(q->patterns,
 	    (q->n + 1) * sizeof(*q->patterns));
@@ -49,7 +50,7 @@ hx_quarantine_add_file(struct hx_quarantine *q, const char *path)
 		    e[-1] == ' ' || e[-1] == '\t'))
 			*--e = '\0';
 		if (*s != '\0' && *s != '#')
-			hx_quarantine_add(q, s);
+			add_pattern(q, s);
 	}
 	free(line);
 	failed = ferror(fp);
@@ -81,7 +82,7 @@ hx_quarantine_add_json(struct hx_quarantine *q, const json_t *patterns,
 			return -1;
 		}
 	json_array_foreach(patterns, i, item)
-		hx_quarantine_add(q, json_string_value(item));
+		add_pattern(q, json_string_value(item));
 	return 0;
 }
 

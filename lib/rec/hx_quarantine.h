@@ -16,9 +16,6 @@ struct hx_quarantine;
 /* An empty list. */
 struct hx_quarantine *hx_quarantine_new(void);
 
-/* Add one name or pattern. */
-void hx_quarantine_add(struct hx_quarantine *q, const char *pattern);
-
 /*
  * Add the entries of the file at PATH: one a line, surrounding blanks
  * stripped, blank lines and lines starting with '#' ignored.  Returns 0,

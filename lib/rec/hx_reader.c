@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "hx_io.h"
+#include "hx_in.h"
 #include "rec/hx_reader.h"
 
 struct hx_reader {
@@ -19,7 +19,13 @@ hx_reader_open(const char *path, struct hx_err_info *err)
 {
 	struct hx_reader *r;
 	struct hx_in *in;
+	size_t max;
 
+	if (hx_in_max_line(&max) < 0) {
+		hx_err_set(err, HX_EXIT_USAGE, "HX_LINE_MAX: not a positive "
+		    "number of bytes: %s", getenv("HX_LINE_MAX"));
+		return NULL;
+	}
 	if ((in = hx_in_open(path)) == NULL) {
 		hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", path);
 		return NULL;

@@ -35,8 +35,8 @@ struct hx_reader_line {
 };
 
 /*
- * Open PATH, "-" meaning standard input.  Returns NULL with ERR filled
- * (status 4) when it cannot be read.
+ * Open PATH, "-" meaning standard input.  Returns NULL with ERR filled:
+ * status 4 when it cannot be read, 2 when HX_LINE_MAX is bad.
  */
 struct hx_reader *hx_reader_open(const char *path, struct hx_err_info *err);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rec/hx_error.h"
 #include "rec/hx_reader.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_writer.h"
@@ -92,24 +93,6 @@ hx_rec_flush(struct hx_err_info *err)
 	return output_failed(err);
 }
 
-json_t *
-hx_rec_error_record(const char *file, unsigned long line, size_t column,
-    const char *message)
-{
-	json_t *rec = json_object();
-
-	json_object_set_new(rec, "type", json_string("error"));
-	json_object_set_new(rec, "program", json_string(hx_err_progname()));
-	json_object_set_new(rec, "file", json_string(file));
-	if (line > 0)
-		json_object_set_new(rec, "line", json_integer((json_int_t)line));
-	if (column > 0)
-		json_object_set_new(rec, "column",
-		    json_integer((json_int_t)column));
-	json_object_set_new(rec, "message", json_string(message));
-	return rec;
-}
-
 /*
  * A bad line: the end of the loop with status 3, or with keep_going an
  * error record downstream, counted.
@@ -118,6 +101,7 @@ static void
 report_bad(struct hx_rec_loop *loop, const char *file, unsigned long line,
     size_t column, const char *message)
 {
+	struct hx_error error = { 0 };
 	json_t *rec;
 
 	if (loop->failed)
@@ -134,7 +118,12 @@ report_bad(struct hx_rec_loop *loop, const char *file, unsigned long line,
 		return;
 	}
 	hx_warn("%s:%lu: %s", file, line, message);
-	rec = hx_rec_error_record(file, line, column, message);
+	error.program = hx_err_progname();
+	error.file = file;
+	error.line = line;
+	error.column = column;
+	error.message = message;
+	rec = hx_error_to_json(&error);
 	hx_rec_emit(rec);
 	json_decref(rec);
 	loop->bad_lines++;

@@ -87,13 +87,6 @@ int hx_rec_pass(const struct hx_record *rec);
 int hx_rec_emit(const json_t *value);
 
 /*
- * Build the error record for FILE:LINE (line 0: none) and message, as -k
- * sends it downstream.  A new reference.
- */
-json_t *hx_rec_error_record(const char *file, unsigned long line,
-    size_t column, const char *message);
-
-/*
  * Write out everything standard output's writer holds.  Returns 0, or -1
  * with ERR filled as hx_rec_loop_run fills it for a write error.
  */

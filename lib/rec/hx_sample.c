@@ -9,7 +9,7 @@
 
 #include "rec/hx_sample.h"
 
-const char *const hx_sample_unit_names[] = {
+static const char *const hx_sample_unit_names[] = {
 	"insns", "ns", "cycles", "bytes", NULL,
 };
 

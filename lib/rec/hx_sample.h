@@ -17,9 +17,6 @@ enum hx_sample_unit {
 	HX_SAMPLE_BYTES,
 };
 
-/* The NULL-terminated unit names, in the order of the enum. */
-extern const char *const hx_sample_unit_names[];
-
 const char *hx_sample_unit_name(enum hx_sample_unit unit);
 
 /* The unit called NAME: 0, or -1 when there is none. */

@@ -13,7 +13,7 @@
 const char *const hx_wcet_method_names[] = {
 	"gev", "gpd", "deterministic", "none", NULL,
 };
-const char *const hx_wcet_class_names[] = {
+static const char *const hx_wcet_class_names[] = {
 	"ok", "drift", "regression", NULL,
 };
 static const char *const estimator_names[] = { "", "mle", "pwm", NULL };

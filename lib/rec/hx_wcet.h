@@ -92,9 +92,8 @@ struct hx_wcet {
 	const char *message;		/* or NULL */
 };
 
-/* The NULL-terminated names, in the order of their enums. */
+/* The NULL-terminated method names, in the order of their enum. */
 extern const char *const hx_wcet_method_names[];
-extern const char *const hx_wcet_class_names[];
 
 /* Set W to an empty record: method none, every optional part left out. */
 void hx_wcet_init(struct hx_wcet *w);

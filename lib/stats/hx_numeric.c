@@ -46,12 +46,6 @@ hx_numeric_sort(double *x, size_t n)
 }
 
 double
-hx_numeric_normal_p(double z)
-{
-	return gsl_cdf_ugaussian_P(z);
-}
-
-double
 hx_numeric_normal_q(double z)
 {
 	return gsl_cdf_ugaussian_Q(z);

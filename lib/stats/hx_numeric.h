@@ -11,8 +11,7 @@
 /* Sort N doubles in place, ascending (the C library's sort, not GSL's). */
 void hx_numeric_sort(double *x, size_t n);
 
-/* The standard normal lower tail P(Z <= z) and upper tail P(Z > z). */
-double hx_numeric_normal_p(double z);
+/* The standard normal upper tail P(Z > z). */
 double hx_numeric_normal_q(double z);
 
 /* The standard normal quantile: z with P(Z <= z) = p, for 0 < p < 1. */

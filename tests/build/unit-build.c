@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 #include "build/hx_cache.h"
-#include "build/hx_depfile.h"
+#include "build/hx_depgraph.h"
 #include "hx_elf.h"
 #include "hx_err.h"
+#include "hx_strv.h"
 #include "build/hx_project.h"
 #include "build/hx_toolchain.h"
 #include "../tap.h"
@@ -90,10 +91,10 @@ test_depfiles(void)
 	    "src/b.o tests/t.c tests/t.o", "closure of prog: relative, "
 	    "sorted, system headers dropped");
 	free(joined);
-	hx_depgraph_free_names(names);
+	hx_strv_free(names);
 	names = hx_depgraph_closure(g, "unknown", &n);
 	tap_ok(n == 0 && names[0] == NULL, "an unknown target has no sources");
-	hx_depgraph_free_names(names);
+	hx_strv_free(names);
 	hx_depgraph_free(g);
 	free(root);
 }

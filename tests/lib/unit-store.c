@@ -14,6 +14,7 @@
 #include "hx_err.h"
 #include "hx_git.h"
 #include "hx_hash.h"
+#include "hx_strv.h"
 #include "../tap.h"
 
 static char dir[] = "/tmp/hx-unit-store.XXXXXX";
@@ -182,7 +183,7 @@ test_git(void)
 	if (n != 3)
 		for (long i = 0; i < n; i++)
 			printf("# %s\n", paths[i]);
-	hx_git_free_paths(paths);
+	hx_strv_free(paths);
 	tap_ok(hx_git_changed_paths(git, "no-such-rev", &paths) < 0,
 	    "an unknown revision fails");
 	tap_ok(hx_git_note_read(git, HX_GIT_NOTES_REF, "HEAD", &failed) == NULL &&

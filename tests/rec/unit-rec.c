@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hx_io.h"
+#include "hx_in.h"
 #include "rec/hx_rec.h"
 #include "../tap.h"
 
@@ -210,8 +210,6 @@ test_reader(void)
 	free(big);
 
 	tap_ok(hx_in_open("/nonexistent/hx") == NULL, "a missing file fails");
-	tap_ok(hx_io_crc32(0, "123456789", 9) == 0xcbf43926u,
-	    "crc32 check value");
 }
 
 int

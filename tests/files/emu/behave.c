@@ -22,6 +22,22 @@ seen_before(const char *state)
 	return 0;
 }
 
+/*
+ * Say that the program got as far as this: create the file named by
+ * HX_READY, if set, once what it printed is on its way.  A test waits
+ * for the file, or knows from it what the output must hold.
+ */
+static void
+ready(void)
+{
+	const char *path = getenv("HX_READY");
+	FILE *fp;
+
+	fflush(stdout);
+	if (path != NULL && (fp = fopen(path, "w")) != NULL)
+		fclose(fp);
+}
+
 /* Sum 0..n-1 the slow way: work that grows with n. */
 static long
 work(long n)
@@ -164,9 +180,15 @@ main(int argc, char **argv)
 	}
 	if (strcmp(how, "tap-hang") == 0) {
 		printf("1..2\nok 1 - starts\n");
-		fflush(stdout);
+		ready();
 		for (;;)
 			pause();
+	}
+	if (strcmp(how, "tap-die") == 0) {
+		printf("1..2\nok 1 - starts\n");
+		fflush(stdout);
+		raise(SIGTERM);
+		return 0;
 	}
 	if (strcmp(how, "tap-flaky") == 0) {
 		printf("1..2\nok 1 - stable\n%s 2 - racy\n",

@@ -1,5 +1,5 @@
 /*
- * hx_depfile: make-format dependency files into a graph of names, kept in
+ * hx_depgraph: make-format dependency files into a graph of names, kept in
  * an open-addressing hash table that grows by doubling.
  */
 #include "config.h"
@@ -13,8 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "build/hx_depfile.h"
+#include "build/hx_depgraph.h"
 #include "hx_err.h"
+#include "hx_strv.h"
 
 struct node {
 	char *name;
@@ -200,9 +201,13 @@ add_rule(struct hx_depgraph *g, char *line, const char *root)
 	}
 }
 
-int
-hx_depgraph_add_file(struct hx_depgraph *g, const char *path,
-    const char *root)
+/*
+ * Add the rules of the dependency file at PATH.  Absolute names under
+ * ROOT (with a trailing '/') are made relative to it; other absolute names
+ * (system headers) are dropped.  Returns 0, or -1 with errno set.
+ */
+static int
+add_file(struct hx_depgraph *g, const char *path, const char *root)
 {
 	char *line = NULL, *logical = NULL;
 	size_t cap = 0, len, llen = 0;
@@ -261,7 +266,7 @@ scan_dir(struct hx_depgraph *g, const char *dir, const char *root)
 				count += sub;
 		} else if (S_ISREG(st.st_mode) && len > 2 &&
 		    strcmp(e->d_name + len - 2, ".d") == 0 &&
-		    hx_depgraph_add_file(g, path, root) == 0)
+		    add_file(g, path, root) == 0)
 			count++;
 		free(path);
 	}
@@ -281,12 +286,6 @@ hx_depgraph_scan(struct hx_depgraph *g, const char *root)
 	count = scan_dir(g, dir, root);
 	free(dir);
 	return count;
-}
-
-static int
-compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 char **
@@ -316,17 +315,7 @@ hx_depgraph_closure(struct hx_depgraph *g, const char *target, size_t *count)
 		}
 	}
 	free(stack);
-	qsort(names, n, sizeof(char *), compare_names);
+	hx_strv_sort(names, n);
 	*count = n;
 	return names;
-}
-
-void
-hx_depgraph_free_names(char **names)
-{
-	size_t i;
-
-	for (i = 0; names != NULL && names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
 }

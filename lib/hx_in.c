@@ -1,5 +1,5 @@
 /*
- * hx_io: buffered line input with transparent gzip.
+ * hx_in: buffered line input with transparent gzip.
  *
  * Lines are found with memchr in one growing buffer, so a line is never
  * copied before it is returned.  A gzip stream (magic 1f 8b, several members
@@ -11,13 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "hx_err.h"
-#include "hx_io.h"
+#include "hx_in.h"
 
 #define CHUNK ((size_t)1 << 20)
 #define ZCHUNK ((size_t)256 << 10)
@@ -39,28 +40,35 @@ struct hx_in {
 	char errmsg[160];
 };
 
-static size_t
-max_line_from_env(void)
+int
+hx_in_max_line(size_t *max)
 {
 	const char *s = getenv("HX_LINE_MAX");
 	char *end;
 	unsigned long long v;
 
+	*max = HX_IN_DEFAULT_MAX_LINE;
 	if (s == NULL || *s == '\0')
-		return HX_IN_DEFAULT_MAX_LINE;
+		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0)
-		hx_err(HX_EXIT_USAGE, "HX_LINE_MAX: not a positive number of bytes: %s", s);
-	return (size_t)v;
+	if (errno != 0 || *end != '\0' || v == 0 || v > SIZE_MAX)
+		return -1;
+	*max = (size_t)v;
+	return 0;
 }
 
 struct hx_in *
 hx_in_open(const char *path)
 {
 	struct hx_in *in;
+	size_t max_line;
 	int fd;
 
+	if (hx_in_max_line(&max_line) < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -70,7 +78,7 @@ hx_in_open(const char *path)
 	in->name = hx_xstrdup(strcmp(path, "-") == 0 ? "stdin" : path);
 	in->cap = CHUNK;
 	in->buf = hx_xmalloc(in->cap);
-	in->max_line = max_line_from_env();
+	in->max_line = max_line;
 	return in;
 }
 
@@ -84,12 +92,6 @@ unsigned long
 hx_in_lineno(const struct hx_in *in)
 {
 	return in->lineno;
-}
-
-int
-hx_in_is_gzip(const struct hx_in *in)
-{
-	return in->gzip;
 }
 
 void
@@ -149,8 +151,9 @@ detect(struct hx_in *in)
 		in->z.avail_in = (uInt)in->end;
 		in->end = 0;
 		in->eof = 0;
+		/* zlib fails to start only for want of memory. */
 		if (inflateInit2(&in->z, 15 + 16) != Z_OK)
-			hx_err(HX_EXIT_SYSTEM, "%s: cannot start zlib", in->name);
+			hx_err_out_of_memory();
 	}
 	return HX_IN_LINE;
 }
@@ -185,8 +188,11 @@ fill_gzip(struct hx_in *in)
 		}
 		if (in->zdone) {
 			/* Another member follows the one that ended. */
-			if (inflateReset(&in->z) != Z_OK)
-				hx_err(HX_EXIT_SYSTEM, "%s: cannot reset zlib", in->name);
+			if (inflateReset(&in->z) != Z_OK) {
+				snprintf(in->errmsg, sizeof(in->errmsg),
+				    "cannot reset zlib");
+				return HX_IN_SYSERR;
+			}
 			in->zdone = 0;
 		}
 		in->z.next_out = (Bytef *)in->buf + in->end;
@@ -321,19 +327,4 @@ hx_in_close(struct hx_in *in)
 	free(in->buf);
 	free(in->name);
 	free(in);
-}
-
-uint32_t
-hx_io_crc32(uint32_t crc, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-
-	while (len > 0) {
-		uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
-
-		crc = (uint32_t)crc32(crc, p, n);
-		p += n;
-		len -= n;
-	}
-	return crc;
 }

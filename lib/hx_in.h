@@ -1,13 +1,12 @@
 /*
- * hx_io: line-oriented input from files and pipes, with gzip streams
+ * hx_in: line-oriented input from files and pipes, with gzip streams
  * recognised by their magic bytes and inflated transparently.  This module
  * is the only one that touches zlib.
  */
-#ifndef HX_IO_H
-#define HX_IO_H
+#ifndef HX_IN_H
+#define HX_IN_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 /* The longest line read unless HX_LINE_MAX or hx_in_set_max_line says otherwise. */
 #define HX_IN_DEFAULT_MAX_LINE ((size_t)64 << 20)
@@ -23,8 +22,15 @@ enum hx_in_status {
 };
 
 /*
+ * The longest line to read: HX_LINE_MAX, else the default.  Returns 0, or
+ * -1 when HX_LINE_MAX is not a positive number of bytes.
+ */
+int hx_in_max_line(size_t *max);
+
+/*
  * Open PATH for reading, "-" meaning standard input.  Returns NULL with
- * errno set when the file cannot be opened.
+ * errno set when the file cannot be opened, EINVAL when HX_LINE_MAX is
+ * bad.
  */
 struct hx_in *hx_in_open(const char *path);
 
@@ -33,9 +39,6 @@ const char *hx_in_name(const struct hx_in *in);
 
 /* The number of the line last returned (or skipped), counting from 1. */
 unsigned long hx_in_lineno(const struct hx_in *in);
-
-/* Whether the input turned out to be a gzip stream. */
-int hx_in_is_gzip(const struct hx_in *in);
 
 void hx_in_set_max_line(struct hx_in *in, size_t max);
 
@@ -48,8 +51,5 @@ enum hx_in_status hx_in_getline(struct hx_in *in, char **line, size_t *len);
 const char *hx_in_error(const struct hx_in *in);
 
 void hx_in_close(struct hx_in *in);
-
-/* The zlib CRC-32 of BUF, continuing from CRC (start with 0). */
-uint32_t hx_io_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif

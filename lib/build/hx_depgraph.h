@@ -1,11 +1,11 @@
 /*
- * hx_depfile: the dependency graph a build leaves behind in make-format
+ * hx_depgraph: the dependency graph a build leaves behind in make-format
  * dependency files ("TARGET...: PREREQ..." lines, as gcc -MD and clang
  * -MD write them, and as a Makefile may write for its links), and the
  * set of source files each output is made from.
  */
-#ifndef HX_DEPFILE_H
-#define HX_DEPFILE_H
+#ifndef HX_DEPGRAPH_H
+#define HX_DEPGRAPH_H
 
 #include <stddef.h>
 
@@ -13,14 +13,6 @@ struct hx_depgraph;
 
 struct hx_depgraph *hx_depgraph_new(void);
 void hx_depgraph_free(struct hx_depgraph *g);
-
-/*
- * Add the rules of the dependency file at PATH.  Absolute names under
- * ROOT (with a trailing '/') are made relative to it; other absolute names
- * (system headers) are dropped.  Returns 0, or -1 with errno set.
- */
-int hx_depgraph_add_file(struct hx_depgraph *g, const char *path,
-    const char *root);
 
 /*
  * Add every file whose name ends in ".d" under the directory ROOT (a
@@ -31,12 +23,10 @@ long hx_depgraph_scan(struct hx_depgraph *g, const char *root);
 /*
  * Every name TARGET is made from, directly or through other targets,
  * sorted, as a NULL-terminated array of strings to free with
- * hx_depgraph_free_names; *COUNT is 0 when the graph knows nothing of
+ * hx_strv_free; *COUNT is 0 when the graph knows nothing of
  * TARGET.
  */
 char **hx_depgraph_closure(struct hx_depgraph *g, const char *target,
     size_t *count);
-
-void hx_depgraph_free_names(char **names);
 
 #endif

@@ -1,0 +1,31 @@
+/*
+ * hx_strv: NULL-terminated arrays of strings, as argv and environ are.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx_strv.h"
+
+void
+hx_strv_free(char **v)
+{
+	char **p;
+
+	for (p = v; p != NULL && *p != NULL; p++)
+		free(*p);
+	free(v);
+}
+
+static int
+compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+hx_strv_sort(char **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), compare);
+}

@@ -1,0 +1,15 @@
+/*
+ * hx_strv: NULL-terminated arrays of strings, as argv and environ are.
+ */
+#ifndef HX_STRV_H
+#define HX_STRV_H
+
+#include <stddef.h>
+
+/* Free each string of V, then V; V may be NULL. */
+void hx_strv_free(char **v);
+
+/* Sort the first N strings of V in strcmp(3) order. */
+void hx_strv_sort(char **v, size_t n);
+
+#endif
