@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "hx_err.h"
 #include "hx_pool.h"
 #include "hx_spawn.h"
+#include "rec/hx_artifact.h"
 #include "rec/hx_error.h"
 #include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
@@ -189,23 +191,18 @@ setup_count(struct hx_emu_options *opt)
 	opt->tmpdir = tmpdir;
 }
 
-/* Whether the artifact ART is to run: a test, or an exe --run names. */
+/* Whether ART is to run: a test, or an exe --run names. */
 static bool
-selected(const struct emu *emu, const json_t *art)
+selected(const struct emu *emu, const struct hx_artifact *art)
 {
-	const char *kind = json_string_value(json_object_get(art, "kind"));
-	const char *status = json_string_value(json_object_get(art, "status"));
-	const char *name = json_string_value(json_object_get(art, "name"));
 	size_t i;
 
-	if (status != NULL && strcmp(status, "ok") != 0)
+	if (!art->ok || art->kind == HX_ARTIFACT_LIB)
 		return false;
-	if (kind != NULL && strcmp(kind, "test") == 0)
+	if (art->kind == HX_ARTIFACT_TEST)
 		return true;
-	if (kind != NULL && strcmp(kind, "lib") == 0)
-		return false;
-	for (i = 0; i < emu->nrun_patterns && name != NULL; i++)
-		if (fnmatch(emu->run_patterns[i], name, 0) == 0)
+	for (i = 0; i < emu->nrun_patterns; i++)
+		if (fnmatch(emu->run_patterns[i], art->name, 0) == 0)
 			return true;
 	return false;
 }
@@ -261,30 +258,33 @@ static int
 on_artifact(struct hx_record *rec, void *arg)
 {
 	struct emu *emu = arg;
+	struct hx_artifact art;
 	struct hx_emu_test *test;
-	json_t *art = hx_rec_json(rec);
+	json_t *json = hx_rec_json(rec);
 	struct job *job;
 	char *message;
 
-	if (art == NULL)
+	if (json == NULL)
 		return 0;
-	if (!selected(emu, art)) {
+	if (hx_artifact_read(json, &art, &message) < 0) {
+		hx_rec_bad(rec, "%s", message);
+		free(message);
+		return 0;
+	}
+	if (!selected(emu, &art)) {
+		hx_artifact_clear(&art);
 		hx_rec_pass(rec);
 		return 0;
 	}
-	test = hx_emu_prepare(art, &emu->opt, &message, &emu->error);
-	if (test == NULL && message == NULL) {
+	test = hx_emu_prepare(&art, &emu->opt, &emu->error);
+	hx_artifact_clear(&art);
+	if (test == NULL) {
 		/*
 		 * Missing machinery: no later test can run either.  What came
 		 * before this record goes out; the message names its cause.
 		 */
 		emu->failed = true;
 		return 1;
-	}
-	if (test == NULL) {
-		hx_rec_bad(rec, "%s", message);
-		free(message);
-		return 0;
 	}
 	hx_rec_pass(rec);
 	job = hx_xcalloc(1, sizeof(*job));
@@ -377,40 +377,61 @@ finish_job(struct emu *emu, struct job *job)
 	free(job);
 }
 
-/*
- * On SIGINT, SIGTERM, SIGHUP or SIGQUIT: kill every run's process group,
- * remove the count files, and die of the signal.
- */
-static void *
-signals_main(void *arg)
-{
-	sigset_t *set = arg;
-	int sig;
+/* The stopping signals, and the one caught, if any. */
+static sigset_t stopping;
+static atomic_int caught;
 
-	while (sigwait(set, &sig) != 0)
-		continue;
-	hx_spawn_kill_all();
+/* Die of the signal caught, as if it had not been caught. */
+static void
+die_of_signal(int sig)
+{
 	remove_tmpdir();
 	signal(sig, SIG_DFL);
-	pthread_sigmask(SIG_UNBLOCK, set, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &stopping, NULL);
 	raise(sig);
+}
+
+/*
+ * On SIGINT, SIGTERM, SIGHUP or SIGQUIT: note it, kill every run's process
+ * group, and die of the signal.  The note comes first: the runs killed
+ * end as failures, and the main thread must not exit 1 for them.
+ */
+static void *
+signals_main(void *unused)
+{
+	int sig;
+
+	while (sigwait(&stopping, &sig) != 0)
+		continue;
+	caught = sig;
+	hx_spawn_kill_all();
+	die_of_signal(sig);
 	return NULL;
+}
+
+/* The main thread's end: if a signal stopped the runs, die of it. */
+static void
+die_if_signalled(void)
+{
+	int sig = caught;
+
+	if (sig != 0)
+		die_of_signal(sig);
 }
 
 /* Block the stopping signals in every thread and wait for them in one. */
 static void
 catch_signals(void)
 {
-	static sigset_t set;
 	pthread_t thread;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (pthread_create(&thread, NULL, signals_main, &set) != 0)
+	sigemptyset(&stopping);
+	sigaddset(&stopping, SIGINT);
+	sigaddset(&stopping, SIGTERM);
+	sigaddset(&stopping, SIGHUP);
+	sigaddset(&stopping, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
+	if (pthread_create(&thread, NULL, signals_main, NULL) != 0)
 		hx_err(HX_EXIT_SYSTEM, "cannot start threads");
 	pthread_detach(thread);
 }
@@ -534,6 +555,7 @@ main(int argc, char **argv)
 	/* Every record read so far goes out, in order, before any exit. */
 	reap_jobs(&emu, true);
 	hx_pool_free(emu.pool);
+	die_if_signalled();
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	if (loop.failed)

@@ -42,20 +42,6 @@ absolute(const char *path)
 	return hx_xasprintf("%s/%s", cwd, path);
 }
 
-static const char *
-get_string(const json_t *obj, const char *key, bool *bad)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		*bad = true;
-		return NULL;
-	}
-	return json_string_value(v);
-}
-
 /*
  * The environment every test starts from.  Nothing of hx-emu's own
  * environment reaches a test: the guest's C library reads its environment
@@ -70,40 +56,29 @@ static const char *const base_env[] = {
 	NULL,
 };
 
-/* The fixed base environment with the record's VARS (or none) over it. */
+/* The fixed base environment with the N variables of VARS over it. */
 static char **
-merge_env(const json_t *vars, char **message)
+merge_env(const struct hx_field_pair *vars, size_t n)
 {
-	const char *key;
-	json_t *value;
-	size_t n = 0, i, keylen;
+	size_t nbase = 0, i, j, namelen;
 	char **envp;
 
-	while (base_env[n] != NULL)
-		n++;
-	envp = hx_xcalloc(n + json_object_size(vars) + 1, sizeof(*envp));
-	for (i = 0; i < n; i++)
+	while (base_env[nbase] != NULL)
+		nbase++;
+	envp = hx_xcalloc(nbase + n + 1, sizeof(*envp));
+	for (i = 0; i < nbase; i++)
 		envp[i] = hx_xstrdup(base_env[i]);
-	json_object_foreach((json_t *)vars, key, value) {
-		if (!json_is_string(value) || *key == '\0' ||
-		    strchr(key, '=') != NULL) {
-			*message = hx_xasprintf("env.%s: expected a string "
-			    "value and a name without '='", key);
-			for (i = 0; i < n; i++)
-				free(envp[i]);
-			free(envp);
-			return NULL;
-		}
-		keylen = strlen(key);
-		for (i = 0; i < n; i++)
-			if (strncmp(envp[i], key, keylen) == 0 &&
-			    envp[i][keylen] == '=')
+	for (j = 0; j < n; j++) {
+		namelen = strlen(vars[j].name);
+		for (i = 0; i < nbase; i++)
+			if (strncmp(envp[i], vars[j].name, namelen) == 0 &&
+			    envp[i][namelen] == '=')
 				break;
-		if (i == n)
-			n++;
+		if (i == nbase)
+			nbase++;
 		else
 			free(envp[i]);
-		envp[i] = hx_xasprintf("%s=%s", key, json_string_value(value));
+		envp[i] = hx_xasprintf("%s=%s", vars[j].name, vars[j].value);
 	}
 	return envp;
 }
@@ -113,12 +88,12 @@ merge_env(const json_t *vars, char **message)
  * Returns 0, or -1 with ERR filled when QEMU or the loader is missing.
  */
 static int
-choose_runner(struct hx_emu_test *t, const json_t *artifact,
-    const char *record_arch, struct hx_err_info *err)
+choose_runner(struct hx_emu_test *t, const struct hx_artifact *artifact,
+    struct hx_err_info *err)
 {
 	const struct hx_emu_options *opt = t->opt;
-	const json_t *toolchain = json_object_get(artifact, "toolchain");
-	const char *sysroot = NULL, *arch = record_arch, *qemu, *why;
+	const char *sysroot = artifact->toolchain.sysroot;
+	const char *arch = artifact->arch, *qemu, *why;
 	char interp[PATH_MAX];
 
 	if (arch == NULL && (arch = hx_elf_arch_file(t->exe, &why)) != NULL &&
@@ -135,10 +110,6 @@ choose_runner(struct hx_emu_test *t, const json_t *artifact,
 	    opt->tmpdir, err)) == NULL)
 		return -1;
 	t->qemu = hx_xstrdup(qemu);
-	if (json_is_object(toolchain) &&
-	    json_is_string(json_object_get(toolchain, "sysroot")))
-		sysroot = json_string_value(json_object_get(toolchain,
-		    "sysroot"));
 	if (opt->sysroot != NULL)
 		sysroot = opt->sysroot;
 	if (sysroot == NULL && strcmp(arch, hx_qemu_host_arch()) == 0)
@@ -157,68 +128,35 @@ choose_runner(struct hx_emu_test *t, const json_t *artifact,
 }
 
 struct hx_emu_test *
-hx_emu_prepare(const json_t *artifact, const struct hx_emu_options *opt,
-    char **message, struct hx_err_info *err)
+hx_emu_prepare(const struct hx_artifact *artifact,
+    const struct hx_emu_options *opt, struct hx_err_info *err)
 {
-	const json_t *args = json_object_get(artifact, "args");
-	const json_t *env = json_object_get(artifact, "env");
-	const char *name, *path, *cwd, *arch, *slash;
-	struct hx_emu_test *t;
-	bool bad = false;
-	size_t i;
+	struct hx_emu_test *t = hx_xcalloc(1, sizeof(*t));
+	size_t i, nargs = 0;
 
-	*message = NULL;
-	path = get_string(artifact, "path", &bad);
-	name = get_string(artifact, "name", &bad);
-	cwd = get_string(artifact, "cwd", &bad);
-	arch = get_string(artifact, "arch", &bad);
-	if (bad || path == NULL || *path == '\0') {
-		*message = hx_xstrdup("artifact: path, name, cwd and arch "
-		    "must be strings, and path is required");
-		return NULL;
-	}
-	if (args != NULL && !json_is_array(args)) {
-		*message = hx_xstrdup("artifact: args must be an array");
-		return NULL;
-	}
-	for (i = 0; i < json_array_size(args); i++)
-		if (!json_is_string(json_array_get(args, i))) {
-			*message = hx_xasprintf("artifact: args[%zu] is not a "
-			    "string", i);
-			return NULL;
-		}
-	if (env != NULL && !json_is_object(env)) {
-		*message = hx_xstrdup("artifact: env must be an object");
-		return NULL;
-	}
-	t = hx_xcalloc(1, sizeof(*t));
 	t->opt = opt;
-	t->artifact = hx_xstrdup(path);
-	slash = strrchr(path, '/');
-	t->name = hx_xstrdup(name != NULL ? name : slash != NULL ? slash + 1 :
-	    path);
-	if ((t->envp = merge_env(env, message)) == NULL) {
-		hx_emu_test_free(t);
-		return NULL;
-	}
-	t->args = hx_xcalloc(json_array_size(args) + 1, sizeof(*t->args));
-	for (i = 0; i < json_array_size(args); i++)
-		t->args[i] = hx_xstrdup(json_string_value(json_array_get(args,
-		    i)));
-	t->exe = absolute(path);
-	if (cwd != NULL)
-		t->cwd = absolute(cwd);
+	t->artifact = hx_xstrdup(artifact->path);
+	t->name = hx_xstrdup(artifact->name);
+	t->envp = merge_env(artifact->env, artifact->nenv);
+	while (artifact->args != NULL && artifact->args[nargs] != NULL)
+		nargs++;
+	t->args = hx_xcalloc(nargs + 1, sizeof(*t->args));
+	for (i = 0; i < nargs; i++)
+		t->args[i] = hx_xstrdup(artifact->args[i]);
+	t->exe = absolute(artifact->path);
+	if (artifact->cwd != NULL)
+		t->cwd = absolute(artifact->cwd);
 	if (access(t->exe, F_OK) != 0) {
-		t->error = hx_xasprintf("cannot run %s: %s", path,
+		t->error = hx_xasprintf("cannot run %s: %s", artifact->path,
 		    strerror(errno));
 		return t;
 	}
 	if (t->cwd != NULL && access(t->cwd, X_OK) != 0) {
-		t->error = hx_xasprintf("cannot run %s in %s: %s", path, cwd,
-		    strerror(errno));
+		t->error = hx_xasprintf("cannot run %s in %s: %s",
+		    artifact->path, artifact->cwd, strerror(errno));
 		return t;
 	}
-	if (choose_runner(t, artifact, arch, err) < 0) {
+	if (choose_runner(t, artifact, err) < 0) {
 		hx_emu_test_free(t);
 		return NULL;
 	}

@@ -14,6 +14,7 @@
 
 #include "hx_err.h"
 #include "hx_json.h"
+#include "rec/hx_artifact.h"
 #include "rec/hx_quarantine.h"
 #include "emu/hx_outcome.h"
 
@@ -46,15 +47,14 @@ struct hx_emu_test {
 };
 
 /*
- * Make a test of the artifact record ARTIFACT, from one thread.  Returns
- * NULL with *MESSAGE set (to free) when the record is malformed, or NULL
- * with ERR filled (status 4, naming the Debian package to install) when
- * machinery is missing: QEMU, its plugin support, the sysroot's loader.
- * A test whose file is missing comes back with its error set.
+ * Make a test of ARTIFACT, a record that was read and checked, from one
+ * thread.  Returns NULL with ERR filled (status 4, naming the Debian
+ * package to install) when machinery is missing: QEMU, its plugin
+ * support, the sysroot's loader.  A test whose file is missing comes back
+ * with its error set.
  */
-struct hx_emu_test *hx_emu_prepare(const json_t *artifact,
-    const struct hx_emu_options *opt, char **message,
-    struct hx_err_info *err);
+struct hx_emu_test *hx_emu_prepare(const struct hx_artifact *artifact,
+    const struct hx_emu_options *opt, struct hx_err_info *err);
 
 /*
  * Run TEST, with its retries and repeats, into OUT: its test records and
