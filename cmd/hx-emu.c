@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "hx_err.h"
+#include "hx_file.h"
 #include "hx_pool.h"
 #include "hx_spawn.h"
 #include "rec/hx_artifact.h"
@@ -145,32 +146,33 @@ duration_arg(const char *arg)
 	    "500ms or 2m: %s", arg);
 }
 
-/* Remove the directory of count files and what a killed run left there. */
+/* Remove the private directory: count files, sysroot views, leftovers. */
 static void
 remove_tmpdir(void)
 {
-	struct dirent *d;
-	char *path;
-	DIR *dir;
-
-	if (tmpdir == NULL || (dir = opendir(tmpdir)) == NULL)
-		return;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		path = hx_xasprintf("%s/%s", tmpdir, d->d_name);
-		unlink(path);
-		free(path);
-	}
-	closedir(dir);
-	rmdir(tmpdir);
+	if (tmpdir != NULL)
+		hx_file_remove_tree(tmpdir);
 }
 
-/* Set up counting: the plugin, and a private directory for counts. */
+/* A private directory for count files and sysroot views. */
+static void
+setup_tmpdir(struct hx_emu_options *opt)
+{
+	const char *base = getenv("TMPDIR");
+
+	if (base == NULL || *base != '/')
+		base = "/tmp";
+	tmpdir = hx_xasprintf("%s/hx-emu.XXXXXX", base);
+	if (mkdtemp(tmpdir) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", tmpdir);
+	atexit(remove_tmpdir);
+	opt->tmpdir = tmpdir;
+}
+
+/* Set up counting: the plugin. */
 static void
 setup_count(struct hx_emu_options *opt)
 {
-	const char *base = getenv("TMPDIR");
 	char *dir = hx_spawn_self_dir();
 
 	opt->plugin = hx_qemu_find_plugin(dir, HX_PKGLIBDIR);
@@ -179,16 +181,9 @@ setup_count(struct hx_emu_options *opt)
 		hx_err(HX_EXIT_SYSTEM, "the instruction-counting plugin %s: %s "
 		    "(reinstall hx, or set HX_PLUGIN)", opt->plugin,
 		    strerror(errno));
-	if (base == NULL || *base != '/')
-		base = "/tmp";
-	tmpdir = hx_xasprintf("%s/hx-emu.XXXXXX", base);
-	if (mkdtemp(tmpdir) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s", tmpdir);
-	atexit(remove_tmpdir);
 	if (strchr(opt->plugin, ',') != NULL || strchr(tmpdir, ',') != NULL)
 		hx_err(HX_EXIT_SYSTEM, "QEMU cannot take a plugin path with a "
 		    "comma: %s or %s", opt->plugin, tmpdir);
-	opt->tmpdir = tmpdir;
 }
 
 /* Whether ART is to run: a test, or an exe --run names. */
@@ -533,6 +528,7 @@ main(int argc, char **argv)
 			hx_err_errno(HX_EXIT_SYSTEM, "%s", quarantine_path);
 		emu.opt.quarantine = quarantine;
 	}
+	setup_tmpdir(&emu.opt);
 	if (emu.opt.count)
 		setup_count(&emu.opt);
 	/* The report replaces its file: never a device such as /dev/null. */

@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hx_err.h"
 #include "hx_file.h"
@@ -48,4 +50,23 @@ hx_file_mkdir_parents(const char *path, mode_t mode)
 	}
 	free(copy);
 	return rc;
+}
+
+/* Remove one entry of a tree, after its contents; a missing one is fine. */
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 &&
+	    errno != ENOENT ? -1 : 0;
+}
+
+int
+hx_file_remove_tree(const char *path)
+{
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return errno == ENOENT ? 0 : -errno;
+	return 0;
 }

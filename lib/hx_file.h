@@ -19,4 +19,10 @@ int hx_file_mkdir_p(const char *path, mode_t mode);
  */
 int hx_file_mkdir_parents(const char *path, mode_t mode);
 
+/*
+ * Remove PATH and everything under it, not following symbolic links.
+ * Returns 0 (also when PATH is already gone), or -errno.
+ */
+int hx_file_remove_tree(const char *path);
+
 #endif

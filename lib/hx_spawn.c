@@ -405,6 +405,9 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
 		    spec->stdin_path, O_RDONLY, 0);
 	}
+	if (spec->fd3_path != NULL)
+		posix_spawn_file_actions_addopen(&fa, 3, spec->fd3_path,
+		    O_RDONLY, 0);
 #ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCHDIR_NP
 	if (spec->cwd != NULL)
 		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);

@@ -17,6 +17,7 @@ struct hx_spawn {
 	char *const *envp;	/* NULL: this process's environment */
 	const char *cwd;	/* NULL: the current directory */
 	const char *stdin_path;	/* NULL: /dev/null */
+	const char *fd3_path;	/* opened read-only as descriptor 3, or NULL */
 	int64_t timeout_ns;	/* 0: wait for ever */
 	size_t tail_max;	/* output bytes kept per stream; 0: default */
 	bool capture;		/* keep stdout/stderr tails; else inherit them */

@@ -17,6 +17,17 @@ PATH="$top_builddir/cmd:$top_builddir/tests/rec:$top_builddir/tests/wcet:$PATH"
 LC_ALL=C
 # A well-formed sha256 for artifact records a test writes by hand.
 ZERO_SHA256=0000000000000000000000000000000000000000000000000000000000000000
+
+# with_sha256: the artifact record on stdin with the sha256 of its path's
+# file (relative to the current directory), or zeros when there is none.
+with_sha256() {
+	jq -c . | while IFS= read -r rec; do
+		p=$(printf '%s\n' "$rec" | jq -r .path)
+		s=$ZERO_SHA256
+		[ -f "$p" ] && s=$(sha256sum <"$p" | cut -c1-64)
+		printf '%s\n' "$rec" | jq -c --arg s "$s" '.sha256 = $s'
+	done
+}
 export PATH LC_ALL
 unset HX_LINE_MAX HX_SYSROOT
 

@@ -2,8 +2,10 @@
  * hx_toolchain: load, measure and pin toolchain manifests.
  *
  * The digest is SHA-256 over a text that lists, one item a line: the
- * format ("hx-toolchain-digest 1"), the SHA-256 of the driver binary (links
- * resolved), and for the sysroot every entry in byte order of its relative
+ * format ("hx-toolchain-digest 3"), the SHA-256 of the driver binary (links
+ * resolved) and of the assembler, linker and archiver it runs, what hx-emu
+ * adds to its view of the sysroot (HX_TOOLCHAIN_SYSROOT_VIEW), and for the
+ * sysroot every entry in byte order of its relative
  * path (regular files with their size, symbolic links with their target,
  * directories), then the SHA-256 of the files the runtime depends on most
  * (C library, loader, start files).  Hashing every byte of a sysroot would
@@ -524,7 +526,7 @@ measure_fully(const struct hx_toolchain *tc, const char *driver,
 		return HX_EXIT_SYSTEM;
 	}
 	hx_hash_sha256_init(&h);
-	line = hx_xasprintf("hx-toolchain-digest 2\ndriver %s\n", hex);
+	line = hx_xasprintf("hx-toolchain-digest 3\ndriver %s\n", hex);
 	hx_hash_sha256_update(&h, line, strlen(line));
 	free(line);
 	for (i = 0; i < NTOOLS; i++) {
@@ -540,6 +542,9 @@ measure_fully(const struct hx_toolchain *tc, const char *driver,
 		hx_hash_sha256_update(&h, line, strlen(line));
 		free(line);
 	}
+	if (tc->sysroot != NULL)
+		hx_hash_sha256_update(&h, "view " HX_TOOLCHAIN_SYSROOT_VIEW "\n",
+		    strlen("view " HX_TOOLCHAIN_SYSROOT_VIEW "\n"));
 	if (tc->sysroot != NULL && (list_sysroot(tc->sysroot) != 0 ||
 	    hash_listing(&h) != 0)) {
 		snprintf(err, errlen, "%s: reading sysroot %s: %s", tc->name,
@@ -589,7 +594,7 @@ hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
 	if (memo_dir != NULL) {
 		hx_hash_sha256_init(&id);
 		/* A memo of another digest version is another memo. */
-		hx_hash_sha256_update(&id, "digest 2", sizeof("digest 2"));
+		hx_hash_sha256_update(&id, "digest 3", sizeof("digest 3"));
 		hx_hash_sha256_update(&id, resolved, strlen(resolved) + 1);
 		if (tc->sysroot != NULL)
 			hx_hash_sha256_update(&id, tc->sysroot,

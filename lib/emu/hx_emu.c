@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hx_elf.h"
+#include "hx_hash.h"
 #include "emu/hx_emu.h"
 #include "emu/hx_qemu.h"
 #include "rec/hx_env.h"
@@ -93,7 +94,7 @@ choose_runner(struct hx_emu_test *t, const struct hx_artifact *artifact,
 {
 	const struct hx_emu_options *opt = t->opt;
 	const char *sysroot = artifact->toolchain.sysroot;
-	const char *arch = artifact->arch, *qemu, *why;
+	const char *arch = artifact->arch, *qemu, *why, *view;
 	char interp[PATH_MAX];
 
 	if (arch == NULL && (arch = hx_elf_arch_file(t->exe, &why)) != NULL &&
@@ -120,11 +121,19 @@ choose_runner(struct hx_emu_test *t, const struct hx_artifact *artifact,
 	if (sysroot == NULL)
 		return 0;
 	t->sysroot = absolute(sysroot);
-	if (hx_elf_interp(t->exe, interp, sizeof(interp)) < 0 ||
-	    interp[0] == '\0')
+	if (hx_elf_interp(t->exe, interp, sizeof(interp)) == 0 &&
+	    interp[0] != '\0' && hx_qemu_check_loader(t->artifact, arch,
+	    t->sysroot, interp, err) < 0)
+		return -1;
+	if (strcmp(t->sysroot, "/") == 0)
 		return 0;
-	return hx_qemu_check_loader(t->artifact, arch, t->sysroot, interp,
-	    err);
+	/* The guest sees the sysroot and nothing of the host's in its place. */
+	if ((view = hx_qemu_sysroot_view(t->sysroot, arch, opt->tmpdir,
+	    err)) == NULL)
+		return -1;
+	free(t->sysroot);
+	t->sysroot = hx_xstrdup(view);
+	return 0;
 }
 
 struct hx_emu_test *
@@ -132,6 +141,7 @@ hx_emu_prepare(const struct hx_artifact *artifact,
     const struct hx_emu_options *opt, struct hx_err_info *err)
 {
 	struct hx_emu_test *t = hx_xcalloc(1, sizeof(*t));
+	char sha256[HX_SHA256_HEX] = "";
 	size_t i, nargs = 0;
 
 	t->opt = opt;
@@ -154,6 +164,20 @@ hx_emu_prepare(const struct hx_artifact *artifact,
 	if (t->cwd != NULL && access(t->cwd, X_OK) != 0) {
 		t->error = hx_xasprintf("cannot run %s in %s: %s",
 		    artifact->path, artifact->cwd, strerror(errno));
+		return t;
+	}
+	/* Only what the record describes runs, or a count means nothing. */
+	if (artifact->sha256 != NULL && hx_hash_sha256_file(t->exe,
+	    sha256) != 0) {
+		t->error = hx_xasprintf("cannot read %s: %s", artifact->path,
+		    strerror(errno));
+		return t;
+	}
+	if (artifact->sha256 != NULL && strcmp(sha256,
+	    artifact->sha256) != 0) {
+		t->error = hx_xasprintf("%s is not the file the artifact "
+		    "record describes: its sha256 is %s, the record says %s",
+		    artifact->path, sha256, artifact->sha256);
 		return t;
 	}
 	if (choose_runner(t, artifact, err) < 0) {
@@ -228,6 +252,13 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 		argv[n++] = (char *)"-0";
 		argv[n++] = strrchr(t->exe, '/') != NULL ?
 		    strrchr(t->exe, '/') + 1 : t->exe;
+		/*
+		 * QEMU puts the path it is given on the guest's stack
+		 * (AT_EXECFN), so the path's length would move the count:
+		 * give it the program as descriptor 3, the same path for
+		 * every program wherever it lies.
+		 */
+		spec.fd3_path = t->exe;
 		if (t->sysroot != NULL) {
 			argv[n++] = (char *)"-L";
 			argv[n++] = t->sysroot;
@@ -241,7 +272,7 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 			argv[n++] = plugin_arg;
 		}
 	}
-	argv[n++] = t->exe;
+	argv[n++] = t->qemu != NULL ? (char *)"/proc/self/fd/3" : t->exe;
 	for (i = 0; i < nargs; i++)
 		argv[n++] = t->args[i];
 	spec.argv = argv;

@@ -27,7 +27,7 @@ struct hx_emu_options {
 	size_t tail;			/* output bytes kept in records */
 	const char *sysroot;		/* -L for every QEMU run, or NULL */
 	const char *plugin;		/* the plugin, when counting */
-	const char *tmpdir;		/* where counts go, when counting */
+	const char *tmpdir;		/* private: counts and sysroot views */
 	const struct hx_quarantine *quarantine;	/* or NULL */
 };
 

@@ -3,14 +3,18 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "hx_file.h"
 #include "hx_spawn.h"
 #include "emu/hx_qemu.h"
 
@@ -157,4 +161,152 @@ hx_qemu_check_loader(const char *what, const char *arch, const char *sysroot,
 		    loader, libc_package(arch));
 	free(loader);
 	return rc;
+}
+
+/* The Debian multiarch name of ARCH's libraries, as a new string. */
+static char *
+multiarch(const char *arch)
+{
+	if (strcmp(arch, "arm") == 0)
+		return hx_xstrdup("arm-linux-gnueabihf");
+	return hx_xasprintf("%s-linux-gnu", arch);
+}
+
+/* Link every entry of the directory FROM into the new directory TO. */
+static int
+mirror(const char *from, const char *to)
+{
+	struct dirent *d;
+	char *src, *dst;
+	DIR *dir;
+	int rc = 0;
+
+	if (mkdir(to, 0700) != 0 && errno != EEXIST)
+		return -1;
+	if ((dir = opendir(from)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (d = readdir(dir)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		src = hx_xasprintf("%s/%s", from, d->d_name);
+		dst = hx_xasprintf("%s/%s", to, d->d_name);
+		rc = symlink(src, dst);
+		free(src);
+		free(dst);
+	}
+	closedir(dir);
+	return rc;
+}
+
+/*
+ * Make REL (a path under VIEW, the view of SYSROOT) a real directory:
+ * each component that is a link into the sysroot becomes a directory of
+ * links to what it held, and a missing one an empty directory.
+ */
+static int
+real_dir(const char *view, const char *sysroot, const char *rel)
+{
+	char *copy = hx_xstrdup(rel), *p = copy, *slash, *in_view, *in_root;
+	struct stat st;
+	int rc = 0;
+
+	do {
+		slash = strchr(p, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		in_view = hx_xasprintf("%s/%s", view, copy);
+		in_root = hx_xasprintf("%s/%s", sysroot, copy);
+		if (lstat(in_view, &st) == 0 && S_ISLNK(st.st_mode)) {
+			if (unlink(in_view) != 0 || mirror(in_root, in_view) != 0)
+				rc = -1;
+		} else if (lstat(in_view, &st) != 0 &&
+		    mkdir(in_view, 0700) != 0)
+			rc = -1;
+		free(in_view);
+		free(in_root);
+		if (slash != NULL) {
+			*slash = '/';
+			p = slash + 1;
+		}
+	} while (rc == 0 && slash != NULL);
+	free(copy);
+	return rc;
+}
+
+/* An empty file REL under VIEW, in place of whatever the sysroot has. */
+static int
+empty_file(const char *view, const char *rel)
+{
+	char *path = hx_xasprintf("%s/%s", view, rel);
+	int fd, rc = 0;
+
+	unlink(path);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || close(fd) != 0)
+		rc = -1;
+	free(path);
+	return rc;
+}
+
+struct view_seen {
+	char *sysroot, *arch, *path;
+};
+
+/* Views made so far, on one thread only. */
+static struct view_seen *views;
+static size_t nviews;
+
+const char *
+hx_qemu_sysroot_view(const char *sysroot, const char *arch, const char *dir,
+    struct hx_err_info *err)
+{
+	char *ma, *path, *probe[6], *libs, *first;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nviews; i++)
+		if (strcmp(views[i].sysroot, sysroot) == 0 &&
+		    strcmp(views[i].arch, arch) == 0)
+			return views[i].path;
+	path = hx_xasprintf("%s/sysroot.%zu", dir, nviews);
+	ma = multiarch(arch);
+	probe[0] = hx_xasprintf("lib/%s/tls", ma);
+	probe[1] = hx_xasprintf("usr/lib/%s/tls", ma);
+	probe[2] = hx_xstrdup("lib/tls");
+	probe[3] = hx_xstrdup("usr/lib/tls");
+	probe[4] = hx_xstrdup("etc");
+	probe[5] = NULL;
+	rc = mirror(sysroot, path);
+	for (i = 0; rc == 0 && probe[i] != NULL; i++)
+		rc = real_dir(path, sysroot, probe[i]);
+	/*
+	 * The first directory the loader looks in holds every library of
+	 * the sysroot: it finds each there, and never falls through to a
+	 * host directory QEMU would look in for a file the view lacks.
+	 */
+	if (rc == 0) {
+		libs = hx_xasprintf("%s/lib", sysroot);
+		first = hx_xasprintf("%s/%s", path, probe[0]);
+		rc = mirror(libs, first);
+		free(libs);
+		free(first);
+	}
+	if (rc == 0)
+		rc = empty_file(path, "etc/ld.so.cache");
+	if (rc == 0)
+		rc = empty_file(path, "etc/ld.so.preload");
+	for (i = 0; probe[i] != NULL; i++)
+		free(probe[i]);
+	free(ma);
+	if (rc != 0) {
+		hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s: cannot make a view "
+		    "of the sysroot %s", path, sysroot);
+		free(path);
+		return NULL;
+	}
+	views = hx_xrealloc(views, (nviews + 1) * sizeof(*views));
+	views[nviews].sysroot = hx_xstrdup(sysroot);
+	views[nviews].arch = hx_xstrdup(arch);
+	views[nviews].path = path;
+	return views[nviews++].path;
 }

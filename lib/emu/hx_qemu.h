@@ -8,6 +8,7 @@
 #define HX_QEMU_H
 
 #include "hx_err.h"
+#include "build/hx_toolchain.h"
 
 /* The name the plugin is installed and built under. */
 #define HX_QEMU_PLUGIN_NAME "hx-insncount.so"
@@ -37,5 +38,19 @@ const char *hx_qemu_find(const char *arch, const char *plugin,
  */
 int hx_qemu_check_loader(const char *what, const char *arch,
     const char *sysroot, const char *interp, struct hx_err_info *err);
+
+/*
+ * A view of SYSROOT for QEMU's -L, made under DIR once per sysroot and
+ * architecture: every entry of the sysroot as a symbolic link, and the
+ * few files and directories the guest's loader looks for that would
+ * otherwise be the host's (QEMU falls back to the host's file when the
+ * sysroot has none): an empty etc/ld.so.cache and etc/ld.so.preload, and
+ * the library directories it probes, the first of them holding the
+ * sysroot's libraries.  So the host's loader cache, its
+ * preloads and its multiarch directories never reach the guest.  Returns
+ * the view's path (owned by the module), or NULL with ERR filled.
+ */
+const char *hx_qemu_sysroot_view(const char *sysroot, const char *arch,
+    const char *dir, struct hx_err_info *err);
 
 #endif

@@ -22,13 +22,13 @@ art() {
 		 toolchain: {name: \"gcc\", version: \"12\", digest: \"0\",
 		   sysroot: \$sysroot},
 		 sha256: \"$ZERO_SHA256\", size: 0, flags: [], cache: \"miss\",
-		 duration_ns: 0} | ${3:-.}"
+		 duration_ns: 0} | ${3:-.}" | with_sha256
 }
 
 # norm FILE: the records of FILE without the fields that vary by run:
 # durations, and the values of samples in wall time.
 norm() {
-	jq -c 'del(.duration_ns) |
+	jq -c 'del(.duration_ns, .sha256) |
 		if .type == "sample" and .unit == "ns" then del(.value) else . end' "$1"
 }
 

@@ -14,7 +14,7 @@ art() {
 		 arch: \"riscv64\", args: \$args,
 		 toolchain: {name: \"gcc\", version: \"12\", digest: \"0\"},
 		 sha256: \"$ZERO_SHA256\", size: 0, flags: [], cache: \"miss\",
-		 duration_ns: 0} | ${3:-.}"
+		 duration_ns: 0} | ${3:-.}" | with_sha256
 }
 
 # tests FILE: the test records without the fields that vary by run.
