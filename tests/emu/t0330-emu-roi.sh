@@ -3,7 +3,8 @@
 # built here with gcc and clang, whose regions hold loops of known
 # length, run under the real qemu-riscv64; region counts checked by
 # construction and against differences of whole-program counts; nested,
-# repeated and shared regions, the markers' overhead, bad markers.
+# repeated and shared regions, the markers' overhead, bad markers, and
+# tinyinfer's layers.
 . "$top_srcdir/tests/lib.sh"
 require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
 require_program qemu-riscv64 qemu-user
@@ -219,6 +220,36 @@ test_expect_success 'a program without markers: the plugin writes the count alon
 	riscv64-linux-gnu-gcc -o plain plain.c &&
 	qemu-riscv64 -L $SYSROOT -plugin "$PLUGIN,out=$PWD/n" ./plain &&
 	grep -x "[0-9][0-9]*" n && test "$(wc -l <n)" -eq 1
+'
+
+test_expect_success 'tinyinfer carries the installed header as it is' '
+	cmp "$HEADER" "$top_srcdir/examples/tinyinfer/include/hx/roi.h"
+'
+
+test_expect_success 'tinyinfer marks its layers; its tests pass natively and under QEMU' '
+	cp -R "$top_srcdir/examples/tinyinfer" ti && chmod -R u+w ti &&
+	unset MAKEFLAGS MFLAGS MAKELEVEL &&
+	make -s -C ti check >native.out &&
+	make -s -C ti clean &&
+	make -s -C ti HOST=riscv64-linux-gnu check \
+		RUN="qemu-riscv64 -L $SYSROOT" >qemu.out &&
+	test_cmp native.out qemu.out &&
+	{
+		art test_mlp ti/test_mlp "[\"--samples\",\"64\"]" &&
+		art test_conv ti/test_conv "[]"
+	} >in &&
+	hx-emu -c <in >out &&
+	samples out | cut -f1,4 >actual &&
+	printf "%s\n" "test_mlp	-" "test_mlp:mlp_hidden	64" \
+		"test_mlp:dense	128" "test_mlp:requantize	2304" \
+		"test_mlp:mlp_output	64" "test_conv	-" "test_conv:conv1d	2" \
+		"test_conv:requantize	13" >want &&
+	test_cmp want actual &&
+	hidden=$(region out test_mlp:mlp_hidden) &&
+	output=$(region out test_mlp:mlp_output) &&
+	dense=$(region out test_mlp:dense) &&
+	test "$dense" -lt $((hidden + output)) &&
+	test "$(region out test_mlp:requantize)" -lt "$dense"
 '
 
 test_done
