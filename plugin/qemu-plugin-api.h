@@ -39,15 +39,25 @@ typedef struct qemu_info_t {
 	};
 } qemu_info_t;
 
-/* An opaque translation block, seen while it is translated. */
+/* An opaque translation block and one of its instructions. */
 struct qemu_plugin_tb;
+struct qemu_plugin_insn;
 
 /* The only inline operation QEMU 7.2 has: *ptr += imm, not atomic. */
 enum qemu_plugin_op {
 	QEMU_PLUGIN_INLINE_ADD_U64,
 };
 
+/* What a callback may do with the guest's registers. */
+enum qemu_plugin_cb_flags {
+	QEMU_PLUGIN_CB_NO_REGS,
+	QEMU_PLUGIN_CB_R_REGS,
+	QEMU_PLUGIN_CB_RW_REGS,
+};
+
 typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index,
+    void *userdata);
 typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id,
     struct qemu_plugin_tb *tb);
 
@@ -61,7 +71,15 @@ void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
     qemu_plugin_vcpu_tb_trans_cb_t cb);
 void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
     enum qemu_plugin_op op, void *ptr, uint64_t imm);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
+    qemu_plugin_vcpu_udata_cb_t cb, enum qemu_plugin_cb_flags flags,
+    void *userdata);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(
+    const struct qemu_plugin_tb *tb, size_t idx);
+const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
+size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
     qemu_plugin_udata_cb_t cb, void *userdata);
 void qemu_plugin_outs(const char *string);

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -215,23 +214,64 @@ hx_emu_test_free(struct hx_emu_test *t)
 
 static atomic_ulong count_files;
 
+/* A "region NAME INSNS ENTRIES" line of the plugin's report, into R. */
 static bool
-read_count(const char *path, uint64_t *value)
+read_region(const char *line, struct hx_outcome_run *r)
 {
-	char buf[32], *end;
-	ssize_t n;
-	int fd;
+	struct hx_outcome_region *region;
+	uint64_t insns, entries;
+	char name[65];
+	int end = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (sscanf(line, "region %64[A-Za-z0-9_] %" SCNu64 " %" SCNu64 "%n",
+	    name, &insns, &entries, &end) != 3 || line[end] != '\0')
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
+	r->regions = hx_xrealloc(r->regions,
+	    (r->nregions + 1) * sizeof(*r->regions));
+	region = &r->regions[r->nregions++];
+	region->name = hx_xstrdup(name);
+	region->insns = insns;
+	region->entries = entries;
+	return true;
+}
+
+/* The first line of the plugin's report, the count, into *VALUE. */
+static bool
+read_total(const char *line, uint64_t *value)
+{
+	char *end;
+
 	errno = 0;
-	*value = strtoull(buf, &end, 10);
-	return errno == 0 && end != buf && *end == '\n';
+	*value = strtoull(line, &end, 10);
+	return errno == 0 && end != line && *end == '\n';
+}
+
+/*
+ * Read the plugin's report at PATH into R: the count on the first line,
+ * then a line per region, and an error line per marker misused (the
+ * first is kept).  False when it is not such a report.
+ */
+static bool
+read_count(const char *path, struct hx_outcome_run *r)
+{
+	char *line = NULL;
+	size_t size = 0;
+	bool ok;
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	ok = getline(&line, &size, f) > 0 && read_total(line, &r->insns);
+	while (ok && getline(&line, &size, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "error ", 6) != 0)
+			ok = read_region(line, r);
+		else if (r->region_error == NULL)
+			r->region_error = hx_xstrdup(line + 6);
+	}
+	free(line);
+	fclose(f);
+	return ok;
 }
 
 static void
@@ -284,7 +324,7 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 	r->spawn_error = hx_spawn_run(&spec, &r->res);
 	if (count_path != NULL) {
 		r->counted = r->spawn_error == 0 && !r->res.timed_out &&
-		    read_count(count_path, &r->insns);
+		    read_count(count_path, r);
 		unlink(count_path);
 	}
 	if (r->spawn_error != 0)

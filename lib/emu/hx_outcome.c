@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,18 +87,35 @@ tap_failed(const struct hx_tap *tap)
 	return false;
 }
 
+/*
+ * Whether RUN passed but misused the markers of regions: its counts of
+ * regions cannot be trusted, so it fails.
+ */
+static bool
+markers_misused(const struct hx_outcome_run *run)
+{
+	return run->status == HX_STATUS_PASS && run->region_error != NULL;
+}
+
 bool
 hx_outcome_run_failed(const struct hx_outcome_run *run)
 {
-	return run->failed || (run->tap.is_tap && tap_failed(&run->tap));
+	return run->failed || (run->tap.is_tap && tap_failed(&run->tap)) ||
+	    markers_misused(run);
 }
 
 void
 hx_outcome_run_free(struct hx_outcome_run *run)
 {
+	size_t i;
+
 	if (run->spawn_error == 0)
 		hx_spawn_result_free(&run->res);
 	hx_tap_free(&run->tap);
+	for (i = 0; i < run->nregions; i++)
+		free(run->regions[i].name);
+	free(run->regions);
+	free(run->region_error);
 }
 
 /* A new test record of RUN named NAME, with what every one has. */
@@ -152,6 +170,8 @@ run_message(struct hx_outcome *out, const struct hx_outcome_test *test,
 	if (run->res.exited && run->res.status != 0 &&
 	    run->res.status != EXIT_SKIP)
 		return keepf(out, "exit status %d", run->res.status);
+	if (markers_misused(run))
+		return keepf(out, "markers of regions: %s", run->region_error);
 	return NULL;
 }
 
@@ -253,7 +273,7 @@ hx_outcome_add_tests(struct hx_outcome *out,
 
 	if (!tap->is_tap) {
 		t = new_test(out, test, run, attempt, test->name);
-		t->status = run->status;
+		t->status = markers_misused(run) ? HX_STATUS_FAIL : run->status;
 		t->message = message;
 		t->flaky = flaky;
 		add_tails(out, t, test, run);
@@ -291,21 +311,43 @@ hx_outcome_add_sample(struct hx_outcome *out,
     const struct hx_outcome_test *test, const struct hx_outcome_run *run,
     int index)
 {
+	struct hx_field_pair *entries;
 	struct hx_sample *s;
+	size_t i;
 
 	out->samples = hx_xrealloc(out->samples,
-	    (out->nsamples + 1) * sizeof(*out->samples));
+	    (out->nsamples + 1 + (run->counted ? run->nregions : 0)) *
+	    sizeof(*out->samples));
 	s = &out->samples[out->nsamples++];
 	hx_sample_init(s);
 	s->name = test->name;
 	s->test = test->name;
 	s->index = index;
-	if (run->counted) {
-		s->unit = HX_SAMPLE_INSNS;
-		s->value = (double)run->insns;
-	} else {
+	if (!run->counted) {
 		s->unit = HX_SAMPLE_NS;
 		s->value = (double)run->res.duration_ns;
+		return;
+	}
+	s->unit = HX_SAMPLE_INSNS;
+	s->value = (double)run->insns;
+	for (i = 0; i < run->nregions; i++) {
+		s = &out->samples[out->nsamples++];
+		hx_sample_init(s);
+		s->name = keepf(out, "%s:%s", test->name,
+		    run->regions[i].name);
+		s->test = test->name;
+		s->index = index;
+		s->unit = HX_SAMPLE_INSNS;
+		s->value = (double)run->regions[i].insns;
+		entries = hx_xmalloc(sizeof(*entries));
+		entries->name = "entries";
+		entries->value = keepf(out, "%" PRIu64,
+		    run->regions[i].entries);
+		out->labels = hx_xrealloc(out->labels,
+		    (out->nlabels + 1) * sizeof(*out->labels));
+		out->labels[out->nlabels++] = entries;
+		s->labels = entries;
+		s->nlabels = 1;
 	}
 }
 
@@ -324,6 +366,9 @@ hx_outcome_free(struct hx_outcome *out)
 	for (i = 0; i < out->nstrings; i++)
 		free(out->strings[i]);
 	free(out->strings);
+	for (i = 0; i < out->nlabels; i++)
+		free(out->labels[i]);
+	free(out->labels);
 	free(out->tests);
 	free(out->samples);
 	free(out->error);

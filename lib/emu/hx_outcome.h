@@ -22,12 +22,22 @@
 #include "rec/hx_test.h"
 #include "emu/hx_tap.h"
 
+/* A region of interest (hx/roi.h) of a counted run. */
+struct hx_outcome_region {
+	char *name;
+	uint64_t insns;			/* over all its entries */
+	uint64_t entries;
+};
+
 /* One execution of a test program. */
 struct hx_outcome_run {
 	struct hx_spawn_result res;
 	int spawn_error;		/* errno from starting it, or 0 */
 	bool counted;			/* insns holds the plugin's count */
 	uint64_t insns;
+	struct hx_outcome_region *regions;	/* when counted */
+	size_t nregions;
+	char *region_error;		/* a marker misused, or NULL */
 	enum hx_status status;		/* the program's own status */
 	struct hx_tap tap;
 	bool failed;			/* worth a retry; counts as failed */
@@ -53,9 +63,14 @@ struct hx_outcome {
 	char *error;			/* could not run: an error record */
 	char **strings;			/* what the records' strings point to */
 	size_t nstrings;
+	struct hx_field_pair **labels;	/* what samples' labels point to */
+	size_t nlabels;
 };
 
-/* Whether RUN failed: its status, or for TAP a failed or missing point. */
+/*
+ * Whether RUN failed: its status, for TAP a failed or missing point, or
+ * for a run that passed, its markers of regions misused.
+ */
 bool hx_outcome_run_failed(const struct hx_outcome_run *run);
 
 void hx_outcome_run_free(struct hx_outcome_run *run);
@@ -71,7 +86,11 @@ void hx_outcome_add_tests(struct hx_outcome *out,
     const struct hx_outcome_test *test, const struct hx_outcome_run *run,
     int attempt, const long *failed, size_t nfailed, bool flaky);
 
-/* A sample of passed run number INDEX: insns when counted, else ns. */
+/*
+ * The samples of passed run number INDEX: the program's, in insns when
+ * counted, else in ns; then one per region it marked, named
+ * PROGRAM:REGION.
+ */
 void hx_outcome_add_sample(struct hx_outcome *out,
     const struct hx_outcome_test *test, const struct hx_outcome_run *run,
     int index);

@@ -1,4 +1,6 @@
 /* 1-D convolution over int8 samples, valid padding, stride 1. */
+#include <hx/roi.h>
+
 #include "tinyinfer.h"
 
 void
@@ -10,10 +12,14 @@ ti_conv1d(const int8_t *in, size_t nin, const int8_t *kernel, size_t klen,
 
 	if (klen == 0 || klen > nin)
 		return;
+	HX_ROI_BEGIN("conv1d");
 	for (o = 0; o + klen <= nin; o++) {
 		acc = bias;
 		for (k = 0; k < klen; k++)
 			acc += (int32_t)kernel[k] * in[o + k];
+		HX_ROI_BEGIN("requantize");
 		out[o] = ti_requantize(acc, rq);
+		HX_ROI_END();
 	}
+	HX_ROI_END();
 }

@@ -1,4 +1,6 @@
 /* Fully connected int8 layer with int32 accumulation. */
+#include <hx/roi.h>
+
 #include "tinyinfer.h"
 
 void
@@ -9,11 +11,15 @@ ti_dense(const int8_t *in, size_t nin, const int8_t *w, const int32_t *bias,
 	int32_t acc;
 	int8_t v;
 
+	HX_ROI_BEGIN("dense");
 	for (o = 0; o < nout; o++) {
 		acc = bias != NULL ? bias[o] : 0;
 		for (i = 0; i < nin; i++)
 			acc += (int32_t)w[o * nin + i] * in[i];
+		HX_ROI_BEGIN("requantize");
 		v = ti_requantize(acc, rq);
+		HX_ROI_END();
 		out[o] = relu && v < 0 ? 0 : v;
 	}
+	HX_ROI_END();
 }

@@ -1,4 +1,6 @@
 /* The built-in 16-32-4 int8 MLP classifier. */
+#include <hx/roi.h>
+
 #include "tinyinfer.h"
 #include "weights.h"
 
@@ -13,8 +15,12 @@ ti_mlp_classify(const int8_t in[TI_MLP_IN], int8_t logits[TI_MLP_OUT])
 	struct ti_requant rq2 = ti_requant_from_scale(OUT_SCALE, 0);
 	int8_t hidden[TI_MLP_HIDDEN];
 
+	HX_ROI_BEGIN("mlp_hidden");
 	ti_dense(in, TI_MLP_IN, w1, b1, TI_MLP_HIDDEN, &rq1, 1, hidden);
+	HX_ROI_END();
+	HX_ROI_BEGIN("mlp_output");
 	ti_dense(hidden, TI_MLP_HIDDEN, w2, b2, TI_MLP_OUT, &rq2, 0, logits);
+	HX_ROI_END();
 	return ti_argmax(logits, TI_MLP_OUT);
 }
 
