@@ -67,8 +67,8 @@ usage(void)
 {
 	printf("Usage: hx-emu [-chkV] [-j N] [-t DURATION] [-r N] [-n N] "
 	    "[-q FILE] [-J FILE]\n"
-	    "              [-R PATTERN]... [-L DIR] [--tail BYTES] "
-	    "[FILE]...\n"
+	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
+	    "[--tail BYTES] [FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -79,6 +79,8 @@ usage(void)
 	    "Options:\n"
 	    "  -c, --count             samples count guest instructions (insns), "
 	    "not ns\n"
+	    "      --cpu MODEL         QEMU's -cpu for every test, over the "
+	    "toolchain's\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -J, --junit FILE        write a JUnit XML report to FILE\n"
 	    "  -j, --jobs N            run N tests at a time (default: the "
@@ -436,6 +438,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "count", no_argument, NULL, 'c' },
+		{ "cpu", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -504,6 +507,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			emu.opt.timeout_ns = duration_arg(optarg);
+			break;
+		case 'C':
+			emu.opt.cpu = optarg;
 			break;
 		case 'T':
 			emu.opt.tail = (size_t)number_arg("--tail", optarg, 0,

@@ -53,8 +53,9 @@ usage(void)
 	    "       hx-build -t TARGET [-F FLAG]... --print-env [DIR]\n"
 	    "       hx-build -t TARGET --emit-cmake-toolchain FILE\n"
 	    "Build the project in DIR (default .) as its hx.json says, with\n"
-	    "the pinned toolchain TARGET (riscv64-gcc, riscv64-clang, host or\n"
-	    "a manifest file), and write one artifact record per output.\n"
+	    "the pinned toolchain TARGET (riscv64-gcc, riscv64-gcc-rvv,\n"
+	    "riscv64-clang, host or a manifest file), and write one artifact\n"
+	    "record per output.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -t, --target TARGET      toolchain manifest name or file\n"
@@ -119,7 +120,8 @@ load_toolchain(struct build *b, const char *target)
 			hx_err(HX_EXIT_SYSTEM, "%s: %s", target,
 			    strerror(ENOENT));
 		hx_usage_error("unknown target %s (shipped: riscv64-gcc, "
-		    "riscv64-clang, host; or a manifest file)", target);
+		    "riscv64-gcc-rvv, riscv64-clang, host; or a manifest "
+		    "file)", target);
 	}
 	if ((rc = hx_toolchain_load(path, &b->tc, err, sizeof(err))) != 0)
 		hx_err(rc, "%s", err);

@@ -147,6 +147,7 @@ build_emit_artifact(const struct build *b, size_t i,
 	a.toolchain.version = b->found.version;
 	a.toolchain.digest = b->found.digest;
 	a.toolchain.sysroot = b->tc.sysroot;
+	a.toolchain.cpu = b->tc.cpu;
 	a.flags = (const char **)b->flags;
 	a.cache_hit = hit;
 	a.duration_ns = duration_ns;

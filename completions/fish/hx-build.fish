@@ -1,6 +1,6 @@
 # fish completion for hx-build(1).
 
-complete -c hx-build -s t -l target -x -a 'riscv64-gcc riscv64-clang host (__fish_complete_suffix .json)' -d 'Toolchain manifest name or file'
+complete -c hx-build -s t -l target -x -a 'riscv64-gcc riscv64-gcc-rvv riscv64-clang host (__fish_complete_suffix .json)' -d 'Toolchain manifest name or file'
 complete -c hx-build -s o -l output-dir -x -a '(__fish_complete_directories)' -d 'Where outputs go'
 complete -c hx-build -s F -l flag -x -d 'Add a compiler flag'
 complete -c hx-build -s q -l quiet -d 'No summary or build output on stderr'

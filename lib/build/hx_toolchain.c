@@ -115,6 +115,7 @@ hx_toolchain_load(const char *path, struct hx_toolchain *tc, char *err,
 	tc->package = string_field(j, "package", 0, &bad, &bad_key);
 	tc->sysroot_package = string_field(j, "sysroot_package", 0, &bad,
 	    &bad_key);
+	tc->cpu = string_field(j, "cpu", 0, &bad, &bad_key);
 	if (bad) {
 		snprintf(err, errlen, "%s: %s: expected a string", path,
 		    bad_key);
@@ -148,6 +149,7 @@ hx_toolchain_free(struct hx_toolchain *tc)
 	free(tc->sysroot);
 	free(tc->package);
 	free(tc->sysroot_package);
+	free(tc->cpu);
 	free(tc->version);
 	free(tc->digest);
 	hx_strv_free(tc->flags);

@@ -27,6 +27,7 @@ struct hx_toolchain {
 	char *version;		/* pinned --version line, or NULL */
 	char *digest;		/* pinned digest, 64 hex digits, or NULL */
 	char **flags;		/* compiler flags every build gets */
+	char *cpu;		/* QEMU's -cpu for its programs, or NULL */
 	json_t *json;		/* the manifest as read */
 };
 

@@ -110,6 +110,9 @@ choose_runner(struct hx_emu_test *t, const struct hx_artifact *artifact,
 	    opt->tmpdir, err)) == NULL)
 		return -1;
 	t->qemu = hx_xstrdup(qemu);
+	if (opt->cpu != NULL || artifact->toolchain.cpu != NULL)
+		t->cpu = hx_xstrdup(opt->cpu != NULL ? opt->cpu :
+		    artifact->toolchain.cpu);
 	if (opt->sysroot != NULL)
 		sysroot = opt->sysroot;
 	if (sysroot == NULL && strcmp(arch, hx_qemu_host_arch()) == 0)
@@ -206,6 +209,7 @@ hx_emu_test_free(struct hx_emu_test *t)
 	free(t->runner);
 	free(t->qemu);
 	free(t->sysroot);
+	free(t->cpu);
 	free(t->cwd);
 	free(t);
 }
@@ -285,7 +289,7 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 	memset(r, 0, sizeof(*r));
 	while (t->args[nargs] != NULL)
 		nargs++;
-	argv = hx_xcalloc(nargs + 10, sizeof(*argv));
+	argv = hx_xcalloc(nargs + 12, sizeof(*argv));
 	if (t->qemu != NULL) {
 		argv[n++] = t->qemu;
 		/* argv[0] is the file's name, wherever the build put it. */
@@ -302,6 +306,10 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 		if (t->sysroot != NULL) {
 			argv[n++] = (char *)"-L";
 			argv[n++] = t->sysroot;
+		}
+		if (t->cpu != NULL) {
+			argv[n++] = (char *)"-cpu";
+			argv[n++] = t->cpu;
 		}
 		if (opt->count) {
 			count_path = hx_xasprintf("%s/count.%lu", opt->tmpdir,
@@ -414,7 +422,7 @@ hx_emu_run(const struct hx_emu_test *t, struct hx_outcome *out)
 {
 	struct hx_outcome_test what = {
 		.name = t->name, .artifact = t->artifact, .runner = t->runner,
-		.started = t->qemu != NULL ? t->qemu : t->exe,
+		.started = t->qemu != NULL ? t->qemu : t->exe, .cpu = t->cpu,
 		.timeout_ns = t->opt->timeout_ns, .tail = t->opt->tail,
 		.quarantine = t->opt->quarantine,
 	};

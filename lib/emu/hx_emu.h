@@ -26,6 +26,7 @@ struct hx_emu_options {
 	bool count;			/* count instructions with the plugin */
 	size_t tail;			/* output bytes kept in records */
 	const char *sysroot;		/* -L for every QEMU run, or NULL */
+	const char *cpu;		/* -cpu for every QEMU run, or NULL */
 	const char *plugin;		/* the plugin, when counting */
 	const char *tmpdir;		/* private: counts and sysroot views */
 	const struct hx_quarantine *quarantine;	/* or NULL */
@@ -40,6 +41,7 @@ struct hx_emu_test {
 	char *runner;			/* "native" or "qemu-ARCH" */
 	char *qemu;			/* QEMU's path; NULL for native */
 	char *sysroot;			/* QEMU's -L, or NULL */
+	char *cpu;			/* QEMU's -cpu, or NULL */
 	char **args;			/* NULL-terminated arguments */
 	char **envp;			/* the environment; NULL: inherit */
 	char *cwd;			/* absolute, or NULL */

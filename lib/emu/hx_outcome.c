@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,15 @@ run_message(struct hx_outcome *out, const struct hx_outcome_test *test,
 	if (run->res.timed_out)
 		return keepf(out, "killed after %.9g s",
 		    (double)test->timeout_ns / 1e9);
+	/* Most often code for an extension the CPU model lacks (vectors). */
+	if (run->res.signaled && run->res.signal == SIGILL &&
+	    strncmp(test->runner, "qemu-", 5) == 0)
+		return keepf(out, "killed by signal %d (%s): the program "
+		    "may use an instruction QEMU's CPU model %s lacks, such "
+		    "as an ISA extension it was built for; choose the model "
+		    "with cpu in the toolchain manifest or hx-emu --cpu",
+		    run->res.signal, strsignal(run->res.signal),
+		    test->cpu != NULL ? test->cpu : "(the default)");
 	if (run->res.signaled)
 		return keepf(out, "killed by signal %d (%s)", run->res.signal,
 		    strsignal(run->res.signal));

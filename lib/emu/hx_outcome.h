@@ -49,6 +49,7 @@ struct hx_outcome_test {
 	const char *artifact;		/* its path */
 	const char *runner;		/* "native" or "qemu-ARCH" */
 	const char *started;		/* what was started: QEMU or the program */
+	const char *cpu;		/* QEMU's -cpu, or NULL: its default */
 	int64_t timeout_ns;
 	size_t tail;			/* output bytes kept in records */
 	const struct hx_quarantine *quarantine;

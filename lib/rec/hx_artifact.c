@@ -63,7 +63,9 @@ read_toolchain(const json_t *json, struct hx_artifact_toolchain *tc,
 	    hx_field_string(obj, w, "digest", HX_FIELD_REQUIRED, &tc->digest,
 	    message) < 0 ||
 	    hx_field_string(obj, w, "sysroot", HX_FIELD_OPTIONAL,
-	    &tc->sysroot, message) < 0)
+	    &tc->sysroot, message) < 0 ||
+	    hx_field_string(obj, w, "cpu", HX_FIELD_OPTIONAL, &tc->cpu,
+	    message) < 0)
 		return -1;
 	return 0;
 }
@@ -178,6 +180,7 @@ hx_artifact_to_json(const struct hx_artifact *a)
 	hx_field_set_string(tc, "version", a->toolchain.version);
 	hx_field_set_string(tc, "digest", a->toolchain.digest);
 	hx_field_set_string(tc, "sysroot", a->toolchain.sysroot);
+	hx_field_set_string(tc, "cpu", a->toolchain.cpu);
 	json_object_set_new(rec, "toolchain", tc);
 	hx_field_set_strings(rec, "flags", a->flags);
 	hx_field_set_string(rec, "commit", a->commit);

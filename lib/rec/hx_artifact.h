@@ -23,6 +23,7 @@ struct hx_artifact_toolchain {
 	const char *version;
 	const char *digest;
 	const char *sysroot;		/* or NULL: the host's */
+	const char *cpu;		/* QEMU's -cpu, or NULL: its default */
 };
 
 /*
