@@ -13,7 +13,7 @@
 
 #include "hx_archive.h"
 #include "hx_atomic.h"
-#include "gate/hx_baseline.h"
+#include "rec/hx_baseline.h"
 #include "rec/hx_env.h"
 #include "hx_err.h"
 #include "hx_git.h"

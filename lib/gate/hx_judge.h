@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "hx_json.h"
-#include "gate/hx_baseline.h"
+#include "rec/hx_baseline.h"
 #include "gate/hx_policy.h"
 #include "gate/hx_verdict.h"
 #include "rec/hx_artifact.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate/hx_baseline.h"
+#include "rec/hx_baseline.h"
 #include "hx_err.h"
 #include "hx_git.h"
 #include "rec/hx_reader.h"
@@ -37,8 +37,8 @@ choose_target_branch(const char *name)
 }
 
 /*
- * Check a sample or wcet record V of a baseline, and keep a wcet record
- * in B->wcets.  Returns 0, or -1 with *MESSAGE (to free).
+ * Check a sample or wcet record V of a baseline and keep it in
+ * B->samples or B->wcets.  Returns 0, or -1 with *MESSAGE (to free).
  */
 static int
 check_timing(struct hx_baseline *b, const char *type, const json_t *v,
@@ -50,7 +50,9 @@ check_timing(struct hx_baseline *b, const char *type, const json_t *v,
 	if (strcmp(type, "sample") == 0) {
 		if (hx_sample_read(v, &sample, message) < 0)
 			return -1;
-		hx_sample_clear(&sample);
+		b->samples = hx_xrealloc(b->samples, (b->nsamples + 1) *
+		    sizeof(*b->samples));
+		b->samples[b->nsamples++] = sample;
 	} else if (strcmp(type, "wcet") == 0) {
 		if (hx_wcet_read(v, &wcet, message) < 0)
 			return -1;
@@ -273,6 +275,9 @@ hx_baseline_free(struct hx_baseline *b)
 	for (i = 0; i < b->nwcets; i++)
 		hx_wcet_clear(&b->wcets[i]);
 	free(b->wcets);
+	for (i = 0; i < b->nsamples; i++)
+		hx_sample_clear(&b->samples[i]);
+	free(b->samples);
 	json_decref(b->records);
 	memset(b, 0, sizeof(*b));
 }
