@@ -81,6 +81,17 @@ require_program() {
 		skip_all "$1 is missing (Debian package $2)"
 }
 
+# scipy_python: set PYTHON to a python 3 that has scipy (the one in PATH,
+# or Debian's), or to nothing.
+scipy_python() {
+	PYTHON=
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c "import scipy.stats" >/dev/null 2>&1; then
+			PYTHON=$p
+			return
+		fi
+	done
+}
 
 # test_skip_unless_required DESCRIPTION REASON: report one check as skipped
 # because REASON; with HX_TEST_REQUIRE=1 it fails instead.

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -547,10 +548,11 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	const struct hx_wcet *w;
 	bool hi = bound != NULL && strcmp(bound, "hi") == 0;
 	const struct hx_judge_record *r, *worst = NULL;
+	const char *insufficient = str(rule->spec, "insufficient");
 	double limit, value, base, observed = 0;
 	struct outcome o;
 	char *entry = hx_xasprintf("%s/%s", rule->name, name);
-	size_t i, groups = 0;
+	size_t i, groups = 0, skipped = 0;
 	bool bad = false;
 
 	outcome_start(&o, rule, entry);
@@ -566,6 +568,11 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
 		    &unit) < 0 || strcmp(unit, want_unit) != 0))
 			continue;
+		if (w->insufficient && insufficient != NULL &&
+		    strcmp(insufficient, "skip") == 0) {
+			skipped++;
+			continue;
+		}
 		groups++;
 		if (hx_wcet_pwcet_at(w, p, hi, &value) < 0) {
 			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
@@ -584,6 +591,13 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (worst != NULL && !bad)
 		decide(&o, worst);
+	if (groups == 0 && skipped > 0) {
+		say(&o, "%s: too few samples for a pWCET (insufficient: skip)",
+		    name);
+		outcome_skip(&o, verdict);
+		free(entry);
+		return;
+	}
 	if (groups == 0) {
 		say(&o, "no wcet record for %s%s%s", name,
 		    want_unit ? " in " : "", want_unit ? want_unit : "");
@@ -625,19 +639,80 @@ baseline_group(const struct hx_baseline *baseline, const char *name,
 	return NULL;
 }
 
+/*
+ * A change as the messages show it: absolute in UNIT, then relative to
+ * the baseline with enough digits that a small change is not +0.00%.
+ */
+static char *
+change_text(double abs_shift, double shift, const char *unit)
+{
+	char rel[64];
+
+	if (!isfinite(shift))
+		snprintf(rel, sizeof(rel), "from 0");
+	else if (fabs(100 * shift) >= 1 || shift == 0)
+		snprintf(rel, sizeof(rel), "%+.2f%%", 100 * shift);
+	else
+		snprintf(rel, sizeof(rel), "%+.3g%%", 100 * shift);
+	if (isnan(abs_shift))
+		return hx_xstrdup(rel);
+	return hx_xasprintf("%+.17g %s (%s)", abs_shift, unit, rel);
+}
+
+/*
+ * Judge the baseline part hx-wcet gave W: 1 when it is a regression, 0
+ * when not, -1 when its groups were too small to compare and the rule
+ * skips those.
+ */
+static int
+judge_wcet_class(struct outcome *o, const struct hx_judge_record *r,
+    bool skip_insufficient)
+{
+	const struct hx_wcet *w = &r->as.wcet;
+	char *change;
+
+	switch (w->baseline.class) {
+	case HX_WCET_REGRESSION:
+		change = change_text(w->baseline.abs_shift, w->baseline.shift,
+		    w->unit);
+		say(o, "%s (%s): hx-wcet classed it a regression (%s): %s",
+		    w->name, w->unit, w->baseline.exact ? "exact" : "rank test",
+		    change);
+		free(change);
+		decide(o, r);
+		return 1;
+	case HX_WCET_INSUFFICIENT:
+		if (skip_insufficient)
+			return -1;
+		say(o, "%s (%s): insufficient samples to compare: %" PRId64
+		    " now and %" PRId64 " in the baseline, the minimum is %"
+		    PRId64 " on each side", w->name, w->unit, w->n,
+		    w->baseline.n, w->baseline.min_n);
+		decide(o, r);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void
 rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
 {
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
-	    "missing_baseline");
+	    "missing_baseline"), *insufficient = str(rule->spec,
+	    "insufficient");
+	bool skip_insufficient = insufficient != NULL &&
+	    strcmp(insufficient, "skip") == 0;
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
 	const struct hx_judge_record *r;
 	const struct hx_wcet *w, *base;
-	size_t i, compared = 0, regressed = 0, wcets = 0;
+	size_t i, compared = 0, regressed = 0, wcets = 0, skipped = 0;
 	struct outcome o;
+	char *change;
+	int judged;
 
 	if (stat == NULL)
 		stat = "max";
@@ -649,13 +724,13 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 			continue;
 		wcets++;
 		if (w->baseline.present) {
-			compared++;
-			if (w->baseline.class == HX_WCET_REGRESSION) {
-				say(&o, "%s (%s): hx-wcet classed it a "
-				    "regression", w->name, w->unit);
-				decide(&o, r);
-				regressed++;
+			judged = judge_wcet_class(&o, r, skip_insufficient);
+			if (judged < 0) {
+				skipped++;
+				continue;
 			}
+			compared++;
+			regressed += (size_t)judged;
 			worst = fmax(worst, w->baseline.shift);
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
@@ -667,22 +742,27 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
 		worst = fmax(worst, shift);
 		if (shift > threshold) {
+			change = change_text(now - then, shift, w->unit);
 			say(&o, "%s (%s): %s %.17g against %.17g in the "
-			    "baseline, %+.2f%%", w->name, w->unit, stat, now,
-			    then, 100 * shift);
+			    "baseline, %s", w->name, w->unit, stat, now, then,
+			    change);
+			free(change);
 			decide(&o, r);
 			regressed++;
 		}
 	}
-	if (compared == 0 && (judge->baseline == NULL || wcets == 0))
+	if (compared == 0 && skipped > 0)
+		say(&o, "every group compared had too few samples "
+		    "(insufficient: skip)");
+	else if (compared == 0 && (judge->baseline == NULL || wcets == 0))
 		say(&o, "no baseline: %s", wcets == 0 ? "no wcet records" :
 		    judge->baseline_missing != NULL ? judge->baseline_missing :
 		    "none given (--baseline) and no wcet record carries one");
 	else if (compared == 0)
 		say(&o, "no wcet group of this run is in the baseline");
 	/* Nothing to compare with: the policy says whether that fails. */
-	if (compared == 0 && wcets > 0 && missing != NULL &&
-	    strcmp(missing, "skip") == 0) {
+	if (compared == 0 && wcets > 0 && (skipped > 0 || (missing != NULL &&
+	    strcmp(missing, "skip") == 0))) {
 		outcome_skip(&o, verdict);
 		return;
 	}

@@ -66,7 +66,7 @@ test_expect_success '--baseline git fails when the baseline is exceeded' '
 	(cd repo && test_status 1 hx-gate -q -p ../policy.json -b git \
 		<../slow.jsonl >../out) &&
 	tail -n 1 out | jq -r ".rules[0].message" >msg &&
-	grep "test_mlp (insns): max 2027543 against 1843221 in the baseline, +10.00%" msg
+	grep "test_mlp (insns): max 2027543 against 1843221 in the baseline, +184322 insns (+10.00%)" msg
 '
 
 test_expect_success 'git:REV reads the note of REV' '
