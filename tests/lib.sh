@@ -81,6 +81,19 @@ require_program() {
 		skip_all "$1 is missing (Debian package $2)"
 }
 
+# use_test_git: skip_all unless git is there; commits by a fixed author,
+# no system or user configuration, no CI target branch, no outer repository.
+use_test_git() {
+	require_program git git
+	GIT_AUTHOR_NAME=hx GIT_AUTHOR_EMAIL=hx@example.org
+	GIT_COMMITTER_NAME=hx GIT_COMMITTER_EMAIL=hx@example.org
+	GIT_CONFIG_NOSYSTEM=1 HOME=$PWD
+	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME
+	export GIT_COMMITTER_EMAIL GIT_CONFIG_NOSYSTEM HOME
+	unset CI_MERGE_REQUEST_TARGET_BRANCH_NAME GITHUB_BASE_REF GIT_DIR \
+	    GIT_WORK_TREE
+}
+
 # scipy_python: set PYTHON to a python 3 that has scipy (the one in PATH,
 # or Debian's), or to nothing.
 scipy_python() {

@@ -751,7 +751,10 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 			regressed++;
 		}
 	}
-	if (compared == 0 && skipped > 0)
+	if (compared == 0 && judge->bootstrap && wcets > 0)
+		say(&o, "bootstrap: nothing to compare with yet; this run is "
+		    "recorded as the first baseline");
+	else if (compared == 0 && skipped > 0)
 		say(&o, "every group compared had too few samples "
 		    "(insufficient: skip)");
 	else if (compared == 0 && (judge->baseline == NULL || wcets == 0))
@@ -762,7 +765,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		say(&o, "no wcet group of this run is in the baseline");
 	/* Nothing to compare with: the policy says whether that fails. */
 	if (compared == 0 && wcets > 0 && (skipped > 0 || (missing != NULL &&
-	    strcmp(missing, "skip") == 0))) {
+	    strcmp(missing, "skip") == 0) || judge->bootstrap)) {
 		outcome_skip(&o, verdict);
 		return;
 	}
@@ -1052,7 +1055,9 @@ hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 		judge_rule(judge, &policy->rules[i], verdict);
 		for (; before < verdict->nrules; before++)
 			if (!policy->rules[i].implicit &&
-			    verdict->rules[before].status != HX_VERDICT_SKIP)
+			    (verdict->rules[before].status != HX_VERDICT_SKIP ||
+			    (judge->bootstrap && policy->rules[i].kind ==
+			    HX_RULE_NO_REGRESSION)))
 				judged++;
 	}
 	if (judged == 0 && verdict->message == NULL) {

@@ -3,16 +3,10 @@
 # HEAD without touching the working tree or the index; --baseline git and
 # --baseline git:REV read it back; a missing note is said clearly.
 . "$top_srcdir/tests/lib.sh"
-require_program git git
+use_test_git
 require_program jq jq
 
 G="$FILES/gate"
-GIT_AUTHOR_NAME=hx GIT_AUTHOR_EMAIL=hx@example.org
-GIT_COMMITTER_NAME=hx GIT_COMMITTER_EMAIL=hx@example.org
-GIT_CONFIG_NOSYSTEM=1 HOME=$PWD
-export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
-export GIT_CONFIG_NOSYSTEM HOME
-unset CI_MERGE_REQUEST_TARGET_BRANCH_NAME GITHUB_BASE_REF GIT_DIR GIT_WORK_TREE
 
 # The regression rule compares maxima, 1% allowed; no baseline fails.
 printf '{"name":"timing","rules":[{"rule":"no-regression","threshold":0.01}]}\n' >policy.json
