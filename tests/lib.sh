@@ -94,6 +94,16 @@ use_test_git() {
 	    GIT_WORK_TREE
 }
 
+# baseline_note REPO REV: the records of the baseline note of REV in REPO,
+# decoded: the line "hx-baseline gzip base64", then the base64 of their
+# gzip (hx-records(5)).
+baseline_note() {
+	git -C "$1" notes --ref=hx-baseline show "$2" | {
+		read -r first && test "$first" = "hx-baseline gzip base64" &&
+			base64 -d | gzip -dc
+	}
+}
+
 # scipy_python: set PYTHON to a python 3 that has scipy (the one in PATH,
 # or Debian's), or to nothing.
 scipy_python() {

@@ -27,7 +27,7 @@ test_expect_success 'set up a repository with main and a feature branch' '
 	git -C repo rev-parse HEAD >main-commit
 '
 
-test_expect_success '--record-baseline stores a note on HEAD, tree and index untouched' '
+test_expect_success '--record-baseline stores a compressed note on HEAD, tree and index untouched' '
 	state repo >before &&
 	(cd repo && hx-gate -p ../policy.json -b ../run.jsonl --record-baseline \
 		<../run.jsonl >../out 2>../err) &&
@@ -35,7 +35,7 @@ test_expect_success '--record-baseline stores a note on HEAD, tree and index unt
 	test_cmp before after &&
 	grep "baseline recorded as the note of $(cat main-commit) under refs/notes/hx-baseline" err &&
 	test "$(tail -n 1 out | jq -r .baseline_recorded)" = "$(cat main-commit)" &&
-	git -C repo notes --ref=hx-baseline show HEAD >note &&
+	baseline_note repo HEAD >note &&
 	grep -E "\"type\":\"(sample|wcet)\"" run.jsonl >want &&
 	test_cmp want note
 '

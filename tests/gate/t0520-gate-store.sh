@@ -42,8 +42,8 @@ test_expect_success '--bootstrap records the first baseline in one step' '
 	test "$(tail -n 1 out | jq -r .baseline_recorded)" = "$(cat first)"
 '
 
-test_expect_success 'the note keeps the samples as well as the wcet records' '
-	git -C repo notes --ref=hx-baseline show HEAD >note &&
+test_expect_success 'the note keeps the samples as well as the wcet records, compressed' '
+	baseline_note repo HEAD >note &&
 	grep "\"type\":\"sample\".*\"value\":100000" note &&
 	grep "\"name\":\"md5\".*\"type\":\"wcet\"" note
 '
@@ -69,11 +69,22 @@ test_expect_success 'hx-wcet --baseline git:REV compares with the note: a regres
 	grep "^md5 (insns): hx-wcet classed it a regression (exact): +48500 insns (+48.50%)$" msg
 '
 
-test_expect_success 'a note of wcet records only still gives constant groups their value' '
+test_expect_success 'an uncompressed note of wcet records only still gives constant groups their value' '
 	(cd repo && grep "\"type\":\"wcet\"" ../note |
 		git notes --ref=hx-baseline add -f -F - HEAD &&
 		hx-wcet --baseline git:HEAD <../o1.jsonl >../out) &&
 	grep "\"class\":\"regression\"" out
+'
+
+test_expect_success 'a compressed note that does not decode is bad input to both' '
+	(cd repo && printf "hx-baseline gzip base64\nH4sIAAAA\n" |
+		git notes --ref=hx-baseline add -f -F - HEAD &&
+		test_status 3 hx-wcet --baseline git:HEAD <../o1.jsonl >../out 2>../err &&
+		test_status 3 hx-gate -p ../strict.json -b git:HEAD <../o1.jsonl \
+		>/dev/null 2>../gate-err) &&
+	grep "^hx-wcet: git:[0-9a-f]*: the compressed note is bad: truncated gzip stream$" err &&
+	grep "^hx-gate: git:[0-9a-f]*: the compressed note is bad: truncated gzip stream$" gate-err &&
+	test_must_be_empty out
 '
 
 test_expect_success 'a missing note: hx-wcet says what hx-gate says, and compares nothing' '

@@ -79,7 +79,7 @@ test_expect_success 'the gate fails when instruction counts grow past a budget' 
 test_expect_success 'a baseline recorded in git on main' '
 	pipeline main.jsonl -- --record-baseline &&
 	test "$(tail -n 1 main.jsonl | jq -r .baseline_recorded)" = "$(git rev-parse HEAD)" &&
-	git notes --ref=hx-baseline show HEAD | grep -q "\"name\":\"bench_mlp\"" &&
+	baseline_note . HEAD | grep -q "\"name\":\"bench_mlp\"" &&
 	test -z "$(git status --porcelain)"
 '
 
