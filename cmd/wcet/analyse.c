@@ -396,7 +396,8 @@ wcet_compare(struct wcet_group *groups, size_t n, const struct wcet_opts *o)
 		g->record.baseline = (struct hx_wcet_baseline){
 		    .present = true, .shift = num(g->drift.shift),
 		    .lo = num(g->drift.lo), .hi = num(g->drift.hi),
-		    .p = num(g->drift.p), .p_adjusted = num(g->drift.p_adjusted),
+		    .p = num(g->drift.p),
+		    .p_adjusted = num(g->drift.p_adjusted),
 		    .abs_shift = num(g->drift.abs_shift),
 		    .n = (int64_t)g->base.n,
 		    .min_n = g->drift.exact ? 0 : (int64_t)min_n,

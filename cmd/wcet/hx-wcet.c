@@ -4,9 +4,12 @@
  * Reads sample records (or plain numbers with -n), groups the
  * measurements by name and unit, and at the end of the input writes one
  * wcet record per group: summary, i.i.d. checks, a GEV or GPD fit with its
- * goodness of fit, pWCET estimates with intervals, and with --baseline the
- * drift class.  Every other record passes through untouched, test records
- * too: measurements are samples, and verdicts are hx-gate's.  The
+ * goodness of fit, pWCET estimates with intervals, and with --baseline (a
+ * file, or the git note hx-gate records, through lib/rec/hx_baseline) the
+ * class: exact for constant counts, by ranks for the rest, insufficient
+ * below the rank test's minimum.  Every other record passes through
+ * untouched, test records too (samples with --pass-samples):
+ * measurements are samples, and verdicts are hx-gate's.  The
  * statistics live in lib/stats (hx_stats, hx_iid, hx_evt, hx_drift);
  * analyse.c builds the records, lib/rec/hx_sample and hx_wcet read and
  * write them.

@@ -538,6 +538,15 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 
 /* Timing: ----------------------------------------------------------------- */
 
+/* Whether RULE skips groups with too few samples (insufficient: skip). */
+static bool
+skips_insufficient(const struct hx_rule *rule)
+{
+	const char *v = str(rule->spec, "insufficient");
+
+	return v != NULL && strcmp(v, "skip") == 0;
+}
+
 /* Judge one budget of a pwcet rule: the wcet groups called NAME. */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
@@ -548,7 +557,7 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	const struct hx_wcet *w;
 	bool hi = bound != NULL && strcmp(bound, "hi") == 0;
 	const struct hx_judge_record *r, *worst = NULL;
-	const char *insufficient = str(rule->spec, "insufficient");
+	bool skip_insufficient = skips_insufficient(rule);
 	double limit, value, base, observed = 0;
 	struct outcome o;
 	char *entry = hx_xasprintf("%s/%s", rule->name, name);
@@ -568,8 +577,7 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
 		    &unit) < 0 || strcmp(unit, want_unit) != 0))
 			continue;
-		if (w->insufficient && insufficient != NULL &&
-		    strcmp(insufficient, "skip") == 0) {
+		if (w->insufficient && skip_insufficient) {
 			skipped++;
 			continue;
 		}
@@ -701,10 +709,8 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 {
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
-	    "missing_baseline"), *insufficient = str(rule->spec,
-	    "insufficient");
-	bool skip_insufficient = insufficient != NULL &&
-	    strcmp(insufficient, "skip") == 0;
+	    "missing_baseline");
+	bool skip_insufficient = skips_insufficient(rule);
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
 	const struct hx_judge_record *r;

@@ -42,7 +42,8 @@ int hx_baseline_load(const char *spec, const char *target_branch,
  * around the current directory, compressed: a first line "hx-baseline
  * gzip base64", then the base64 of the gzip of TEXT (hx-records(5),
  * FILES).  Notes without that line are read as plain records.  The
- * working tree and the index are not touched.  Returns 0 with the commit in COMMIT, or -1 with ERR filled in.
+ * working tree and the index are not touched.  Returns 0 with the
+ * commit in COMMIT, or -1 with ERR filled in.
  */
 int hx_baseline_record(const char *text, char commit[41], char *err,
     size_t errlen);
