@@ -744,6 +744,21 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		    hx_wcet_stat(w, stat, &now) < 0 ||
 		    hx_wcet_stat(base, stat, &then) < 0)
 			continue;
+		/* Too few samples for a pWCET are too few to compare. */
+		if (w->insufficient || base->insufficient) {
+			if (skip_insufficient) {
+				skipped++;
+				continue;
+			}
+			say(&o, "%s (%s): insufficient samples to compare: %"
+			    PRId64 " now and %" PRId64 " in the baseline, "
+			    "too few for a pWCET", w->name, w->unit, w->n,
+			    base->n);
+			decide(&o, r);
+			compared++;
+			regressed++;
+			continue;
+		}
 		compared++;
 		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
 		worst = fmax(worst, shift);

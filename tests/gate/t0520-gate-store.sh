@@ -111,6 +111,15 @@ test_expect_success 'insufficient wall-clock groups fail the gate unless the pol
 	test "$(tail -n 1 out | jq -r ".rules[0].status")" = skip
 '
 
+test_expect_success 'hx-gate -b: wcet records too small for a pWCET are insufficient to compare' '
+	hx-wcet base 2>/dev/null >base.wcet && hx-wcet now 2>/dev/null >now.wcet &&
+	test_status 1 hx-gate -q -p strict.json -b base.wcet <now.wcet >out &&
+	tail -n 1 out | jq -r ".rules[0].message" >msg &&
+	grep "^t (ns): insufficient samples to compare: 2 now and 2 in the baseline, too few for a pWCET$" msg &&
+	hx-gate -q -p lax.json -b base.wcet <now.wcet >out &&
+	test "$(tail -n 1 out | jq -r ".rules[0].status")" = skip
+'
+
 test_expect_success 'a pwcet budget on two wall-clock samples fails, unless insufficient: skip' '
 	printf "{\"name\":\"b\",\"rules\":[{\"rule\":\"pwcet\",\"p\":1e-9,\"budgets\":{\"t\":\"1 s\"}}]}\n" >budget.json &&
 	test_status 1 hx-gate -q -p budget.json <run >out &&
