@@ -13,7 +13,7 @@
 
 #include "hx_archive.h"
 #include "hx_atomic.h"
-#include "gate/hx_baseline.h"
+#include "rec/hx_baseline.h"
 #include "rec/hx_env.h"
 #include "hx_err.h"
 #include "hx_git.h"
@@ -32,6 +32,7 @@ struct gate {
 	const char *bundle_path;
 	int64_t bundle_time;	/* the time of every bundle entry */
 	bool record_baseline;
+	bool bootstrap;		/* the first baseline: nothing to regress */
 	bool quiet;
 	struct hx_policy policy;
 	struct hx_baseline baseline;
@@ -48,7 +49,8 @@ static void
 usage(void)
 {
 	printf("Usage: hx-gate -p POLICY [-hkqV] [-b SOURCE]\n"
-	    "               [--target-branch NAME] [--record-baseline]\n"
+	    "               [--target-branch NAME] [--record-baseline "
+	    "[--bootstrap]]\n"
 	    "               [--junit FILE] [--summary FILE]\n"
 	    "               [--bundle FILE.tar.gz] [FILE]...\n"
 	    "Judge the records of a run (FILEs, or standard input) by the\n"
@@ -67,6 +69,9 @@ usage(void)
 	    "      --record-baseline     when the gate passes, store the\n"
 	    "                            sample and wcet records as the\n"
 	    "                            git note of HEAD\n"
+	    "      --bootstrap           with --record-baseline: record the\n"
+	    "                            first baseline; no-regression rules\n"
+	    "                            skip, every other rule is judged\n"
 	    "      --junit FILE          write each rule as a JUnit test\n"
 	    "      --summary FILE        write a Markdown summary\n"
 	    "      --bundle FILE         write a reproducible proof bundle\n"
@@ -162,6 +167,23 @@ load_baseline(struct gate *g)
 			hx_warn("no baseline: %s", g->baseline.missing);
 	} else
 		g->judge.baseline = &g->baseline;
+}
+
+/*
+ * --bootstrap records a repository's first baseline, once: the regression
+ * rules have nothing to compare with and skip, every other rule counts.
+ * With a baseline there already it is a usage error, so that a CI script
+ * cannot keep it and skip regressions for ever.
+ */
+static void
+check_bootstrap(struct gate *g)
+{
+	if (!g->bootstrap)
+		return;
+	if (g->judge.baseline != NULL)
+		hx_usage_error("--bootstrap: there is a baseline already (%s); "
+		    "record without --bootstrap", g->baseline.source);
+	g->judge.bootstrap = true;
 }
 
 /* Store this run's timing records as the note of HEAD. */
@@ -294,9 +316,10 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_TARGET = 256, OPT_RECORD, OPT_JUNIT, OPT_SUMMARY,
-	    OPT_BUNDLE };
+	    OPT_BUNDLE, OPT_BOOTSTRAP };
 	static const struct option longopts[] = {
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "bootstrap", no_argument, NULL, OPT_BOOTSTRAP },
 		{ "bundle", required_argument, NULL, OPT_BUNDLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -341,6 +364,9 @@ main(int argc, char **argv)
 			printf("hx-gate %s\n", PACKAGE_VERSION);
 			hx_err_close_stdout();
 			return HX_EXIT_OK;
+		case OPT_BOOTSTRAP:
+			g.bootstrap = true;
+			break;
 		case OPT_BUNDLE:
 			g.bundle_path = optarg;
 			break;
@@ -364,12 +390,15 @@ main(int argc, char **argv)
 	argv += optind;
 	if (g.policy_path == NULL)
 		hx_usage_error("no policy given (-p POLICY)");
+	if (g.bootstrap && !g.record_baseline)
+		hx_usage_error("--bootstrap is for --record-baseline");
 
 	if (g.bundle_path != NULL)
 		read_bundle_time(&g);
 	load_policy(&g);
 	hx_judge_init(&g.judge, &g.policy);
 	load_baseline(&g);
+	check_bootstrap(&g);
 	if (g.bundle_path != NULL)
 		g.stream = memstream(&g.stream_buf, &g.stream_len);
 	if (g.record_baseline)

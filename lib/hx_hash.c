@@ -1,10 +1,13 @@
 /*
- * hx_hash: SHA-256 with libcrypto's EVP interface.
+ * hx_hash: SHA-256 and base64 with libcrypto's EVP interface.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -86,5 +89,43 @@ hx_hash_sha256_file(const char *path, char hex[HX_SHA256_HEX])
 	}
 	close(fd);
 	hx_hash_sha256_final(&h, hex);
+	return 0;
+}
+
+char *
+hx_hash_base64_encode(const void *buf, size_t len)
+{
+	char *text = hx_xmalloc((len + 2) / 3 * 4 + 1);
+
+	EVP_EncodeBlock((unsigned char *)text, buf, (int)len);
+	return text;
+}
+
+int
+hx_hash_base64_decode(const char *text, unsigned char **out, size_t *outlen)
+{
+	size_t n = 0, i, pad = 0;
+	char *clean = hx_xmalloc(strlen(text) + 1);
+	int got;
+
+	for (i = 0; text[i] != '\0'; i++)
+		if (!isspace((unsigned char)text[i]))
+			clean[n++] = text[i];
+	clean[n] = '\0';
+	if (n % 4 != 0) {
+		free(clean);
+		return -1;
+	}
+	for (i = n; i > 0 && pad < 2 && clean[i - 1] == '='; i--)
+		pad++;
+	*out = hx_xmalloc(n / 4 * 3 + 1);
+	got = EVP_DecodeBlock(*out, (unsigned char *)clean, (int)n);
+	free(clean);
+	if (got < 0 || (size_t)got < pad) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	*outlen = (size_t)got - pad;
 	return 0;
 }

@@ -328,3 +328,62 @@ hx_in_close(struct hx_in *in)
 	free(in->name);
 	free(in);
 }
+
+void
+hx_in_gzip(const void *data, size_t len, unsigned char **out, size_t *outlen)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	/* zlib fails to start, or to finish into its bound, only for memory. */
+	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		hx_err_out_of_memory();
+	*outlen = deflateBound(&z, (uLong)len);
+	*out = hx_xmalloc(*outlen);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = *out;
+	z.avail_out = (uInt)*outlen;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		hx_err_out_of_memory();
+	*outlen = z.total_out;
+	deflateEnd(&z);
+}
+
+int
+hx_in_gunzip(const void *data, size_t len, char **out, size_t *outlen,
+    const char **why)
+{
+	size_t cap = len * 4 + 64;
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		hx_err_out_of_memory();
+	*out = hx_xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	do {
+		if (z.total_out + 1 >= cap) {
+			cap *= 2;
+			*out = hx_xrealloc(*out, cap);
+		}
+		z.next_out = (Bytef *)*out + z.total_out;
+		z.avail_out = (uInt)(cap - 1 - z.total_out);
+		rc = inflate(&z, Z_NO_FLUSH);
+	} while (rc == Z_OK || (rc == Z_BUF_ERROR && z.avail_out == 0));
+	*outlen = z.total_out;
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || z.avail_in != 0) {
+		*why = rc == Z_STREAM_END ? "data after the gzip stream" :
+		    rc == Z_BUF_ERROR ? "truncated gzip stream" :
+		    "corrupt gzip data";
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	(*out)[*outlen] = '\0';
+	return 0;
+}

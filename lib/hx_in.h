@@ -1,7 +1,8 @@
 /*
  * hx_in: line-oriented input from files and pipes, with gzip streams
- * recognised by their magic bytes and inflated transparently.  This module
- * is the only one that touches zlib.
+ * recognised by their magic bytes and inflated transparently, and gzip in
+ * memory for the baseline notes.  This module is the only one that
+ * touches zlib.
  */
 #ifndef HX_IN_H
 #define HX_IN_H
@@ -51,5 +52,20 @@ enum hx_in_status hx_in_getline(struct hx_in *in, char **line, size_t *len);
 const char *hx_in_error(const struct hx_in *in);
 
 void hx_in_close(struct hx_in *in);
+
+/*
+ * LEN bytes of DATA as one gzip member in *OUT (to free), *OUTLEN bytes:
+ * best compression, no name and time 0, so equal data gives equal bytes.
+ */
+void hx_in_gzip(const void *data, size_t len, unsigned char **out,
+    size_t *outlen);
+
+/*
+ * Inflate the gzip stream DATA of LEN bytes into *OUT (NUL-terminated, to
+ * free) and *OUTLEN.  Returns 0, or -1 when it is not whole gzip data,
+ * with why in *WHY (static).
+ */
+int hx_in_gunzip(const void *data, size_t len, char **out, size_t *outlen,
+    const char **why);
 
 #endif

@@ -92,6 +92,40 @@ require_program() {
 		skip_all "$1 is missing (Debian package $2)"
 }
 
+# use_test_git: skip_all unless git is there; commits by a fixed author,
+# no system or user configuration, no CI target branch, no outer repository.
+use_test_git() {
+	require_program git git
+	GIT_AUTHOR_NAME=hx GIT_AUTHOR_EMAIL=hx@example.org
+	GIT_COMMITTER_NAME=hx GIT_COMMITTER_EMAIL=hx@example.org
+	GIT_CONFIG_NOSYSTEM=1 HOME=$PWD
+	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME
+	export GIT_COMMITTER_EMAIL GIT_CONFIG_NOSYSTEM HOME
+	unset CI_MERGE_REQUEST_TARGET_BRANCH_NAME GITHUB_BASE_REF GIT_DIR \
+	    GIT_WORK_TREE
+}
+
+# baseline_note REPO REV: the records of the baseline note of REV in REPO,
+# decoded: the line "hx-baseline gzip base64", then the base64 of their
+# gzip (hx-records(5)).
+baseline_note() {
+	git -C "$1" notes --ref=hx-baseline show "$2" | {
+		read -r first && test "$first" = "hx-baseline gzip base64" &&
+			base64 -d | gzip -dc
+	}
+}
+
+# scipy_python: set PYTHON to a python 3 that has scipy (the one in PATH,
+# or Debian's), or to nothing.
+scipy_python() {
+	PYTHON=
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c "import scipy.stats" >/dev/null 2>&1; then
+			PYTHON=$p
+			return
+		fi
+	done
+}
 
 # test_skip_unless_required DESCRIPTION REASON: report one check as skipped
 # because REASON; with HX_TEST_REQUIRE=1 it fails instead.

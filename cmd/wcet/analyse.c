@@ -50,6 +50,7 @@ static void
 no_fit(struct wcet_group *g, const char *why)
 {
 	g->record.method = HX_WCET_NONE;
+	g->record.insufficient = false;
 	free(g->message);
 	g->message = hx_xstrdup(why);
 	g->record.message = g->message;
@@ -247,17 +248,25 @@ wcet_analyse(struct wcet_group *g, const struct wcet_opts *o)
 	hx_stats_summary(&g->stats, &s);
 	if (g->values.n >= HX_IID_MIN)
 		iid = add_iid(g, o);
-	if (s.min == s.max) {
+	/*
+	 * Equal instruction counts are the count; equal times are only a
+	 * coarse clock or too few runs, and claim nothing below the minimum.
+	 */
+	if (s.min == s.max && (wcet_exact_unit(g) ||
+	    g->values.n >= HX_EVT_MIN_FIT)) {
 		g->record.method = HX_WCET_DETERMINISTIC;
 		add_levels(g, o, s.max);
 		return;
 	}
 	if (g->values.n < HX_EVT_MIN_FIT) {
-		char buf[120];
+		char buf[200];
 
 		snprintf(buf, sizeof(buf), "too few samples for a fit: %zu, "
-		    "the minimum is %d", g->values.n, HX_EVT_MIN_FIT);
+		    "the minimum is %d%s", g->values.n, HX_EVT_MIN_FIT,
+		    s.min == s.max ? " (equal measured times are no "
+		    "deterministic worst case)" : "");
 		no_fit(g, buf);
+		g->record.insufficient = true;
 		return;
 	}
 	if (!iid && !o->force) {
@@ -306,8 +315,53 @@ wcet_class(enum hx_drift_class c)
 		return HX_WCET_REGRESSION;
 	case HX_DRIFT_DRIFT:
 		return HX_WCET_DRIFT;
+	case HX_DRIFT_INSUFFICIENT:
+		return HX_WCET_INSUFFICIENT;
 	default:
 		return HX_WCET_OK;
+	}
+}
+
+bool
+wcet_exact_unit(const struct wcet_group *g)
+{
+	return strcmp(g->unit, "insns") == 0;
+}
+
+/* Whether the N values V are all equal. */
+static bool
+constant(const double *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (v[i] != v[0])
+			return false;
+	return true;
+}
+
+/*
+ * How G is compared with its baseline: exactly when both sides are
+ * constant and the unit is exact (instruction counts) or both sides have
+ * MIN_N values; by ranks when both have MIN_N; else it is insufficient,
+ * with the Hodges-Lehmann shift for information and no p-value.
+ */
+static void
+compare_group(struct wcet_group *g, size_t min_n, const struct wcet_opts *o)
+{
+	bool enough = g->values.n >= min_n && g->base.n >= min_n;
+
+	if (constant(g->values.v, g->values.n) &&
+	    constant(g->base.v, g->base.n) && (wcet_exact_unit(g) || enough)) {
+		hx_drift_exact(g->values.v[0], g->base.v[0], &g->drift);
+		return;
+	}
+	hx_drift_compare(g->values.v, g->values.n, g->base.v, g->base.n,
+	    o->confidence, &g->drift);
+	if (!enough) {
+		g->drift.p = g->drift.p_adjusted = NAN;
+		g->drift.lo = g->drift.hi = NAN;
+		g->drift.class = HX_DRIFT_INSUFFICIENT;
 	}
 }
 
@@ -316,31 +370,39 @@ wcet_compare(struct wcet_group *groups, size_t n, const struct wcet_opts *o)
 {
 	double *p = hx_xcalloc(n + 1, sizeof(double));
 	double *adjusted = hx_xcalloc(n + 1, sizeof(double));
-	size_t i, k = 0;
+	size_t i, k = 0, min_n = hx_drift_min_samples(o->alpha);
+	struct wcet_group *g;
 
 	for (i = 0; i < n; i++) {
-		struct wcet_group *g = &groups[i];
-
-		if (g->base.n < 2 || g->values.n < 2)
+		g = &groups[i];
+		if (g->base.n == 0 || g->values.n == 0)
 			continue;
-		hx_drift_compare(g->values.v, g->values.n, g->base.v,
-		    g->base.n, o->confidence, &g->drift);
 		g->compared = true;
-		p[k++] = g->drift.p;
+		compare_group(g, min_n, o);
+		if (!g->drift.exact && g->drift.class != HX_DRIFT_INSUFFICIENT)
+			p[k++] = g->drift.p;
 	}
+	/* Holm corrects the rank tests only: an exact comparison errs not. */
 	hx_drift_holm(p, k, adjusted);
 	for (i = k = 0; i < n; i++) {
-		struct wcet_group *g = &groups[i];
-
+		g = &groups[i];
 		if (!g->compared)
 			continue;
-		g->drift.p_adjusted = adjusted[k++];
-		g->drift.class = hx_drift_classify(&g->drift, o->threshold,
-		    o->alpha);
-		g->record.baseline = (struct hx_wcet_baseline){ true,
-		    num(g->drift.shift), num(g->drift.lo), num(g->drift.hi),
-		    num(g->drift.p), num(g->drift.p_adjusted),
-		    (int64_t)g->base.n, wcet_class(g->drift.class) };
+		if (!g->drift.exact && g->drift.class != HX_DRIFT_INSUFFICIENT)
+			g->drift.p_adjusted = adjusted[k++];
+		if (g->drift.class != HX_DRIFT_INSUFFICIENT)
+			g->drift.class = hx_drift_classify(&g->drift,
+			    o->threshold, o->alpha);
+		g->record.baseline = (struct hx_wcet_baseline){
+		    .present = true, .shift = num(g->drift.shift),
+		    .lo = num(g->drift.lo), .hi = num(g->drift.hi),
+		    .p = num(g->drift.p),
+		    .p_adjusted = num(g->drift.p_adjusted),
+		    .abs_shift = num(g->drift.abs_shift),
+		    .n = (int64_t)g->base.n,
+		    .min_n = g->drift.exact ? 0 : (int64_t)min_n,
+		    .exact = g->drift.exact,
+		    .class = wcet_class(g->drift.class) };
 	}
 	free(p);
 	free(adjusted);

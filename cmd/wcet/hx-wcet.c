@@ -4,9 +4,12 @@
  * Reads sample records (or plain numbers with -n), groups the
  * measurements by name and unit, and at the end of the input writes one
  * wcet record per group: summary, i.i.d. checks, a GEV or GPD fit with its
- * goodness of fit, pWCET estimates with intervals, and with --baseline the
- * drift class.  Every other record passes through untouched, test records
- * too: measurements are samples, and verdicts are hx-gate's.  The
+ * goodness of fit, pWCET estimates with intervals, and with --baseline (a
+ * file, or the git note hx-gate records, through lib/rec/hx_baseline) the
+ * class: exact for constant counts, by ranks for the rest, insufficient
+ * below the rank test's minimum.  Every other record passes through
+ * untouched, test records too (samples with --pass-samples):
+ * measurements are samples, and verdicts are hx-gate's.  The
  * statistics live in lib/stats (hx_stats, hx_iid, hx_evt, hx_drift);
  * analyse.c builds the records, lib/rec/hx_sample and hx_wcet read and
  * write them.
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "hx_in.h"
+#include "rec/hx_baseline.h"
 #include "rec/hx_error.h"
 #include "rec/hx_reader.h"
 #include "rec/hx_rec.h"
@@ -42,6 +46,7 @@ struct groups {
 struct reader {
 	struct groups *groups;
 	bool baseline;		/* values go to the baselines */
+	bool pass_samples;	/* sample records go downstream too */
 };
 
 static const double default_probs[] = { 1e-3, 1e-6, 1e-9, 1e-12, 1e-15 };
@@ -51,9 +56,10 @@ usage(void)
 {
 	printf("Usage: hx-wcet [-fhknV] [-b N] [-m METHOD] [-p P[,P]...] "
 	    "[-u U]\n"
-	    "               [--alpha A] [--baseline FILE] [--budget V] "
+	    "               [--alpha A] [--baseline SOURCE] [--budget V] "
 	    "[--plot FILE.svg]\n"
-	    "               [--threshold R] [--unit UNIT] [FILE]...\n"
+	    "               [--pass-samples] [--threshold R] [--unit UNIT] "
+	    "[FILE]...\n"
 	    "Estimate probabilistic worst-case execution times of the sample "
 	    "records in\n"
 	    "FILEs (or standard input) with extreme value theory, and write "
@@ -78,9 +84,13 @@ usage(void)
 	    "  -V, --version         show the version and exit\n"
 	    "      --alpha A         significance level of every test "
 	    "(default 0.05)\n"
-	    "      --baseline FILE   compare each group with the samples "
-	    "of FILE\n"
+	    "      --baseline SOURCE compare each group with the samples "
+	    "of a file, or of\n"
+	    "                        the git note of the merge base (git) "
+	    "or of REV (git:REV)\n"
 	    "      --budget V        draw the time budget V on the plot\n"
+	    "      --pass-samples    pass sample records on too, for the "
+	    "baseline note\n"
 	    "      --plot FILE.svg   write the exceedance plot to FILE.svg\n"
 	    "      --threshold R     relative slowdown that makes a "
 	    "regression (default 0.01)\n"
@@ -204,6 +214,8 @@ on_record(struct hx_record *rec, void *arg)
 	}
 	add_value(r, s.name, hx_sample_unit_name(s.unit), s.value);
 	hx_sample_clear(&s);
+	if (r->pass_samples)
+		hx_rec_pass(rec);
 	return 0;
 }
 
@@ -265,6 +277,51 @@ read_baseline(struct reader *r, const char *path, bool keep_going)
 		message = NULL;
 	}
 	hx_reader_close(reader);
+}
+
+/*
+ * Read the baseline note SPEC ("git" or "git:REV") from the store hx-gate
+ * records into: its samples join the baselines of R's groups, and a
+ * group with no samples there takes a deterministic wcet record's value,
+ * n times.  A missing note is said as hx-gate says it, and compares
+ * nothing; a malformed one is bad input.
+ */
+static void
+read_baseline_note(struct reader *r, const char *spec)
+{
+	struct hx_baseline b;
+	struct wcet_group *g;
+	const struct hx_wcet *w;
+	char err[1024];
+	int64_t k;
+	size_t i;
+
+	if (hx_baseline_load(spec, NULL, &b, err, sizeof(err)) < 0) {
+		flush_output();
+		hx_err(HX_EXIT_INPUT, "%s", err);
+	}
+	if (b.missing != NULL)
+		hx_warn("no baseline: %s", b.missing);
+	for (i = 0; i < b.nsamples; i++)
+		add_value(r, b.samples[i].name,
+		    hx_sample_unit_name(b.samples[i].unit), b.samples[i].value);
+	for (i = 0; i < b.nwcets; i++) {
+		w = &b.wcets[i];
+		if (w->method != HX_WCET_DETERMINISTIC || (g = group_find(
+		    r->groups, w->name, w->unit, false)) == NULL ||
+		    g->base.n > 0)
+			continue;
+		for (k = 0; k < w->n; k++)
+			wcet_values_add(&g->base, w->max);
+	}
+	hx_baseline_free(&b);
+}
+
+/* Whether the --baseline SPEC names a git note rather than a file. */
+static bool
+is_git_spec(const char *spec)
+{
+	return strcmp(spec, "git") == 0 || strncmp(spec, "git:", 4) == 0;
 }
 
 /* Write out the records so far, before an exit. */
@@ -353,7 +410,7 @@ read_numbers(struct groups *gs, const char *path, const char *unit,
 			for (i = 0; i < gs->n; i++)
 				wcet_values_add(&gs->list[i].base, x);
 		} else {
-			struct reader r = { gs, false };
+			struct reader r = { gs, false, false };
 
 			add_value(&r, hx_in_name(in), unit, x);
 		}
@@ -401,6 +458,7 @@ enum {
 	OPT_ALPHA = 256,
 	OPT_BASELINE,
 	OPT_BUDGET,
+	OPT_PASS_SAMPLES,
 	OPT_PLOT,
 	OPT_THRESHOLD,
 	OPT_UNIT,
@@ -419,6 +477,7 @@ main(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "method", required_argument, NULL, 'm' },
 		{ "numbers", no_argument, NULL, 'n' },
+		{ "pass-samples", no_argument, NULL, OPT_PASS_SAMPLES },
 		{ "peak-threshold", required_argument, NULL, 'u' },
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "probability", required_argument, NULL, 'p' },
@@ -431,7 +490,7 @@ main(int argc, char **argv)
 	struct wcet_opts o = { 0 };
 	struct hx_rec_loop loop = { 0 };
 	struct groups gs = { 0 };
-	struct reader r = { &gs, false };
+	struct reader r = { &gs, false, false };
 	const char *baseline = NULL, *plot = NULL, *unit = NULL;
 	enum hx_sample_unit known;
 	bool numbers = false, replaced = false;
@@ -502,6 +561,9 @@ main(int argc, char **argv)
 			o.budget = parse_number("--budget", optarg, 0,
 			    HUGE_VAL);
 			break;
+		case OPT_PASS_SAMPLES:
+			r.pass_samples = true;
+			break;
 		case OPT_PLOT:
 			plot = optarg;
 			break;
@@ -531,7 +593,8 @@ main(int argc, char **argv)
 	if (unit == NULL)
 		unit = "value";
 	/* A baseline that cannot be read fails before the input is read. */
-	if (baseline != NULL && access(baseline, R_OK) != 0)
+	if (baseline != NULL && !is_git_spec(baseline) &&
+	    access(baseline, R_OK) != 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", baseline);
 
 	if (numbers) {
@@ -554,7 +617,9 @@ main(int argc, char **argv)
 		wcet_analyse(&gs.list[i], &o);
 	if (baseline != NULL) {
 		r.baseline = true;
-		if (numbers)
+		if (is_git_spec(baseline))
+			read_baseline_note(&r, baseline);
+		else if (numbers)
 			read_numbers(&gs, baseline, unit, true,
 			    loop.keep_going);
 		else

@@ -57,6 +57,9 @@ struct wcet_group {
 
 void wcet_values_add(struct wcet_values *a, double x);
 
+/* Whether G's unit counts exactly (instructions), so equal is exact. */
+bool wcet_exact_unit(const struct wcet_group *g);
+
 /* Build G->record from G's values: summary, checks, fit, pWCET. */
 void wcet_analyse(struct wcet_group *g, const struct wcet_opts *o);
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -537,6 +538,15 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 
 /* Timing: ----------------------------------------------------------------- */
 
+/* Whether RULE skips groups with too few samples (insufficient: skip). */
+static bool
+skips_insufficient(const struct hx_rule *rule)
+{
+	const char *v = str(rule->spec, "insufficient");
+
+	return v != NULL && strcmp(v, "skip") == 0;
+}
+
 /* Judge one budget of a pwcet rule: the wcet groups called NAME. */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
@@ -547,10 +557,11 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	const struct hx_wcet *w;
 	bool hi = bound != NULL && strcmp(bound, "hi") == 0;
 	const struct hx_judge_record *r, *worst = NULL;
+	bool skip_insufficient = skips_insufficient(rule);
 	double limit, value, base, observed = 0;
 	struct outcome o;
 	char *entry = hx_xasprintf("%s/%s", rule->name, name);
-	size_t i, groups = 0;
+	size_t i, groups = 0, skipped = 0;
 	bool bad = false;
 
 	outcome_start(&o, rule, entry);
@@ -566,6 +577,10 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
 		    &unit) < 0 || strcmp(unit, want_unit) != 0))
 			continue;
+		if (w->insufficient && skip_insufficient) {
+			skipped++;
+			continue;
+		}
 		groups++;
 		if (hx_wcet_pwcet_at(w, p, hi, &value) < 0) {
 			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
@@ -584,6 +599,13 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (worst != NULL && !bad)
 		decide(&o, worst);
+	if (groups == 0 && skipped > 0) {
+		say(&o, "%s: too few samples for a pWCET (insufficient: skip)",
+		    name);
+		outcome_skip(&o, verdict);
+		free(entry);
+		return;
+	}
 	if (groups == 0) {
 		say(&o, "no wcet record for %s%s%s", name,
 		    want_unit ? " in " : "", want_unit ? want_unit : "");
@@ -625,6 +647,62 @@ baseline_group(const struct hx_baseline *baseline, const char *name,
 	return NULL;
 }
 
+/*
+ * A change as the messages show it: absolute in UNIT, then relative to
+ * the baseline with enough digits that a small change is not +0.00%.
+ */
+static char *
+change_text(double abs_shift, double shift, const char *unit)
+{
+	char rel[64];
+
+	if (!isfinite(shift))
+		snprintf(rel, sizeof(rel), "from 0");
+	else if (fabs(100 * shift) >= 1 || shift == 0)
+		snprintf(rel, sizeof(rel), "%+.2f%%", 100 * shift);
+	else
+		snprintf(rel, sizeof(rel), "%+.3g%%", 100 * shift);
+	if (isnan(abs_shift))
+		return hx_xstrdup(rel);
+	return hx_xasprintf("%+.17g %s (%s)", abs_shift, unit, rel);
+}
+
+/*
+ * Judge the baseline part hx-wcet gave W: 1 when it is a regression, 0
+ * when not, -1 when its groups were too small to compare and the rule
+ * skips those.
+ */
+static int
+judge_wcet_class(struct outcome *o, const struct hx_judge_record *r,
+    bool skip_insufficient)
+{
+	const struct hx_wcet *w = &r->as.wcet;
+	char *change;
+
+	switch (w->baseline.class) {
+	case HX_WCET_REGRESSION:
+		change = change_text(w->baseline.abs_shift, w->baseline.shift,
+		    w->unit);
+		say(o, "%s (%s): hx-wcet classed it a regression (%s): %s",
+		    w->name, w->unit, w->baseline.exact ? "exact" : "rank test",
+		    change);
+		free(change);
+		decide(o, r);
+		return 1;
+	case HX_WCET_INSUFFICIENT:
+		if (skip_insufficient)
+			return -1;
+		say(o, "%s (%s): insufficient samples to compare: %" PRId64
+		    " now and %" PRId64 " in the baseline, the minimum is %"
+		    PRId64 " on each side", w->name, w->unit, w->n,
+		    w->baseline.n, w->baseline.min_n);
+		decide(o, r);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void
 rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
@@ -632,12 +710,15 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
 	    "missing_baseline");
+	bool skip_insufficient = skips_insufficient(rule);
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
 	const struct hx_judge_record *r;
 	const struct hx_wcet *w, *base;
-	size_t i, compared = 0, regressed = 0, wcets = 0;
+	size_t i, compared = 0, regressed = 0, wcets = 0, skipped = 0;
 	struct outcome o;
+	char *change;
+	int judged;
 
 	if (stat == NULL)
 		stat = "max";
@@ -649,13 +730,13 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 			continue;
 		wcets++;
 		if (w->baseline.present) {
-			compared++;
-			if (w->baseline.class == HX_WCET_REGRESSION) {
-				say(&o, "%s (%s): hx-wcet classed it a "
-				    "regression", w->name, w->unit);
-				decide(&o, r);
-				regressed++;
+			judged = judge_wcet_class(&o, r, skip_insufficient);
+			if (judged < 0) {
+				skipped++;
+				continue;
 			}
+			compared++;
+			regressed += (size_t)judged;
 			worst = fmax(worst, w->baseline.shift);
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
@@ -663,26 +744,49 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		    hx_wcet_stat(w, stat, &now) < 0 ||
 		    hx_wcet_stat(base, stat, &then) < 0)
 			continue;
+		/* Too few samples for a pWCET are too few to compare. */
+		if (w->insufficient || base->insufficient) {
+			if (skip_insufficient) {
+				skipped++;
+				continue;
+			}
+			say(&o, "%s (%s): insufficient samples to compare: %"
+			    PRId64 " now and %" PRId64 " in the baseline, "
+			    "too few for a pWCET", w->name, w->unit, w->n,
+			    base->n);
+			decide(&o, r);
+			compared++;
+			regressed++;
+			continue;
+		}
 		compared++;
 		shift = then > 0 ? (now - then) / then : now > 0 ? INFINITY : 0;
 		worst = fmax(worst, shift);
 		if (shift > threshold) {
+			change = change_text(now - then, shift, w->unit);
 			say(&o, "%s (%s): %s %.17g against %.17g in the "
-			    "baseline, %+.2f%%", w->name, w->unit, stat, now,
-			    then, 100 * shift);
+			    "baseline, %s", w->name, w->unit, stat, now, then,
+			    change);
+			free(change);
 			decide(&o, r);
 			regressed++;
 		}
 	}
-	if (compared == 0 && (judge->baseline == NULL || wcets == 0))
+	if (compared == 0 && judge->bootstrap && wcets > 0)
+		say(&o, "bootstrap: nothing to compare with yet; this run is "
+		    "recorded as the first baseline");
+	else if (compared == 0 && skipped > 0)
+		say(&o, "every group compared had too few samples "
+		    "(insufficient: skip)");
+	else if (compared == 0 && (judge->baseline == NULL || wcets == 0))
 		say(&o, "no baseline: %s", wcets == 0 ? "no wcet records" :
 		    judge->baseline_missing != NULL ? judge->baseline_missing :
 		    "none given (--baseline) and no wcet record carries one");
 	else if (compared == 0)
 		say(&o, "no wcet group of this run is in the baseline");
 	/* Nothing to compare with: the policy says whether that fails. */
-	if (compared == 0 && wcets > 0 && missing != NULL &&
-	    strcmp(missing, "skip") == 0) {
+	if (compared == 0 && wcets > 0 && (skipped > 0 || (missing != NULL &&
+	    strcmp(missing, "skip") == 0) || judge->bootstrap)) {
 		outcome_skip(&o, verdict);
 		return;
 	}
@@ -972,7 +1076,9 @@ hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 		judge_rule(judge, &policy->rules[i], verdict);
 		for (; before < verdict->nrules; before++)
 			if (!policy->rules[i].implicit &&
-			    verdict->rules[before].status != HX_VERDICT_SKIP)
+			    (verdict->rules[before].status != HX_VERDICT_SKIP ||
+			    (judge->bootstrap && policy->rules[i].kind ==
+			    HX_RULE_NO_REGRESSION)))
 				judged++;
 	}
 	if (judged == 0 && verdict->message == NULL) {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "hx_json.h"
-#include "gate/hx_baseline.h"
+#include "rec/hx_baseline.h"
 #include "gate/hx_policy.h"
 #include "gate/hx_verdict.h"
 #include "rec/hx_artifact.h"
@@ -63,6 +63,7 @@ struct hx_judge {
 	const char *baseline_source;	/* "git:COMMIT" or a file, or NULL */
 	const struct hx_baseline *baseline;	/* the baseline, or NULL */
 	const char *baseline_missing;	/* why the baseline asked for is not */
+	bool bootstrap;			/* no baseline yet: none can regress */
 };
 
 void hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy);

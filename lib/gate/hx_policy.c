@@ -41,9 +41,10 @@ static const struct kind {
 	{ "flaky-rate", HX_RULE_FLAKY_RATE, "max:n match:o", "max" },
 	{ "required", HX_RULE_REQUIRED, "type:s field:s values:a match:o",
 	    "type" },
-	{ "pwcet", HX_RULE_PWCET, "p:n budgets:o bound:s", "p budgets" },
+	{ "pwcet", HX_RULE_PWCET, "p:n budgets:o bound:s insufficient:s",
+	    "p budgets" },
 	{ "no-regression", HX_RULE_NO_REGRESSION,
-	    "threshold:n stat:s missing_baseline:s", "" },
+	    "threshold:n stat:s missing_baseline:s insufficient:s", "" },
 	{ "reproducible", HX_RULE_REPRODUCIBLE, "require_check:b", "" },
 	{ "custom", HX_RULE_CUSTOM, "match:o field:s max:n min:n allow_none:b",
 	    "match field" },
@@ -371,6 +372,18 @@ member_fault(struct check *c, const char *pointer, const char *key,
 	return fault(c, sub, "%s", message);
 }
 
+/* The insufficient key of a pwcet or no-regression rule R. */
+static int
+check_insufficient(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	if (!one_of(json_string_value(json_object_get(r->spec,
+	    "insufficient")), "fail skip"))
+		return member_fault(c, pointer, "insufficient", "%s: "
+		    "insufficient is \"fail\" or \"skip\"", r->name);
+	return 0;
+}
+
 static int
 check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
 {
@@ -398,7 +411,7 @@ check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
 	    "value hi"))
 		return member_fault(c, pointer, "bound", "%s: bound is "
 		    "\"value\" or \"hi\"", r->name);
-	return 0;
+	return check_insufficient(c, pointer, r);
 }
 
 static int
@@ -418,7 +431,7 @@ check_no_regression(struct check *c, const char *pointer,
 	if (threshold != NULL && json_number_value(threshold) < 0)
 		return member_fault(c, pointer, "threshold", "%s: threshold "
 		    "is not negative", r->name);
-	return 0;
+	return check_insufficient(c, pointer, r);
 }
 
 /* The checks particular to each kind, beyond field types. */

@@ -14,8 +14,9 @@ const char *const hx_wcet_method_names[] = {
 	"gev", "gpd", "deterministic", "none", NULL,
 };
 static const char *const hx_wcet_class_names[] = {
-	"ok", "drift", "regression", NULL,
+	"ok", "drift", "regression", "insufficient", NULL,
 };
+static const char *const comparison_names[] = { "rank", "exact", NULL };
 static const char *const estimator_names[] = { "", "mle", "pwm", NULL };
 
 /* The summary statistics, in the order of struct hx_wcet. */
@@ -132,16 +133,24 @@ read_baseline(const json_t *json, struct hx_wcet_baseline *b,
 	    &b->p_adjusted };
 	const json_t *obj;
 	char *w = NULL;
-	int rc, class = 0;
+	int rc, class = 0, method = 0;
 
 	if ((rc = nested(json, "baseline", &obj, &w, message)) <= 0)
 		return rc;
+	b->abs_shift = NAN;
 	rc = numbers(obj, w, keys, out, message) < 0 ||
+	    hx_field_number(obj, w, "abs_shift", HX_FIELD_OPTIONAL |
+	    HX_FIELD_NULL, -HUGE_VAL, &b->abs_shift, message) < 0 ||
 	    hx_field_integer(obj, w, "n", HX_FIELD_REQUIRED, 0, &b->n,
 	    message) < 0 ||
+	    hx_field_integer(obj, w, "min_n", HX_FIELD_OPTIONAL, 1,
+	    &b->min_n, message) < 0 ||
+	    hx_field_enum(obj, w, "method", HX_FIELD_OPTIONAL,
+	    comparison_names, &method, message) < 0 ||
 	    hx_field_enum(obj, w, "class", HX_FIELD_REQUIRED,
 	    hx_wcet_class_names, &class, message) < 0 ? -1 : 0;
 	b->class = (enum hx_wcet_class)class;
+	b->exact = method == 1;
 	b->present = rc == 0;
 	free(w);
 	return rc;
@@ -236,6 +245,8 @@ hx_wcet_read(const json_t *json, struct hx_wcet *out, char **message)
 	    &out->confidence, message) < 0 ||
 	    read_pwcet(json, out, message) < 0 ||
 	    read_baseline(json, &out->baseline, message) < 0 ||
+	    hx_field_boolean(json, w, "insufficient", HX_FIELD_OPTIONAL,
+	    &out->insufficient, message) < 0 ||
 	    hx_field_string(json, w, "message", HX_FIELD_OPTIONAL,
 	    &out->message, message) < 0) {
 		hx_wcet_clear(out);
@@ -324,6 +335,14 @@ set_parts(json_t *rec, const struct hx_wcet *w)
 		json_object_set_new(obj, "n", json_integer(w->baseline.n));
 		json_object_set_new(obj, "class", json_string(
 		    hx_wcet_class_names[w->baseline.class]));
+		json_object_set_new(obj, "method", json_string(
+		    comparison_names[w->baseline.exact]));
+		if (!isnan(w->baseline.abs_shift))
+			json_object_set_new(obj, "abs_shift",
+			    hx_field_number_json(w->baseline.abs_shift));
+		if (w->baseline.min_n > 0)
+			json_object_set_new(obj, "min_n",
+			    json_integer(w->baseline.min_n));
 		json_object_set_new(rec, "baseline", obj);
 	}
 }
@@ -359,6 +378,8 @@ hx_wcet_to_json(const struct hx_wcet *w)
 		json_object_set_new(rec, "confidence",
 		    json_real(w->confidence));
 	set_parts(rec, w);
+	if (w->insufficient)
+		json_object_set_new(rec, "insufficient", json_true());
 	hx_field_set_string(rec, "message", w->message);
 	return rec;
 }

@@ -29,6 +29,7 @@ enum hx_wcet_class {
 	HX_WCET_OK,
 	HX_WCET_DRIFT,
 	HX_WCET_REGRESSION,
+	HX_WCET_INSUFFICIENT,	/* too few samples for the rank test */
 };
 
 /* Numbers are NAN where the record has null: not computed. */
@@ -61,7 +62,10 @@ struct hx_wcet_level {
 struct hx_wcet_baseline {
 	bool present;
 	double shift, lo, hi, p, p_adjusted;
+	double abs_shift;		/* in the unit; NAN: left out */
 	int64_t n;			/* the baseline's samples */
+	int64_t min_n;			/* the rank test's minimum; 0: none */
+	bool exact;			/* method exact, else rank */
 	enum hx_wcet_class class;
 };
 
@@ -89,6 +93,7 @@ struct hx_wcet {
 	struct hx_wcet_level *pwcet;	/* NULL: left out */
 	size_t npwcet;
 	struct hx_wcet_baseline baseline;
+	bool insufficient;		/* too few samples for any pWCET */
 	const char *message;		/* or NULL */
 };
 

@@ -134,6 +134,34 @@ hx_drift_compare(double *x, size_t n, double *base, size_t m,
 	out->p = out->p_adjusted = rank_sum_p(x, n, base, m);
 }
 
+void
+hx_drift_exact(double x, double base, struct hx_drift *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->exact = true;
+	out->abs_shift = x - base;
+	if (base > 0)
+		out->shift = out->abs_shift / base;
+	else
+		out->shift = x > 0 ? INFINITY : 0;
+	out->lo = out->hi = out->shift;
+	out->p = out->p_adjusted = NAN;
+}
+
+size_t
+hx_drift_min_samples(double alpha)
+{
+	double k, z;
+	size_t n;
+
+	for (n = 2;; n++) {
+		k = (double)n;
+		z = (k * k / 2 - 0.5) / sqrt(k * k * (2 * k + 1) / 12);
+		if (2 * hx_numeric_normal_q(z) < alpha)
+			return n;
+	}
+}
+
 static const double *holm_keys;
 
 static int
@@ -166,6 +194,9 @@ hx_drift_holm(const double *p, size_t k, double *adjusted)
 enum hx_drift_class
 hx_drift_classify(const struct hx_drift *d, double threshold, double alpha)
 {
+	if (d->exact)
+		return d->shift > threshold ? HX_DRIFT_REGRESSION :
+		    d->abs_shift != 0 ? HX_DRIFT_DRIFT : HX_DRIFT_OK;
 	if (!(d->p_adjusted < alpha))
 		return HX_DRIFT_OK;
 	if (d->shift > threshold)
@@ -181,6 +212,8 @@ hx_drift_class_name(enum hx_drift_class c)
 		return "regression";
 	case HX_DRIFT_DRIFT:
 		return "drift";
+	case HX_DRIFT_INSUFFICIENT:
+		return "insufficient";
 	default:
 		return "ok";
 	}

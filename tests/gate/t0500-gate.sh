@@ -158,7 +158,7 @@ test_expect_success 'no-regression: --baseline FILE, within and over the thresho
 	test "$(tail -n 1 out | jq -r .baseline)" = "$G/baseline-ok.jsonl" &&
 	test "$(rule_status out no-regression)" = pass &&
 	test_status 1 hx-gate -q -p "$G/policy-regression.json" --baseline "$G/baseline-low.jsonl" <run.jsonl >out &&
-	rule_field out no-regression message | grep "test_mlp (insns): max 1843221 against 1700000 in the baseline, +8.42%"
+	rule_field out no-regression message | grep "test_mlp (insns): max 1843221 against 1700000 in the baseline, +143221 insns (+8.42%)"
 '
 
 test_expect_success 'no-regression: a missing baseline is said, and fails by default' '

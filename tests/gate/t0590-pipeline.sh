@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib.sh"
 require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
 require_program qemu-riscv64 qemu-user
-require_program git git
+use_test_git
 require_program jq jq
 for p in hx-build hx-emu hx-wcet hx-gate; do
 	test -x "$top_builddir/cmd/$p" || skip_all "$p is not built"
@@ -14,12 +14,7 @@ done
 
 POLICY="$top_srcdir/examples/policies/tinyinfer-pr.json"
 HX_CACHE_DIR=$PWD/cache
-GIT_AUTHOR_NAME=hx GIT_AUTHOR_EMAIL=hx@example.org
-GIT_COMMITTER_NAME=hx GIT_COMMITTER_EMAIL=hx@example.org
-GIT_CONFIG_NOSYSTEM=1 HOME=$PWD
-export HX_CACHE_DIR GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME
-export GIT_COMMITTER_EMAIL GIT_CONFIG_NOSYSTEM HOME
-unset CI_MERGE_REQUEST_TARGET_BRANCH_NAME GITHUB_BASE_REF GIT_DIR GIT_WORK_TREE
+export HX_CACHE_DIR
 
 # pipeline OUT [HX-BUILD OPTION]... -- [HX-GATE OPTION]...: the README's
 # pipeline on the example in ./tinyinfer; the records go to OUT and the
@@ -84,7 +79,7 @@ test_expect_success 'the gate fails when instruction counts grow past a budget' 
 test_expect_success 'a baseline recorded in git on main' '
 	pipeline main.jsonl -- --record-baseline &&
 	test "$(tail -n 1 main.jsonl | jq -r .baseline_recorded)" = "$(git rev-parse HEAD)" &&
-	git notes --ref=hx-baseline show HEAD | grep -q "\"name\":\"bench_mlp\"" &&
+	baseline_note . HEAD | grep -q "\"name\":\"bench_mlp\"" &&
 	test -z "$(git status --porcelain)"
 '
 

@@ -14,6 +14,7 @@
 #include "hx_err.h"
 #include "hx_git.h"
 #include "hx_hash.h"
+#include "hx_in.h"
 #include "hx_strv.h"
 #include "../tap.h"
 
@@ -56,6 +57,42 @@ test_hash(void)
 	    "sha256 of a file");
 	tap_ok(hx_hash_sha256_file("/nonexistent", hex) < 0, "a missing file fails");
 	free(path);
+}
+
+/* Base64 (RFC 4648's vectors) and gzip in memory, for baseline notes. */
+static void
+test_note_coding(void)
+{
+	static const char text[] = "{\"type\":\"sample\",\"value\":1}\n"
+	    "{\"type\":\"sample\",\"value\":1}\n";
+	unsigned char *bytes, *gz;
+	size_t len, gzlen;
+	const char *why = NULL;
+	char *s, *plain;
+
+	s = hx_hash_base64_encode("foobar", 6);
+	tap_is(s, "Zm9vYmFy", "base64 of foobar");
+	free(s);
+	s = hx_hash_base64_encode("fo", 2);
+	tap_is(s, "Zm8=", "base64 of fo, padded");
+	free(s);
+	tap_ok(hx_hash_base64_decode("Zm9v\nYmE=\n", &bytes, &len) == 0 &&
+	    len == 5 && memcmp(bytes, "fooba", 5) == 0,
+	    "base64 decoded across lines, padding dropped");
+	free(bytes);
+	tap_ok(hx_hash_base64_decode("Zm9", &bytes, &len) < 0 &&
+	    hx_hash_base64_decode("Zm9*", &bytes, &len) < 0,
+	    "not base64 is refused");
+	hx_in_gzip(text, strlen(text), &gz, &gzlen);
+	tap_ok(gz[0] == 0x1f && gz[1] == 0x8b && hx_in_gunzip(gz, gzlen,
+	    &plain, &len, &why) == 0 && len == strlen(text) &&
+	    strcmp(plain, text) == 0, "gzip in memory round trip");
+	free(plain);
+	tap_ok(hx_in_gunzip(gz, gzlen - 4, &plain, &len, &why) < 0 &&
+	    strcmp(why, "truncated gzip stream") == 0 &&
+	    hx_in_gunzip("abc", 3, &plain, &len, &why) < 0,
+	    "truncated or not gzip is refused");
+	free(gz);
 }
 
 static void
@@ -207,6 +244,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "mkdtemp");
 	test_hash();
+	test_note_coding();
 	test_archive();
 	test_archive_sums();
 	test_git();

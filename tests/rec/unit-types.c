@@ -363,8 +363,10 @@ test_wcet(void)
 	w.confidence = 0.95;
 	w.pwcet = levels;
 	w.npwcet = 2;
-	w.baseline = (struct hx_wcet_baseline){ true, 0.02, 0.01, 0.03,
-	    0.001, 0.003, 40, HX_WCET_REGRESSION };
+	w.baseline = (struct hx_wcet_baseline){ .present = true,
+	    .shift = 0.02, .lo = 0.01, .hi = 0.03, .p = 0.001,
+	    .p_adjusted = 0.003, .abs_shift = 0.08, .n = 40, .min_n = 4,
+	    .class = HX_WCET_REGRESSION };
 	w.message = "fitted with --force";
 	j = hx_wcet_to_json(&w);
 	tap_ok(json_object_get(json_object_get(j, "params"), "u") != NULL &&
@@ -384,8 +386,9 @@ test_wcet(void)
 	    back.gof.ad_p == 0.9 && back.confidence == 0.95 &&
 	    back.npwcet == 2 && back.pwcet[1].p == 1e-9 &&
 	    isnan(back.pwcet[1].hi) && back.baseline.present &&
-	    back.baseline.n == 40 &&
-	    back.baseline.class == HX_WCET_REGRESSION &&
+	    back.baseline.n == 40 && back.baseline.abs_shift == 0.08 &&
+	    back.baseline.min_n == 4 && !back.baseline.exact &&
+	    back.baseline.class == HX_WCET_REGRESSION && !back.insufficient &&
 	    strcmp(back.message, w.message) == 0,
 	    "wcet: struct, JSON, struct");
 	tap_ok(hx_wcet_pwcet_at(&back, 1e-3, false, &x) == 0 && x == 10.5 &&
@@ -662,7 +665,14 @@ test_refused(void)
 	    "\"lo\":1,\"hi\":1},{\"value\":1}]", "wcet pwcet[1].p is missing");
 	refused(again_wcet, wcet_ok, "baseline", "{\"shift\":0,\"lo\":0,"
 	    "\"hi\":0,\"p\":1,\"p_adjusted\":1,\"n\":3,\"class\":\"bad\"}",
-	    "wcet baseline.class is not ok, drift or regression: bad");
+	    "wcet baseline.class is not ok, drift, regression or "
+	    "insufficient: bad");
+	refused(again_wcet, wcet_ok, "baseline", "{\"shift\":0,\"lo\":0,"
+	    "\"hi\":0,\"p\":1,\"p_adjusted\":1,\"n\":3,\"class\":\"ok\","
+	    "\"method\":\"guess\"}",
+	    "wcet baseline.method is not rank or exact: guess");
+	refused(again_wcet, wcet_ok, "insufficient", "1",
+	    "wcet insufficient is not a boolean");
 	refused(again_wcet, wcet_ok, "message", "false",
 	    "wcet message is not a string");
 

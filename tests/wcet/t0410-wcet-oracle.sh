@@ -6,14 +6,7 @@
 
 W="$FILES/wcet"
 
-# A python 3 that has scipy: the one in PATH, or Debian's.
-PYTHON=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c "import scipy.stats" >/dev/null 2>&1; then
-		PYTHON=$p
-		break
-	fi
-done
+scipy_python
 [ -n "$PYTHON" ] || skip_all "scipy is missing (Debian package python3-scipy)"
 
 # oracle DATA [OPTION]...: fit DATA with hx-wcet -n and check it.

@@ -215,6 +215,22 @@ check_drift(void)
 	(void)p;
 	tap_is(hx_drift_class_name(HX_DRIFT_REGRESSION), "regression",
 	    "class names");
+	tap_is(hx_drift_class_name(HX_DRIFT_INSUFFICIENT), "insufficient",
+	    "the class of too few samples");
+	hx_drift_exact(148500, 100000, &d);
+	tap_ok(d.exact && d.abs_shift == 48500 && close_to(d.shift, 0.485,
+	    1e-15) && isnan(d.p) && hx_drift_classify(&d, 0.01, 0.05) ==
+	    HX_DRIFT_REGRESSION, "exact: +48.5%% is a regression, no p-value");
+	hx_drift_exact(100001, 100000, &d);
+	tap_ok(hx_drift_classify(&d, 0, 0.05) == HX_DRIFT_REGRESSION &&
+	    hx_drift_classify(&d, 0.01, 0.05) == HX_DRIFT_DRIFT,
+	    "exact: one instruction more is beyond a threshold of 0");
+	hx_drift_exact(100000, 100000, &d);
+	tap_ok(hx_drift_classify(&d, 0, 0.05) == HX_DRIFT_OK,
+	    "exact: equal is ok");
+	tap_ok(hx_drift_min_samples(0.05) == 4 &&
+	    hx_drift_min_samples(0.01) == 6,
+	    "the rank test's minimum per side: 4 at 0.05, 6 at 0.01");
 	for (i = 0; i < 1000; i++)
 		regressions += simulate(0.02, &pv) == HX_DRIFT_REGRESSION;
 	tap_ok(regressions >= 995,

@@ -8,12 +8,78 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate/hx_baseline.h"
+#include "rec/hx_baseline.h"
 #include "hx_err.h"
 #include "hx_git.h"
+#include "hx_hash.h"
+#include "hx_in.h"
 #include "rec/hx_reader.h"
 #include "rec/hx_scan.h"
 #include "rec/hx_sample.h"
+
+/*
+ * The first line of a compressed note; the lines after it are the gzip
+ * of the records in base64, 76 characters a line (git notes are text).
+ */
+#define NOTE_HEADER "hx-baseline gzip base64\n"
+#define NOTE_WIDTH 76
+
+/*
+ * TEXT as a compressed note, to free: the header, then the base64 of its
+ * gzip in lines of NOTE_WIDTH.
+ */
+static char *
+note_encode(const char *text)
+{
+	unsigned char *gz;
+	size_t gzlen, n, i, at = strlen(NOTE_HEADER);
+	char *b64, *note;
+
+	hx_in_gzip(text, strlen(text), &gz, &gzlen);
+	b64 = hx_hash_base64_encode(gz, gzlen);
+	free(gz);
+	n = strlen(b64);
+	note = hx_xmalloc(at + n + n / NOTE_WIDTH + 2);
+	memcpy(note, NOTE_HEADER, at);
+	for (i = 0; i < n; i += NOTE_WIDTH) {
+		memcpy(note + at, b64 + i, n - i < NOTE_WIDTH ? n - i :
+		    NOTE_WIDTH);
+		at += n - i < NOTE_WIDTH ? n - i : NOTE_WIDTH;
+		note[at++] = '\n';
+	}
+	note[at] = '\0';
+	free(b64);
+	return note;
+}
+
+/*
+ * The records of the note *TEXT: a compressed note is decoded in place
+ * (*TEXT replaced); a note without the header is records as they are,
+ * as notes were written before compression.  Returns 0, or -1 with why
+ * in *WHY (static).
+ */
+static int
+note_decode(char **text, const char **why)
+{
+	size_t hlen = strlen(NOTE_HEADER), gzlen, len;
+	unsigned char *gz;
+	char *plain;
+
+	if (strncmp(*text, NOTE_HEADER, hlen) != 0)
+		return 0;
+	if (hx_hash_base64_decode(*text + hlen, &gz, &gzlen) < 0) {
+		*why = "not base64";
+		return -1;
+	}
+	if (hx_in_gunzip(gz, gzlen, &plain, &len, why) < 0) {
+		free(gz);
+		return -1;
+	}
+	free(gz);
+	free(*text);
+	*text = plain;
+	return 0;
+}
 
 /*
  * The branch whose merge base holds the baseline: NAME, else what the CI
@@ -37,8 +103,8 @@ choose_target_branch(const char *name)
 }
 
 /*
- * Check a sample or wcet record V of a baseline, and keep a wcet record
- * in B->wcets.  Returns 0, or -1 with *MESSAGE (to free).
+ * Check a sample or wcet record V of a baseline and keep it in
+ * B->samples or B->wcets.  Returns 0, or -1 with *MESSAGE (to free).
  */
 static int
 check_timing(struct hx_baseline *b, const char *type, const json_t *v,
@@ -50,7 +116,9 @@ check_timing(struct hx_baseline *b, const char *type, const json_t *v,
 	if (strcmp(type, "sample") == 0) {
 		if (hx_sample_read(v, &sample, message) < 0)
 			return -1;
-		hx_sample_clear(&sample);
+		b->samples = hx_xrealloc(b->samples, (b->nsamples + 1) *
+		    sizeof(*b->samples));
+		b->samples[b->nsamples++] = sample;
 	} else if (strcmp(type, "wcet") == 0) {
 		if (hx_wcet_read(v, &wcet, message) < 0)
 			return -1;
@@ -173,6 +241,7 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 {
 	char oid[HX_GIT_OID_HEX], *text, *p, *nl;
 	struct hx_git *git = hx_git_open(".");
+	const char *why;
 	struct hx_scan scan;
 	unsigned long line = 1;
 	bool failed;
@@ -200,6 +269,12 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 		    ", the merge base with ", rev ? "" : target,
 		    HX_GIT_NOTES_REF);
 		return 0;
+	}
+	if (note_decode(&text, &why) < 0) {
+		snprintf(err, errlen, "%s: the compressed note is bad: %s",
+		    b->source, why);
+		free(text);
+		return -1;
 	}
 	/* A note is text in memory: each line is scanned as a file's is. */
 	b->records = json_array();
@@ -243,6 +318,7 @@ hx_baseline_record(const char *text, char commit[41], char *err,
     size_t errlen)
 {
 	struct hx_git *git = hx_git_open(".");
+	char *note;
 	int rc = -1;
 
 	if (git == NULL) {
@@ -253,11 +329,15 @@ hx_baseline_record(const char *text, char commit[41], char *err,
 	if (hx_git_resolve(git, "HEAD", commit) < 0)
 		snprintf(err, errlen, "--record-baseline: no commit at HEAD: "
 		    "%s", hx_git_error());
-	else if (hx_git_note_write(git, HX_GIT_NOTES_REF, commit, text) < 0)
-		snprintf(err, errlen, "--record-baseline: cannot write the "
-		    "note of %s: %s", commit, hx_git_error());
-	else
-		rc = 0;
+	else {
+		note = note_encode(text);
+		if (hx_git_note_write(git, HX_GIT_NOTES_REF, commit, note) < 0)
+			snprintf(err, errlen, "--record-baseline: cannot write "
+			    "the note of %s: %s", commit, hx_git_error());
+		else
+			rc = 0;
+		free(note);
+	}
 	hx_git_close(git);
 	return rc;
 }
@@ -273,6 +353,9 @@ hx_baseline_free(struct hx_baseline *b)
 	for (i = 0; i < b->nwcets; i++)
 		hx_wcet_clear(&b->wcets[i]);
 	free(b->wcets);
+	for (i = 0; i < b->nsamples; i++)
+		hx_sample_clear(&b->samples[i]);
+	free(b->samples);
 	json_decref(b->records);
 	memset(b, 0, sizeof(*b));
 }

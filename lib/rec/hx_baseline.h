@@ -1,7 +1,8 @@
 /*
- * hx_baseline: the timing records of an earlier run that hx-gate's
- * regression rules compare with, kept as a git note on the commit that
- * produced them (under HX_GIT_NOTES_REF) or in a file.
+ * hx_baseline: the one baseline store.  The timing records (samples and
+ * wcet records) of an earlier run, kept as a git note on the commit that
+ * produced them (under HX_GIT_NOTES_REF) or in a file; hx-wcet compares
+ * its groups with the samples, hx-gate's rules with the wcet records.
  */
 #ifndef HX_BASELINE_H
 #define HX_BASELINE_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "hx_json.h"
+#include "rec/hx_sample.h"
 #include "rec/hx_wcet.h"
 
 struct hx_baseline {
@@ -17,11 +19,12 @@ struct hx_baseline {
 	json_t *records;	/* an array of the baseline's records */
 	struct hx_wcet *wcets;	/* its wcet records, read from records */
 	size_t nwcets;
+	struct hx_sample *samples;	/* its sample records */
+	size_t nsamples;
 	char *text;		/* the records as read, or NULL */
 	size_t len;
 	char *missing;		/* why there is none, when there is none */
 };
-
 
 /*
  * Load the baseline SPEC names: "git" (the note of the merge base of HEAD
@@ -36,8 +39,11 @@ int hx_baseline_load(const char *spec, const char *target_branch,
 
 /*
  * Store TEXT (records, one a line) as the note of HEAD in the repository
- * around the current directory; the working tree and the index are not
- * touched.  Returns 0 with the commit in COMMIT, or -1 with ERR filled in.
+ * around the current directory, compressed: a first line "hx-baseline
+ * gzip base64", then the base64 of the gzip of TEXT (hx-records(5),
+ * FILES).  Notes without that line are read as plain records.  The
+ * working tree and the index are not touched.  Returns 0 with the
+ * commit in COMMIT, or -1 with ERR filled in.
  */
 int hx_baseline_record(const char *text, char commit[41], char *err,
     size_t errlen);
