@@ -114,13 +114,9 @@ load_toolchain(struct build *b, const char *target)
 	if (in_build_tree())
 		dirs[n++] = HX_SRC_TOOLCHAIN_DIR;
 	dirs[n++] = HX_TOOLCHAIN_INSTALL_DIR;
-	if ((path = hx_toolchain_find(target, dirs)) == NULL) {
-		if (strchr(target, '/') != NULL || strstr(target, ".json"))
-			hx_err(HX_EXIT_SYSTEM, "%s: %s", target,
-			    strerror(ENOENT));
+	if ((path = hx_toolchain_find(target, dirs)) == NULL)
 		hx_usage_error("unknown target %s (shipped: riscv64-gcc, "
 		    "riscv64-clang, host; or a manifest file)", target);
-	}
 	if ((rc = hx_toolchain_load(path, &b->tc, err, sizeof(err))) != 0)
 		hx_err(rc, "%s", err);
 	free(path);

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,18 @@ hash_strings(struct hx_sha256 *h, const char *tag, char *const *v)
 		hash_line(h, tag, *v);
 }
 
+/* The project's input files, or exit. */
+static void
+list_inputs(struct build *b, char ***inputs, size_t *n)
+{
+	char err[PATH_MAX + 128];
+	int rc;
+
+	if ((rc = hx_project_inputs(&b->project, b->opt->output_dir, inputs,
+	    n, err, sizeof(err))) != 0)
+		hx_err(rc, "%s", err);
+}
+
 /*
  * The cache key: SHA-256 over the toolchain digest, target and programs,
  * the build system and commands, every flag, the declared outputs, and
@@ -66,8 +79,7 @@ build_compute_key(struct build *b)
 	struct stat st;
 	size_t n, i;
 
-	if ((inputs = hx_project_inputs(p, b->opt->output_dir, &n)) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s: listing input files", p->dir);
+	list_inputs(b, &inputs, &n);
 	if (n == 0)
 		hx_err(HX_EXIT_INPUT, "%s: no file matches inputs", p->file);
 	hx_hash_sha256_init(&h);
@@ -141,10 +153,7 @@ stage_inputs(struct build *b, const char *stage)
 	struct timespec times[2];
 	size_t n, i;
 
-	if ((inputs = hx_project_inputs(&b->project, b->opt->output_dir,
-	    &n)) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s: listing input files",
-		    b->project.dir);
+	list_inputs(b, &inputs, &n);
 	for (i = 0; i < n; i++) {
 		src = hx_xasprintf("%s/%s", b->project.dir, inputs[i]);
 		dst = hx_xasprintf("%s/%s", stage, inputs[i]);
