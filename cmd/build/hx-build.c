@@ -314,10 +314,15 @@ build_project(struct build *b, struct hx_git *git)
 
 	if (b->opt->changed_since != NULL)
 		build_read_changes(b, git, &ch);
+	build_sweep(build_stage_parent(), "hx-build.??????", b->opt->quiet);
+	build_sweep(build_stage_parent(), "hx-build-repro.??????",
+	    b->opt->quiet);
 	if (use_cache && hx_cache_open(&cache, b->opt->cache_dir) != 0) {
 		hx_warn_errno("cache %s: not used", b->opt->cache_dir);
 		use_cache = false;
 	}
+	if (use_cache)
+		build_sweep(cache.tmp, "*", b->opt->quiet);
 	if (use_cache && build_restore(b, &cache, results)) {
 		hit = true;
 		duration = hx_spawn_now_ns() - start;
@@ -407,6 +412,7 @@ main(int argc, char **argv)
 	double seconds;
 
 	hx_rec_init(argv[0]);
+	build_catch_signals();
 	while ((c = getopt_long(argc, argv, "F:Vho:qt:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
