@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,7 +23,7 @@
 static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tmp_dir {
 	char *path;
-	int lock;
+	int lock;		/* its flock(2), or -1 */
 } *tmp_dirs;
 static size_t ntmp_dirs;
 
@@ -39,7 +38,8 @@ remove_all(void)
 
 	for (i = 0; i < ntmp_dirs; i++) {
 		hx_file_remove_tree(tmp_dirs[i].path);
-		close(tmp_dirs[i].lock);
+		if (tmp_dirs[i].lock >= 0)
+			close(tmp_dirs[i].lock);
 		free(tmp_dirs[i].path);
 	}
 	ntmp_dirs = 0;
@@ -92,20 +92,20 @@ build_catch_signals(void)
 	atexit(remove_at_exit);
 }
 
+/*
+ * A directory that cannot be locked (flock(2) on a directory fails on some
+ * network file systems) is still removed on the way out; a sweep cannot
+ * lock it either, so it never removes it while this run lives.
+ */
 void
 build_tmp_adopt(const char *dir)
 {
 	int fd = hx_file_lock_dir(dir);
 
-	if (fd < 0) {
-		hx_file_remove_tree(dir);
-		errno = -fd;
-		hx_err_errno(HX_EXIT_SYSTEM, "locking %s", dir);
-	}
 	pthread_mutex_lock(&tmp_lock);
 	tmp_dirs = hx_xrealloc(tmp_dirs, (ntmp_dirs + 1) * sizeof(*tmp_dirs));
 	tmp_dirs[ntmp_dirs].path = hx_xstrdup(dir);
-	tmp_dirs[ntmp_dirs++].lock = fd;
+	tmp_dirs[ntmp_dirs++].lock = fd >= 0 ? fd : -1;
 	pthread_mutex_unlock(&tmp_lock);
 }
 
@@ -120,7 +120,8 @@ build_tmp_release(const char *dir, bool remove)
 	if (i < ntmp_dirs) {
 		if (remove && hx_file_remove_tree(dir) != 0)
 			hx_warn_errno("removing %s", dir);
-		close(tmp_dirs[i].lock);
+		if (tmp_dirs[i].lock >= 0)
+			close(tmp_dirs[i].lock);
 		free(tmp_dirs[i].path);
 		tmp_dirs[i] = tmp_dirs[--ntmp_dirs];
 	}
