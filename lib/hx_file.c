@@ -3,11 +3,16 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hx_err.h"
@@ -52,10 +57,8 @@ hx_file_mkdir_parents(const char *path, mode_t mode)
 	return rc;
 }
 
-/* Remove one entry of a tree, after its contents; a missing one is fine. */
 static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -66,7 +69,52 @@ remove_entry(const char *path, const struct stat *st, int flag,
 int
 hx_file_remove_tree(const char *path)
 {
-	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return errno == ENOENT ? 0 : -errno;
+	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+hx_file_lock_dir(const char *dir)
+{
+	int fd, saved;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		saved = errno;
+		close(fd);
+		return -saved;
+	}
+	return fd;
+}
+
+int
+hx_file_sweep(const char *parent, const char *pattern, time_t max_age,
+    unsigned *removed)
+{
+	struct dirent *e;
+	struct stat st;
+	char *path;
+	DIR *d;
+	int fd;
+
+	*removed = 0;
+	if ((d = opendir(parent)) == NULL)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		if (fnmatch(pattern, e->d_name, FNM_PERIOD) != 0)
+			continue;
+		path = hx_xasprintf("%s/%s", parent, e->d_name);
+		/* Held locked while it goes, so that two sweeps never race. */
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid() &&
+		    st.st_mtime + max_age < time(NULL) &&
+		    (fd = hx_file_lock_dir(path)) >= 0) {
+			if (hx_file_remove_tree(path) == 0)
+				(*removed)++;
+			close(fd);
+		}
+		free(path);
+	}
+	closedir(d);
 	return 0;
 }

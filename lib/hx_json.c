@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hx_err.h"
 #include "hx_json.h"
@@ -36,26 +39,193 @@ hx_json_parse(const char *buf, size_t len, struct hx_json_error *err)
 	return v;
 }
 
-json_t *
-hx_json_load_file(const char *path, struct hx_json_error *err)
+/* Read all of the open file FP into a new buffer of *LEN bytes. */
+static char *
+slurp(FILE *fp, size_t *len)
 {
-	json_error_t jerr;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	do {
+		if (cap - n < 4096)
+			buf = hx_xrealloc(buf, cap = cap ? 2 * cap : 8192);
+		got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+	} while (got > 0);
+	if (ferror(fp)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* The text of a value being walked for its positions. */
+struct walk {
+	const char *p, *end, *line_start;
+	int line;
+	json_t *map;		/* pointer -> [line, column] */
+	char path[1024];
+};
+
+static void
+walk_ws(struct walk *w)
+{
+	while (w->p < w->end && strchr(" \t\r\n", *w->p) != NULL) {
+		if (*w->p == '\n') {
+			w->line++;
+			w->line_start = w->p + 1;
+		}
+		w->p++;
+	}
+}
+
+/* The 1-based column of w->p in characters, as jansson counts them. */
+static int
+walk_column(const struct walk *w)
+{
+	const char *q;
+	int col = 1;
+
+	for (q = w->line_start; q < w->p; q++)
+		if (((unsigned char)*q & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+/* Skip the string at w->p; returns its raw body in [*start, *stop). */
+static void
+walk_string(struct walk *w, const char **start, const char **stop)
+{
+	*start = ++w->p;
+	while (w->p < w->end && *w->p != '"')
+		w->p += *w->p == '\\' ? 2 : 1;
+	*stop = w->p;
+	if (w->p < w->end)
+		w->p++;
+}
+
+/* Record where the value at w->p starts, then skip it and its children. */
+static void
+walk_value(struct walk *w)
+{
+	size_t base = strlen(w->path);
+	const char *k, *kend;
+	int index = 0;
+	char open;
+
+	walk_ws(w);
+	if (w->p >= w->end)
+		return;
+	json_object_set_new(w->map, w->path,
+	    json_pack("[ii]", w->line, walk_column(w)));
+	if (*w->p == '"') {
+		walk_string(w, &k, &kend);
+		return;
+	}
+	if (*w->p != '{' && *w->p != '[') {
+		while (w->p < w->end && strchr(",]} \t\r\n", *w->p) == NULL)
+			w->p++;
+		return;
+	}
+	open = *w->p++;
+	for (;;) {
+		walk_ws(w);
+		if (w->p >= w->end || *w->p == (open == '{' ? '}' : ']')) {
+			w->p++;
+			break;
+		}
+		if (open == '{') {
+			walk_string(w, &k, &kend);
+			snprintf(w->path + base, sizeof(w->path) - base,
+			    "/%.*s", (int)(kend - k), k);
+			walk_ws(w);
+			w->p++;		/* the colon */
+		} else
+			snprintf(w->path + base, sizeof(w->path) - base, "/%d",
+			    index++);
+		walk_value(w);
+		w->path[base] = '\0';
+		walk_ws(w);
+		if (w->p < w->end && *w->p == ',')
+			w->p++;
+	}
+}
+
+/* Fill ERR for a file that cannot be read: line 0, errno kept. */
+static void
+read_error(struct hx_json_error *err)
+{
+	int saved = errno;
+
+	if (err != NULL) {
+		err->line = err->column = 0;
+		snprintf(err->text, sizeof(err->text), "%s", strerror(saved));
+	}
+	errno = saved;
+}
+
+json_t *
+hx_json_load_file_at(const char *path, json_t **positions,
+    struct hx_json_error *err)
+{
+	struct walk w;
+	struct stat st;
+	char *text;
+	size_t len;
 	json_t *v;
 	FILE *fp;
 
 	if ((fp = fopen(path, "re")) == NULL) {
-		if (err != NULL) {
-			err->line = err->column = 0;
-			snprintf(err->text, sizeof(err->text), "%s",
-			    strerror(errno));
-		}
+		read_error(err);
 		return NULL;
 	}
-	v = json_loadf(fp, PARSE_FLAGS, &jerr);
+	/* A directory opens, then reads as an empty text. */
+	text = NULL;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else
+		text = slurp(fp, &len);
+	if (text == NULL) {
+		read_error(err);
+		fclose(fp);
+		return NULL;
+	}
 	fclose(fp);
-	if (v == NULL)
-		copy_error(err, &jerr);
+	if ((v = hx_json_parse(text, len, err)) != NULL && positions != NULL) {
+		memset(&w, 0, sizeof(w));
+		w.p = w.line_start = text;
+		w.end = text + len;
+		w.line = 1;
+		w.map = *positions = json_object();
+		walk_value(&w);
+	}
+	free(text);
 	return v;
+}
+
+json_t *
+hx_json_load_file(const char *path, struct hx_json_error *err)
+{
+	return hx_json_load_file_at(path, NULL, err);
+}
+
+void
+hx_json_locate(char *buf, size_t len, const char *file,
+    const json_t *positions, const char *pointer, const char *fmt, ...)
+{
+	json_t *pos = json_object_get(positions, pointer);
+	char message[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	snprintf(buf, len, "%s:%d:%d: %s", file,
+	    pos != NULL ? (int)json_integer_value(json_array_get(pos, 0)) : 1,
+	    pos != NULL ? (int)json_integer_value(json_array_get(pos, 1)) : 1,
+	    message);
 }
 
 struct dump_target {

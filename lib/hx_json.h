@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "hx_err.h"
+
 /* Where and why a parse failed: 1-based line and column, and a message. */
 struct hx_json_error {
 	int line;
@@ -30,6 +32,24 @@ json_t *hx_json_parse(const char *buf, size_t len, struct hx_json_error *err);
  * errno set.
  */
 json_t *hx_json_load_file(const char *path, struct hx_json_error *err);
+
+/*
+ * Parse the JSON file at PATH as hx_json_load_file does and, when
+ * POSITIONS is not NULL, set *POSITIONS to where each value starts (a new
+ * object for hx_json_where): jansson gives positions only for syntax
+ * errors, so a second, small pass over the text records them, keyed by
+ * JSON pointer ("/outputs/2/kind").  A directory has line 0 and EISDIR.
+ */
+json_t *hx_json_load_file_at(const char *path, json_t **positions,
+    struct hx_json_error *err);
+
+/*
+ * Write "FILE:LINE:COLUMN: message" to BUF, for the value at POINTER,
+ * where POSITIONS says it starts (1:1 when it does not know).
+ */
+void hx_json_locate(char *buf, size_t len, const char *file,
+    const json_t *positions, const char *pointer, const char *fmt, ...)
+    HX_PRINTF(6, 7);
 
 /*
  * Serialise VALUE compactly with sorted keys, handing the text to WRITE in

@@ -27,5 +27,7 @@ compare(const void *a, const void *b)
 void
 hx_strv_sort(char **v, size_t n)
 {
-	qsort(v, n, sizeof(*v), compare);
+	/* An empty array may be NULL, which qsort(3) must never see. */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), compare);
 }

@@ -146,6 +146,19 @@ require_riscv64_sysroot() {
 		skip_all "the riscv64 sysroot is missing (Debian package libc6-dev-riscv64-cross)"
 }
 
+# gone PID: PID ends (or is a zombie) within a few seconds.
+gone() {
+	n=0
+	while [ $n -lt 50 ]; do
+		state=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -c1)
+		[ -z "$state" ] || [ "$state" = Z ] && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	echo "process $1 is still there" >&2
+	return 1
+}
+
 test_done() {
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]

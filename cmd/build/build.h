@@ -60,6 +60,25 @@ struct changes {
 	size_t n;
 };
 
+/*
+ * Temporary directories older than this that no live run holds are what
+ * killed runs left: the next run removes them.
+ */
+#define BUILD_STALE_MINUTES 10
+
+/*
+ * cleanup.c: temporary directories, removed on every way out.  From
+ * build_catch_signals on, SIGTERM, SIGINT and SIGHUP kill the build steps,
+ * remove the directories and end hx-build by the signal.  build_tmp_adopt
+ * locks the new directory DIR and takes it on; build_tmp_release lets it
+ * go, removing it with REMOVE.  build_sweep removes the stale directories
+ * in PARENT that match PATTERN.
+ */
+void build_catch_signals(void);
+void build_tmp_adopt(const char *dir);
+void build_tmp_release(const char *dir, bool remove);
+void build_sweep(const char *parent, const char *pattern, bool quiet);
+
 /* report.c: records, change-based selection and bundles. */
 void build_read_changes(struct build *b, struct hx_git *git,
     struct changes *ch);
@@ -75,6 +94,7 @@ int build_write_cmake_toolchain(const struct build *b, const char *path);
 void build_print_env(const struct build *b, const char *workdir);
 
 /* run.c: run the build, or restore it from the cache. */
+const char *build_stage_parent(void);
 int build_compute_key(struct build *b);
 int build_run(struct build *b, struct build_result *results,
     const char *stage_prefix, bool install, char **tail,

@@ -115,14 +115,10 @@ load_toolchain(struct build *b, const char *target)
 	if (in_build_tree())
 		dirs[n++] = HX_SRC_TOOLCHAIN_DIR;
 	dirs[n++] = HX_TOOLCHAIN_INSTALL_DIR;
-	if ((path = hx_toolchain_find(target, dirs)) == NULL) {
-		if (strchr(target, '/') != NULL || strstr(target, ".json"))
-			hx_err(HX_EXIT_SYSTEM, "%s: %s", target,
-			    strerror(ENOENT));
+	if ((path = hx_toolchain_find(target, dirs)) == NULL)
 		hx_usage_error("unknown target %s (shipped: riscv64-gcc, "
 		    "riscv64-gcc-rvv, riscv64-clang, host; or a manifest "
 		    "file)", target);
-	}
 	if ((rc = hx_toolchain_load(path, &b->tc, err, sizeof(err))) != 0)
 		hx_err(rc, "%s", err);
 	free(path);
@@ -320,10 +316,15 @@ build_project(struct build *b, struct hx_git *git)
 
 	if (b->opt->changed_since != NULL)
 		build_read_changes(b, git, &ch);
+	build_sweep(build_stage_parent(), "hx-build.??????", b->opt->quiet);
+	build_sweep(build_stage_parent(), "hx-build-repro.??????",
+	    b->opt->quiet);
 	if (use_cache && hx_cache_open(&cache, b->opt->cache_dir) != 0) {
 		hx_warn_errno("cache %s: not used", b->opt->cache_dir);
 		use_cache = false;
 	}
+	if (use_cache)
+		build_sweep(cache.tmp, "*", b->opt->quiet);
 	if (use_cache && build_restore(b, &cache, results)) {
 		hit = true;
 		duration = hx_spawn_now_ns() - start;
@@ -413,6 +414,7 @@ main(int argc, char **argv)
 	double seconds;
 
 	hx_rec_init(argv[0]);
+	build_catch_signals();
 	while ((c = getopt_long(argc, argv, "F:Vho:qt:", longopts,
 	    NULL)) != -1) {
 		switch (c) {

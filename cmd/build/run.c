@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,18 @@ hash_strings(struct hx_sha256 *h, const char *tag, char *const *v)
 		hash_line(h, tag, *v);
 }
 
+/* The project's input files, or exit. */
+static void
+list_inputs(struct build *b, char ***inputs, size_t *n)
+{
+	char err[PATH_MAX + 128];
+	int rc;
+
+	if ((rc = hx_project_inputs(&b->project, b->opt->output_dir, inputs,
+	    n, err, sizeof(err))) != 0)
+		hx_err(rc, "%s", err);
+}
+
 /*
  * The cache key: SHA-256 over the toolchain digest, target and programs,
  * the build system and commands, every flag, the declared outputs, and
@@ -66,8 +79,7 @@ build_compute_key(struct build *b)
 	struct stat st;
 	size_t n, i;
 
-	if ((inputs = hx_project_inputs(p, b->opt->output_dir, &n)) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s: listing input files", p->dir);
+	list_inputs(b, &inputs, &n);
 	if (n == 0)
 		hx_err(HX_EXIT_INPUT, "%s: no file matches inputs", p->file);
 	hx_hash_sha256_init(&h);
@@ -115,13 +127,20 @@ make_parents(const char *path)
 	}
 }
 
-/* A new staging directory: TMPDIR/PREFIX.XXXXXX, absolute. */
+const char *
+build_stage_parent(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
+}
+
+/* A new staging directory: TMPDIR/PREFIX.XXXXXX, absolute, adopted. */
 static char *
 stage_dir(const char *prefix)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *dir = hx_xasprintf("%s/%s.XXXXXX",
-	    tmp != NULL && *tmp == '/' ? tmp : "/tmp", prefix), real[4096];
+	char *dir = hx_xasprintf("%s/%s.XXXXXX", build_stage_parent(), prefix);
+	char real[PATH_MAX];
 
 	if (mkdtemp(dir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
@@ -129,6 +148,7 @@ stage_dir(const char *prefix)
 		free(dir);
 		dir = hx_xstrdup(real);
 	}
+	build_tmp_adopt(dir);
 	return dir;
 }
 
@@ -141,10 +161,7 @@ stage_inputs(struct build *b, const char *stage)
 	struct timespec times[2];
 	size_t n, i;
 
-	if ((inputs = hx_project_inputs(&b->project, b->opt->output_dir,
-	    &n)) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s: listing input files",
-		    b->project.dir);
+	list_inputs(b, &inputs, &n);
 	for (i = 0; i < n; i++) {
 		src = hx_xasprintf("%s/%s", b->project.dir, inputs[i]);
 		dst = hx_xasprintf("%s/%s", stage, inputs[i]);
@@ -297,8 +314,7 @@ build_run(struct build *b, struct build_result *results,
 	}
 	hx_depgraph_free(graph);
 	hx_strv_free(env);
-	if (hx_cache_remove_tree(stage) != 0)
-		hx_warn_errno("removing %s", stage);
+	build_tmp_release(stage, true);
 	free(root);
 	free(cmake);
 	free(stage);
@@ -339,6 +355,7 @@ build_store(struct build *b, struct hx_cache *cache,
 	const struct hx_project *p = &b->project;
 	char *tmp, *src, *dst, *meta_path, *text;
 	json_t *meta, *outputs, *o;
+	bool written = false;
 	size_t i;
 	FILE *fp;
 
@@ -346,6 +363,7 @@ build_store(struct build *b, struct hx_cache *cache,
 		hx_warn_errno("cache %s: not stored", cache->root);
 		return;
 	}
+	build_tmp_adopt(tmp);
 	outputs = json_array();
 	for (i = 0; i < p->noutputs; i++) {
 		src = hx_xasprintf("%s/%s", b->opt->output_dir,
@@ -354,7 +372,7 @@ build_store(struct build *b, struct hx_cache *cache,
 		make_parents(dst);
 		if (hx_cache_copy_file(src, dst, 0644, false) != 0) {
 			hx_warn_errno("cache: storing %s", src);
-			hx_cache_remove_tree(tmp);
+			build_tmp_release(tmp, true);
 			free(src);
 			free(dst);
 			free(tmp);
@@ -372,11 +390,15 @@ build_store(struct build *b, struct hx_cache *cache,
 	meta = json_pack("{s:s, s:o}", "key", b->key, "outputs", outputs);
 	text = hx_json_to_string(meta);
 	meta_path = hx_xasprintf("%s/meta.json", tmp);
-	if ((fp = fopen(meta_path, "w")) == NULL || fputs(text, fp) == EOF ||
-	    fclose(fp) != 0 || hx_cache_commit(cache, tmp, b->key) != 0) {
-		hx_warn_errno("cache %s: not stored", cache->root);
-		hx_cache_remove_tree(tmp);
+	if ((fp = fopen(meta_path, "w")) != NULL) {
+		written = fputs(text, fp) != EOF;
+		written = fclose(fp) == 0 && written;
 	}
+	if (!written || hx_cache_commit(cache, tmp, b->key) != 0) {
+		hx_warn_errno("cache %s: not stored", cache->root);
+		build_tmp_release(tmp, true);
+	} else
+		build_tmp_release(tmp, false);
 	json_decref(meta);
 	free(text);
 	free(meta_path);
@@ -386,7 +408,9 @@ build_store(struct build *b, struct hx_cache *cache,
 /*
  * Restore entry b->key into the output directory, checking every file's
  * digest on the way.  Returns false (a miss) when there is no entry or it
- * does not hold what its meta.json says.
+ * does not hold what its meta.json says; exits when a good entry cannot
+ * be copied out (the output directory is full or unwritable), leaving it
+ * in the cache.
  */
 bool
 build_restore(struct build *b, struct hx_cache *cache,
@@ -429,12 +453,17 @@ build_restore(struct build *b, struct hx_cache *cache,
 			    &results[i]);
 		}
 		if (!in_place && (!results[i].ok || want == NULL ||
-		    strcmp(results[i].sha256, want) != 0 ||
-		    hx_cache_copy_file(src, dst, mode, true) != 0)) {
+		    strcmp(results[i].sha256, want) != 0)) {
 			hx_warn("cache: entry %s is damaged; rebuilding",
 			    b->key);
 			ok = false;
 		}
+		/* The entry is good: a copy that fails is the destination's
+		 * fault (a full disk), and the entry stays. */
+		if (!in_place && ok && hx_cache_copy_file(src, dst, mode,
+		    true) != 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "restoring %s from the "
+			    "cache", dst);
 		deps = json_object_get(o, "deps");
 		results[i].deps = hx_xcalloc(json_array_size(deps) + 1,
 		    sizeof(char *));

@@ -21,7 +21,6 @@
 #include "hx_file.h"
 
 #define USED_FILE "used"
-#define STALE_TMP_SECONDS 3600
 
 char *
 hx_cache_default_dir(void)
@@ -124,7 +123,7 @@ hx_cache_commit(struct hx_cache *c, const char *tmp, const char *key)
 	else if (rename(tmp, dir) != 0) {
 		/* Another process stored the same key first: keep theirs. */
 		if (errno == EEXIST || errno == ENOTEMPTY)
-			hx_cache_remove_tree(tmp);
+			hx_file_remove_tree(tmp);
 		else
 			rc = -1;
 	}
@@ -142,27 +141,12 @@ hx_cache_discard(struct hx_cache *c, const char *key)
 	doomed = hx_xasprintf("%s/discard.%ld.%s", c->tmp, (long)getpid(),
 	    key);
 	if (rename(dir, doomed) == 0)
-		rc = hx_cache_remove_tree(doomed);
+		rc = hx_file_remove_tree(doomed);
 	else if (errno != ENOENT)
 		rc = -1;
 	free(doomed);
 	free(dir);
 	return rc;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 &&
-	    errno != ENOENT ? -1 : 0;
-}
-
-int
-hx_cache_remove_tree(const char *path)
-{
-	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* The bytes of every file under an entry, summed by nftw. */
@@ -195,29 +179,6 @@ older_first(const void *a, const void *b)
 	if (x->used.tv_nsec != y->used.tv_nsec)
 		return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
 	return strcmp(x->key, y->key);
-}
-
-/* Remove temporary directories killed writers left behind. */
-static void
-remove_stale_tmp(const struct hx_cache *c)
-{
-	struct dirent *e;
-	struct stat st;
-	char *path;
-	DIR *d;
-
-	if ((d = opendir(c->tmp)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		path = hx_xasprintf("%s/%s", c->tmp, e->d_name);
-		if (lstat(path, &st) == 0 &&
-		    st.st_mtime + STALE_TMP_SECONDS < time(NULL))
-			hx_cache_remove_tree(path);
-		free(path);
-	}
-	closedir(d);
 }
 
 /* List every complete entry with its size and last use. */
@@ -280,7 +241,6 @@ hx_cache_evict(struct hx_cache *c, uint64_t max_bytes, const char *keep,
 	char *doomed;
 
 	*evicted = 0;
-	remove_stale_tmp(c);
 	if ((v = list_entries(c, &n)) == NULL)
 		return 0;
 	qsort(v, n, sizeof(*v), older_first);
@@ -293,7 +253,7 @@ hx_cache_evict(struct hx_cache *c, uint64_t max_bytes, const char *keep,
 		    (long)getpid(), v[i].key);
 		/* Rename first: readers never see a half-deleted entry. */
 		if (rename(v[i].dir, doomed) == 0) {
-			hx_cache_remove_tree(doomed);
+			hx_file_remove_tree(doomed);
 			(*evicted)++;
 		}
 		total -= v[i].bytes;
@@ -336,8 +296,10 @@ hx_cache_copy_file(const char *src, const char *dst, unsigned mode,
 		if ((out = fopen(dst, "wb")) == NULL ||
 		    fchmod(fileno(out), mode) != 0) {
 			saved = errno;
-			if (out != NULL)
+			if (out != NULL) {
 				fclose(out);
+				unlink(dst);
+			}
 			fclose(in);
 			errno = saved;
 			return -1;
@@ -345,10 +307,14 @@ hx_cache_copy_file(const char *src, const char *dst, unsigned mode,
 		rc = copy_stream(in, out);
 		saved = errno;
 		fclose(in);
-		if (fclose(out) != 0)
+		if (fclose(out) != 0 && rc == 0) {
 			rc = -1;
-		else
-			errno = saved;
+			saved = errno;
+		}
+		/* No partial file stays behind. */
+		if (rc != 0)
+			unlink(dst);
+		errno = saved;
 		return rc;
 	}
 	/* A temporary name and a rename: readers never see half a file.

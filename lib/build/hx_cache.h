@@ -53,13 +53,9 @@ int hx_cache_commit(struct hx_cache *c, const char *tmp, const char *key);
  */
 int hx_cache_discard(struct hx_cache *c, const char *key);
 
-/* Remove the directory tree at PATH.  Returns 0 or -1. */
-int hx_cache_remove_tree(const char *path);
-
 /*
  * Evict least recently used entries until the entries take at most
- * MAX_BYTES, never KEEP (a key, or NULL).  Temporary directories older
- * than an hour (left by killed writers) go too.  Sets *EVICTED to the
+ * MAX_BYTES, never KEEP (a key, or NULL).  Sets *EVICTED to the
  * number of entries removed.  Returns 0 or -1.
  */
 int hx_cache_evict(struct hx_cache *c, uint64_t max_bytes, const char *keep,
@@ -69,7 +65,7 @@ int hx_cache_evict(struct hx_cache *c, uint64_t max_bytes, const char *keep,
  * Copy the file SRC to DST with permission bits MODE; with ATOMIC through a
  * temporary file renamed into place (for files others may be reading),
  * else directly (inside an entry that is not yet in place).  Returns 0, or -1
- * with errno set.
+ * with errno set; a copy that fails leaves no file at DST.
  */
 int hx_cache_copy_file(const char *src, const char *dst, unsigned mode,
     bool atomic);

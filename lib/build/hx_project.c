@@ -16,49 +16,118 @@
 #include "hx_strv.h"
 #include "build/hx_project.h"
 
+/* What a manifest being loaded needs for its messages. */
+struct load {
+	const char *file;
+	json_t *positions;	/* JSON pointer -> where the value starts */
+	char *err;
+	size_t errlen;
+};
+
+/* Say what is wrong with the value at POINTER; returns HX_EXIT_INPUT. */
+#define FAULT(l, pointer, ...) (hx_json_locate((l)->err, (l)->errlen, \
+	(l)->file, (l)->positions, (pointer), __VA_ARGS__), HX_EXIT_INPUT)
+
+/* Refuse a member of OBJ (at POINTER) whose name is not in KNOWN. */
+static int
+known_keys(struct load *l, json_t *obj, const char *pointer,
+    const char *const *known)
+{
+	const char *const *k;
+	const char *key;
+	char *at;
+	json_t *v;
+	int rc;
+
+	json_object_foreach(obj, key, v) {
+		for (k = known; *k != NULL && strcmp(*k, key) != 0; k++)
+			continue;
+		if (*k != NULL)
+			continue;
+		at = hx_xasprintf("%s/%s", pointer, key);
+		rc = FAULT(l, at, "unknown key \"%s\"", key);
+		free(at);
+		return rc;
+	}
+	return 0;
+}
+
 /*
- * The array of strings at KEY as a NULL-terminated copy: DEFAULTS when the
- * key is absent, NULL (with *WHAT naming the key) when it is not an array
- * of strings, or when REQUIRED and absent or empty.
+ * The array of strings OBJ[KEY] (at POINTER/KEY) as a NULL-terminated
+ * copy in *OUT: DEFAULTS when the key is absent and not REQUIRED.
+ * REQUIRED also refuses an empty array.  Returns 0 or HX_EXIT_INPUT.
  */
-static char **
-strings(json_t *obj, const char *key, const char *const *defaults,
-    bool required, const char **what)
+static int
+strings(struct load *l, json_t *obj, const char *pointer, const char *key,
+    const char *const *defaults, bool required, char ***out)
 {
 	json_t *a = json_object_get(obj, key), *v;
-	char **out;
+	char *at = hx_xasprintf("%s/%s", pointer, key), *item;
 	size_t i, n = 0;
+	int rc = 0;
 
 	if (a == NULL && !required) {
 		while (defaults != NULL && defaults[n] != NULL)
 			n++;
-		out = hx_xcalloc(n + 1, sizeof(char *));
+		*out = hx_xcalloc(n + 1, sizeof(char *));
 		for (i = 0; i < n; i++)
-			out[i] = hx_xstrdup(defaults[i]);
-		return out;
-	}
-	if (!json_is_array(a) || (required && json_array_size(a) == 0)) {
-		*what = key;
-		return NULL;
-	}
-	out = hx_xcalloc(json_array_size(a) + 1, sizeof(char *));
-	json_array_foreach(a, i, v) {
-		if (!json_is_string(v)) {
-			hx_strv_free(out);
-			*what = key;
-			return NULL;
+			(*out)[i] = hx_xstrdup(defaults[i]);
+	} else if (a == NULL)
+		rc = FAULT(l, pointer, "%s: missing (an array of strings)",
+		    key);
+	else if (!json_is_array(a) || (required && json_array_size(a) == 0))
+		rc = FAULT(l, at, "%s: expected a%s array of strings", key,
+		    required ? " non-empty" : "n");
+	else {
+		*out = hx_xcalloc(json_array_size(a) + 1, sizeof(char *));
+		json_array_foreach(a, i, v) {
+			if (json_is_string(v)) {
+				(*out)[i] = hx_xstrdup(json_string_value(v));
+				continue;
+			}
+			item = hx_xasprintf("%s/%zu", at, i);
+			rc = FAULT(l, item, "%s: expected a string", key);
+			free(item);
+			break;
 		}
-		out[i] = hx_xstrdup(json_string_value(v));
 	}
-	return out;
+	free(at);
+	return rc;
 }
 
-static const char *
-string_or(json_t *obj, const char *key, const char *dflt)
+/*
+ * The string OBJ[KEY] (at POINTER/KEY) in *OUT, DFLT when absent (a
+ * required key has none).  Returns 0 or HX_EXIT_INPUT.
+ */
+static int
+string(struct load *l, json_t *obj, const char *pointer, const char *key,
+    const char *dflt, const char **out)
 {
 	json_t *v = json_object_get(obj, key);
+	char *at;
+	int rc;
 
-	return json_is_string(v) ? json_string_value(v) : dflt;
+	*out = json_is_string(v) ? json_string_value(v) : dflt;
+	if (v == NULL && dflt != NULL)
+		return 0;
+	if (v == NULL)
+		return FAULT(l, pointer, "%s: missing (a string)", key);
+	if (json_is_string(v))
+		return 0;
+	at = hx_xasprintf("%s/%s", pointer, key);
+	rc = FAULT(l, at, "%s: expected a string", key);
+	free(at);
+	return rc;
+}
+
+/* Whether S is one of the NULL-terminated WORDS. */
+static bool
+one_of(const char *s, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strcmp(s, *words) == 0)
+			return true;
+	return false;
 }
 
 /* Whether a declared output path stays inside the project. */
@@ -75,60 +144,158 @@ safe_relative(const char *path)
 	return true;
 }
 
-/* Read OUTPUTS into P; returns NULL, or what is wrong. */
-static const char *
-load_outputs(struct hx_project *p, json_t *outputs)
+/* Check the test arguments and environment of output V (at AT). */
+static int
+check_test_settings(struct load *l, json_t *v, const char *at)
 {
-	struct hx_output *o;
-	json_t *v, *x;
-	const char *kind;
-	size_t i;
+	char *pointer, **args = NULL;
+	const char *name;
+	json_t *x;
+	int rc;
+
+	if ((rc = strings(l, v, at, "args", NULL, false, &args)) != 0)
+		return rc;
+	hx_strv_free(args);
+	x = json_object_get(v, "env");
+	if (x != NULL && !json_is_object(x)) {
+		pointer = hx_xasprintf("%s/env", at);
+		rc = FAULT(l, pointer, "env: expected an object of strings");
+		free(pointer);
+		return rc;
+	}
+	json_object_foreach(x, name, v)
+		if (!json_is_string(v)) {
+			pointer = hx_xasprintf("%s/env/%s", at, name);
+			rc = FAULT(l, pointer, "env: %s: expected a string",
+			    name);
+			free(pointer);
+			return rc;
+		}
+	return 0;
+}
+
+/* Check output V (at AT) and fill O from it. */
+static int
+load_output(struct load *l, json_t *v, const char *at, struct hx_output *o)
+{
+	static const char *const keys[] = { "name", "path", "kind", "args",
+	    "env", "cwd", NULL };
+	static const char *const kinds[] = { "exe", "test", "lib", NULL };
+	const char *name, *path, *kind, *cwd;
+	char *pointer;
+	int rc;
+
+	if (!json_is_object(v))
+		return FAULT(l, at, "outputs: expected an object");
+	if ((rc = known_keys(l, v, at, keys)) != 0 ||
+	    (rc = string(l, v, at, "name", NULL, &name)) != 0 ||
+	    (rc = string(l, v, at, "path", NULL, &path)) != 0 ||
+	    (rc = string(l, v, at, "kind", "exe", &kind)) != 0 ||
+	    (rc = string(l, v, at, "cwd", "", &cwd)) != 0 ||
+	    (rc = check_test_settings(l, v, at)) != 0)
+		return rc;
+	pointer = hx_xasprintf("%s/%s", at, !one_of(kind, kinds) ? "kind" :
+	    *name == '\0' ? "name" : "path");
+	if (!one_of(kind, kinds))
+		rc = FAULT(l, pointer, "kind: exe, test or lib, not \"%s\"",
+		    kind);
+	else if (*name == '\0')
+		rc = FAULT(l, pointer, "name: expected a non-empty string");
+	else if (!safe_relative(path))
+		rc = FAULT(l, pointer, "path: a relative path that stays "
+		    "inside the project, not \"%s\"", path);
+	free(pointer);
+	if (rc != 0)
+		return rc;
+	o->name = hx_xstrdup(name);
+	o->path = hx_xstrdup(path);
+	o->kind = hx_xstrdup(kind);
+	o->args = json_incref(json_object_get(v, "args"));
+	o->env = json_incref(json_object_get(v, "env"));
+	o->cwd = json_object_get(v, "cwd") != NULL ? hx_xstrdup(cwd) : NULL;
+	return 0;
+}
+
+/* Read the outputs into P: every one well formed, no name or path twice. */
+static int
+load_outputs(struct load *l, struct hx_project *p, json_t *outputs)
+{
+	char at[64];
+	json_t *v;
+	size_t i, k;
+	int rc;
 
 	if (!json_is_array(outputs) || json_array_size(outputs) == 0)
-		return "outputs: expected a non-empty array of objects";
-	p->outputs = hx_xcalloc(json_array_size(outputs), sizeof(*o));
+		return FAULT(l, outputs != NULL ? "/outputs" : "",
+		    "outputs: expected a non-empty array of objects");
+	p->outputs = hx_xcalloc(json_array_size(outputs), sizeof(*p->outputs));
 	json_array_foreach(outputs, i, v) {
-		o = &p->outputs[p->noutputs];
-		if (!json_is_object(v) || !json_is_string(json_object_get(v,
-		    "name")) || !json_is_string(json_object_get(v, "path")))
-			return "outputs: each needs a string name and path";
-		kind = string_or(v, "kind", "exe");
-		if (strcmp(kind, "exe") != 0 && strcmp(kind, "test") != 0 &&
-		    strcmp(kind, "lib") != 0)
-			return "outputs: kind is exe, test or lib";
-		if (!safe_relative(string_or(v, "path", "")))
-			return "outputs: a path is relative and stays inside "
-			    "the project";
-		x = json_object_get(v, "args");
-		if (x != NULL && !json_is_array(x))
-			return "outputs: args is an array of strings";
-		x = json_object_get(v, "env");
-		if (x != NULL && !json_is_object(x))
-			return "outputs: env is an object of strings";
-		o->name = hx_xstrdup(string_or(v, "name", ""));
-		o->path = hx_xstrdup(string_or(v, "path", ""));
-		o->kind = hx_xstrdup(kind);
-		o->args = json_incref(json_object_get(v, "args"));
-		o->env = json_incref(json_object_get(v, "env"));
-		o->cwd = json_is_string(json_object_get(v, "cwd")) ?
-		    hx_xstrdup(string_or(v, "cwd", "")) : NULL;
+		snprintf(at, sizeof(at), "/outputs/%zu", i);
+		if ((rc = load_output(l, v, at, &p->outputs[i])) != 0)
+			return rc;
 		p->noutputs++;
+		for (k = 0; k < i; k++) {
+			if (strcmp(p->outputs[k].name, p->outputs[i].name) == 0)
+				return FAULT(l, at, "outputs: the name \"%s\" "
+				    "is declared twice", p->outputs[i].name);
+			if (strcmp(p->outputs[k].path, p->outputs[i].path) == 0)
+				return FAULT(l, at, "outputs: the path \"%s\" "
+				    "is declared twice", p->outputs[i].path);
+		}
 	}
-	return NULL;
+	return 0;
+}
+
+/* Check the manifest J and fill P from it. */
+static int
+load_manifest(struct load *l, struct hx_project *p, json_t *j)
+{
+	static const char *const keys[] = { "name", "system", "configure",
+	    "build", "flags", "inputs", "build_files", "no_timing", "outputs",
+	    NULL };
+	static const char *const systems[] = { "make", "cmake", "autotools",
+	    "command", NULL };
+	static const char *const all[] = { "**", NULL };
+	static const char *const build_files[] = { "Makefile", "GNUmakefile",
+	    "*.mk", "CMakeLists.txt", "*.cmake", "configure", "configure.ac",
+	    "Makefile.am", "Makefile.in", HX_PROJECT_FILE, NULL };
+	const char *name, *system;
+	int rc;
+
+	if (!json_is_object(j))
+		return FAULT(l, "", "the manifest is an object");
+	if ((rc = known_keys(l, j, "", keys)) != 0 ||
+	    (rc = string(l, j, "", "name", NULL, &name)) != 0 ||
+	    (rc = string(l, j, "", "system", "make", &system)) != 0)
+		return rc;
+	if (*name == '\0')
+		return FAULT(l, "/name", "name: expected a non-empty string");
+	if (!one_of(system, systems))
+		return FAULT(l, "/system", "system: make, cmake, autotools or "
+		    "command, not \"%s\"", system);
+	p->name = hx_xstrdup(name);
+	p->system = hx_xstrdup(system);
+	if ((json_object_get(j, "configure") != NULL && (rc = strings(l, j,
+	    "", "configure", NULL, true, &p->configure)) != 0) ||
+	    (rc = strings(l, j, "", "build", NULL, true, &p->build)) != 0 ||
+	    (rc = strings(l, j, "", "flags", NULL, false, &p->flags)) != 0 ||
+	    (rc = strings(l, j, "", "inputs", all, false, &p->inputs)) != 0 ||
+	    (rc = strings(l, j, "", "build_files", build_files, false,
+	    &p->build_files)) != 0 ||
+	    (rc = strings(l, j, "", "no_timing", NULL, false,
+	    &p->no_timing)) != 0)
+		return rc;
+	return load_outputs(l, p, json_object_get(j, "outputs"));
 }
 
 int
 hx_project_load(const char *dir, struct hx_project *p, char *err,
     size_t errlen)
 {
-	static const char *const all[] = { "**", NULL };
-	static const char *const build_files[] = { "Makefile", "GNUmakefile",
-	    "*.mk", "CMakeLists.txt", "*.cmake", "configure", "configure.ac",
-	    "Makefile.am", "Makefile.in", HX_PROJECT_FILE, NULL };
 	struct hx_json_error jerr;
 	char resolved[PATH_MAX];
-	const char *what = NULL, *problem = NULL;
-	json_t *j;
+	struct load l = { NULL, NULL, err, errlen };
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	if (realpath(dir, resolved) == NULL) {
@@ -138,7 +305,9 @@ hx_project_load(const char *dir, struct hx_project *p, char *err,
 	p->dir = hx_xstrdup(resolved);
 	p->file = hx_xasprintf("%s/%s", strcmp(dir, ".") == 0 ? "." : dir,
 	    HX_PROJECT_FILE);
-	if ((j = hx_json_load_file(p->file, &jerr)) == NULL) {
+	l.file = p->file;
+	if ((p->json = hx_json_load_file_at(p->file, &l.positions,
+	    &jerr)) == NULL) {
 		if (jerr.line == 0) {
 			snprintf(err, errlen, "%s: %s", p->file,
 			    strerror(errno));
@@ -148,42 +317,9 @@ hx_project_load(const char *dir, struct hx_project *p, char *err,
 		    jerr.column, jerr.text);
 		return HX_EXIT_INPUT;
 	}
-	p->json = j;
-	if (!json_is_object(j)) {
-		snprintf(err, errlen, "%s:1:1: the manifest is an object",
-		    p->file);
-		return HX_EXIT_INPUT;
-	}
-	p->name = hx_xstrdup(string_or(j, "name", ""));
-	p->system = hx_xstrdup(string_or(j, "system", "make"));
-	if (json_object_get(j, "configure") != NULL)
-		p->configure = strings(j, "configure", NULL, true, &what);
-	if ((p->build = strings(j, "build", NULL, true, &what)) == NULL ||
-	    (p->flags = strings(j, "flags", NULL, false, &what)) == NULL ||
-	    (p->inputs = strings(j, "inputs", all, false, &what)) == NULL ||
-	    (p->build_files = strings(j, "build_files", build_files, false,
-	    &what)) == NULL ||
-	    (p->no_timing = strings(j, "no_timing", NULL, false, &what)) ==
-	    NULL || what != NULL) {
-		snprintf(err, errlen, "%s: %s: expected a%s array of strings",
-		    p->file, what, strcmp(what, "build") == 0 ||
-		    strcmp(what, "configure") == 0 ? " non-empty" : "n");
-		return HX_EXIT_INPUT;
-	}
-	if (*p->name == '\0')
-		problem = "name: expected a non-empty string";
-	else if (strcmp(p->system, "make") != 0 &&
-	    strcmp(p->system, "cmake") != 0 &&
-	    strcmp(p->system, "autotools") != 0 &&
-	    strcmp(p->system, "command") != 0)
-		problem = "system: make, cmake, autotools or command";
-	else
-		problem = load_outputs(p, json_object_get(j, "outputs"));
-	if (problem != NULL) {
-		snprintf(err, errlen, "%s: %s", p->file, problem);
-		return HX_EXIT_INPUT;
-	}
-	return 0;
+	rc = load_manifest(&l, p, p->json);
+	json_decref(l.positions);
+	return rc;
 }
 
 void
@@ -214,10 +350,26 @@ hx_project_free(struct hx_project *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Glob matching with '*', '?' inside a component and '**' across them. */
+/*
+ * Glob matching with '*', '?' inside a component and '**' across them.
+ * A plain backtracking matcher takes exponential time on patterns such as
+ * "*a*a*a...*b"; this one remembers every (pattern, string) position that
+ * has failed once, so each is tried at most once and the work is bounded
+ * by the pattern's length times the square of the string's.
+ */
+struct glob {
+	const char *pat, *str;
+	size_t width;			/* strlen(str) + 1 */
+	unsigned char *failed;		/* a flag per pair of positions */
+};
+
 static bool
-match_here(const char *pat, const char *s)
+glob_at(struct glob *g, const char *pat, const char *s)
 {
+	size_t cell = (size_t)(pat - g->pat) * g->width + (size_t)(s - g->str);
+
+	if (g->failed[cell])
+		return false;
 	for (; *pat != '\0'; pat++, s++) {
 		if (pat[0] == '*' && pat[1] == '*') {
 			pat += 2;
@@ -225,32 +377,48 @@ match_here(const char *pat, const char *s)
 				/* "**" + "/": zero or more whole components. */
 				pat++;
 				for (;;) {
-					if (match_here(pat, s))
+					if (glob_at(g, pat, s))
 						return true;
 					if ((s = strchr(s, '/')) == NULL)
-						return false;
+						goto fail;
 					s++;
 				}
 			}
 			for (;; s++) {
-				if (match_here(pat, s))
+				if (glob_at(g, pat, s))
 					return true;
 				if (*s == '\0')
-					return false;
+					goto fail;
 			}
 		}
 		if (*pat == '*') {
 			for (;; s++) {
-				if (match_here(pat + 1, s))
+				if (glob_at(g, pat + 1, s))
 					return true;
 				if (*s == '\0' || *s == '/')
-					return false;
+					goto fail;
 			}
 		}
 		if (*s == '\0' || (*pat == '?' ? *s == '/' : *pat != *s))
-			return false;
+			goto fail;
 	}
-	return *s == '\0';
+	if (*s == '\0')
+		return true;
+fail:
+	g->failed[cell] = 1;
+	return false;
+}
+
+static bool
+glob_match(const char *pat, const char *s)
+{
+	struct glob g = { pat, s, strlen(s) + 1, NULL };
+	bool match;
+
+	g.failed = hx_xcalloc(strlen(pat) + 1, g.width);
+	match = glob_at(&g, pat, s);
+	free(g.failed);
+	return match;
 }
 
 bool
@@ -260,9 +428,9 @@ hx_project_match(const char *pattern, const char *path)
 
 	if (strchr(pattern, '/') == NULL && strstr(pattern, "**") == NULL) {
 		slash = strrchr(path, '/');
-		return match_here(pattern, slash != NULL ? slash + 1 : path);
+		return glob_match(pattern, slash != NULL ? slash + 1 : path);
 	}
-	return match_here(pattern, path);
+	return glob_match(pattern, path);
 }
 
 bool
@@ -279,20 +447,103 @@ struct walk {
 	const char *exclude;
 	char **paths;
 	size_t n, cap;
+	const char **chain;	/* the real directories being walked */
+	size_t depth;
+	char *err;
+	size_t errlen;
 };
 
-/* Collect the input files under DIR (REL relative to the project). */
+/* Whether the real directory REAL is one being walked, or above one. */
+static bool
+walking(const struct walk *w, const char *real)
+{
+	size_t i, len = strlen(real);
+
+	for (i = 0; i < w->depth; i++)
+		if (strncmp(w->chain[i], real, len) == 0 &&
+		    (w->chain[i][len] == '\0' || w->chain[i][len] == '/'))
+			return true;
+	return false;
+}
+
+static void
+add_input(struct walk *w, char *rel)
+{
+	if (w->n + 1 >= w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->paths = hx_xrealloc(w->paths, w->cap * sizeof(char *));
+	}
+	w->paths[w->n++] = rel;
+}
+
+static int walk_dir(struct walk *, const char *, const char *, const char *);
+
+/*
+ * The symbolic link at PATH (REL in the project): followed to a file or a
+ * directory inside the project; one that leads out, dangles or loops is
+ * malformed input.  A link that is not an input and leads to no directory
+ * is left alone.
+ */
 static int
-walk_dir(struct walk *w, const char *dir, const char *rel)
+walk_link(struct walk *w, const char *path, const char *rel)
+{
+	char real[PATH_MAX];
+	size_t len = strlen(w->p->dir);
+	bool input = hx_project_match_any(w->p->inputs, rel);
+	struct stat st;
+
+	if (realpath(path, real) == NULL) {
+		if (errno == ENOENT && !input)
+			return 0;
+		snprintf(w->err, w->errlen, "%s: %s", path, errno == ELOOP ?
+		    "symbolic link loop" : errno == ENOENT ?
+		    "symbolic link to nothing" : strerror(errno));
+		return errno == ELOOP || errno == ENOENT ? HX_EXIT_INPUT :
+		    HX_EXIT_SYSTEM;
+	}
+	if (stat(real, &st) != 0) {
+		snprintf(w->err, w->errlen, "%s: %s", path, strerror(errno));
+		return HX_EXIT_SYSTEM;
+	}
+	if (!S_ISDIR(st.st_mode) && !input)
+		return 0;
+	if (S_ISDIR(st.st_mode) && walking(w, real)) {
+		snprintf(w->err, w->errlen, "%s: symbolic link loop (to %s, "
+		    "a directory above it)", path, real);
+		return HX_EXIT_INPUT;
+	}
+	if (strncmp(real, w->p->dir, len) != 0 || real[len] != '/') {
+		snprintf(w->err, w->errlen, "%s: symbolic link leads out of "
+		    "the project (to %s)", path, real);
+		return HX_EXIT_INPUT;
+	}
+	if (S_ISDIR(st.st_mode))
+		return w->exclude != NULL && strcmp(real, w->exclude) == 0 ?
+		    0 : walk_dir(w, path, real, rel);
+	if (S_ISREG(st.st_mode))
+		add_input(w, hx_xstrdup(rel));
+	return 0;
+}
+
+/*
+ * Collect the input files under DIR (REL relative to the project, REAL
+ * with links resolved).
+ */
+static int
+walk_dir(struct walk *w, const char *dir, const char *real, const char *rel)
 {
 	struct dirent *e;
 	struct stat st;
-	char *path, *sub;
+	char *path, *sub, *sub_real;
 	DIR *d;
 	int rc = 0;
 
-	if ((d = opendir(dir)) == NULL)
-		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(w->err, w->errlen, "%s: %s", dir, strerror(errno));
+		return HX_EXIT_SYSTEM;
+	}
+	w->chain = hx_xrealloc(w->chain, (w->depth + 1) * sizeof(char *));
+	w->chain[w->depth++] = real;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		/* Hidden files and the default output directory are never
 		 * inputs. */
@@ -300,49 +551,51 @@ walk_dir(struct walk *w, const char *dir, const char *rel)
 		    strcmp(e->d_name, HX_PROJECT_OUTPUT_DIR) == 0))
 			continue;
 		path = hx_xasprintf("%s/%s", dir, e->d_name);
+		sub_real = hx_xasprintf("%s/%s", real, e->d_name);
 		sub = *rel == '\0' ? hx_xstrdup(e->d_name) :
 		    hx_xasprintf("%s/%s", rel, e->d_name);
-		if (lstat(path, &st) != 0)
-			rc = -1;
+		if (lstat(path, &st) != 0) {
+			snprintf(w->err, w->errlen, "%s: %s", path,
+			    strerror(errno));
+			rc = HX_EXIT_SYSTEM;
+		} else if (S_ISLNK(st.st_mode))
+			rc = walk_link(w, path, sub);
 		else if (S_ISDIR(st.st_mode)) {
-			if (w->exclude == NULL || strcmp(path, w->exclude) != 0)
-				rc = walk_dir(w, path, sub);
-		} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+			if (w->exclude == NULL ||
+			    strcmp(sub_real, w->exclude) != 0)
+				rc = walk_dir(w, path, sub_real, sub);
+		} else if (S_ISREG(st.st_mode) &&
 		    hx_project_match_any(w->p->inputs, sub)) {
-			if (w->n + 1 >= w->cap) {
-				w->cap = w->cap ? w->cap * 2 : 64;
-				w->paths = hx_xrealloc(w->paths,
-				    w->cap * sizeof(char *));
-			}
-			w->paths[w->n++] = sub;
+			add_input(w, sub);
 			sub = NULL;
 		}
 		free(path);
+		free(sub_real);
 		free(sub);
 	}
+	w->depth--;
 	closedir(d);
 	return rc;
 }
 
-char **
+int
 hx_project_inputs(const struct hx_project *p, const char *exclude,
-    size_t *count)
+    char ***paths, size_t *count, char *err, size_t errlen)
 {
-	struct walk w = { p, exclude, NULL, 0, 0 };
-	int saved;
+	struct walk w = { p, exclude, NULL, 0, 0, NULL, 0, err, errlen };
+	int rc;
 
-	if (walk_dir(&w, p->dir, "") != 0) {
-		saved = errno;
-		w.paths = w.paths ? w.paths : hx_xcalloc(1, sizeof(char *));
-		w.paths[w.n] = NULL;
-		hx_strv_free(w.paths);
-		errno = saved;
-		return NULL;
-	}
+	rc = walk_dir(&w, p->dir, p->dir, "");
+	free(w.chain);
 	if (w.paths == NULL)
 		w.paths = hx_xcalloc(1, sizeof(char *));
-	hx_strv_sort(w.paths, w.n);
 	w.paths[w.n] = NULL;
+	if (rc != 0) {
+		hx_strv_free(w.paths);
+		return rc;
+	}
+	hx_strv_sort(w.paths, w.n);
+	*paths = w.paths;
 	*count = w.n;
-	return w.paths;
+	return 0;
 }

@@ -66,10 +66,14 @@ bool hx_project_match_any(char *const *patterns, const char *path);
 /*
  * The project's input files: every regular file under the directory that
  * matches an input pattern, skipping names that start with '.', hx-out at
- * the top and the directory EXCLUDE (absolute, or NULL).  Sorted byte-wise; a
- * NULL-terminated array of relative paths, or NULL with errno set.
+ * the top and the directory EXCLUDE (absolute, or NULL).  Symbolic links
+ * are followed to files and directories inside the project; one that
+ * leads out of it, dangles or loops is an error (see hx-project(5)).
+ * Returns 0 with a NULL-terminated array of relative paths, sorted
+ * byte-wise, in *PATHS and its length in *COUNT; or an exit status (3 for
+ * such a link, 4 when a directory cannot be read) with a message in ERR.
  */
-char **hx_project_inputs(const struct hx_project *p, const char *exclude,
-    size_t *count);
+int hx_project_inputs(const struct hx_project *p, const char *exclude,
+    char ***paths, size_t *count, char *err, size_t errlen);
 
 #endif

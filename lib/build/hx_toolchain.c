@@ -33,9 +33,31 @@
 
 #define VERSION_TIMEOUT_NS 30000000000LL
 
-/* A NULL-terminated copy of the string array at KEY; *BAD on a type error. */
+/* The first type error in a manifest: where, and what is expected. */
+struct fault {
+	char *pointer;		/* NULL while there is none */
+	const char *key;
+	const char *expected;
+};
+
+static void
+note(struct fault *f, json_t *v, const char *key, char *pointer,
+    const char *expected)
+{
+	if (f->pointer == NULL) {
+		/* A missing key is told at the manifest itself. */
+		f->pointer = v != NULL ? pointer : hx_xstrdup("");
+		f->key = key;
+		f->expected = v != NULL ? expected : "missing";
+		if (v != NULL)
+			return;
+	}
+	free(pointer);
+}
+
+/* A NULL-terminated copy of the string array at KEY, empty when absent. */
 static char **
-string_array(json_t *obj, const char *key, int *bad)
+string_array(json_t *obj, const char *key, struct fault *f)
 {
 	json_t *a = json_object_get(obj, key), *v;
 	char **out;
@@ -44,34 +66,34 @@ string_array(json_t *obj, const char *key, int *bad)
 	if (a == NULL)
 		return hx_xcalloc(1, sizeof(char *));
 	if (!json_is_array(a)) {
-		*bad = 1;
+		note(f, a, key, hx_xasprintf("/%s", key),
+		    "expected an array of strings");
 		return NULL;
 	}
 	out = hx_xcalloc(json_array_size(a) + 1, sizeof(char *));
 	json_array_foreach(a, i, v) {
 		if (!json_is_string(v)) {
-			*bad = 1;
-			out[i] = NULL;
-			return out;
+			note(f, v, key, hx_xasprintf("/%s/%zu", key, i),
+			    "expected a string");
+			hx_strv_free(out);
+			return NULL;
 		}
 		out[i] = hx_xstrdup(json_string_value(v));
 	}
 	return out;
 }
 
-/* The string at KEY, copied; NULL when absent; *BAD when not a string. */
+/* The string at KEY, copied; NULL when absent or not a string. */
 static char *
-string_field(json_t *obj, const char *key, int required, int *bad,
-    const char **first_bad)
+string_field(json_t *obj, const char *key, int required, struct fault *f)
 {
 	json_t *v = json_object_get(obj, key);
 
 	if (v == NULL && !required)
 		return NULL;
 	if (!json_is_string(v)) {
-		if (!*bad)
-			*first_bad = key;
-		*bad = 1;
+		note(f, v, key, hx_xasprintf("/%s", key),
+		    "expected a string");
 		return NULL;
 	}
 	return hx_xstrdup(json_string_value(v));
@@ -82,12 +104,12 @@ hx_toolchain_load(const char *path, struct hx_toolchain *tc, char *err,
     size_t errlen)
 {
 	struct hx_json_error jerr;
-	const char *bad_key = NULL;
-	int bad = 0;
-	json_t *j;
+	struct fault f = { NULL, NULL, NULL };
+	json_t *j, *positions = NULL;
+	int rc = 0;
 
 	memset(tc, 0, sizeof(*tc));
-	if ((j = hx_json_load_file(path, &jerr)) == NULL) {
+	if ((j = hx_json_load_file_at(path, &positions, &jerr)) == NULL) {
 		if (jerr.line == 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			return HX_EXIT_SYSTEM;
@@ -96,44 +118,39 @@ hx_toolchain_load(const char *path, struct hx_toolchain *tc, char *err,
 		    jerr.column, jerr.text);
 		return HX_EXIT_INPUT;
 	}
+	tc->json = j;
+	tc->file = hx_xstrdup(path);
 	if (!json_is_object(j)) {
 		snprintf(err, errlen, "%s:1:1: a toolchain manifest is an "
 		    "object", path);
-		json_decref(j);
+		json_decref(positions);
 		return HX_EXIT_INPUT;
 	}
-	tc->json = j;
-	tc->file = hx_xstrdup(path);
-	tc->name = string_field(j, "name", 1, &bad, &bad_key);
-	tc->target = string_field(j, "target", 1, &bad, &bad_key);
-	tc->cc = string_field(j, "cc", 1, &bad, &bad_key);
-	tc->ar = string_field(j, "ar", 1, &bad, &bad_key);
-	tc->version = string_field(j, "version", 0, &bad, &bad_key);
-	tc->digest = string_field(j, "digest", 0, &bad, &bad_key);
-	tc->cxx = string_field(j, "cxx", 0, &bad, &bad_key);
-	tc->sysroot = string_field(j, "sysroot", 0, &bad, &bad_key);
-	tc->package = string_field(j, "package", 0, &bad, &bad_key);
-	tc->sysroot_package = string_field(j, "sysroot_package", 0, &bad,
-	    &bad_key);
-	tc->cpu = string_field(j, "cpu", 0, &bad, &bad_key);
-	if (bad) {
-		snprintf(err, errlen, "%s: %s: expected a string", path,
-		    bad_key);
-		return HX_EXIT_INPUT;
+	tc->name = string_field(j, "name", 1, &f);
+	tc->target = string_field(j, "target", 1, &f);
+	tc->cc = string_field(j, "cc", 1, &f);
+	tc->ar = string_field(j, "ar", 1, &f);
+	tc->version = string_field(j, "version", 0, &f);
+	tc->digest = string_field(j, "digest", 0, &f);
+	tc->cxx = string_field(j, "cxx", 0, &f);
+	tc->sysroot = string_field(j, "sysroot", 0, &f);
+	tc->package = string_field(j, "package", 0, &f);
+	tc->sysroot_package = string_field(j, "sysroot_package", 0, &f);
+	tc->cpu = string_field(j, "cpu", 0, &f);
+	tc->cc_args = string_array(j, "cc_args", &f);
+	tc->flags = string_array(j, "flags", &f);
+	if (f.pointer != NULL) {
+		hx_json_locate(err, errlen, path, positions, f.pointer,
+		    "%s: %s", f.key, f.expected);
+		rc = HX_EXIT_INPUT;
+	} else if ((tc->arch = hx_elf_arch_of_triple(tc->target)) == NULL) {
+		hx_json_locate(err, errlen, path, positions, "/target",
+		    "target: unknown architecture in %s", tc->target);
+		rc = HX_EXIT_INPUT;
 	}
-	tc->cc_args = string_array(j, "cc_args", &bad);
-	tc->flags = string_array(j, "flags", &bad);
-	if (bad) {
-		snprintf(err, errlen, "%s: cc_args and flags are arrays of "
-		    "strings", path);
-		return HX_EXIT_INPUT;
-	}
-	if ((tc->arch = hx_elf_arch_of_triple(tc->target)) == NULL) {
-		snprintf(err, errlen, "%s: target: unknown architecture in %s",
-		    path, tc->target);
-		return HX_EXIT_INPUT;
-	}
-	return 0;
+	free(f.pointer);
+	json_decref(positions);
+	return rc;
 }
 
 void
@@ -163,14 +180,16 @@ hx_toolchain_find(const char *name, const char *const *dirs)
 	size_t len = strlen(name);
 	char *path;
 
+	/* A file named is the file, whatever is wrong with it: loading it
+	 * tells why it cannot be read. */
 	if (strchr(name, '/') != NULL ||
 	    (len > 5 && strcmp(name + len - 5, ".json") == 0))
-		return access(name, F_OK) == 0 ? hx_xstrdup(name) : NULL;
+		return hx_xstrdup(name);
 	for (; *dirs != NULL; dirs++) {
 		if (**dirs == '\0')
 			continue;
 		path = hx_xasprintf("%s/%s.json", *dirs, name);
-		if (access(path, F_OK) == 0)
+		if (access(path, F_OK) == 0 || errno != ENOENT)
 			return path;
 		free(path);
 	}

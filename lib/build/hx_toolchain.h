@@ -50,8 +50,9 @@ void hx_toolchain_free(struct hx_toolchain *tc);
 
 /*
  * Find the manifest for NAME: NAME itself when it has a '/' or ends in
- * ".json", else NAME.json in the first of the NULL-terminated DIRS that has
- * it.  Returns a new string or NULL.
+ * ".json" (there or not: loading it says what is wrong), else NAME.json in
+ * the first of the NULL-terminated DIRS that has it.  Returns a new string
+ * or NULL.
  */
 char *hx_toolchain_find(const char *name, const char *const *dirs);
 

@@ -82,7 +82,7 @@ test_expect_success 'a project manifest of the wrong shape: exit 3' '
 	echo "{\"name\": \"x\", \"build\": \"make\", \"outputs\": []}" \
 		>shape/hx.json &&
 	test_status 3 hx-build -t riscv64-gcc -o x shape >out 2>err &&
-	grep "shape/hx.json: build: expected a non-empty array of strings" err
+	grep "shape/hx.json:1:[0-9]*: build: expected a non-empty array of strings" err
 '
 
 test_expect_success 'a version mismatch: exit 4 naming expected and found' '

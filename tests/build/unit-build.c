@@ -52,6 +52,14 @@ test_patterns(void)
 		{ "Makefile", "sub/Makefile", 1 },
 		{ "te?t_*", "test_mlp", 1 },
 		{ "te?t_*", "te/t_mlp", 0 },
+		{ "a**", "a", 1 },
+		{ "**/b", "b", 1 },
+		{ "*a*a*a*a*a*a*a*a*a*a*a*b",
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },
+		{ "*a*a*a*a*a*a*a*a*a*a*a*b",
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", 1 },
+		{ "**a**a**a**a**a**a**a**a**a**a**a**b",
+		    "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", 0 },
 	};
 	size_t i;
 

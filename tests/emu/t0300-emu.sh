@@ -37,19 +37,6 @@ tests() {
 	jq -c 'select(.type == "test") | del(.duration_ns)' "$1"
 }
 
-# gone PID: PID ends (or is a zombie) within a few seconds.
-gone() {
-	n=0
-	while [ $n -lt 50 ]; do
-		state=$(sed 's/.*) //' /proc/$1/stat 2>/dev/null | cut -c1)
-		[ -z "$state" ] || [ "$state" = Z ] && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	echo "process $1 is still there" >&2
-	return 1
-}
-
 # left TOKEN: the processes whose environment holds TOKEN.
 left() {
 	grep -lsF "$1" /proc/[0-9]*/environ | cut -d/ -f3
