@@ -10,9 +10,6 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,65 +371,6 @@ finish_job(struct emu *emu, struct job *job)
 	free(job);
 }
 
-/* The stopping signals, and the one caught, if any. */
-static sigset_t stopping;
-static atomic_int caught;
-
-/* Die of the signal caught, as if it had not been caught. */
-static void
-die_of_signal(int sig)
-{
-	remove_tmpdir();
-	signal(sig, SIG_DFL);
-	pthread_sigmask(SIG_UNBLOCK, &stopping, NULL);
-	raise(sig);
-}
-
-/*
- * On SIGINT, SIGTERM, SIGHUP or SIGQUIT: note it, kill every run's process
- * group, and die of the signal.  The note comes first: the runs killed
- * end as failures, and the main thread must not exit 1 for them.
- */
-static void *
-signals_main(void *unused)
-{
-	int sig;
-
-	while (sigwait(&stopping, &sig) != 0)
-		continue;
-	caught = sig;
-	hx_spawn_kill_all();
-	die_of_signal(sig);
-	return NULL;
-}
-
-/* The main thread's end: if a signal stopped the runs, die of it. */
-static void
-die_if_signalled(void)
-{
-	int sig = caught;
-
-	if (sig != 0)
-		die_of_signal(sig);
-}
-
-/* Block the stopping signals in every thread and wait for them in one. */
-static void
-catch_signals(void)
-{
-	pthread_t thread;
-
-	sigemptyset(&stopping);
-	sigaddset(&stopping, SIGINT);
-	sigaddset(&stopping, SIGTERM);
-	sigaddset(&stopping, SIGHUP);
-	sigaddset(&stopping, SIGQUIT);
-	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
-	if (pthread_create(&thread, NULL, signals_main, NULL) != 0)
-		hx_err(HX_EXIT_SYSTEM, "cannot start threads");
-	pthread_detach(thread);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -544,7 +482,9 @@ main(int argc, char **argv)
 	if (junit_path != NULL)
 		emu.junit = hx_junit_new("hx-emu");
 
-	catch_signals();
+	/* A signal kills the runs' process groups and the private files. */
+	if (hx_spawn_stop_on_signals(remove_tmpdir, &err) < 0)
+		hx_err_exit(&err);
 	emu.window = (size_t)jobs * 16 + 64;
 	if ((emu.pool = hx_pool_new((int)jobs, run_job, NULL, &err)) == NULL)
 		hx_err_exit(&err);
@@ -557,7 +497,6 @@ main(int argc, char **argv)
 	/* Every record read so far goes out, in order, before any exit. */
 	reap_jobs(&emu, true);
 	hx_pool_free(emu.pool);
-	die_if_signalled();
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	if (loop.failed)

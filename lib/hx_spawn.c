@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,61 @@ setup_attr(posix_spawnattr_t *attr)
 	posix_spawnattr_setsigdefault(attr, &defaults);
 	return posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
+/* The stopping signals, the one caught (0: none), and what to clean. */
+static sigset_t stopping;
+static atomic_int caught;
+static void (*stop_cleanup)(void);
+
+/* Kill the children, clean up, and end the process by the signal caught. */
+static void *
+stop_main(void *unused)
+{
+	int sig;
+
+	(void)unused;
+	while (sigwait(&stopping, &sig) != 0)
+		continue;
+	caught = sig;
+	hx_spawn_kill_all();
+	if (stop_cleanup != NULL)
+		stop_cleanup();
+	signal(sig, SIG_DFL);
+	pthread_sigmask(SIG_UNBLOCK, &stopping, NULL);
+	raise(sig);
+	return NULL;
+}
+
+/* An exit after a signal arrived waits for the end the signal brings. */
+static void
+wait_if_stopping(void)
+{
+	while (caught != 0)
+		pause();
+}
+
+int
+hx_spawn_stop_on_signals(void (*cleanup)(void), struct hx_err_info *err)
+{
+	pthread_t thread;
+	int rc;
+
+	stop_cleanup = cleanup;
+	sigemptyset(&stopping);
+	sigaddset(&stopping, SIGINT);
+	sigaddset(&stopping, SIGTERM);
+	sigaddset(&stopping, SIGHUP);
+	sigaddset(&stopping, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
+	if ((rc = pthread_create(&thread, NULL, stop_main, NULL)) != 0) {
+		errno = rc;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "cannot start threads");
+	}
+	pthread_detach(thread);
+	atexit(wait_if_stopping);
+	return 0;
 }
 
 /* Close both ends of a pipe that are open; 0. */

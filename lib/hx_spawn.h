@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hx_err.h"
+
 #define HX_SPAWN_DEFAULT_TAIL 4096
 
 struct hx_spawn {
@@ -62,6 +64,19 @@ void hx_spawn_stop(void);
  * program stopping on a signal or a closed output calls.
  */
 void hx_spawn_kill_all(void);
+
+/*
+ * Stop on SIGINT, SIGTERM, SIGHUP and SIGQUIT as a program that starts
+ * children must: block them in every thread (call this before starting
+ * any), and on one, on a thread of its own, kill every child's process
+ * group, call CLEANUP (to remove temporary files), and end the process
+ * by that signal, as if it had not been caught: the one place library
+ * code ends the process, at the program's request.  A thread that exits
+ * the program after a signal arrived waits for that end instead, so that
+ * runs the signal killed never turn into an exit status of their own.
+ * Returns 0, or -1 with ERR filled.
+ */
+int hx_spawn_stop_on_signals(void (*cleanup)(void), struct hx_err_info *err);
 
 /*
  * A pipeline of N commands, as a shell runs one: each command's stdout

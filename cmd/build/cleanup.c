@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,9 +25,6 @@ static struct tmp_dir {
 	int lock;		/* its flock(2), or -1 */
 } *tmp_dirs;
 static size_t ntmp_dirs;
-
-/* The stopping signals. */
-static sigset_t stopping;
 
 /* Remove every directory in use; the caller holds tmp_lock. */
 static void
@@ -54,41 +50,16 @@ remove_at_exit(void)
 }
 
 /*
- * On a stopping signal: kill every build step's process group, remove the
- * directories, and die of the signal.  tmp_lock stays held: the main
- * thread, were it to exit meanwhile, waits in remove_at_exit until the
- * process dies of the signal.
+ * On a stopping signal the build steps' process groups are killed, the
+ * directories removed, and hx-build dies of the signal (hx_spawn).
  */
-static void *
-signals_main(void *unused)
-{
-	int sig;
-
-	(void)unused;
-	while (sigwait(&stopping, &sig) != 0)
-		continue;
-	hx_spawn_kill_all();
-	pthread_mutex_lock(&tmp_lock);
-	remove_all();
-	signal(sig, SIG_DFL);
-	pthread_sigmask(SIG_UNBLOCK, &stopping, NULL);
-	raise(sig);
-	return NULL;
-}
-
 void
 build_catch_signals(void)
 {
-	pthread_t thread;
+	struct hx_err_info err;
 
-	sigemptyset(&stopping);
-	sigaddset(&stopping, SIGINT);
-	sigaddset(&stopping, SIGTERM);
-	sigaddset(&stopping, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
-	if (pthread_create(&thread, NULL, signals_main, NULL) != 0)
-		hx_err(HX_EXIT_SYSTEM, "cannot start threads");
-	pthread_detach(thread);
+	if (hx_spawn_stop_on_signals(remove_at_exit, &err) < 0)
+		hx_err_exit(&err);
 	atexit(remove_at_exit);
 }
 
