@@ -201,6 +201,13 @@ selected(const struct emu *emu, const struct hx_artifact *art)
 	return false;
 }
 
+/* On a stopping signal: what the killed runs give is not reported. */
+static void
+stop_output(void)
+{
+	hx_writer_fail(hx_rec_out(), ECANCELED);
+}
+
 /* Write RECORD, a new reference, into SLOT. */
 static void
 slot_put(struct hx_writer_slot *slot, json_t *record)
@@ -218,6 +225,12 @@ run_job(void *arg, void *unused)
 	struct hx_error error = { 0 };
 	size_t i;
 
+	/* Output that cannot be written: no run is worth starting. */
+	if (hx_writer_error(hx_rec_out()) != 0) {
+		memset(out, 0, sizeof(*out));
+		hx_writer_slot_done(job->slot);
+		return;
+	}
 	hx_emu_run(job->test, out);
 	if (out->error != NULL) {
 		error.program = hx_err_progname();
@@ -482,8 +495,11 @@ main(int argc, char **argv)
 	if (junit_path != NULL)
 		emu.junit = hx_junit_new("hx-emu");
 
-	/* A signal kills the runs' process groups and the private files. */
-	if (hx_spawn_stop_on_signals(remove_tmpdir, &err) < 0)
+	/*
+	 * A signal stops the output, kills the runs' process groups and
+	 * removes the private files.
+	 */
+	if (hx_spawn_stop_on_signals(stop_output, remove_tmpdir, &err) < 0)
 		hx_err_exit(&err);
 	emu.window = (size_t)jobs * 16 + 64;
 	if ((emu.pool = hx_pool_new((int)jobs, run_job, NULL, &err)) == NULL)
@@ -491,12 +507,14 @@ main(int argc, char **argv)
 	loop.consume = consume;
 	loop.fn = on_artifact;
 	loop.arg = &emu;
-	if (hx_rec_loop_run(&loop, argc, argv) < 0 && loop.error.status ==
-	    HX_EXIT_OK)
-		hx_spawn_kill_all();	/* stdout is gone: stop the runs */
+	hx_rec_loop_run(&loop, argc, argv);
+	/* Nothing can be written any more: stop the runs. */
+	if (hx_writer_error(hx_rec_out()) != 0)
+		hx_spawn_kill_all();
 	/* Every record read so far goes out, in order, before any exit. */
 	reap_jobs(&emu, true);
 	hx_pool_free(emu.pool);
+	hx_spawn_stop_wait();
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	if (loop.failed)

@@ -242,10 +242,10 @@ setup_attr(posix_spawnattr_t *attr)
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 }
 
-/* The stopping signals, the one caught (0: none), and what to clean. */
+/* The stopping signals, the one caught (0: none), and what to call. */
 static sigset_t stopping;
 static atomic_int caught;
-static void (*stop_cleanup)(void);
+static void (*stop_first)(void), (*stop_cleanup)(void);
 
 /* Kill the children, clean up, and end the process by the signal caught. */
 static void *
@@ -257,6 +257,8 @@ stop_main(void *unused)
 	while (sigwait(&stopping, &sig) != 0)
 		continue;
 	caught = sig;
+	if (stop_first != NULL)
+		stop_first();
 	hx_spawn_kill_all();
 	if (stop_cleanup != NULL)
 		stop_cleanup();
@@ -266,26 +268,37 @@ stop_main(void *unused)
 	return NULL;
 }
 
-/* An exit after a signal arrived waits for the end the signal brings. */
-static void
-wait_if_stopping(void)
+void
+hx_spawn_stop_wait(void)
 {
 	while (caught != 0)
 		pause();
 }
 
-int
-hx_spawn_stop_on_signals(void (*cleanup)(void), struct hx_err_info *err)
+static void
+wait_at_exit(void)
 {
+	hx_spawn_stop_wait();
+}
+
+int
+hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
+    struct hx_err_info *err)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction old;
 	pthread_t thread;
+	size_t i;
 	int rc;
 
+	stop_first = first;
 	stop_cleanup = cleanup;
 	sigemptyset(&stopping);
-	sigaddset(&stopping, SIGINT);
-	sigaddset(&stopping, SIGTERM);
-	sigaddset(&stopping, SIGHUP);
-	sigaddset(&stopping, SIGQUIT);
+	/* What the caller ignores (nohup, a background job) stays ignored. */
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (sigaction(signals[i], NULL, &old) != 0 ||
+		    old.sa_handler != SIG_IGN)
+			sigaddset(&stopping, signals[i]);
 	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
 	if ((rc = pthread_create(&thread, NULL, stop_main, NULL)) != 0) {
 		errno = rc;
@@ -293,7 +306,7 @@ hx_spawn_stop_on_signals(void (*cleanup)(void), struct hx_err_info *err)
 		    "cannot start threads");
 	}
 	pthread_detach(thread);
-	atexit(wait_if_stopping);
+	atexit(wait_at_exit);
 	return 0;
 }
 

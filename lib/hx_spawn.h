@@ -66,17 +66,25 @@ void hx_spawn_stop(void);
 void hx_spawn_kill_all(void);
 
 /*
- * Stop on SIGINT, SIGTERM, SIGHUP and SIGQUIT as a program that starts
- * children must: block them in every thread (call this before starting
- * any), and on one, on a thread of its own, kill every child's process
- * group, call CLEANUP (to remove temporary files), and end the process
- * by that signal, as if it had not been caught: the one place library
- * code ends the process, at the program's request.  A thread that exits
- * the program after a signal arrived waits for that end instead, so that
- * runs the signal killed never turn into an exit status of their own.
- * Returns 0, or -1 with ERR filled.
+ * Stop on SIGINT, SIGTERM, SIGHUP and SIGQUIT (those the caller does not
+ * ignore) as a program that starts children must: block them in every
+ * thread (call this before starting any), and on one, on a thread of its
+ * own, call FIRST (to stop output: what the killed runs give is not to
+ * be reported), kill every child's process group, call CLEANUP (to
+ * remove temporary files), and end the process by that signal, as if it
+ * had not been caught: the one place library code ends the process, at
+ * the program's request.  A thread that exits the program after a signal
+ * arrived waits for that end instead (hx_spawn_stop_wait).  Either
+ * function may be NULL.  Returns 0, or -1 with ERR filled.
  */
-int hx_spawn_stop_on_signals(void (*cleanup)(void), struct hx_err_info *err);
+int hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
+    struct hx_err_info *err);
+
+/*
+ * When a stopping signal arrived, wait for the end it brings, so that
+ * nothing more is reported; otherwise return at once.
+ */
+void hx_spawn_stop_wait(void);
 
 /*
  * A pipeline of N commands, as a shell runs one: each command's stdout

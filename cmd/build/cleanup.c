@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "hx_err.h"
 #include "hx_file.h"
 #include "hx_spawn.h"
+#include "rec/hx_rec.h"
+#include "rec/hx_writer.h"
 
 /* The directories in use: removed on the way out unless let go. */
 static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -49,16 +52,24 @@ remove_at_exit(void)
 	pthread_mutex_unlock(&tmp_lock);
 }
 
+/* On a stopping signal: what the killed build steps give is not reported. */
+static void
+stop_output(void)
+{
+	hx_writer_fail(hx_rec_out(), ECANCELED);
+}
+
 /*
- * On a stopping signal the build steps' process groups are killed, the
- * directories removed, and hx-build dies of the signal (hx_spawn).
+ * On a stopping signal the output stops, the build steps' process groups
+ * are killed, the directories removed, and hx-build dies of the signal
+ * (hx_spawn).
  */
 void
 build_catch_signals(void)
 {
 	struct hx_err_info err;
 
-	if (hx_spawn_stop_on_signals(remove_at_exit, &err) < 0)
+	if (hx_spawn_stop_on_signals(stop_output, remove_at_exit, &err) < 0)
 		hx_err_exit(&err);
 	atexit(remove_at_exit);
 }

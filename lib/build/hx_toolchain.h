@@ -88,8 +88,9 @@ char *hx_toolchain_command(const struct hx_toolchain *tc, const char *driver);
  * What hx-emu adds to its view of a sysroot (emu/hx_qemu.h), by version:
  * part of the digest, so that a change to it is a change of toolchain.
  */
-#define HX_TOOLCHAIN_SYSROOT_VIEW "hx-sysroot-view 1: etc/ld.so.cache and " \
-	"etc/ld.so.preload empty; lib/ARCH-linux-gnu/tls holds lib's " \
-	"entries; usr/lib/ARCH-linux-gnu/tls, lib/tls, usr/lib/tls empty"
+#define HX_TOOLCHAIN_SYSROOT_VIEW "hx-sysroot-view 2: etc/ld.so.cache and " \
+	"etc/ld.so.preload empty; lib/ARCH-linux-gnu and its tls hold " \
+	"lib's entries; usr/lib/ARCH-linux-gnu/tls, lib/tls, usr/lib/tls " \
+	"empty"
 
 #endif

@@ -347,6 +347,20 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 		r->status = HX_STATUS_FAIL;
 	if (r->spawn_error == 0)
 		hx_tap_parse(r->res.out, r->res.out_len, &r->tap);
+	/*
+	 * A pass that cannot be trusted is none: TAP cut at the start (its
+	 * plan and first points gone) or a count that is missing.
+	 */
+	if (r->res.out_truncated && (r->tap.is_tap || r->tap.npoints > 0)) {
+		r->status = HX_STATUS_FAIL;
+		r->broken = "its TAP output is over 1 MiB: the points before "
+		    "its last MiB were not read";
+	} else if (opt->count && !r->counted &&
+	    r->status == HX_STATUS_PASS) {
+		r->status = HX_STATUS_ERROR;
+		r->broken = "it passed, but the plugin wrote no instruction "
+		    "count (see its standard error)";
+	}
 	r->failed = r->status != HX_STATUS_PASS && r->status != HX_STATUS_SKIP;
 	r->failed = hx_outcome_run_failed(r);
 	free(plugin_arg);

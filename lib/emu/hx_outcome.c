@@ -162,6 +162,8 @@ run_message(struct hx_outcome *out, const struct hx_outcome_test *test,
 	if (run->spawn_error != 0)
 		return keepf(out, "cannot start %s: %s", test->started,
 		    strerror(run->spawn_error));
+	if (run->broken != NULL)
+		return run->broken;
 	if (run->res.timed_out)
 		return keepf(out, "killed after %.9g s",
 		    (double)test->timeout_ns / 1e9);
@@ -303,12 +305,14 @@ hx_outcome_add_tests(struct hx_outcome *out,
 	 * by a signal, or exited badly after its points passed.
 	 */
 	ended_badly = run->status == HX_STATUS_TIMEOUT ||
+	    run->broken != NULL ||
 	    (run->spawn_error == 0 && run->res.signaled);
 	if (tap->bail_out != NULL || ended_badly ||
 	    (message != NULL && !tap_failed(tap))) {
 		t = new_test(out, test, run, attempt, test->name);
-		t->status = run->status == HX_STATUS_TIMEOUT ?
-		    HX_STATUS_TIMEOUT : HX_STATUS_FAIL;
+		t->status = run->status == HX_STATUS_TIMEOUT ||
+		    run->status == HX_STATUS_ERROR ? run->status :
+		    HX_STATUS_FAIL;
 		t->message = tap->bail_out != NULL ?
 		    keepf(out, "Bail out! %s", tap->bail_out) : message;
 		add_tails(out, t, test, run);

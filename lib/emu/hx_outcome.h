@@ -39,6 +39,7 @@ struct hx_outcome_run {
 	size_t nregions;
 	char *region_error;		/* a marker misused, or NULL */
 	enum hx_status status;		/* the program's own status */
+	const char *broken;		/* why a run that passed is not one */
 	struct hx_tap tap;
 	bool failed;			/* worth a retry; counts as failed */
 };

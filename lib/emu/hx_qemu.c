@@ -283,14 +283,18 @@ hx_qemu_sysroot_view(const char *sysroot, const char *arch, const char *dir,
 	 * The first directory the loader looks in holds every library of
 	 * the sysroot: it finds each there, and never falls through to a
 	 * host directory QEMU would look in for a file the view lacks.
+	 * That is lib/ARCH-linux-gnu/tls for glibc before 2.37, which
+	 * searched tls/ subdirectories, and lib/ARCH-linux-gnu after.
 	 */
-	if (rc == 0) {
-		libs = hx_xasprintf("%s/lib", sysroot);
-		first = hx_xasprintf("%s/%s", path, probe[0]);
+	libs = hx_xasprintf("%s/lib", sysroot);
+	first = hx_xasprintf("%s/%s", path, probe[0]);
+	if (rc == 0)
 		rc = mirror(libs, first);
-		free(libs);
-		free(first);
-	}
+	*strrchr(first, '/') = '\0';
+	if (rc == 0)
+		rc = mirror(libs, first);
+	free(libs);
+	free(first);
 	if (rc == 0)
 		rc = empty_file(path, "etc/ld.so.cache");
 	if (rc == 0)

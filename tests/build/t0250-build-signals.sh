@@ -27,11 +27,13 @@ jq --arg d "$PWD" '.build = ["sh", "-c",
 	repo/hx.json >hang/hx.json || exit 1
 
 # stop SIGNAL STATUS: start hx-build, send SIGNAL once the step runs; it
-# must end with STATUS, leaving no process and no directory behind.
+# must end with STATUS, leaving no process and no directory behind.  A
+# job the shell starts in the background ignores SIGINT and SIGQUIT, and
+# hx-build leaves ignored signals ignored: restore them for the job.
 stop() {
 	rm -rf step.pid child.pid "tmp-$1" && mkdir "tmp-$1" &&
-	{ TMPDIR="$PWD/tmp-$1" hx-build -q -t riscv64-gcc -o hang-out hang \
-		>out 2>err & } &&
+	{ TMPDIR="$PWD/tmp-$1" env --default-signal=INT,QUIT \
+		hx-build -q -t riscv64-gcc -o hang-out hang >out 2>err & } &&
 	pid=$! &&
 	wait_file step.pid &&
 	test -d "$(ls -d tmp-$1/hx-build.*)" &&
@@ -69,7 +71,8 @@ test_expect_success 'stale directories of killed runs are swept, live ones kept'
 		"$cache/entry.locked" &&
 	TMPDIR="$PWD/sweep" hx-build -t riscv64-gcc -o sweep-out repo \
 		>sweep.rec 2>sweep.err &&
-	kill $holder1 $holder2 &&
+	{ pkill -P $holder1; pkill -P $holder2; kill $holder1 $holder2 \
+		2>/dev/null; true; } &&
 	(cd sweep && ls) >got &&
 	printf "%s\n" hx-build.fresh1 hx-build.locked hx-build.x >want &&
 	test_cmp want got &&

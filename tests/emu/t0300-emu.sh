@@ -249,6 +249,7 @@ test_expect_success 'SIGTERM to hx-emu kills what it started' '
 	test -s gpid &&
 	test $(left "$token" | wc -l) -ge 3 &&
 	kill -TERM $pid && { wait $pid; test $? -eq 143; } &&
+	! grep -q "\"type\":\"test\"\|\"type\":\"error\"" out &&
 	exec 3>&- &&
 	gone $(cat gpid) && none_left "$token"
 '
@@ -270,6 +271,19 @@ test_expect_success 'SIGTERM after the whole input was read: still 143' '
 		kill -TERM $pid && { wait $pid; test $? -eq 143; } &&
 		gone $(cat gpid) && none_left "$token" || exit 1
 	done
+'
+
+# nohup, or a job a non-interactive shell starts in the background:
+# signals the caller ignores stay ignored.
+test_expect_success 'a signal the caller ignores does not stop hx-emu' '
+	rm -f gpid &&
+	art hang "[\"hang\",\"$PWD/gpid\"]" >in &&
+	{ nohup hx-emu -t 3s <in >out 2>err & } &&
+	pid=$! && n=0 &&
+	while [ ! -s gpid ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done &&
+	test -s gpid &&
+	kill -HUP $pid && { wait $pid; test $? -eq 1; } &&
+	jq -r "select(.type == \"test\") | .status" out | grep -x timeout
 '
 
 test_expect_success '--retries: a test that fails once then passes is flaky' '

@@ -179,4 +179,11 @@ else
 		'xmllint is missing (Debian package libxml2-utils)'
 fi
 
+test_expect_success 'TAP over a MiB with an early failure fails, never passes' '
+	art bulky "[\"tap-bulky\"]" >in &&
+	test_status 1 hx-emu <in >out 2>err &&
+	jq -r "select(.type == \"test\" and .name == \"bulky\") | .status + \" \" + .message" out >got &&
+	grep "^fail its TAP output is over 1 MiB" got
+'
+
 test_done

@@ -190,6 +190,14 @@ main(int argc, char **argv)
 		raise(SIGTERM);
 		return 0;
 	}
+	if (strcmp(how, "tap-bulky") == 0) {
+		/* A failure, then more than a MiB of diagnostics, then a pass. */
+		printf("1..2\nnot ok 1 - early\n");
+		for (i = 0; i < 200000; i++)
+			printf("# filler line %d\n", i);
+		printf("ok 2 - late\n");
+		return 0;
+	}
 	if (strcmp(how, "tap-flaky") == 0) {
 		printf("1..2\nok 1 - stable\n%s 2 - racy\n",
 		    seen_before(arg) ? "ok" : "not ok");
