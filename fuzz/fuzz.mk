@@ -23,9 +23,20 @@ LIB_OBJECTS = $(patsubst $(srcdir)/%.c,$(OBJ)/%.o,$(LIB_SOURCES))
 CPPFLAGS_ALL = -DHAVE_CONFIG_H -I. -I$(srcdir)/lib -I$(srcdir)/fuzz \
 	-DHX_LIBEXECDIR='"$(pkglibexecdir)"' -DHX_BINDIR='"$(bindir)"'
 
-all: $(TARGETS:%=fuzz/fuzz-%) seeds
+all: $(OBJ)/libfuzzer-links $(TARGETS:%=fuzz/fuzz-%) seeds
 
-$(OBJ)/%.o: $(srcdir)/%.c
+# Stop first, naming the packages, when clang cannot link libFuzzer.
+$(OBJ)/libfuzzer-links:
+	@mkdir -p $(@D)
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, long n) '\
+	'{ return 0; }\n' >$(OBJ)/probe.c
+	@$(FUZZ_CC) -fsanitize=fuzzer -o $(OBJ)/probe $(OBJ)/probe.c || { \
+	    echo "make fuzz: $(FUZZ_CC) cannot link libFuzzer: install" \
+	        "the Debian packages clang and libclang-rt-14-dev" >&2; \
+	    exit 1; }
+	@touch $@
+
+$(OBJ)/%.o: $(srcdir)/%.c | $(OBJ)/libfuzzer-links
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 	    $(HX_WARN_CFLAGS) $(HX_DEP_CFLAGS) -MMD -MP -c -o $@ $<
