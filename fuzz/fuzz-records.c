@@ -1,0 +1,66 @@
+/*
+ * fuzz-records: a record file through the reader (gzip included), each
+ * record through jansson and every typed reader of lib/rec.  A record a
+ * reader accepts must be written back as one it accepts again.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "hx_json.h"
+#include "rec/hx_artifact.h"
+#include "rec/hx_error.h"
+#include "rec/hx_reader.h"
+#include "rec/hx_sample.h"
+#include "rec/hx_test.h"
+#include "rec/hx_wcet.h"
+#include "fuzz.h"
+
+/*
+ * Read JSON as a record of type T; on success write it back, read that
+ * too and compare nothing but success: the writer may normalise.
+ */
+#define READ_TYPED(T, json) do {					\
+	struct hx_##T rec, again;					\
+	char *message = NULL;						\
+	json_t *back;							\
+									\
+	if (hx_##T##_read((json), &rec, &message) == 0) {		\
+		back = hx_##T##_to_json(&rec);				\
+		if (hx_##T##_read(back, &again, &message) != 0)		\
+			abort();					\
+		hx_##T##_clear(&again);					\
+		json_decref(back);					\
+	}								\
+	hx_##T##_clear(&rec);						\
+	free(message);							\
+} while (0)
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hx_reader_line line;
+	struct hx_err_info err;
+	struct hx_reader *reader;
+	enum hx_reader_status status;
+	json_t *json;
+
+	if ((reader = hx_reader_open(fuzz_file(data, size),
+	    &err)) == NULL)
+		abort();
+	while ((status = hx_reader_next(reader, &line, &err)) ==
+	    HX_READER_RECORD || status == HX_READER_BAD) {
+		if (status == HX_READER_BAD ||
+		    (json = hx_json_parse(line.text, line.len, NULL)) == NULL)
+			continue;
+		READ_TYPED(artifact, json);
+		READ_TYPED(error, json);
+		READ_TYPED(sample, json);
+		READ_TYPED(test, json);
+		READ_TYPED(wcet, json);
+		json_decref(json);
+	}
+	hx_reader_close(reader);
+	return 0;
+}
