@@ -55,7 +55,8 @@ known_keys(struct load *l, json_t *obj, const char *pointer,
 /*
  * The array of strings OBJ[KEY] (at POINTER/KEY) as a NULL-terminated
  * copy in *OUT: DEFAULTS when the key is absent and not REQUIRED.
- * REQUIRED also refuses an empty array.  Returns 0 or HX_EXIT_INPUT.
+ * REQUIRED also refuses an empty array.  Returns 0, or HX_EXIT_INPUT with
+ * *OUT untouched or NULL.
  */
 static int
 strings(struct load *l, json_t *obj, const char *pointer, const char *key,
@@ -88,6 +89,8 @@ strings(struct load *l, json_t *obj, const char *pointer, const char *key,
 			item = hx_xasprintf("%s/%zu", at, i);
 			rc = FAULT(l, item, "%s: expected a string", key);
 			free(item);
+			hx_strv_free(*out);
+			*out = NULL;
 			break;
 		}
 	}
