@@ -87,6 +87,8 @@ hx_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void vwarn_errno(const char *, va_list) HX_PRINTF(1, 0);
+
 /* Print the message with strerror of the errno seen on entry. */
 static void
 vwarn_errno(const char *fmt, va_list ap)

@@ -148,6 +148,9 @@ is_name_char(int imm)
 	    (imm >= 'a' && imm <= 'z') || imm == '_';
 }
 
+static void add_error(const char *, ...)
+    __attribute__((format(printf, 1, 2)));
+
 /* Remember a problem, once, up to ERRORS_MAX of them. */
 static void
 add_error(const char *fmt, ...)

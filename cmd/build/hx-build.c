@@ -239,14 +239,17 @@ read_git(struct build *b, const char *dir)
 	return git;
 }
 
-/* The output directory: -o, or hx-out/NAME here; absolute and made. */
+/*
+ * The output directory: -o, or hx-out/NAME here; absolute and made, in a
+ * string that replaces the -o one.
+ */
 static void
 prepare_output_dir(struct build *b)
 {
 	char cwd[PATH_MAX], *dir, *p;
 	int rc;
 
-	dir = b->opt->output_dir != NULL ? hx_xstrdup(b->opt->output_dir) :
+	dir = b->opt->output_dir != NULL ? b->opt->output_dir :
 	    hx_xasprintf("%s/%s", HX_PROJECT_OUTPUT_DIR, b->tc.name);
 	if (*dir != '/') {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
@@ -367,6 +370,35 @@ build_project(struct build *b, struct hx_git *git)
 	return status;
 }
 
+/*
+ * --print-env, or --emit-cmake-toolchain CMAKE: what a build of the project
+ * in DIR gets, its hx.json optional; exits on failure.
+ */
+static void
+print_setup(struct build *b, const char *dir, const char *cmake)
+{
+	char real[PATH_MAX], err[1024], *file;
+	struct hx_git *git;
+	int rc;
+
+	if (realpath(dir, real) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
+	file = hx_xasprintf("%s/%s", real, HX_PROJECT_FILE);
+	if (access(file, F_OK) == 0 && (rc = hx_project_load(dir,
+	    &b->project, err, sizeof(err))) != 0)
+		hx_err(rc, "%s", err);
+	free(file);
+	collect_flags(b);
+	if (cmake != NULL) {
+		if (build_write_cmake_toolchain(b, cmake) != 0)
+			hx_err_errno(HX_EXIT_SYSTEM, "%s", cmake);
+		return;
+	}
+	git = read_git(b, real);
+	build_print_env(b, real);
+	hx_git_close(git);
+}
+
 /* Add FLAG to the NULL-terminated -F list. */
 static char **
 add_flag(char **v, const char *flag)
@@ -430,7 +462,8 @@ main(int argc, char **argv)
 			hx_err_close_stdout();
 			return HX_EXIT_OK;
 		case 'o':
-			opt.output_dir = optarg;
+			free(opt.output_dir);
+			opt.output_dir = hx_xstrdup(optarg);
 			break;
 		case 'q':
 			opt.quiet = true;
@@ -442,7 +475,8 @@ main(int argc, char **argv)
 			opt.bundle = optarg;
 			break;
 		case OPT_CACHE_DIR:
-			opt.cache_dir = optarg;
+			free(opt.cache_dir);
+			opt.cache_dir = hx_xstrdup(optarg);
 			break;
 		case OPT_CACHE_MAX:
 			if (hx_cache_parse_size(optarg, &opt.cache_max) != 0 ||
@@ -500,41 +534,27 @@ main(int argc, char **argv)
 	b.opt = &opt;
 	load_toolchain(&b, opt.target);
 	verify_toolchain(&b, pin != NULL);
-	if (pin != NULL) {
+	status = HX_EXIT_OK;
+	if (pin != NULL)
 		write_pin(&b, pin);
-		return HX_EXIT_OK;
-	}
-	if (print_env || cmake != NULL) {
-		char real[PATH_MAX], *file;
-
-		if (realpath(dir, real) == NULL)
-			hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
-		file = hx_xasprintf("%s/%s", real, HX_PROJECT_FILE);
-		if (access(file, F_OK) == 0 && (status = hx_project_load(dir,
-		    &b.project, err, sizeof(err))) != 0)
+	else if (print_env || cmake != NULL)
+		print_setup(&b, dir, cmake);
+	else {
+		if ((status = hx_project_load(dir, &b.project, err,
+		    sizeof(err))) != 0)
 			hx_err(status, "%s", err);
-		free(file);
 		collect_flags(&b);
-		if (cmake != NULL) {
-			if (build_write_cmake_toolchain(&b, cmake) != 0)
-				hx_err_errno(HX_EXIT_SYSTEM, "%s", cmake);
-			return HX_EXIT_OK;
-		}
-		git = read_git(&b, real);
-		build_print_env(&b, real);
-		hx_git_close(git);
-		return HX_EXIT_OK;
+		prepare_output_dir(&b);
+		build_compute_key(&b);
+		git = read_git(&b, b.project.dir);
+		status = build_project(&b, git);
+		if (git != NULL)
+			hx_git_close(git);
 	}
-	if ((status = hx_project_load(dir, &b.project, err, sizeof(err))) != 0)
-		hx_err(status, "%s", err);
-	collect_flags(&b);
-	prepare_output_dir(&b);
-	build_compute_key(&b);
-	git = read_git(&b, b.project.dir);
-	status = build_project(&b, git);
-	if (git != NULL)
-		hx_git_close(git);
 	free(b.flags);
+	free(opt.extra_flags);
+	free(opt.output_dir);
+	free(opt.cache_dir);
 	hx_toolchain_found_free(&b.found);
 	hx_toolchain_free(&b.tc);
 	hx_project_free(&b.project);

@@ -522,6 +522,7 @@ main(int argc, char **argv)
 		case 'h':
 			usage();
 			hx_err_close_stdout();
+			free(o.probs);
 			return HX_EXIT_OK;
 		case 'k':
 			loop.keep_going = true;
@@ -550,6 +551,7 @@ main(int argc, char **argv)
 		case 'V':
 			printf("hx-wcet %s\n", PACKAGE_VERSION);
 			hx_err_close_stdout();
+			free(o.probs);
 			return HX_EXIT_OK;
 		case OPT_ALPHA:
 			o.alpha = parse_number("--alpha", optarg, 1e-12, 0.5);

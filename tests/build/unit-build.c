@@ -77,8 +77,8 @@ test_depfiles(void)
 	char *root = hx_xasprintf("%s/", tmpdir), *abs, **names, *joined;
 	size_t n, i;
 
-	write_file("a.d", "src/a.o: src/a.c include/t.h \\\n"
-	    " /usr/include/stdio.h\ninclude/t.h:\n");
+	free(write_file("a.d", "src/a.o: src/a.c include/t.h \\\n"
+	    " /usr/include/stdio.h\ninclude/t.h:\n"));
 	abs = hx_xasprintf("lib.a.link.d");
 	free(write_file(abs, "lib.a: src/a.o src/b.o\n"));
 	free(abs);

@@ -3,8 +3,8 @@
 # built here with gcc and clang, whose regions hold loops of known
 # length, run under the real qemu-riscv64; region counts checked by
 # construction and against differences of whole-program counts; nested,
-# repeated and shared regions, the markers' overhead, bad markers, and
-# tinyinfer's layers.
+# repeated and shared regions, the markers' overhead, bad markers,
+# tinyinfer's layers, and a plugin QEMU loads: without sanitizers.
 . "$top_srcdir/tests/lib.sh"
 require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
 require_program qemu-riscv64 qemu-user
@@ -250,6 +250,16 @@ test_expect_success 'tinyinfer marks its layers; its tests pass natively and und
 	dense=$(region out test_mlp:dense) &&
 	test "$dense" -lt $((hidden + output)) &&
 	test "$(region out test_mlp:requantize)" -lt "$dense"
+'
+
+test_expect_success 'the plugin is built without sanitizers, and QEMU loads it' '
+	readelf -d "$PLUGIN" >dynamic &&
+	! grep -E "lib(a|ub|l|t)san" dynamic &&
+	nm -D --undefined-only "$PLUGIN" >undefined &&
+	! grep -E "__(a|ub|l|t)san_|__sanitizer_" undefined &&
+	qemu-riscv64 -L $SYSROOT -plugin "$PLUGIN,out=$PWD/count" \
+		./roi-gcc called &&
+	head -n 1 count | grep -Eq "^[1-9][0-9]*\$"
 '
 
 test_done

@@ -92,6 +92,7 @@ test_spawn(void)
 	char *argv[] = { (char *)"hx-no-such-program", NULL };
 	char *pwd[] = { (char *)"pwd", NULL };
 	char *cat[] = { (char *)"cat", NULL };
+	char *path;
 	char *envp[] = { (char *)"HX_UNIT=42", (char *)"PATH=/usr/bin:/bin", NULL };
 	char *printenv[] = { (char *)"sh", (char *)"-c",
 	    (char *)"echo $HX_UNIT", NULL };
@@ -170,8 +171,10 @@ test_spawn(void)
 	    "stdin can be a file");
 	hx_spawn_result_free(&res);
 
-	tap_ok(hx_spawn_which("sh") != NULL && hx_spawn_which("hx-none") == NULL,
+	path = hx_spawn_which("sh");
+	tap_ok(path != NULL && hx_spawn_which("hx-none") == NULL,
 	    "which finds programs in PATH");
+	free(path);
 }
 
 /* The number of entries in DIR whose name starts with PREFIX. */
