@@ -537,6 +537,24 @@ hx_policy_load(const char *path, struct hx_policy *policy, char *err,
 	return 0;
 }
 
+bool
+hx_policy_skips_missing_baseline(const struct hx_policy *policy)
+{
+	const char *missing;
+	size_t i, n = 0;
+
+	for (i = 0; i < policy->nrules; i++) {
+		if (policy->rules[i].kind != HX_RULE_NO_REGRESSION)
+			continue;
+		missing = json_string_value(json_object_get(
+		    policy->rules[i].spec, "missing_baseline"));
+		if (missing == NULL || strcmp(missing, "skip") != 0)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
 void
 hx_policy_free(struct hx_policy *policy)
 {
