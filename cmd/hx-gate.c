@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,16 +151,26 @@ load_policy(struct gate *g)
 	}
 }
 
-/* Read the baseline asked for; a missing one is said, not fatal. */
+/*
+ * Read the baseline asked for.  A missing note is said, not fatal; a
+ * missing file is exit 4 unless the policy skips a missing baseline.
+ */
 static void
 load_baseline(struct gate *g)
 {
 	char err[1024];
+	int rc;
 
 	if (g->baseline_spec == NULL)
 		return;
-	if (hx_baseline_load(g->baseline_spec, g->target_branch, &g->baseline,
-	    err, sizeof(err)) < 0)
+	rc = hx_baseline_load(g->baseline_spec, g->target_branch, &g->baseline,
+	    err, sizeof(err));
+	if (rc == -2 && errno == ENOENT &&
+	    hx_policy_skips_missing_baseline(&g->policy))
+		g->baseline.missing = hx_xstrdup(err);
+	else if (rc == -2)
+		hx_err(HX_EXIT_SYSTEM, "%s", err);
+	else if (rc < 0)
 		hx_err(HX_EXIT_INPUT, "%s", err);
 	g->judge.baseline_source = g->baseline.source;
 	if (g->baseline.missing != NULL) {

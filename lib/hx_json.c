@@ -166,41 +166,58 @@ read_error(struct hx_json_error *err)
 	errno = saved;
 }
 
-json_t *
-hx_json_load_file_at(const char *path, json_t **positions,
-    struct hx_json_error *err)
+char *
+hx_json_read_text(const char *path, size_t *len)
 {
-	struct walk w;
 	struct stat st;
-	char *text;
-	size_t len;
-	json_t *v;
+	char *text = NULL;
 	FILE *fp;
+	int saved;
 
-	if ((fp = fopen(path, "re")) == NULL) {
-		read_error(err);
+	if ((fp = fopen(path, "re")) == NULL)
 		return NULL;
-	}
 	/* A directory opens, then reads as an empty text. */
-	text = NULL;
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
 		errno = EISDIR;
 	else
-		text = slurp(fp, &len);
-	if (text == NULL) {
-		read_error(err);
-		fclose(fp);
-		return NULL;
-	}
+		text = slurp(fp, len);
+	saved = errno;
 	fclose(fp);
-	if ((v = hx_json_parse(text, len, err)) != NULL && positions != NULL) {
+	errno = saved;
+	return text;
+}
+
+json_t *
+hx_json_parse_at(const char *buf, size_t len, json_t **positions,
+    struct hx_json_error *err)
+{
+	struct walk w;
+	json_t *v;
+
+	if ((v = hx_json_parse(buf, len, err)) != NULL && positions != NULL) {
 		memset(&w, 0, sizeof(w));
-		w.p = w.line_start = text;
-		w.end = text + len;
+		w.p = w.line_start = buf;
+		w.end = buf + len;
 		w.line = 1;
 		w.map = *positions = json_object();
 		walk_value(&w);
 	}
+	return v;
+}
+
+json_t *
+hx_json_load_file_at(const char *path, json_t **positions,
+    struct hx_json_error *err)
+{
+	char *text;
+	size_t len;
+	json_t *v;
+
+	if ((text = hx_json_read_text(path, &len)) == NULL) {
+		read_error(err);
+		return NULL;
+	}
+	v = hx_json_parse_at(text, len, positions, err);
 	free(text);
 	return v;
 }

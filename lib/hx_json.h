@@ -44,6 +44,19 @@ json_t *hx_json_load_file_at(const char *path, json_t **positions,
     struct hx_json_error *err);
 
 /*
+ * Read all of the file at PATH into a new buffer of *LEN bytes and a NUL.
+ * Returns NULL with errno set (EISDIR for a directory).
+ */
+char *hx_json_read_text(const char *path, size_t *len);
+
+/*
+ * Parse LEN bytes at BUF as hx_json_parse does and, when POSITIONS is not
+ * NULL, set *POSITIONS as hx_json_load_file_at does.
+ */
+json_t *hx_json_parse_at(const char *buf, size_t len, json_t **positions,
+    struct hx_json_error *err);
+
+/*
  * Write "FILE:LINE:COLUMN: message" to BUF, for the value at POINTER,
  * where POSITIONS says it starts (1:1 when it does not know).
  */

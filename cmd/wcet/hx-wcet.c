@@ -379,11 +379,20 @@ read_numbers(struct groups *gs, const char *path, const char *unit,
 			    "line too long");
 			continue;
 		}
+		if (st == HX_IN_BADDATA) {
+			flush_output();
+			hx_err(HX_EXIT_INPUT, "%s:%lu: %s", hx_in_name(in),
+			    hx_in_lineno(in), hx_in_error(in));
+		}
 		if (st != HX_IN_LINE) {
 			flush_output();
-			hx_err(st == HX_IN_BADDATA ? HX_EXIT_INPUT :
-			    HX_EXIT_SYSTEM, "%s:%lu: %s", hx_in_name(in),
-			    hx_in_lineno(in), hx_in_error(in));
+			hx_err(HX_EXIT_SYSTEM, "%s: %s", hx_in_name(in),
+			    hx_in_error(in));
+		}
+		if (memchr(line, '\0', len) != NULL) {
+			bad_number(keep_going, hx_in_name(in), hx_in_lineno(in),
+			    "a NUL byte in the line");
+			continue;
 		}
 		copy = hx_xasprintf("%.*s", (int)len, line);
 		for (i = 0; isspace((unsigned char)copy[i]); i++)

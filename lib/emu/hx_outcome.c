@@ -79,8 +79,8 @@ tap_failed(const struct hx_tap *tap)
 {
 	size_t i;
 
-	if (tap->bail_out != NULL ||
-	    (tap->planned >= 0 && (size_t)tap->planned != tap->npoints))
+	if (tap->bail_out != NULL || tap->more_failed > 0 ||
+	    (tap->planned >= 0 && (size_t)tap->planned != tap->total))
 		return true;
 	for (i = 0; i < tap->npoints; i++)
 		if (!hx_tap_point_passed(&tap->points[i]))
@@ -208,6 +208,29 @@ failed_before(const long *failed, size_t nfailed, long number)
 	return false;
 }
 
+/*
+ * One record for the points the TAP reader did not keep, with their
+ * counts; it fails when one of them did.
+ */
+static void
+add_more_points(struct hx_outcome *out, const struct hx_outcome_test *test,
+    const struct hx_outcome_run *run, int attempt)
+{
+	const struct hx_tap *tap = &run->tap;
+	struct hx_test *t;
+
+	t = new_test(out, test, run, attempt, keepf(out, "%s:%ld..%ld",
+	    test->name, tap->more_first, tap->more_last));
+	t->status = tap->more_failed > 0 ? HX_STATUS_FAIL : HX_STATUS_PASS;
+	t->number = tap->more_first;
+	t->message = keepf(out, "%zu more test points not kept: %zu passed, "
+	    "%zu failed", tap->more_passed + tap->more_failed,
+	    tap->more_passed, tap->more_failed);
+	if (tap->more_failed > 0)
+		add_tails(out, t, test, run);
+	mark_quarantined(t, test);
+}
+
 /* The records of a TAP run's points, and of the points that did not run. */
 static void
 add_points(struct hx_outcome *out, const struct hx_outcome_test *test,
@@ -241,13 +264,15 @@ add_points(struct hx_outcome *out, const struct hx_outcome_test *test,
 			    *pt->reason != '\0' ? " " : "", pt->reason);
 		if (pt->diagnostics != NULL)
 			t->diagnostics = keep(out, pt->diagnostics,
-			    strlen(pt->diagnostics));
+			    pt->diagnostics_len);
 		if (!ok)
 			add_tails(out, t, test, run);
 		t->flaky = ok && failed_before(failed, nfailed, pt->number);
 		mark_quarantined(t, test);
 	}
-	for (k = (long)tap->npoints + 1; k <= tap->planned; k++) {
+	if (tap->more_passed + tap->more_failed > 0)
+		add_more_points(out, test, run, attempt);
+	for (k = (long)tap->total + 1; k <= tap->planned; k++) {
 		/*
 		 * A record for each point that did not run, up to a few: a
 		 * plan of 1..2000000 must not become two million records.

@@ -103,12 +103,49 @@ unescape(char *s)
 	*out = '\0';
 }
 
+/* The state of a parse: what is kept where. */
+struct tap_parser {
+	struct hx_tap *tap;
+	size_t size;			/* points allocated */
+	long last_number;		/* of the latest point, kept or not */
+	struct hx_tap_point *latest;	/* the latest point if kept, or NULL */
+	size_t diagnostics_size;	/* allocated for its diagnostics */
+	bool diagnostics_cut;		/* they reached the cap */
+};
+
+/*
+ * Whether a point that passed or not (OK) is kept: the first few are,
+ * then failures up to their own cap.
+ */
+static bool
+keeps_point(const struct hx_tap *tap, bool ok)
+{
+	if (tap->npoints < HX_TAP_POINTS_MAX)
+		return true;
+	return !ok && tap->npoints < HX_TAP_POINTS_MAX + HX_TAP_FAILURES_MAX;
+}
+
+/* Count a point that is not kept. */
+static void
+count_point(struct hx_tap *tap, bool passed, long number)
+{
+	if (tap->more_passed + tap->more_failed == 0)
+		tap->more_first = number;
+	tap->more_last = number;
+	if (passed)
+		tap->more_passed++;
+	else
+		tap->more_failed++;
+}
+
 /* Read a test point; S is past "ok" or "not ok". */
 static void
-parse_point(struct hx_tap *tap, bool ok, const char *s, const char *end)
+parse_point(struct tap_parser *parser, bool ok, const char *s,
+    const char *end)
 {
-	struct hx_tap_point *pt;
-	const char *hash, *d;
+	struct hx_tap *tap = parser->tap;
+	struct hx_tap_point point, *pt = &point;
+	const char *hash, *d = NULL;
 	long number = 0;
 	bool numbered = false;
 
@@ -124,16 +161,10 @@ parse_point(struct hx_tap *tap, bool ok, const char *s, const char *end)
 		s++;
 	if (s < end && *s == '-')
 		s++;
-	tap->points = hx_xrealloc(tap->points,
-	    (tap->npoints + 1) * sizeof(*tap->points));
-	pt = &tap->points[tap->npoints];
 	memset(pt, 0, sizeof(*pt));
-	pt->number = numbered ? number :
-	    (tap->npoints > 0 ? tap->points[tap->npoints - 1].number + 1 : 1);
+	pt->number = numbered ? number : parser->last_number + 1;
 	pt->ok = ok;
 	hash = find_hash(s, end);
-	pt->description = trimmed(s, (size_t)((hash != NULL ? hash : end) - s));
-	unescape(pt->description);
 	if (hash != NULL) {
 		d = hash + 1;
 		while (d < end && isspace((unsigned char)*d))
@@ -142,37 +173,77 @@ parse_point(struct hx_tap *tap, bool ok, const char *s, const char *end)
 			pt->directive = HX_TAP_SKIP;
 		else if (starts_with_nocase(d, (size_t)(end - d), "todo"))
 			pt->directive = HX_TAP_TODO;
-		if (pt->directive != HX_TAP_NONE)
-			pt->reason = trimmed(d + 4, (size_t)(end - d - 4));
 	}
-	tap->npoints++;
-}
-
-/* Add a "# " line to the diagnostics of the latest point. */
-static void
-add_diagnostic(struct hx_tap *tap, const char *s, size_t len)
-{
-	struct hx_tap_point *pt;
-	char *line = trimmed(s + 1, len - 1), *joined;
-
-	if (tap->npoints == 0) {
-		free(line);
+	parser->last_number = pt->number;
+	parser->latest = NULL;
+	tap->total++;
+	if (!keeps_point(tap, hx_tap_point_passed(pt))) {
+		count_point(tap, hx_tap_point_passed(pt), pt->number);
 		return;
 	}
-	pt = &tap->points[tap->npoints - 1];
-	if (pt->diagnostics == NULL)
-		pt->diagnostics = line;
-	else {
-		joined = hx_xasprintf("%s\n%s", pt->diagnostics, line);
-		free(pt->diagnostics);
-		free(line);
-		pt->diagnostics = joined;
+	pt->description = trimmed(s, (size_t)((hash != NULL ? hash : end) - s));
+	unescape(pt->description);
+	if (pt->directive != HX_TAP_NONE)
+		pt->reason = trimmed(d + 4, (size_t)(end - d - 4));
+	if (tap->npoints == parser->size) {
+		parser->size = parser->size == 0 ? 16 : 2 * parser->size;
+		tap->points = hx_xrealloc(tap->points,
+		    parser->size * sizeof(*tap->points));
 	}
+	tap->points[tap->npoints] = point;
+	parser->latest = &tap->points[tap->npoints++];
+	parser->diagnostics_size = 0;
+	parser->diagnostics_cut = false;
+}
+
+/*
+ * Add a "# " line to the diagnostics of the latest point, if it is kept,
+ * in linear time; past the cap they end with a line "...".
+ */
+static void
+add_diagnostic(struct tap_parser *parser, const char *s, size_t len)
+{
+	struct hx_tap_point *pt = parser->latest;
+	size_t separator, need;
+
+	if (pt == NULL || parser->diagnostics_cut)
+		return;
+	s++;
+	len--;
+	while (len > 0 && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	separator = pt->diagnostics != NULL;
+	/* Four bytes stay free for the "\n..." of a cut. */
+	if (pt->diagnostics_len + separator + len >
+	    HX_TAP_DIAGNOSTICS_MAX - 4) {
+		s = "...";
+		len = 3;
+		parser->diagnostics_cut = true;
+	}
+	need = pt->diagnostics_len + separator + len + 1;
+	if (need > parser->diagnostics_size) {
+		parser->diagnostics_size = need < 64 ? 64 : need;
+		if (parser->diagnostics_size < 2 * pt->diagnostics_len)
+			parser->diagnostics_size = 2 * pt->diagnostics_len;
+		pt->diagnostics = hx_xrealloc(pt->diagnostics,
+		    parser->diagnostics_size);
+	}
+	if (separator)
+		pt->diagnostics[pt->diagnostics_len++] = '\n';
+	memcpy(pt->diagnostics + pt->diagnostics_len, s, len);
+	pt->diagnostics_len += len;
+	pt->diagnostics[pt->diagnostics_len] = '\0';
 }
 
 static void
-parse_line(struct hx_tap *tap, const char *s, size_t len, bool first)
+parse_line(struct tap_parser *parser, const char *s, size_t len, bool first)
 {
+	struct hx_tap *tap = parser->tap;
+
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
 	if (first && starts_with_nocase(s, len, "TAP version ")) {
@@ -181,30 +252,33 @@ parse_line(struct hx_tap *tap, const char *s, size_t len, bool first)
 		parse_plan(tap, s, len);
 	} else if (starts_with(s, len, "ok") &&
 	    (len == 2 || !isalnum((unsigned char)s[2]))) {
-		parse_point(tap, true, s + 2, s + len);
+		parse_point(parser, true, s + 2, s + len);
 	} else if (starts_with(s, len, "not ok") &&
 	    (len == 6 || !isalnum((unsigned char)s[6]))) {
-		parse_point(tap, false, s + 6, s + len);
+		parse_point(parser, false, s + 6, s + len);
 	} else if (starts_with(s, len, "Bail out!")) {
 		free(tap->bail_out);
 		tap->bail_out = trimmed(s + 9, len - 9);
 	} else if (len > 0 && s[0] == '#') {
-		add_diagnostic(tap, s, len);
+		add_diagnostic(parser, s, len);
 	}
 }
 
 void
 hx_tap_parse(const char *text, size_t len, struct hx_tap *tap)
 {
+	struct tap_parser parser;
 	const char *p = text, *end = text + len, *nl;
 
 	memset(tap, 0, sizeof(*tap));
 	tap->planned = -1;
+	memset(&parser, 0, sizeof(parser));
+	parser.tap = tap;
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		parse_line(tap, p, (size_t)(nl - p), p == text);
+		parse_line(&parser, p, (size_t)(nl - p), p == text);
 		p = nl + 1;
 	}
 }

@@ -8,12 +8,21 @@
  * and "# SKIP" or "# TODO" directive, "# ..." diagnostics after a point
  * and "Bail out!".  Indented lines (subtests, YAML blocks) and anything
  * else are ignored, as TAP consumers do.
+ *
+ * Memory stays bounded whatever a program prints: the first
+ * HX_TAP_POINTS_MAX points are kept, then failing points up to
+ * HX_TAP_FAILURES_MAX more; the others are only counted.  Each point
+ * keeps HX_TAP_DIAGNOSTICS_MAX bytes of diagnostics at most.
  */
 #ifndef HX_TAP_H
 #define HX_TAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#define HX_TAP_POINTS_MAX	1000
+#define HX_TAP_FAILURES_MAX	1000
+#define HX_TAP_DIAGNOSTICS_MAX	4096
 
 enum hx_tap_directive {
 	HX_TAP_NONE,
@@ -27,7 +36,9 @@ struct hx_tap_point {
 	char *description;		/* without a leading "- "; may be "" */
 	enum hx_tap_directive directive;
 	char *reason;			/* the directive's text; may be "" */
-	char *diagnostics;		/* "# " lines that followed, or NULL */
+	char *diagnostics;		/* "# " lines that followed, or NULL;
+					   cut with a last line "..." */
+	size_t diagnostics_len;
 };
 
 struct hx_tap {
@@ -35,8 +46,13 @@ struct hx_tap {
 	long planned;			/* N of 1..N, or -1 without a plan */
 	char *plan_skip;		/* reason of "1..0 # SKIP", or NULL */
 	char *bail_out;			/* reason after "Bail out!", or NULL */
-	struct hx_tap_point *points;
+	struct hx_tap_point *points;	/* the points kept */
 	size_t npoints;
+	size_t total;			/* the points seen, kept or not */
+	size_t more_passed;		/* points not kept that passed */
+	size_t more_failed;		/* and that failed */
+	long more_first;		/* the numbers of the first and last */
+	long more_last;			/* points not kept */
 };
 
 /*

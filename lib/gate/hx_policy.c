@@ -1,10 +1,9 @@
 /*
  * hx_policy: load and check a policy.
  *
- * jansson gives positions only for syntax errors, so a second, small pass
- * over the text (valid JSON by then) records where every value starts,
- * keyed by its JSON pointer ("/rules/2/rule").  Every later complaint
- * about the policy names the line and column of the value at fault.
+ * hx_json_parse_at records where every value starts, keyed by its JSON
+ * pointer ("/rules/2/rule"), so every complaint about the policy names
+ * the line and column of the value at fault.
  */
 #include "config.h"
 
@@ -78,99 +77,6 @@ hx_policy_stage(const char *name)
 	return NULL;
 }
 
-/* Positions: --------------------------------------------------------------- */
-
-struct walk {
-	const char *p, *end, *line_start;
-	int line;
-	json_t *map;		/* pointer -> [line, column] */
-	char path[1024];
-};
-
-static void
-walk_ws(struct walk *w)
-{
-	while (w->p < w->end && strchr(" \t\r\n", *w->p) != NULL) {
-		if (*w->p == '\n') {
-			w->line++;
-			w->line_start = w->p + 1;
-		}
-		w->p++;
-	}
-}
-
-/* The 1-based column of w->p in characters, as jansson counts them. */
-static int
-walk_column(const struct walk *w)
-{
-	const char *q;
-	int col = 1;
-
-	for (q = w->line_start; q < w->p; q++)
-		if (((unsigned char)*q & 0xc0) != 0x80)
-			col++;
-	return col;
-}
-
-/* Skip the string at w->p; returns its raw body in [*start, *stop). */
-static void
-walk_string(struct walk *w, const char **start, const char **stop)
-{
-	*start = ++w->p;
-	while (w->p < w->end && *w->p != '"')
-		w->p += *w->p == '\\' ? 2 : 1;
-	*stop = w->p;
-	if (w->p < w->end)
-		w->p++;
-}
-
-/* Record where the value at w->p starts, then skip it and its children. */
-static void
-walk_value(struct walk *w)
-{
-	size_t base = strlen(w->path);
-	const char *k, *kend;
-	int index = 0;
-	char open;
-
-	walk_ws(w);
-	if (w->p >= w->end)
-		return;
-	json_object_set_new(w->map, w->path,
-	    json_pack("[ii]", w->line, walk_column(w)));
-	if (*w->p == '"') {
-		walk_string(w, &k, &kend);
-		return;
-	}
-	if (*w->p != '{' && *w->p != '[') {
-		while (w->p < w->end && strchr(",]} \t\r\n", *w->p) == NULL)
-			w->p++;
-		return;
-	}
-	open = *w->p++;
-	for (;;) {
-		walk_ws(w);
-		if (w->p >= w->end || *w->p == (open == '{' ? '}' : ']')) {
-			w->p++;
-			break;
-		}
-		if (open == '{') {
-			walk_string(w, &k, &kend);
-			snprintf(w->path + base, sizeof(w->path) - base,
-			    "/%.*s", (int)(kend - k), k);
-			walk_ws(w);
-			w->p++;		/* the colon */
-		} else
-			snprintf(w->path + base, sizeof(w->path) - base, "/%d",
-			    index++);
-		walk_value(w);
-		w->path[base] = '\0';
-		walk_ws(w);
-		if (w->p < w->end && *w->p == ',')
-			w->p++;
-	}
-}
-
 /* Checking: ---------------------------------------------------------------- */
 
 struct check {
@@ -184,16 +90,13 @@ struct check {
 static int HX_PRINTF(3, 4)
 fault(struct check *c, const char *pointer, const char *fmt, ...)
 {
-	json_t *pos = json_object_get(c->map, pointer);
 	char message[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errlen, "%s:%d:%d: %s", c->path,
-	    pos != NULL ? (int)json_integer_value(json_array_get(pos, 0)) : 1,
-	    pos != NULL ? (int)json_integer_value(json_array_get(pos, 1)) : 1,
+	hx_json_locate(c->err, c->errlen, c->path, c->map, pointer, "%s",
 	    message);
 	return -1;
 }
@@ -599,61 +502,28 @@ add_default_rules(struct hx_policy *policy)
 	r->spec = spec;
 }
 
-/* Read all of PATH into a new buffer. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (fp == NULL)
-		return NULL;
-	do {
-		if (cap - n < 4096)
-			buf = hx_xrealloc(buf, cap = cap ? 2 * cap : 8192);
-		got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp)) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int
 hx_policy_load(const char *path, struct hx_policy *policy, char *err,
     size_t errlen)
 {
 	struct hx_json_error jerr;
 	struct check c = { path, NULL, err, errlen };
-	struct walk w;
 	const char *slash;
 	int rc;
 
 	memset(policy, 0, sizeof(*policy));
 	policy->path = hx_xstrdup(path);
-	if ((policy->text = slurp(path, &policy->len)) == NULL) {
+	if ((policy->text = hx_json_read_text(path, &policy->len)) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -2;
 	}
-	policy->json = hx_json_parse(policy->text, policy->len, &jerr);
+	policy->json = hx_json_parse_at(policy->text, policy->len, &c.map,
+	    &jerr);
 	if (policy->json == NULL) {
 		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
 		    jerr.column, jerr.text);
 		return -1;
 	}
-	memset(&w, 0, sizeof(w));
-	w.p = w.line_start = policy->text;
-	w.end = policy->text + policy->len;
-	w.line = 1;
-	w.map = c.map = json_object();
-	walk_value(&w);
 	rc = check_policy(&c, policy);
 	json_decref(c.map);
 	if (rc < 0)
@@ -665,6 +535,24 @@ hx_policy_load(const char *path, struct hx_policy *policy, char *err,
 		policy->name = slash != NULL ? slash + 1 : policy->path;
 	}
 	return 0;
+}
+
+bool
+hx_policy_skips_missing_baseline(const struct hx_policy *policy)
+{
+	const char *missing;
+	size_t i, n = 0;
+
+	for (i = 0; i < policy->nrules; i++) {
+		if (policy->rules[i].kind != HX_RULE_NO_REGRESSION)
+			continue;
+		missing = json_string_value(json_object_get(
+		    policy->rules[i].spec, "missing_baseline"));
+		if (missing == NULL || strcmp(missing, "skip") != 0)
+			return false;
+		n++;
+	}
+	return n > 0;
 }
 
 void

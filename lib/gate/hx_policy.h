@@ -71,6 +71,12 @@ int hx_policy_load(const char *path, struct hx_policy *policy, char *err,
 void hx_policy_free(struct hx_policy *policy);
 
 /*
+ * Whether POLICY has no-regression rules and every one of them says
+ * "missing_baseline": "skip": a baseline that is not there fails nothing.
+ */
+bool hx_policy_skips_missing_baseline(const struct hx_policy *policy);
+
+/*
  * Parse a budget: a number, or a string "NUMBER UNIT" (ns, us, ms, s;
  * insns, cycles; bytes, KiB, MiB, GiB).  Stores the value in the unit's
  * base (ns, insns, cycles or bytes) and that base's name.  Returns 0, or

@@ -176,13 +176,15 @@ load_file(const char *path, struct hx_baseline *b, char *err, size_t errlen)
 	struct hx_reader *reader;
 	struct hx_err_info rerr;
 	enum hx_reader_status st;
-	int rc = 0;
+	int rc = 0, saved;
 	FILE *copy;
 
 	b->source = hx_xstrdup(path);
 	if ((reader = hx_reader_open(path, &rerr)) == NULL) {
-		b->missing = hx_xstrdup(rerr.message);
-		return 0;
+		saved = errno;
+		snprintf(err, errlen, "%s", rerr.message);
+		errno = saved;
+		return rerr.status == HX_EXIT_SYSTEM ? -2 : -1;
 	}
 	b->records = json_array();
 	if ((copy = open_memstream(&b->text, &b->len)) == NULL)
@@ -190,8 +192,10 @@ load_file(const char *path, struct hx_baseline *b, char *err, size_t errlen)
 	while (rc == 0 && (st = hx_reader_next(reader, &line, &rerr)) !=
 	    HX_READER_EOF) {
 		if (st == HX_READER_ERROR) {
+			saved = errno;
 			snprintf(err, errlen, "%s", rerr.message);
-			rc = -1;
+			errno = saved;
+			rc = rerr.status == HX_EXIT_SYSTEM ? -2 : -1;
 		} else if (st == HX_READER_BAD)
 			rc = bad_line(b, line.line, &line.scan, err, errlen);
 		else {

@@ -29,10 +29,11 @@ struct hx_baseline {
 /*
  * Load the baseline SPEC names: "git" (the note of the merge base of HEAD
  * and the target branch), "git:REV" (the note of REV) or a file of
- * records.  A baseline that is not there is not an error: *B gets no
- * records and a reason in missing.  Returns 0, or -1 when the baseline is
- * malformed (a line, or a sample or wcet record hx-records(5) refuses),
- * with "WHERE:LINE: what is wrong" in ERR.
+ * records.  A note that is not there is not an error: *B gets no records
+ * and a reason in missing.  Returns 0; -1 when the baseline is malformed
+ * (a line, or a sample or wcet record hx-records(5) refuses), with
+ * "WHERE:LINE: what is wrong" in ERR; or -2 when the file cannot be read
+ * (missing, a directory), with errno set and "FILE: why" in ERR.
  */
 int hx_baseline_load(const char *spec, const char *target_branch,
     struct hx_baseline *b, char *err, size_t errlen);

@@ -38,10 +38,11 @@ hx_quarantine_add_file(struct hx_quarantine *q, const char *path)
 	char *line = NULL, *s, *e;
 	size_t cap = 0;
 	FILE *fp;
-	int failed;
+	int failed, saved;
 
-	if ((fp = fopen(path, "r")) == NULL)
+	if ((fp = fopen(path, "re")) == NULL)
 		return -1;
+	errno = 0;
 	while (getline(&line, &cap, fp) >= 0) {
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			continue;
@@ -52,11 +53,13 @@ hx_quarantine_add_file(struct hx_quarantine *q, const char *path)
 		if (*s != '\0' && *s != '#')
 			add_pattern(q, s);
 	}
+	/* The reason a read failed (EISDIR for a directory) is kept. */
+	saved = errno;
 	free(line);
 	failed = ferror(fp);
 	fclose(fp);
 	if (failed) {
-		errno = EIO;
+		errno = saved != 0 ? saved : EIO;
 		return -1;
 	}
 	return 0;

@@ -83,6 +83,20 @@ test_expect_success 'a huge plan that never ran is one record, not millions' '
 	test_cmp want actual
 '
 
+test_expect_success '300,000 points give a bounded number of records' '
+	art flood "[\"tap-flood\"]" >in &&
+	test_status 1 hx-emu <in >out &&
+	points out >actual &&
+	test "$(wc -l <actual)" -eq 1002 &&
+	sed -n "1p;1000p" actual >head &&
+	printf "%s\n" "flood:1	pass	1	-" "flood:1000	pass	1000	-" >want &&
+	test_cmp want head &&
+	sed -n "1001,\$p" actual >tail &&
+	printf "%s\n" "flood:299990	fail	299990	-" \
+		"flood:1001..300000	pass	1001	298999 more test points not kept: 298999 passed, 0 failed" >want &&
+	test_cmp want tail
+'
+
 test_expect_success 'Bail out! fails the program' '
 	art bail "[\"tap-bail\"]" >in &&
 	test_status 1 hx-emu <in >out &&

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emu/hx_tap.h"
@@ -13,6 +15,64 @@ static void
 parse(const char *text, struct hx_tap *tap)
 {
 	hx_tap_parse(text, strlen(text), tap);
+}
+
+/*
+ * A plan of 300,000 points, every hundredth failing: the first points and
+ * failures up to their cap are kept, the rest counted.
+ */
+static void
+many_points(void)
+{
+	struct hx_tap t;
+	char *text = malloc(10 + 300000 * 7), *p = text;
+	long i;
+
+	p += sprintf(p, "1..300000\n");
+	for (i = 1; i <= 300000; i++)
+		p += sprintf(p, "%s\n", i % 100 == 0 ? "not ok" : "ok");
+	hx_tap_parse(text, (size_t)(p - text), &t);
+	tap_ok(t.total == 300000 && t.npoints == HX_TAP_POINTS_MAX +
+	    HX_TAP_FAILURES_MAX, "300,000 points: %zu kept", t.npoints);
+	tap_ok(t.points[999].number == 1000 && t.points[1000].number == 1100 &&
+	    !t.points[1000].ok && t.points[1999].number == 101000,
+	    "the first points, then failures only");
+	tap_ok(t.more_passed == 296010 && t.more_failed == 1990,
+	    "the others counted: %zu passed, %zu failed", t.more_passed,
+	    t.more_failed);
+	tap_ok(t.more_first == 1001 && t.more_last == 300000,
+	    "and their numbers");
+	hx_tap_free(&t);
+	free(text);
+}
+
+/* 520,000 diagnostic lines after one point keep a few KiB of them. */
+static void
+many_diagnostics(void)
+{
+	struct hx_tap t;
+	const char *line = "# a diagnostic line\n";
+	size_t n = strlen(line), i;
+	char *text = malloc(20 + 520000 * n), *p = text;
+	const char *d;
+
+	p += sprintf(p, "1..2\nnot ok 1\n");
+	for (i = 0; i < 520000; i++, p += n)
+		memcpy(p, line, n);
+	p += sprintf(p, "ok 2\n# after\n");
+	hx_tap_parse(text, (size_t)(p - text), &t);
+	tap_ok(t.npoints == 2, "two points");
+	d = t.points[0].diagnostics;
+	tap_ok(d != NULL && strlen(d) == t.points[0].diagnostics_len &&
+	    t.points[0].diagnostics_len <= HX_TAP_DIAGNOSTICS_MAX &&
+	    t.points[0].diagnostics_len > HX_TAP_DIAGNOSTICS_MAX - 40,
+	    "diagnostics cut at %zu bytes", t.points[0].diagnostics_len);
+	tap_ok(strncmp(d, "a diagnostic line\na diagnostic line\n", 36) == 0 &&
+	    strcmp(d + strlen(d) - 21, "a diagnostic line\n...") == 0,
+	    "whole lines, then a line ...");
+	tap_is(t.points[1].diagnostics, "after", "the next point has its own");
+	hx_tap_free(&t);
+	free(text);
 }
 
 int
@@ -67,5 +127,8 @@ main(void)
 	parse("", &t);
 	tap_ok(!t.is_tap && t.npoints == 0 && t.planned == -1, "no output");
 	hx_tap_free(&t);
+
+	many_points();
+	many_diagnostics();
 	return tap_done();
 }

@@ -161,13 +161,26 @@ test_expect_success 'no-regression: --baseline FILE, within and over the thresho
 	rule_field out no-regression message | grep "test_mlp (insns): max 1843221 against 1700000 in the baseline, +143221 insns (+8.42%)"
 '
 
-test_expect_success 'no-regression: a missing baseline is said, and fails by default' '
-	test_status 1 hx-gate -p "$G/policy-regression.json" -b nothing.jsonl <run.jsonl >out 2>err &&
-	grep "^hx-gate: no baseline: nothing.jsonl: No such file or directory$" err &&
-	test "$(rule_status out no-regression)" = fail &&
+test_expect_success 'no-regression: a missing -b file is exit 4 unless the policy skips it' '
+	test_status 4 hx-gate -p "$G/policy-regression.json" -b nothing.jsonl <run.jsonl >out 2>err &&
+	grep "^hx-gate: nothing.jsonl: No such file or directory$" err &&
+	test_must_be_empty out &&
 	write_policy p.json "{\"rule\":\"tests-pass\"}" "{\"rule\":\"no-regression\",\"missing_baseline\":\"skip\"}" &&
-	hx-gate -q -p p.json -b nothing.jsonl <run.jsonl >out 2>err &&
-	test "$(rule_status out no-regression)" = skip
+	hx-gate -p p.json -b nothing.jsonl <run.jsonl >out 2>err &&
+	grep "^hx-gate: no baseline: nothing.jsonl: No such file or directory$" err &&
+	test "$(rule_status out no-regression)" = skip &&
+	write_policy p.json "{\"rule\":\"tests-pass\"}" "{\"rule\":\"no-regression\",\"missing_baseline\":\"skip\"}" "{\"rule\":\"no-regression\",\"name\":\"strict\"}" &&
+	test_status 4 hx-gate -p p.json -b nothing.jsonl <run.jsonl >out 2>err &&
+	grep "^hx-gate: nothing.jsonl: No such file or directory$" err
+'
+
+test_expect_success 'a directory as -b is exit 4, as hx-wcet --baseline has it' '
+	mkdir -p adir &&
+	test_status 4 hx-gate -p "$G/policy-regression.json" -b adir <run.jsonl >out 2>err &&
+	grep "^hx-gate: adir: read error: Is a directory$" err &&
+	test_must_be_empty out &&
+	test_status 4 hx-wcet --baseline adir <run.jsonl >out 2>err &&
+	grep "^hx-wcet: adir: read error: Is a directory$" err
 '
 
 test_expect_success 'a malformed baseline file is bad input' '

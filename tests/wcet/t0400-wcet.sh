@@ -226,6 +226,15 @@ test_expect_success 'an unreadable --baseline fails before the input is read' '
 	grep "^hx-wcet: nonexistent.jsonl: No such file or directory$" err
 '
 
+test_expect_success 'a NUL byte in a plain number is an error naming the line' '
+	printf "1\n2\\0garbage\n" >nul.txt &&
+	test_status 3 hx-wcet -n nul.txt >out 2>err &&
+	grep "^hx-wcet: nul.txt:2: a NUL byte in the line$" err &&
+	test_must_be_empty out &&
+	test_status 3 hx-wcet -n --baseline nul.txt nul.txt >out 2>err &&
+	grep "^hx-wcet: nul.txt:2: a NUL byte in the line$" err
+'
+
 test_expect_success '--plot ends on values where the tick step is below double spacing' '
 	awk "BEGIN { for (i = 0; i < 40; i++) printf \"%d\\n\", 100000000000000000 + 16 * (i % 3) }" >huge.txt &&
 	timeout 60 hx-wcet -n --plot huge.svg huge.txt >out &&

@@ -174,6 +174,13 @@ main(int argc, char **argv)
 		printf("1..2000000\nok 1 - starts\n");
 		return 1;
 	}
+	if (strcmp(how, "tap-flood") == 0) {
+		/* Under 1 MiB: 300,000 points, one failing, and a plan. */
+		for (i = 1; i <= 300000; i++)
+			fputs(i == 299990 ? "not ok\n" : "ok\n", stdout);
+		printf("1..300000\n");
+		return 0;
+	}
 	if (strcmp(how, "tap-bail") == 0) {
 		printf("1..2\nok 1 - starts\nBail out! no model file\n");
 		return 1;
