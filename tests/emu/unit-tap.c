@@ -53,7 +53,7 @@ many_diagnostics(void)
 	struct hx_tap t;
 	const char *line = "# a diagnostic line\n";
 	size_t n = strlen(line), i;
-	char *text = malloc(20 + 520000 * n), *p = text;
+	char *text = malloc(64 + 520000 * n), *p = text;
 	const char *d;
 
 	p += sprintf(p, "1..2\nnot ok 1\n");
