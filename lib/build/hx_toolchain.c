@@ -616,6 +616,9 @@ hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
 		hx_hash_sha256_init(&id);
 		/* A memo of another digest version is another memo. */
 		hx_hash_sha256_update(&id, "digest 3", sizeof("digest 3"));
+		/* So is one of another sysroot view. */
+		hx_hash_sha256_update(&id, HX_TOOLCHAIN_SYSROOT_VIEW,
+		    sizeof(HX_TOOLCHAIN_SYSROOT_VIEW));
 		hx_hash_sha256_update(&id, resolved, strlen(resolved) + 1);
 		if (tc->sysroot != NULL)
 			hx_hash_sha256_update(&id, tc->sysroot,
