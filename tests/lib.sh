@@ -92,6 +92,17 @@ require_program() {
 		skip_all "$1 is missing (Debian package $2)"
 }
 
+# require_oracle PACKAGE: skip_all unless the npm PACKAGE of
+# tests/oracles/package.json is installed (./quickstart test installs them;
+# HX_ORACLES names another node_modules); exports NODE_PATH for node.
+require_oracle() {
+	require_program node nodejs
+	NODE_PATH=${HX_ORACLES:-$top_srcdir/tests/oracles/node_modules}
+	[ -d "$NODE_PATH/$1" ] ||
+		skip_all "npm package $1 is missing (./quickstart test installs it)"
+	export NODE_PATH
+}
+
 # use_test_git: skip_all unless git is there; commits by a fixed author,
 # no system or user configuration, no CI target branch, no outer repository.
 use_test_git() {

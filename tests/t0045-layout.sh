@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 # The areas, in their one-way order.
-AREAS="rec stats report build emu gate"
+AREAS="rec stats report build offload trace emu sched gate"
 
 rank() {
 	r=0
