@@ -501,18 +501,14 @@ static void
 run(struct service *svc, int lfd, int sigfd)
 {
 	struct pollfd pfd[2] = { { lfd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
-	struct signalfd_siginfo si;
 	int fd;
 
 	for (;;) {
 		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
 			hx_err_errno(HX_EXIT_SYSTEM, "poll");
 		reap(svc, false);
-		if (pfd[1].revents & POLLIN) {
-			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
-				hx_warn("stopping on signal %u", si.ssi_signo);
+		if (pfd[1].revents & POLLIN)
 			return;
-		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {

@@ -112,23 +112,23 @@ relu(const struct hx_codec_request *req, struct hx_codec_tensor *out)
 
 /*
  * tinyinfer's ti_rounding_shift then ti_requantize: divide by 2^shift,
- * rounding half away from zero, add the zero point, saturate.  The zero
- * point is at most 2^15 in magnitude (hx_backend_check), so the sum
- * cannot overflow.
+ * rounding half away from zero, add the zero point, saturate.  The sum is
+ * taken in 64 bits: where tinyinfer's 32-bit sum overflows (a quotient
+ * within the zero point of -2^31 or 2^31 - 1) its C is undefined, and the
+ * result here is the one hx-offload(5) defines.
  */
 int8_t
 hx_cpu_requantize(int32_t acc, int32_t multiplier, int shift,
     int32_t zero_point)
 {
-	int64_t product = (int64_t)acc * multiplier, half;
+	int64_t product = (int64_t)acc * multiplier, half, v;
 	int total = 31 + shift;
-	int32_t v;
 
 	half = (int64_t)1 << (total - 1);
 	if (product >= 0)
-		v = (int32_t)((product + half) >> total);
+		v = (product + half) >> total;
 	else
-		v = (int32_t)-((-product + half) >> total);
+		v = -((-product + half) >> total);
 	v += zero_point;
 	if (v > 127)
 		v = 127;
