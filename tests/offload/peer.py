@@ -2,7 +2,8 @@
 """peer.py ADDR: a client of hx-offload written from hx-offload(5) alone,
 with the standard library: hello, each operation checked against Python's
 own arithmetic, and error cases.  Prints one line per check; exits 1 when
-any fails."""
+any fails.  peer.py --dump DIR writes the hello and the requests it would
+send, one frame a file, without connecting: seeds for fuzz-offload."""
 
 import random
 import socket
@@ -16,6 +17,7 @@ FORMAT = {INT8: "b", INT32: "i", F32: "f"}
 MATMUL_I8, MATMUL_F32, CONV1D_I8, ADD, RELU, REQUANTIZE = 1, 2, 3, 4, 5, 6
 TRACEPARENT = b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 failed = False
+peer = None
 
 
 def connect(addr):
@@ -38,8 +40,7 @@ def recv_exactly(s, n):
 
 
 def send_frame(s, ftype, rid, payload):
-    s.sendall(struct.pack("<IHHIQI", MAGIC, 1, ftype, 0, rid, len(payload))
-              + payload)
+    s.sendall(header_frame(ftype, rid, payload))
 
 
 def read_frame(s):
@@ -76,8 +77,37 @@ def parse_tensor(payload):
 
 def check(name, ok):
     global failed
+    if isinstance(peer, Recorder):
+        return
     print("%s %s" % (name, "ok" if ok else "FAILED"))
     failed = failed or not ok
+
+
+class Recorder:
+    """A peer that writes its frames to files instead of sending them."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.next_id = 0
+        self.backend, self.ops, self.dtypes = "none", 0x7e, 0xe
+        self.write(header_frame(HELLO, 0, struct.pack("<HHIH", 1, 1,
+                                                      1 << 20, 0)))
+
+    def write(self, frame):
+        self.next_id += 1
+        with open("%s/frame-%02d" % (self.directory, self.next_id),
+                  "wb") as f:
+            f.write(frame)
+
+    def call(self, op, params, tensors):
+        self.write(header_frame(REQUEST, self.next_id,
+                                request(op, params, tensors)))
+        return ()
+
+
+def header_frame(ftype, rid, payload):
+    return struct.pack("<IHHIQI", MAGIC, 1, ftype, 0, rid,
+                       len(payload)) + payload
 
 
 class Peer:
@@ -120,7 +150,9 @@ def requantize(acc, multiplier, shift, zero_point):
 
 def main():
     rng = random.Random(5)
-    peer = Peer(sys.argv[1])
+    global peer
+    dumping = sys.argv[1] == "--dump"
+    peer = Recorder(sys.argv[2]) if dumping else Peer(sys.argv[1])
     check("welcome: backend %s, every operation and type" % peer.backend,
           peer.ops == 0x7e and peer.dtypes == 0xe)
 
@@ -187,6 +219,8 @@ def main():
     check("operation 7: error 3", got[:2] == ("error", 3))
     got = peer.call(RELU, [], [tensor(INT8, [1], [-3])])
     check("and a good request after them", got == (INT8, [1], [0]))
+    if dumping:
+        return
 
     send_frame(peer.s, HELLO, 0, struct.pack("<HHIH", 1, 1, 1 << 20, 0))
     ftype, rid, p = read_frame(peer.s)
