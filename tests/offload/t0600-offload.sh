@@ -70,7 +70,7 @@ test_expect_success 'SIGTERM stops it and removes the socket' '
 
 test_expect_success 'SIGTERM: exit status 0, with a client connected' '
 	start_service term --listen "$PWD/t.sock" &&
-	pid=$(cat term.pid) && rm term.pid &&
+	pid=$(cat term.pid) &&
 	mkfifo connected && {
 	python3 -c "
 import socket, sys, time
@@ -84,7 +84,7 @@ print(\"connected\", flush=True); s.recv(1)" "$PWD/t.sock" >connected &
 test_expect_success 'SIGINT and SIGHUP stop it too' '
 	for sig in INT HUP; do
 		start_service s$sig --listen "$PWD/$sig.sock" &&
-		pid=$(cat s$sig.pid) && rm s$sig.pid &&
+		pid=$(cat s$sig.pid) &&
 		kill -$sig $pid && wait $pid && test ! -e $sig.sock || exit 1
 	done
 '
