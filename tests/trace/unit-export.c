@@ -5,8 +5,6 @@
  * Prometheus families and what they refuse.  It writes export.otlp,
  * export.json and export.prom in the current directory, for
  * tests/trace/t0750-export.sh to check with the ecosystem's oracles.
- * "unit-export post URL" POSTs the fixture to the OTLP/HTTP endpoint
- * URL instead and says how many requests were retried.
  */
 #include "config.h"
 
@@ -377,36 +375,11 @@ test_prom(const struct hx_spanset *set)
 	prom_refuses("drops", HX_METRIC_COUNTER, -1, "a counter below zero");
 }
 
-/* POST the fixture to URL: 0, or 1 with the message on stderr. */
-static int
-post(const char *url)
-{
-	struct hx_otlp_http h;
-	struct hx_err_info err;
-	struct hx_spanset set;
-	int rc;
-
-	if (hx_otlp_http_open(&h, url, &err) < 0) {
-		fprintf(stderr, "unit-export: %s\n", err.message);
-		return 1;
-	}
-	fixture(&set);
-	rc = hx_otlp_export(&set, hx_otlp_http_post, &h, &err);
-	if (rc < 0)
-		fprintf(stderr, "unit-export: %s\n", err.message);
-	printf("retried %d\n", h.retries);
-	hx_otlp_http_close(&h);
-	hx_spanset_clear(&set);
-	return rc < 0;
-}
-
 int
-main(int argc, char **argv)
+main(void)
 {
 	struct hx_spanset set;
 
-	if (argc == 3 && strcmp(argv[1], "post") == 0)
-		return post(argv[2]);
 	fixture(&set);
 	test_tbuf();
 	test_otlp(&set);
