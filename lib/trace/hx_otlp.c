@@ -20,19 +20,6 @@ enum { STATUS_OK = 1, STATUS_ERROR = 2 };
 /* AggregationTemporality CUMULATIVE. */
 enum { CUMULATIVE = 2 };
 
-/* Order span pointers by resource, then by their place in the set. */
-static int
-compare_spans(const void *pa, const void *pb)
-{
-	const struct hx_span *a = *(const struct hx_span *const *)pa;
-	const struct hx_span *b = *(const struct hx_span *const *)pb;
-	int c;
-
-	if ((c = hx_spanorder_process(a, b)) != 0)
-		return c;
-	return (a > b) - (a < b);
-}
-
 /* Order metric pointers by service, name, kind and unit, then place. */
 static int
 compare_metrics(const void *pa, const void *pb)
@@ -106,12 +93,12 @@ span(struct hx_tbuf *b, const struct hx_span *s)
 	int first = 1;
 
 	hx_tbuf_puts(b, "{\"traceId\":\"");
-	hx_tbuf_puts(b, s->trace_id);
+	hx_tbuf_put(b, s->trace_id, HX_SPAN_TRACE_ID_HEX);
 	hx_tbuf_puts(b, "\",\"spanId\":\"");
-	hx_tbuf_puts(b, s->span_id);
+	hx_tbuf_put(b, s->span_id, HX_SPAN_SPAN_ID_HEX);
 	if (s->parent_id != NULL) {
 		hx_tbuf_puts(b, "\",\"parentSpanId\":\"");
-		hx_tbuf_puts(b, s->parent_id);
+		hx_tbuf_put(b, s->parent_id, HX_SPAN_SPAN_ID_HEX);
 	}
 	hx_tbuf_puts(b, "\",\"name\":");
 	hx_tbuf_json_string(b, s->name);
@@ -162,31 +149,34 @@ flush(struct hx_tbuf *b, enum hx_otlp_signal signal, hx_otlp_sink *sink,
 }
 
 /*
- * The trace requests: runs of spans of one resource in BY (sorted), at
- * most HX_OTLP_BATCH a request.
+ * The trace requests: for each process (resource) of BY, starting at
+ * STARTS[k], its spans at most HX_OTLP_BATCH a request.
  */
 static int
-export_spans(const struct hx_span **by, size_t n, struct hx_tbuf *b,
-    hx_otlp_sink *sink, void *ctx, struct hx_err_info *err)
+export_spans(const struct hx_span **by, const size_t *starts, size_t n,
+    struct hx_tbuf *b, hx_otlp_sink *sink, void *ctx,
+    struct hx_err_info *err)
 {
-	size_t i = 0, k;
+	size_t k, i, end;
 
-	while (i < n) {
-		hx_tbuf_puts(b, "{\"resourceSpans\":[");
-		resource(b, by[i]->service, by[i]->host);
-		hx_tbuf_puts(b, "\"scopeSpans\":[{");
-		scope(b);
-		hx_tbuf_puts(b, "\"spans\":[");
-		for (k = 0; i + k < n && k < HX_OTLP_BATCH &&
-		    hx_spanorder_process(by[i], by[i + k]) == 0; k++) {
-			if (k > 0)
-				hx_tbuf_putc(b, ',');
-			span(b, by[i + k]);
+	for (k = 0; k < n; k++) {
+		for (i = starts[k]; i < starts[k + 1]; i = end) {
+			end = i + HX_OTLP_BATCH < starts[k + 1] ?
+			    i + HX_OTLP_BATCH : starts[k + 1];
+			hx_tbuf_puts(b, "{\"resourceSpans\":[");
+			resource(b, by[i]->service, by[i]->host);
+			hx_tbuf_puts(b, "\"scopeSpans\":[{");
+			scope(b);
+			hx_tbuf_puts(b, "\"spans\":[");
+			for (; i < end; i++) {
+				span(b, by[i]);
+				if (i + 1 < end)
+					hx_tbuf_putc(b, ',');
+			}
+			hx_tbuf_puts(b, "]}]}]}");
+			if (flush(b, HX_OTLP_TRACES, sink, ctx, err) < 0)
+				return -1;
 		}
-		hx_tbuf_puts(b, "]}]}]}");
-		i += k;
-		if (flush(b, HX_OTLP_TRACES, sink, ctx, err) < 0)
-			return -1;
 	}
 	return 0;
 }
@@ -285,21 +275,22 @@ hx_otlp_export(const struct hx_spanset *set, hx_otlp_sink *sink,
 	const struct hx_span **spans;
 	const struct hx_metric **metrics;
 	struct hx_tbuf b;
-	size_t i;
+	size_t *starts, nprocesses, i;
 	int rc;
 
-	spans = hx_spanorder_sort(set, compare_spans);
+	spans = hx_spanorder_by_process(set, &starts, &nprocesses);
 	metrics = hx_xcalloc(set->nmetrics + 1, sizeof(*metrics));
 	for (i = 0; i < set->nmetrics; i++)
 		metrics[i] = &set->metrics[i];
 	qsort(metrics, set->nmetrics, sizeof(*metrics), compare_metrics);
 	hx_tbuf_init(&b);
-	rc = export_spans(spans, set->nspans, &b, sink, ctx, err);
+	rc = export_spans(spans, starts, nprocesses, &b, sink, ctx, err);
 	if (rc == 0)
 		rc = export_metrics(metrics, set->nmetrics, &b, sink, ctx,
 		    err);
 	hx_tbuf_clear(&b);
 	free(spans);
+	free(starts);
 	free(metrics);
 	return rc;
 }

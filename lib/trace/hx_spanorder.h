@@ -20,4 +20,14 @@ int hx_spanorder_process(const struct hx_span *a, const struct hx_span *b);
 const struct hx_span **hx_spanorder_sort(const struct hx_spanset *set,
     int (*compare)(const void *, const void *));
 
+/*
+ * Pointers to the spans of SET grouped by process, the processes in
+ * the order of hx_spanorder_process and the spans of each in the order
+ * of SET, in a NULL-padded array to free, in time linear in the spans.
+ * *STARTS (to free) is set to where each of the *NPROCESSES processes
+ * starts in it, and to the number of spans after the last.
+ */
+const struct hx_span **hx_spanorder_by_process(const struct hx_spanset *set,
+    size_t **starts, size_t *nprocesses);
+
 #endif

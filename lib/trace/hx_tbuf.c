@@ -25,36 +25,12 @@ hx_tbuf_clear(struct hx_tbuf *b)
 	hx_tbuf_init(b);
 }
 
-/* Room for N more bytes at DATA + LEN, and a NUL. */
-static void
-reserve(struct hx_tbuf *b, size_t n)
+void
+hx_tbuf_grow(struct hx_tbuf *b, size_t n)
 {
-	if (b->len + n < b->room)
-		return;
 	while (b->len + n >= b->room)
 		b->room = b->room != 0 ? 2 * b->room : 4096;
 	b->data = hx_xrealloc(b->data, b->room);
-}
-
-void
-hx_tbuf_put(struct hx_tbuf *b, const char *s, size_t n)
-{
-	reserve(b, n);
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-}
-
-void
-hx_tbuf_puts(struct hx_tbuf *b, const char *s)
-{
-	hx_tbuf_put(b, s, strlen(s));
-}
-
-void
-hx_tbuf_putc(struct hx_tbuf *b, char c)
-{
-	reserve(b, 1);
-	b->data[b->len++] = c;
 }
 
 void
@@ -65,29 +41,38 @@ hx_tbuf_json_string(struct hx_tbuf *b, const char *s)
 	hx_tbuf_putc(b, '"');
 }
 
+/* Whether a byte goes into a JSON string as it is: printable ASCII. */
+static const unsigned char hx_tbuf_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 /*
- * Escape S for JSON: runs of bytes that need nothing are copied at once;
- * quote, backslash and control characters are escaped, and a byte that
- * starts no valid UTF-8 sequence becomes U+FFFD.
+ * Escape S for JSON in one pass: runs of bytes that need nothing are
+ * copied at once; quote, backslash and control characters are escaped,
+ * and a byte that starts no valid UTF-8 sequence becomes U+FFFD.
  */
 void
 hx_tbuf_json_chars(struct hx_tbuf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *run, *end;
+	const unsigned char *p = (const unsigned char *)s, *run;
 	size_t n;
 
-	end = p + strlen(s);
-	while (p < end) {
+	for (;;) {
 		run = p;
-		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' &&
-		    *p < 0x80)
+		while (hx_tbuf_plain[*p])
 			p++;
 		hx_tbuf_put(b, (const char *)run, (size_t)(p - run));
-		if (p == end)
+		if (*p == '\0')
 			break;
 		if (*p >= 0x80) {
-			if ((n = hx_utf8_length(p, end)) == 0) {
+			n = hx_utf8_length(p, p + strlen((const char *)p));
+			if (n == 0) {
 				hx_tbuf_puts(b, "\\ufffd");
 				p++;
 			} else {
@@ -146,7 +131,8 @@ hx_tbuf_micros(struct hx_tbuf *b, int64_t ns)
 		frac = -frac;
 	}
 	hx_tbuf_int(b, ns / 1000);
-	reserve(b, 4);
+	if (b->len + 4 >= b->room)
+		hx_tbuf_grow(b, 4);
 	b->data[b->len++] = '.';
 	b->data[b->len++] = (char)('0' + frac / 100);
 	b->data[b->len++] = (char)('0' + frac / 10 % 10);
@@ -172,7 +158,8 @@ hx_tbuf_number(struct hx_tbuf *b, double x)
 const char *
 hx_tbuf_text(struct hx_tbuf *b)
 {
-	reserve(b, 1);
+	if (b->len >= b->room)
+		hx_tbuf_grow(b, 0);
 	b->data[b->len] = '\0';
 	return b->data;
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct hx_tbuf {
 	char *data;		/* LEN bytes, and room for a NUL */
@@ -18,9 +19,36 @@ struct hx_tbuf {
 void hx_tbuf_init(struct hx_tbuf *b);
 void hx_tbuf_clear(struct hx_tbuf *b);
 
-void hx_tbuf_put(struct hx_tbuf *b, const char *s, size_t n);
-void hx_tbuf_puts(struct hx_tbuf *b, const char *s);
-void hx_tbuf_putc(struct hx_tbuf *b, char c);
+/* Make room for N more bytes at DATA + LEN, and a NUL. */
+void hx_tbuf_grow(struct hx_tbuf *b, size_t n);
+
+/*
+ * The writers of bytes are inline: the exporters call them for every
+ * piece of every span, mostly with literals whose length the compiler
+ * then knows.
+ */
+static inline void
+hx_tbuf_put(struct hx_tbuf *b, const char *s, size_t n)
+{
+	if (b->len + n >= b->room)
+		hx_tbuf_grow(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+}
+
+static inline void
+hx_tbuf_puts(struct hx_tbuf *b, const char *s)
+{
+	hx_tbuf_put(b, s, strlen(s));
+}
+
+static inline void
+hx_tbuf_putc(struct hx_tbuf *b, char c)
+{
+	if (b->len + 1 >= b->room)
+		hx_tbuf_grow(b, 1);
+	b->data[b->len++] = c;
+}
 
 /* S as a JSON string, quoted; bytes that are not UTF-8 become U+FFFD. */
 void hx_tbuf_json_string(struct hx_tbuf *b, const char *s);

@@ -5,6 +5,13 @@
  * Prometheus families and what they refuse.  It writes export.otlp,
  * export.json and export.prom in the current directory, for
  * tests/trace/t0750-export.sh to check with the ecosystem's oracles.
+ *
+ * "unit-export otlp-bench SPANS OUT" is bench/trace's driver instead: it
+ * reads the span records of SPANS into a set, then converts them to
+ * OTLP/JSON with hx_otlp_export into OUT (written as the SDK's peer
+ * writes, without fsync) and prints "spans N seconds S" for that part,
+ * the one the SDK's JsonTraceSerializer does: S is CPU time, which the
+ * other work of a busy machine disturbs least.
  */
 #include "config.h"
 
@@ -12,6 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "hx_in.h"
+#include "hx_json.h"
 
 #include "trace/hx_chrome.h"
 #include "trace/hx_otlp.h"
@@ -375,11 +386,69 @@ test_prom(const struct hx_spanset *set)
 	prom_refuses("drops", HX_METRIC_COUNTER, -1, "a counter below zero");
 }
 
+/* The sink of otlp_bench: a line of the stdio stream CTX. */
+static int
+bench_line(void *ctx, enum hx_otlp_signal signal, const char *json,
+    size_t len, struct hx_err_info *err)
+{
+	(void)signal;
+	(void)err;
+	fwrite(json, 1, len, ctx);
+	putc('\n', ctx);
+	return 0;
+}
+
+/* bench/trace's driver: time hx_otlp_export of the spans of PATH. */
+static int
+otlp_bench(const char *path, const char *out)
+{
+	struct hx_json_error jerr;
+	struct hx_err_info err;
+	struct hx_spanset set;
+	struct timespec t0, t1;
+	struct hx_span span;
+	struct hx_in *in;
+	char *line, *message;
+	size_t len;
+	json_t *j;
+	FILE *fp;
+
+	if ((in = hx_in_open(path)) == NULL || (fp = fopen(out, "w")) == NULL) {
+		perror(path);
+		return 1;
+	}
+	hx_spanset_init(&set);
+	while (hx_in_getline(in, &line, &len) == HX_IN_LINE) {
+		if ((j = hx_json_parse(line, len, &jerr)) == NULL)
+			continue;
+		if (hx_span_read(j, &span, &message) == 0) {
+			hx_spanset_add_span(&set, &span);
+			hx_span_clear(&span);
+		} else {
+			free(message);
+		}
+		json_decref(j);
+	}
+	hx_in_close(in);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	hx_otlp_export(&set, bench_line, fp, &err);
+	fflush(fp);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	fclose(fp);
+	printf("spans %zu seconds %.6f\n", set.nspans,
+	    (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	hx_spanset_clear(&set);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct hx_spanset set;
 
+	if (argc == 4 && strcmp(argv[1], "otlp-bench") == 0)
+		return otlp_bench(argv[2], argv[3]);
 	fixture(&set);
 	test_tbuf();
 	test_otlp(&set);
