@@ -6,7 +6,8 @@
  * for its outputs: with --samples a sample record (unit ns) follows each
  * span, for hx-wcet; with --correlate a trace record per trace
  * (lib/trace/hx_correlate) follows the input; export.c writes the
- * exports.  hx-trace run (run.c) wraps a command in a span.
+ * exports.  hx-trace run (run.c) wraps a command in a span; hx-trace
+ * gpu (gpu.c) reads GPU counters.
  */
 #include "config.h"
 
@@ -43,9 +44,11 @@ usage(void)
 	    "       hx-trace run [--name NAME] [--service SERVICE] "
 	    "[--spans FILE] --\n"
 	    "                CMD [ARG]...\n"
+	    "       hx-trace gpu [--count N] [--interval MS]\n"
 	    "Pass records through and consume the span and metric records "
 	    "among them;\n"
-	    "or run CMD and write a span record for it.\n"
+	    "run CMD and write a span record for it; or write metric records "
+	    "of the GPUs.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -h, --help            show this help and exit\n"
@@ -75,8 +78,23 @@ usage(void)
 	    "      --spans FILE      append the span record to FILE, not "
 	    "standard output\n"
 	    "\n"
+	    "Options of gpu:\n"
+	    "      --count N         read the GPUs N times (default 1; 0: "
+	    "until stopped)\n"
+	    "      --interval MS     milliseconds between readings "
+	    "(default 1000)\n"
+	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure; "
 	    "run: CMD's.\n");
+}
+
+int64_t
+trace_now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* The sample record of SPAN: its duration in ns, named after it. */
@@ -196,6 +214,8 @@ main(int argc, char **argv)
 	hx_rec_init(argv[0]);
 	if (argc > 1 && strcmp(argv[1], "run") == 0)
 		return trace_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "gpu") == 0)
+		return trace_gpu(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "hkV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -42,16 +42,6 @@ struct run {
 	size_t nattrs;
 };
 
-/* Nanoseconds since the epoch. */
-static int64_t
-realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * The ids of the new span: a child of $TRACEPARENT's span in its trace,
  * or the root of a new trace when it is unset or malformed (W3C: a
@@ -261,7 +251,7 @@ trace_run(int argc, char **argv)
 	spec.foreground = isatty(STDIN_FILENO) &&
 	    tcgetpgrp(STDIN_FILENO) == getpgrp();
 	hx_perf_open(&perf);
-	start = realtime_ns();
+	start = trace_now_ns(CLOCK_REALTIME);
 	rc = hx_spawn_run(&spec, &res);
 
 	hx_span_init(&span);

@@ -54,8 +54,11 @@ test_expect_success 'OTLP/JSON: metrics as gauges and a cumulative sum' '
 		(.gauge // .sum | .dataPoints | length),
 		.sum.aggregationTemporality]" out.otlp >got &&
 	cat >expect <<-\EOF &&
+	["gpu_memory_total_bytes","bytes",1,null]
 	["gpu_memory_used_bytes","bytes",1,null]
-	["gpu_nvlink_bytes","bytes",1,2]
+	["gpu_memory_utilization_ratio","ratio",1,null]
+	["gpu_nvlink_rx_bytes_total","bytes",1,2]
+	["gpu_nvlink_tx_bytes_total","bytes",1,2]
 	["gpu_power_watts","watts",1,null]
 	["gpu_utilization_ratio","ratio",2,null]
 	EOF
@@ -64,7 +67,7 @@ test_expect_success 'OTLP/JSON: metrics as gauges and a cumulative sum' '
 
 test_expect_success 'Chrome: structure, processes, the RPC flow, counters' '
 	"$T/chrome-check" out.json >got &&
-	echo "C=5 M=5 X=5 f=1 s=1" >expect &&
+	echo "C=8 M=5 X=5 f=1 s=1" >expect &&
 	test_cmp expect got &&
 	jq -c "[.traceEvents[] | select(.ph == \"M\") | [.name, .pid, .tid,
 		.args.name]]" out.json >got &&

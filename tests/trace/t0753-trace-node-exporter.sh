@@ -49,7 +49,7 @@ test_expect_success 'node_exporter serves what hx-trace wrote' '
 	grep "^hx_span_duration_seconds_bucket{name=\"matmul\",service=\"hx-offload\",le=\"0.25\"} 1$" scraped &&
 	grep "^hx_span_duration_seconds_count{name=\"inference\",service=\"hx-trace\"} 2$" scraped &&
 	grep "^gpu_utilization_ratio{gpu=\"0\",service=\"hx-offload\"} 0.875$" scraped &&
-	grep "^gpu_nvlink_bytes_total{direction=\"tx\",gpu=\"0\",link=\"0\",service=\"hx-offload\"} 65536$" scraped
+	grep "^gpu_nvlink_tx_bytes_total{gpu=\"0\",service=\"hx-offload\"} 65536$" scraped
 '
 
 test_expect_success 'every family hx-trace wrote is served' '

@@ -20,11 +20,21 @@ test_expect_success 'the alerting rules pass promtool' '
 test_expect_success 'the dashboard and rules query what hx-trace exports' '
 	hx-trace --prom out.prom <"$IN" >out &&
 	"$T/dashboard-check" "$DASH" "$RULES" out.prom >used &&
+	tr " " "\n" <used >list && mv list used &&
 	cat used &&
 	for m in hx_span_duration_seconds_bucket hx_test_retries_total \
 	    gpu_utilization_ratio gpu_power_watts; do
 		grep -w $m used || exit 1
 	done
+'
+
+test_expect_success 'its GPU metrics are those hx-trace gpu writes' '
+	grep "^gpu_" used >gpu &&
+	test -s gpu &&
+	while read -r m; do
+		grep "^\.It Cm $m Ta " "$top_srcdir/man/hx-trace.1" ||
+			{ echo "$m is not in hx-trace(1)"; exit 1; }
+	done <gpu
 '
 
 test_expect_success 'the check finds a metric hx does not export' '
