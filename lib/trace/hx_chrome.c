@@ -102,37 +102,41 @@ process_name(struct chrome *c, int pid, const struct hx_span *s)
 static int
 lay_out(struct chrome *c, const struct hx_span **by, size_t n, int pid)
 {
-	const struct hx_span ***stacks = NULL;
-	size_t *depth = NULL, i;
-	int lanes = 0, lane;
+	struct lane {
+		const struct hx_span **open;	/* the stack of open spans */
+		size_t depth, room;
+	} *lanes = NULL;
+	struct lane *l;
+	size_t i;
+	int nlanes = 0, lane;
 
 	for (i = 0; i < n; i++) {
-		for (lane = 0; lane < lanes; lane++) {
-			while (depth[lane] > 0 &&
-			    stacks[lane][depth[lane] - 1]->end_ns <=
+		for (lane = 0; lane < nlanes; lane++) {
+			l = &lanes[lane];
+			while (l->depth > 0 && l->open[l->depth - 1]->end_ns <=
 			    by[i]->start_ns)
-				depth[lane]--;
-			if (depth[lane] == 0 ||
-			    stacks[lane][depth[lane] - 1]->end_ns >=
-			    by[i]->end_ns)
+				l->depth--;
+			if (l->depth == 0 ||
+			    l->open[l->depth - 1]->end_ns >= by[i]->end_ns)
 				break;
 		}
-		if (lane == lanes) {
-			lanes++;
-			stacks = hx_xrealloc(stacks, lanes * sizeof(*stacks));
-			depth = hx_xrealloc(depth, lanes * sizeof(*depth));
-			stacks[lane] = hx_xcalloc(n, sizeof(**stacks));
-			depth[lane] = 0;
+		if (lane == nlanes) {
+			lanes = hx_xrealloc(lanes, ++nlanes * sizeof(*lanes));
+			memset(&lanes[lane], 0, sizeof(*lanes));
 		}
-		stacks[lane][depth[lane]++] = by[i];
+		l = &lanes[lane];
+		if (l->depth == l->room) {
+			l->room = l->room != 0 ? 2 * l->room : 8;
+			l->open = hx_xrealloc(l->open, l->room * sizeof(*l->open));
+		}
+		l->open[l->depth++] = by[i];
 		c->places[by[i] - c->set->spans].pid = pid;
 		c->places[by[i] - c->set->spans].tid = lane + 1;
 	}
-	for (lane = 0; lane < lanes; lane++)
-		free(stacks[lane]);
-	free(stacks);
-	free(depth);
-	return lanes;
+	for (lane = 0; lane < nlanes; lane++)
+		free(lanes[lane].open);
+	free(lanes);
+	return nlanes;
 }
 
 /* The processes, their lanes and names. */

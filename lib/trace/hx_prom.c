@@ -71,7 +71,10 @@ label(struct hx_tbuf *b, const char *name, const char *value, int first)
 	hx_tbuf_putc(b, '"');
 }
 
-/* The HELP and TYPE lines of a family. */
+/*
+ * The HELP and TYPE lines of a family; in HELP, backslash and newline
+ * are escaped (a unit from a record may hold them).
+ */
 static void
 family(struct hx_tbuf *b, const char *name, const char *type,
     const char *help)
@@ -79,7 +82,14 @@ family(struct hx_tbuf *b, const char *name, const char *type,
 	hx_tbuf_puts(b, "# HELP ");
 	hx_tbuf_puts(b, name);
 	hx_tbuf_putc(b, ' ');
-	hx_tbuf_puts(b, help);
+	for (; *help != '\0'; help++) {
+		if (*help == '\\')
+			hx_tbuf_puts(b, "\\\\");
+		else if (*help == '\n')
+			hx_tbuf_puts(b, "\\n");
+		else
+			hx_tbuf_putc(b, *help);
+	}
 	hx_tbuf_puts(b, "\n# TYPE ");
 	hx_tbuf_puts(b, name);
 	hx_tbuf_putc(b, ' ');
@@ -243,14 +253,15 @@ compare_pairs(const void *pa, const void *pb)
  * The label set of M as written: its labels and, unless one is called
  * so, service, sorted by name; characters a label name cannot have
  * become '_', and a name that would start with a digit or "__" gets a
- * leading "l".
+ * leading "l"; of labels whose names then agree, the first is kept.
  */
 static char *
 label_set(const struct hx_metric *m)
 {
 	struct hx_field_pair *pairs;
 	struct hx_tbuf b, name;
-	size_t i, n = m->nlabels;
+	size_t i, k, n = m->nlabels;
+	const char **names;
 	const char *p;
 
 	pairs = hx_xcalloc(n + 1, sizeof(*pairs));
@@ -262,6 +273,7 @@ label_set(const struct hx_metric *m)
 		pairs[n++].value = m->service;
 	}
 	qsort(pairs, n, sizeof(*pairs), compare_pairs);
+	names = hx_xcalloc(n + 1, sizeof(*names));
 	hx_tbuf_init(&b);
 	hx_tbuf_init(&name);
 	for (i = 0; i < n; i++) {
@@ -274,8 +286,15 @@ label_set(const struct hx_metric *m)
 			hx_tbuf_putc(&name, strchr("abcdefghijklmnopqrstuvwxyz"
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", *p) ?
 			    *p : '_');
-		label(&b, hx_tbuf_text(&name), pairs[i].value, i == 0);
+		names[i] = hx_xstrdup(hx_tbuf_text(&name));
+		for (k = 0; k < i && strcmp(names[k], names[i]) != 0; k++)
+			continue;
+		if (k == i)
+			label(&b, names[i], pairs[i].value, b.len == 0);
 	}
+	for (i = 0; i < n; i++)
+		free((char *)names[i]);
+	free(names);
 	hx_tbuf_clear(&name);
 	free(pairs);
 	hx_tbuf_text(&b);

@@ -101,7 +101,10 @@ test_expect_success 'the Chrome check refuses broken events' '
 test_expect_success 'Prometheus text passes promtool and the own checks' '
 	promtool check metrics <export.prom >out 2>&1 &&
 	test_must_be_empty out &&
-	"$T/prom-check" export.prom
+	"$T/prom-check" export.prom &&
+	promtool check metrics <odd.prom >out 2>&1 &&
+	test_must_be_empty out &&
+	"$T/prom-check" odd.prom
 '
 
 # prom_refuses TEXT WANT: prom-check refuses TEXT with a message

@@ -333,6 +333,38 @@ prom_refuses(const char *name, enum hx_metric_kind kind, double value,
 	hx_spanset_clear(&set);
 }
 
+/* A unit with a newline and label names that agree once made valid. */
+static void
+test_prom_odd_metric(void)
+{
+	struct hx_field_pair labels[] = { { "a_b", "2" }, { "a-b", "1" },
+	    { "0x", "3" } };
+	struct hx_prom_tests tests = { 0 };
+	struct hx_err_info err;
+	struct hx_spanset set;
+	struct hx_metric m;
+	char *text;
+
+	hx_spanset_init(&set);
+	hx_metric_init(&m);
+	m.name = "odd";
+	m.value = 1;
+	m.unit = "a\nb\\";
+	m.labels = labels;
+	m.nlabels = 3;
+	hx_spanset_add_metric(&set, &m);
+	tap_ok(hx_prom_write_file(&set, &tests, "odd.prom", &err) == 0,
+	    "prom: odd.prom written");
+	text = slurp("odd.prom");
+	tap_ok(text != NULL && strstr(text, "# HELP odd Metric records hx-trace "
+	    "read, the last of each label set; unit a\\nb\\\\.\n") != NULL,
+	    "prom: newline and backslash escaped in HELP");
+	tap_ok(text != NULL && strstr(text, "\nodd{l0x=\"3\",a_b=\"1\"} 1\n") !=
+	    NULL, "prom: label names made valid, the first of a clash kept");
+	free(text);
+	hx_spanset_clear(&set);
+}
+
 static void
 test_prom(const struct hx_spanset *set)
 {
@@ -377,6 +409,7 @@ test_prom(const struct hx_spanset *set)
 	    "counter\ngpu_nvlink_bytes_total{gpu=\"0\",service=\"hx-offload\"}"
 	    " 4096\n") != NULL, "prom: a counter gets _total");
 	free(text);
+	test_prom_odd_metric();
 	prom_refuses("hx_test_retries", HX_METRIC_COUNTER, 1,
 	    "a family hx-trace exports itself");
 	prom_refuses("hx_span_duration_seconds_bucket", HX_METRIC_GAUGE, 1,
