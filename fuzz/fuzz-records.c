@@ -12,7 +12,9 @@
 #include "rec/hx_artifact.h"
 #include "rec/hx_error.h"
 #include "rec/hx_reader.h"
+#include "rec/hx_metric.h"
 #include "rec/hx_sample.h"
+#include "rec/hx_span.h"
 #include "rec/hx_test.h"
 #include "rec/hx_wcet.h"
 #include "fuzz.h"
@@ -59,6 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		READ_TYPED(sample, json);
 		READ_TYPED(test, json);
 		READ_TYPED(wcet, json);
+		READ_TYPED(span, json);
+		READ_TYPED(metric, json);
 		json_decref(json);
 	}
 	hx_reader_close(reader);

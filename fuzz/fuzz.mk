@@ -13,7 +13,7 @@ HX_WARN_CFLAGS =
 HX_DEP_CFLAGS =
 HX_DEP_LIBS =
 
-TARGETS = scan records policy toolchain project tap
+TARGETS = scan records policy toolchain project tap correlate
 
 OBJ = fuzz/obj
 # Every module of lib/, in one archive: a target links only what it uses.

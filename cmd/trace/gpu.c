@@ -170,7 +170,8 @@ trace_gpu(int argc, char **argv)
 			if ((rc = hx_nvml_read(nvml, g, &reading, &err)) < 0)
 				break;
 			write_reading(g, host, &reading,
-			    trace_now_ns(CLOCK_REALTIME), warned + g * GPU_NMETRICS);
+			    trace_now_ns(CLOCK_REALTIME),
+			    warned + g * GPU_NMETRICS);
 		}
 		if (rc < 0 || (rc = hx_rec_flush(&err)) < 0)
 			break;

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +81,15 @@ child_environment(const struct run *r)
 	hx_span_traceparent_format(header, r->trace_id, r->span_id);
 	envp[j] = hx_xasprintf("TRACEPARENT=%s", header);
 	return envp;
+}
+
+/* The last component of PATH, or PATH when it ends in '/'. */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
 /* ARGV joined by spaces, for the span's command_line attribute. */
@@ -213,8 +221,7 @@ trace_run(int argc, char **argv)
 	size_t i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+n:o:s:", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			name = optarg;
@@ -234,7 +241,7 @@ trace_run(int argc, char **argv)
 	if (argc == 0)
 		run_usage_error("no command to run");
 	if (name == NULL)
-		name = basename(argv[0]);
+		name = base_name(argv[0]);
 	if (service == NULL && (service = getenv("OTEL_SERVICE_NAME")) ==
 	    NULL)
 		service = name;

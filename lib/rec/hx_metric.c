@@ -69,7 +69,8 @@ hx_metric_read(const json_t *json, struct hx_metric *out, char **message)
 	}
 	out->kind = (enum hx_metric_kind)kind;
 	if (out->kind == HX_METRIC_COUNTER && out->value < 0) {
-		hx_field_fault(message, w, "value", "is negative for a counter");
+		hx_field_fault(message, w, "value",
+		    "is negative for a counter");
 		hx_metric_clear(out);
 		return -1;
 	}

@@ -41,7 +41,7 @@ struct hx_span_counter {
 struct hx_span {
 	const char *trace_id;		/* 32 lowercase hex */
 	const char *span_id;		/* 16 lowercase hex */
-	const char *parent_id;		/* 16 lowercase hex; NULL: a root */
+	const char *parent_id;		/* 16 lowercase hex; NULL: root */
 	const char *name;
 	const char *service;
 	const char *host;		/* NULL: not known */

@@ -14,16 +14,22 @@
 struct node {
 	const struct hx_span *span;
 	size_t order;		/* its index in the set */
-	long parent;		/* a node index; -1: none given; -2: missing */
+	long parent;		/* a node; -1: none given; -2: missing */
 	size_t *children;	/* node indices, into the trace's list */
 	size_t nchildren;
 	int64_t start, end;
 };
 
+/*
+ * Sums of times that can pass 64 bits: times are any integers from 0 up
+ * in what a fuzzer or a broken clock writes.
+ */
+__extension__ typedef __int128 wide;
+
 /* A host pair's offset: the sum of 2 * (b - a) over COUNT pairs. */
 struct edge {
 	size_t a, b;		/* host indices, a < b */
-	int64_t sum;
+	wide sum;
 	int64_t count;
 };
 
@@ -34,7 +40,7 @@ struct build {
 	size_t *child_list;
 	const char **hosts;	/* sorted, distinct */
 	size_t nhosts;
-	int64_t *offset;	/* per host */
+	wide *offset;		/* per host */
 	bool *known;		/* whether offset[i] is known */
 };
 
@@ -87,11 +93,26 @@ host_index(const struct build *b, const char *host)
 	return (size_t)(p - b->hosts);
 }
 
-/* A / D rounded down, for D > 0. */
+/* X within the times a span can have: 0 to INT64_MAX. */
 static int64_t
-floor_div(int64_t a, int64_t d)
+clamp(wide x)
 {
-	int64_t q = a / d;
+	return x < 0 ? 0 : x > INT64_MAX ? INT64_MAX : (int64_t)x;
+}
+
+/* X as an int64_t, the nearest one when it does not fit. */
+static int64_t
+saturate(wide x)
+{
+	return x < INT64_MIN ? INT64_MIN : x > INT64_MAX ? INT64_MAX :
+	    (int64_t)x;
+}
+
+/* A / D rounded down, for D > 0. */
+static wide
+floor_div(wide a, wide d)
+{
+	wide q = a / d;
 
 	return q * d > a ? q - 1 : q;
 }
@@ -176,7 +197,7 @@ clock_offsets(struct build *b, size_t root)
 	struct edge *edges = hx_xcalloc(b->n + 1, sizeof(*edges));
 	const struct hx_span *s, *c;
 	size_t i, j, nedges = 0, ha, hb;
-	int64_t d, off;
+	wide d, off;
 	bool changed;
 
 	collect_hosts(b);
@@ -190,7 +211,8 @@ clock_offsets(struct build *b, size_t root)
 			continue;
 		ha = host_index(b, c->host);
 		hb = host_index(b, s->host);
-		d = (s->start_ns - c->start_ns) + (s->end_ns - c->end_ns);
+		d = ((wide)s->start_ns - c->start_ns) +
+		    ((wide)s->end_ns - c->end_ns);
 		if (ha > hb) {
 			j = ha;
 			ha = hb;
@@ -229,8 +251,8 @@ clock_offsets(struct build *b, size_t root)
 		off = 0;
 		if (s->host != NULL && b->known[j = host_index(b, s->host)])
 			off = b->offset[j];
-		b->nodes[i].start = s->start_ns - off;
-		b->nodes[i].end = s->end_ns - off;
+		b->nodes[i].start = clamp(s->start_ns - off);
+		b->nodes[i].end = clamp(s->end_ns - off);
 	}
 }
 
@@ -287,7 +309,8 @@ add_service(struct hx_correlate_trace *t, const char *service, int64_t ns)
 	    service) < 0; i++)
 		continue;
 	if (i < t->nservices && strcmp(t->services[i].name, service) == 0) {
-		t->services[i].self_ns += ns;
+		t->services[i].self_ns = clamp((wide)t->services[i].self_ns +
+		    ns);
 		return;
 	}
 	memmove(&t->services[i + 1], &t->services[i],
@@ -404,10 +427,12 @@ build_trace(struct hx_correlate_trace *t, struct node *nodes, size_t n)
 		add_service(t, nodes[i].span->service, self_time(&b, i));
 	critical_path(&b, root, t);
 	t->offsets = hx_xcalloc(b.nhosts + 1, sizeof(*t->offsets));
-	for (i = 0; i < b.nhosts; i++)
-		if (b.known[i])
-			t->offsets[t->noffsets++] = (struct hx_correlate_offset){
-			    b.hosts[i], b.offset[i] };
+	for (i = 0; i < b.nhosts; i++) {
+		if (!b.known[i])
+			continue;
+		t->offsets[t->noffsets].host = b.hosts[i];
+		t->offsets[t->noffsets++].ns = saturate(b.offset[i]);
+	}
 	free(b.child_list);
 	free(b.hosts);
 	free(b.offset);

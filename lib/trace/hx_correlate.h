@@ -12,8 +12,9 @@
  *     ((server.start - client.start) + (server.end - client.end)) / 2.
  * All pairs between two hosts are averaged (rounded down); offsets then
  * add up along pairs from the root's host, whose offset is 0, and every
- * time of a span on a host with an offset has it subtracted.  A host no
- * chain of pairs reaches keeps its times and has no offset.
+ * time of a span on a host with an offset has it subtracted, the result
+ * kept within 0 and INT64_MAX.  A host no chain of pairs reaches keeps
+ * its times and has no offset.
  *
  * Critical path.  Walking back from the root's end: the part of a span
  * after its last-ending child (among those started by then) is the

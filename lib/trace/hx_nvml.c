@@ -165,7 +165,7 @@ read_nvlink(struct hx_nvml *nvml, nvmlDevice_t dev,
 	nvmlReturn_t rc;
 
 	if (nvml->fields == NULL) {
-		out->nvlink_error = "no nvmlDeviceGetFieldValues in this driver";
+		out->nvlink_error = "no field values in this driver";
 		return;
 	}
 	memset(f, 0, sizeof(f));

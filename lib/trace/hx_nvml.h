@@ -19,7 +19,7 @@ struct hx_nvml;
 struct hx_nvml_reading {
 	const char *util_error;		/* NULL: the next two are read */
 	double gpu_ratio;		/* time a kernel ran, 0 to 1 */
-	double memory_ratio;		/* time memory was read or written */
+	double memory_ratio;		/* time memory was busy */
 	const char *memory_error;
 	uint64_t memory_used_bytes, memory_total_bytes;
 	const char *power_error;

@@ -48,7 +48,8 @@ test_span_round_trip(void)
 	struct hx_field_pair attrs[] = { { "exit", "1" }, { "op", "gemm" } };
 	struct hx_span_counter counters[] = { { "cycles", 0, false },
 	    { "task_clock_ns", 1234, true } };
-	static const char want[] = "{\"attrs\":{\"exit\":\"1\",\"op\":\"gemm\"},"
+	static const char want[] = "{\"attrs\":{\"exit\":\"1\","
+	    "\"op\":\"gemm\"},"
 	    "\"counters\":{\"cycles\":null,\"task_clock_ns\":1234},"
 	    "\"end_ns\":1700000000000001000,\"host\":\"gpu1\","
 	    "\"kind\":\"server\",\"message\":\"cuda error 35\","

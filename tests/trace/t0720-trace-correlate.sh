@@ -122,6 +122,18 @@ test_expect_success 'without a root: the earliest orphan stands for it (self: C 
 	    .services == {\"hx-offload\": 600} and .offsets == {\"gpu\": 0}" t
 '
 
+# A client on a at [0,10], its server on b at the end of time: the
+# offset is (9223372036854775000 + 9223372036854775797) / 2 rounded down,
+# 9223372036854775398; the server's corrected times, -398 and 409, stay
+# within 0 and up: [0,409], clipped to [0,10] under the client.
+test_expect_success 'clocks at the ends of the range do not overflow' '
+	hx-trace --correlate "$T/extreme-clocks.jsonl" | tail -n 1 >t &&
+	grep -F "\"offsets\":{\"a\":0,\"b\":9223372036854775398}" t &&
+	grep -F "\"services\":{\"x\":0,\"y\":409}" t &&
+	grep -F "\"critical_path\":[{\"name\":\"s\",\"ns\":10," t &&
+	grep -F "\"duration_ns\":10," t
+'
+
 test_expect_success 'no spans: no trace records' '
 	printf "%s\n" "{\"type\":\"test\",\"name\":\"t\"}" | hx-trace --correlate >out &&
 	test "$(wc -l <out)" -eq 1
