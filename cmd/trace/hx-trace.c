@@ -5,8 +5,9 @@
  * span and metric records among them into a set (lib/trace/hx_spanset)
  * for its outputs: with --samples a sample record (unit ns) follows each
  * span, for hx-wcet; with --correlate a trace record per trace
- * (lib/trace/hx_correlate) follows the input.  hx-trace run (run.c)
- * wraps a command in a span; hx-trace gpu (gpu.c) reads GPU counters.
+ * (lib/trace/hx_correlate) follows the input; export.c writes the
+ * exports.  hx-trace run (run.c) wraps a command in a span; hx-trace
+ * gpu (gpu.c) reads GPU counters.
  */
 #include "config.h"
 
@@ -29,12 +30,17 @@ struct filter {
 	struct hx_spanset set;
 	bool keep;		/* the set is needed at the end */
 	bool samples;		/* a sample record after each span */
+	struct trace_export export;
 };
 
 static void
 usage(void)
 {
-	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] [FILE]...\n"
+	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] "
+	    "[--otlp FILE]\n"
+	    "                [--otlp-endpoint URL] [--chrome FILE] "
+	    "[--prom FILE]\n"
+	    "                [--textfile-dir DIR] [FILE]...\n"
 	    "       hx-trace run [--name NAME] [--service SERVICE] "
 	    "[--spans FILE] --\n"
 	    "                CMD [ARG]...\n"
@@ -53,6 +59,16 @@ usage(void)
 	    "end\n"
 	    "      --samples         write a sample record (ns) after each "
 	    "span\n"
+	    "      --otlp FILE       write the spans and metrics to FILE as "
+	    "OTLP/JSON\n"
+	    "      --otlp-endpoint URL  POST them to the OTLP/HTTP receiver "
+	    "at URL\n"
+	    "      --chrome FILE     write them to FILE as Chrome trace "
+	    "events (Perfetto)\n"
+	    "      --prom FILE       write Prometheus text (latency, test "
+	    "retries, metrics)\n"
+	    "      --textfile-dir DIR  write it as DIR/hx_trace.prom for "
+	    "node_exporter\n"
 	    "\n"
 	    "Options of run:\n"
 	    "      --name NAME       the span's name (default: CMD's base "
@@ -122,6 +138,8 @@ on_record(struct hx_record *rec, void *arg)
 
 	if ((j = hx_rec_json(rec)) == NULL)
 		return 0;
+	if (strcmp(rec->type, "test") == 0)
+		return trace_export_on_test(&f->export, rec, j);
 	if (strcmp(rec->type, "span") == 0) {
 		if (hx_span_read(j, &span, &message) < 0)
 			goto bad;
@@ -172,14 +190,21 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "chrome", required_argument, NULL, OPT_CHROME },
 		{ "correlate", no_argument, NULL, OPT_CORRELATE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-going", no_argument, NULL, 'k' },
+		{ "otlp", required_argument, NULL, OPT_OTLP },
+		{ "otlp-endpoint", required_argument, NULL, OPT_OTLP_ENDPOINT },
+		{ "prom", required_argument, NULL, OPT_PROM },
 		{ "samples", no_argument, NULL, OPT_SAMPLES },
+		{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const consume[] = { "span", "metric", NULL };
+	static const char *const consume_tests[] = { "span", "metric", "test",
+	    NULL };
 	struct hx_rec_loop loop = { 0 };
 	struct hx_err_info err;
 	struct filter f = { 0 };
@@ -211,15 +236,16 @@ main(int argc, char **argv)
 			f.samples = true;
 			break;
 		default:
-			hx_usage_error("bad option");
+			if (!trace_export_option(&f.export, c, optarg))
+				hx_usage_error("bad option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
 	hx_spanset_init(&f.set);
-	f.keep = correlate;
-	loop.consume = consume;
+	f.keep = correlate || trace_export_wanted(&f.export);
+	loop.consume = trace_export_tests(&f.export) ? consume_tests : consume;
 	loop.fn = on_record;
 	loop.arg = &f;
 	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
@@ -228,6 +254,10 @@ main(int argc, char **argv)
 	}
 	if (correlate)
 		write_traces(&f.set);
+	if (trace_export_write(&f.export, &f.set, &loop.error) < 0) {
+		hx_rec_flush(&err);
+		hx_err_exit(&loop.error);
+	}
 	hx_spanset_clear(&f.set);
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
