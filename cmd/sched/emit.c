@@ -422,22 +422,39 @@ shell_line(const char *const *argv)
 	return s;
 }
 
-/* The runner tags of JOB, and a comment on what tags cannot say. */
+/* One YAML list item S, at INDENT. */
+static void
+yaml_item(FILE *fp, const char *indent, const char *s)
+{
+	fprintf(fp, "%s- ", indent);
+	yaml_string(fp, s);
+	fputc('\n', fp);
+}
+
+/*
+ * The GitLab CI job of JOB placed at P: its runner tags (the arch, and
+ * the key=value and key expressions as written), a comment for each
+ * expression tags cannot say, the planned node and the script.
+ */
 static void
 gitlab_job(FILE *fp, const struct hx_job *job, const struct hx_placement *p)
 {
 	struct hx_selector s;
+	const char **other;
 	char *m, *line;
-	size_t i;
+	size_t i, n = 0, ntags = 0;
 
+	for (i = 0; job->selector != NULL && job->selector[i] != NULL; i++)
+		;
+	other = hx_xcalloc(i + 1, sizeof(*other));
 	yaml_string(fp, job->name);
-	fputs(":\n  tags:\n", fp);
+	fputs(":\n  tags:", fp);
 	if (job->arch != NULL) {
 		line = hx_xasprintf("arch=%s", job->arch);
-		fputs("    - ", fp);
-		yaml_string(fp, line);
 		fputc('\n', fp);
+		yaml_item(fp, "    ", line);
 		free(line);
+		ntags++;
 	}
 	for (i = 0; job->selector != NULL && job->selector[i] != NULL; i++) {
 		if (hx_selector_parse(job->selector[i], &s, &m) < 0) {
@@ -445,20 +462,24 @@ gitlab_job(FILE *fp, const struct hx_job *job, const struct hx_placement *p)
 			continue;
 		}
 		if (s.op == HX_SELECTOR_EQ || s.op == HX_SELECTOR_EXISTS) {
-			fputs("    - ", fp);
-			yaml_string(fp, job->selector[i]);
-			fputc('\n', fp);
+			if (ntags++ == 0)
+				fputc('\n', fp);
+			yaml_item(fp, "    ", job->selector[i]);
 		} else
-			fprintf(fp, "  # not a runner tag: %s\n", s.text);
+			other[n++] = job->selector[i];
 		hx_selector_clear(&s);
 	}
+	if (ntags == 0)
+		fputs(" []\n", fp);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "  # not a runner tag: %s\n", other[i]);
+	free(other);
 	fputs("  variables:\n    HX_SCHED_NODE: ", fp);
 	yaml_string(fp, p->node);
-	fputs("\n  script:\n    - ", fp);
+	fputs("\n  script:\n", fp);
 	line = shell_line(job->argv);
-	yaml_string(fp, line);
+	yaml_item(fp, "    ", line);
 	free(line);
-	fputc('\n', fp);
 }
 
 void
