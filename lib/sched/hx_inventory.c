@@ -234,7 +234,9 @@ hx_inventory_add_local(struct hx_inventory *inv, const char *proc,
 
 /*
  * Labels from a Slurm feature list "a,isa:rv64gcv,driver=550": a word
- * with ':' or '=' is KEY and VALUE, a plain one a label "true".
+ * with ':' or '=' is KEY and VALUE, a plain one a label "true".  A plain
+ * feature that names an architecture is the node's arch: one host runs
+ * the fake boards of a test cluster, and Slurm reports its own.
  */
 static void
 slurm_features(struct hx_inventory *inv, struct hx_node *n,
@@ -251,8 +253,13 @@ slurm_features(struct hx_inventory *inv, struct hx_node *n,
 			*sep = '\0';
 			set_label(n, own(inv, hx_xstrdup(word)),
 			    own(inv, hx_xstrdup(sep + 1)));
-		} else
+		} else {
 			set_label(n, own(inv, hx_xstrdup(word)), "true");
+			if (strcmp(word, "riscv64") == 0 ||
+			    strcmp(word, "x86_64") == 0 ||
+			    strcmp(word, "aarch64") == 0)
+				n->arch = own(inv, hx_xstrdup(word));
+		}
 	}
 	free(copy);
 }

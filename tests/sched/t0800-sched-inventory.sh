@@ -43,6 +43,13 @@ test_expect_success 'scontrol -o show node says the same' '
 	test_cmp want got
 '
 
+test_expect_success 'a feature naming an arch is the arch of a fake board' '
+	printf "NodeName=rv9 Arch=x86_64 CPUTot=4 RealMemory=4096 ActiveFeatures=riscv64,rv64gcv,board=vf2 Gres=(null) State=IDLE\n" >one.txt &&
+	hx-sched inventory --from scontrol one.txt >out &&
+	jq -e ".arch == \"riscv64\" and .labels.board == \"vf2\" and
+	    .labels.rv64gcv == \"true\"" out
+'
+
 test_expect_success 'kubectl get nodes -o json: labels, allocatable, state' '
 	hx-sched inventory --from kubectl "$S/kubectl.json" >out &&
 	test_cmp "$WANT/inventory-kubectl.jsonl" out
