@@ -1,0 +1,682 @@
+/*
+ * hx_slurm: the Slurm backend of hx-sched.
+ *
+ * A batch is one job, or the jobs of one pair or gang as a heterogeneous
+ * job.  The selector's terms that Slurm can check become --constraint
+ * features (label key=value is feature "key=value", key=true is feature
+ * "key", arch=X is feature "X"); when a term has no Slurm form (!=,
+ * notin, version comparisons, a bare key) the batch is pinned to the
+ * planned node with --nodelist, as every member of a group is, so that
+ * pairs land as the planner split or colocated them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hx_atomic.h"
+#include "hx_err.h"
+#include "hx_file.h"
+#include "hx_spawn.h"
+#include "sched/hx_slurm.h"
+
+/* What one selector term asks of Slurm. */
+struct slurm_term {
+	char *feature;		/* a constraint, or NULL */
+	bool pin;		/* Slurm cannot check it: pin the node */
+	const char *gpu_model;	/* borrowed: the gres type it names */
+};
+
+/* Whether S can be a Slurm feature, constraint operand or option value. */
+static bool
+slurm_token_ok(const char *s, const char *extra)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("_.-+", *s) == NULL &&
+		    strchr(extra, *s) == NULL)
+			return false;
+	return true;
+}
+
+/* The feature that label KEY=VALUE stands for, or NULL when none can. */
+static char *
+slurm_feature(const char *key, const char *value)
+{
+	char *f;
+
+	if (strcmp(key, "arch") == 0)
+		f = hx_xstrdup(value);
+	else if (strcmp(value, "true") == 0)
+		f = hx_xstrdup(key);
+	else
+		f = hx_xasprintf("%s=%s", key, value);
+	if (!slurm_token_ok(f, "=:")) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* Copy the N bytes at S without the blanks around them. */
+static char *
+slurm_trim(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return hx_xasprintf("%.*s", (int)n, s);
+}
+
+/* The "key in (a,b)" term KEY, LIST as (key=a|key=b), or NULL. */
+static char *
+slurm_in_list(const char *key, const char *list)
+{
+	const char *open = strchr(list, '('), *close = strrchr(list, ')');
+	char *out, *items, *item, *save, *f, *next;
+
+	if (open == NULL || close == NULL || close < open)
+		return NULL;
+	items = slurm_trim(open + 1, (size_t)(close - open - 1));
+	out = NULL;
+	for (item = strtok_r(items, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		char *v = slurm_trim(item, strlen(item));
+
+		f = slurm_feature(key, v);
+		free(v);
+		if (f == NULL) {
+			free(out);
+			free(items);
+			return NULL;
+		}
+		next = hx_xasprintf("%s%s%s", out == NULL ? "(" : out,
+		    out == NULL ? "" : "|", f);
+		free(out);
+		free(f);
+		out = next;
+	}
+	free(items);
+	if (out == NULL)
+		return NULL;
+	next = hx_xasprintf("%s)", out);
+	free(out);
+	return next;
+}
+
+/* Translate the selector term S of job J into *T. */
+static void
+slurm_term(const struct hx_job *j, const char *s, struct slurm_term *t)
+{
+	const char *in = strstr(s, " in ");
+	const char *eq = strchr(s, '=');
+	char *key;
+
+	memset(t, 0, sizeof(*t));
+	t->pin = true;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '!' || strstr(s, " notin ") != NULL || strstr(s, "!=") ||
+	    strpbrk(s, "<>") != NULL)
+		return;
+	if (in != NULL) {
+		key = slurm_trim(s, (size_t)(in - s));
+		if (strcmp(key, "gpu_model") != 0 && strcmp(key, "name") != 0)
+			t->feature = slurm_in_list(key, in + 4);
+	} else if (eq != NULL) {
+		key = slurm_trim(s, (size_t)(eq - s));
+		if (strcmp(key, "gpu_model") == 0 &&
+		    j->resources.gpus > 0 && slurm_token_ok(eq + 1, "")) {
+			t->gpu_model = eq + 1;
+			t->pin = false;
+		} else if (strcmp(key, "gpu_model") != 0 &&
+		    strcmp(key, "name") != 0) {
+			char *v = slurm_trim(eq + 1, strlen(eq + 1));
+
+			t->feature = slurm_feature(key, v);
+			free(v);
+		}
+	} else
+		return;
+	free(key);
+	if (t->feature != NULL)
+		t->pin = false;
+}
+
+/* Quote S for sh: in single quotes, each ' as '\''. */
+static void
+slurm_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* The class of PRIORITY: the one with the highest minimum it reaches. */
+static const struct hx_slurm_class *
+slurm_class(const struct hx_slurm_config *c, int64_t priority)
+{
+	const struct hx_slurm_class *best = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nclasses; i++)
+		if (priority >= c->classes[i].min_priority &&
+		    (best == NULL ||
+		    c->classes[i].min_priority > best->min_priority))
+			best = &c->classes[i];
+	return best;
+}
+
+/*
+ * The reservation a placement was made in: the planner's reason starts
+ * "reservation NAME" then, or NULL.
+ */
+static char *
+slurm_reservation(const struct hx_placement *p)
+{
+	const char *r = p->reason;
+	size_t n;
+
+	if (r == NULL || strncmp(r, "reservation ", 12) != 0)
+		return NULL;
+	r += 12;
+	n = strcspn(r, " :,;()");
+	return n == 0 ? NULL : hx_xasprintf("%.*s", (int)n, r);
+}
+
+char *
+hx_slurm_output_path(const struct hx_slurm_config *config,
+    const struct hx_job *job, const char *stream)
+{
+	return hx_xasprintf("%s/%s.%s", config->output_dir, job->name, stream);
+}
+
+char *
+hx_slurm_script_name(const struct hx_slurm_member *members)
+{
+	const struct hx_job *j = members[0].job;
+
+	return hx_xasprintf("%s.sbatch", j->group != NULL ? j->group :
+	    j->name);
+}
+
+/* Check that S, the FIELD of job NAME, can go on an #SBATCH line. */
+static int
+slurm_check(const char *name, const char *field, const char *s,
+    struct hx_err_info *err)
+{
+	if (s == NULL || slurm_token_ok(s, ""))
+		return 0;
+	return hx_err_set(err, HX_EXIT_INPUT,
+	    "job %s: %s \"%s\" cannot go to slurm (letters, digits and _.-+ "
+	    "only)", name, field, s);
+}
+
+/*
+ * The --constraint of job J (an and of the features its arch and
+ * selector name), or NULL when none; sets *MODEL to the GPU model a term
+ * names and *PIN when a term has no Slurm form.
+ */
+static char *
+slurm_constraint(const struct hx_job *j, const char **model, bool *pin)
+{
+	char *out = NULL, *next;
+	size_t i;
+
+	if (j->arch != NULL && slurm_token_ok(j->arch, ""))
+		out = hx_xstrdup(j->arch);
+	else if (j->arch != NULL)
+		*pin = true;
+	for (i = 0; j->selector != NULL && j->selector[i] != NULL; i++) {
+		struct slurm_term t;
+
+		slurm_term(j, j->selector[i], &t);
+		if (t.gpu_model != NULL)
+			*model = t.gpu_model;
+		if (t.feature != NULL) {
+			next = hx_xasprintf("%s%s%s", out != NULL ? out : "",
+			    out != NULL ? "&" : "", t.feature);
+			free(out);
+			out = next;
+		}
+		*pin = *pin || t.pin;
+		free(t.feature);
+	}
+	return out;
+}
+
+/* Write the #SBATCH options of member M of a batch of N to F. */
+static int
+slurm_options(FILE *f, const struct hx_slurm_config *c,
+    const struct hx_slurm_member *m, size_t n, struct hx_err_info *err)
+{
+	const struct hx_job *j = m->job;
+	const struct hx_slurm_class *cls = slurm_class(c, j->priority);
+	const char *model = NULL;
+	char *resv, *path, *constraint;
+	bool pin = n > 1;
+
+	if (slurm_check(j->name, "name", j->name, err) == -1 ||
+	    slurm_check(j->name, "team", j->team, err) == -1 ||
+	    slurm_check(j->name, "node", m->placement->node, err) == -1 ||
+	    (j->group != NULL &&
+	    slurm_check(j->name, "group", j->group, err) == -1))
+		return -1;
+	constraint = slurm_constraint(j, &model, &pin);
+	if (constraint != NULL)
+		fprintf(f, "#SBATCH --constraint=%s\n", constraint);
+	free(constraint);
+	if (pin)
+		fprintf(f, "#SBATCH --nodelist=%s\n", m->placement->node);
+	fprintf(f, "#SBATCH --cpus-per-task=%" PRId64 "\n",
+	    j->resources.cpus);
+	if (j->resources.memory_bytes > 0)
+		fprintf(f, "#SBATCH --mem=%" PRId64 "M\n",
+		    (j->resources.memory_bytes + (1 << 20) - 1) >> 20);
+	if (j->resources.gpus > 0)
+		fprintf(f, "#SBATCH --gres=gpu:%s%s%" PRId64 "\n",
+		    model != NULL ? model : "", model != NULL ? ":" : "",
+		    j->resources.gpus);
+	if (j->team != NULL)
+		fprintf(f, "#SBATCH --account=%s\n", j->team);
+	if (cls != NULL && cls->partition != NULL)
+		fprintf(f, "#SBATCH --partition=%s\n", cls->partition);
+	if (cls != NULL && cls->qos != NULL)
+		fprintf(f, "#SBATCH --qos=%s\n", cls->qos);
+	if ((resv = slurm_reservation(m->placement)) != NULL) {
+		fprintf(f, "#SBATCH --reservation=%s\n", resv);
+		free(resv);
+	}
+	if (j->duration_ns > 0) {
+		int64_t s = (j->duration_ns + 999999999) / 1000000000;
+
+		fprintf(f, "#SBATCH --time=%" PRId64 "-%02d:%02d:%02d\n",
+		    s / 86400, (int)(s / 3600 % 24), (int)(s / 60 % 60),
+		    (int)(s % 60));
+	}
+	if (j->deadline_ns >= 0) {
+		time_t t = (time_t)(j->deadline_ns / 1000000000);
+		struct tm tm;
+		char buf[32];
+
+		localtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(f, "#SBATCH --deadline=%s\n", buf);
+	}
+	if (n == 1) {
+		path = hx_slurm_output_path(c, j, "out");
+		fprintf(f, "#SBATCH --output=%s\n", path);
+		free(path);
+		path = hx_slurm_output_path(c, j, "err");
+		fprintf(f, "#SBATCH --error=%s\n", path);
+		free(path);
+	}
+	return 0;
+}
+
+/* Write the argv of J, quoted, after a space each. */
+static void
+slurm_argv(FILE *f, const struct hx_job *j)
+{
+	size_t i;
+
+	for (i = 0; j->argv[i] != NULL; i++) {
+		fputc(' ', f);
+		slurm_quote(f, j->argv[i]);
+	}
+}
+
+/* The srun line that starts each component of a heterogeneous job. */
+static void
+slurm_srun(FILE *f, const struct hx_slurm_config *c,
+    const struct hx_slurm_member *members, size_t n)
+{
+	char *path;
+	size_t i;
+
+	fputs("srun", f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s --het-group=%zu --output=", i > 0 ? " :" : "",
+		    i);
+		path = hx_slurm_output_path(c, members[i].job, "out");
+		slurm_quote(f, path);
+		free(path);
+		fputs(" --error=", f);
+		path = hx_slurm_output_path(c, members[i].job, "err");
+		slurm_quote(f, path);
+		free(path);
+		slurm_argv(f, members[i].job);
+	}
+	fputc('\n', f);
+}
+
+int
+hx_slurm_script(const struct hx_slurm_config *config,
+    const struct hx_slurm_member *members, size_t n, char **out,
+    struct hx_err_info *err)
+{
+	const struct hx_job *first = members[0].job;
+	char *buf = NULL, *path;
+	size_t len = 0, i;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		hx_err_out_of_memory();
+	fputs("#!/bin/sh\n", f);
+	fprintf(f, "# hx-sched: %s %s\n", n > 1 ? "group" : "job",
+	    n > 1 ? first->group : first->name);
+	fprintf(f, "#SBATCH --job-name=%s\n",
+	    n > 1 ? first->group : first->name);
+	if (n > 1) {
+		path = hx_xasprintf("%s/%s.batch.out", config->output_dir,
+		    first->group);
+		fprintf(f, "#SBATCH --output=%s\n", path);
+		free(path);
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputs("#SBATCH hetjob\n", f);
+		if (slurm_options(f, config, &members[i], n, err) == -1) {
+			fclose(f);
+			free(buf);
+			return -1;
+		}
+	}
+	if (n > 1)
+		slurm_srun(f, config, members, n);
+	else {
+		fputs("exec", f);
+		slurm_argv(f, first);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0)
+		hx_err_out_of_memory();
+	*out = buf;
+	return 0;
+}
+
+int
+hx_slurm_submit(const char *path, char **job_id, struct hx_err_info *err)
+{
+	char *argv[] = { "sbatch", "--parsable", (char *)path, NULL };
+	struct hx_spawn spec = { .argv = argv, .capture = true };
+	struct hx_spawn_result r;
+	size_t n;
+	int e;
+
+	if ((e = hx_spawn_run(&spec, &r)) != 0) {
+		errno = e;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "cannot run sbatch");
+	}
+	if (!r.exited || r.status != 0) {
+		hx_err_set(err, HX_EXIT_SYSTEM, "sbatch %s failed: %.*s", path,
+		    (int)strcspn(r.err, "\n"), r.err);
+		hx_spawn_result_free(&r);
+		return -1;
+	}
+	n = strspn(r.out, "0123456789");
+	if (n == 0) {
+		hx_err_set(err, HX_EXIT_SYSTEM, "sbatch %s gave no job id",
+		    path);
+		hx_spawn_result_free(&r);
+		return -1;
+	}
+	*job_id = hx_xasprintf("%.*s", (int)n, r.out);
+	hx_spawn_result_free(&r);
+	return 0;
+}
+
+/* Whether a JobState is final. */
+static bool
+slurm_final(const char *state)
+{
+	static const char *const final[] = { "COMPLETED", "FAILED",
+		"CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY",
+		"BOOT_FAIL", "DEADLINE", "PREEMPTED", NULL };
+	size_t i;
+
+	for (i = 0; final[i] != NULL; i++)
+		if (strcmp(state, final[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The local time scontrol writes (2026-12-01T23:28:31) in ns, or 0. */
+static int64_t
+slurm_time(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != '\0' && *end != ' '))
+		return 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000000000;
+}
+
+/* Fill O from one line of scontrol -o show job; return its component. */
+static size_t
+slurm_parse_line(char *line, struct hx_slurm_outcome *o)
+{
+	char *field, *save, *v;
+	size_t component = 0;
+
+	for (field = strtok_r(line, " ", &save); field != NULL;
+	    field = strtok_r(NULL, " ", &save)) {
+		if ((v = strchr(field, '=')) == NULL)
+			continue;
+		*v++ = '\0';
+		if (strcmp(field, "HetJobOffset") == 0)
+			component = strtoul(v, NULL, 10);
+		else if (strcmp(field, "JobState") == 0)
+			o->state = hx_xstrdup(v);
+		else if (strcmp(field, "NodeList") == 0 &&
+		    strcmp(v, "(null)") != 0)
+			o->node = hx_xstrdup(v);
+		else if (strcmp(field, "ExitCode") == 0)
+			sscanf(v, "%d:%d", &o->exit_code, &o->signal);
+		else if (strcmp(field, "StartTime") == 0)
+			o->start_ns = slurm_time(v);
+		else if (strcmp(field, "EndTime") == 0)
+			o->end_ns = slurm_time(v);
+	}
+	return component;
+}
+
+int
+hx_slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
+    size_t n, bool *done, struct hx_err_info *err)
+{
+	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job_id,
+		NULL };
+	struct hx_spawn spec = { .argv = argv, .capture = true,
+		.tail_max = 1 << 20 };
+	struct hx_spawn_result r;
+	char *line, *save;
+	size_t i, seen = 0;
+	int e;
+
+	if ((e = hx_spawn_run(&spec, &r)) != 0) {
+		errno = e;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "cannot run scontrol");
+	}
+	if (!r.exited || r.status != 0 || r.out_truncated) {
+		hx_err_set(err, HX_EXIT_SYSTEM, "scontrol show job %s failed: "
+		    "%.*s", job_id, (int)strcspn(r.err, "\n"), r.err);
+		hx_spawn_result_free(&r);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		hx_slurm_outcome_clear(&outcomes[i]);
+	for (line = strtok_r(r.out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct hx_slurm_outcome o = { 0 };
+
+		i = slurm_parse_line(line, &o);
+		if (i >= n || o.state == NULL) {
+			hx_slurm_outcome_clear(&o);
+			continue;
+		}
+		hx_slurm_outcome_clear(&outcomes[i]);
+		outcomes[i] = o;
+		seen++;
+	}
+	hx_spawn_result_free(&r);
+	*done = seen == n;
+	for (i = 0; i < n; i++)
+		if (outcomes[i].state == NULL || !slurm_final(outcomes[i].state))
+			*done = false;
+	return 0;
+}
+
+void
+hx_slurm_outcome_clear(struct hx_slurm_outcome *o)
+{
+	free(o->state);
+	free(o->node);
+	memset(o, 0, sizeof(*o));
+}
+
+bool
+hx_slurm_outcome_ok(const struct hx_slurm_outcome *o)
+{
+	return o->state != NULL && strcmp(o->state, "COMPLETED") == 0 &&
+	    o->exit_code == 0 && o->signal == 0;
+}
+
+void
+hx_slurm_batches(const struct hx_slurm_member *members, size_t n,
+    struct hx_slurm_batch **batches, size_t *nbatches)
+{
+	struct hx_slurm_batch *b = hx_xcalloc(n > 0 ? n : 1, sizeof(*b));
+	size_t i, k, nb = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *g = members[i].job->group;
+
+		for (k = 0; g != NULL && k < nb; k++)
+			if (b[k].members[0].job->group != NULL &&
+			    strcmp(b[k].members[0].job->group, g) == 0)
+				break;
+		if (g == NULL || k == nb) {
+			k = nb++;
+			b[k].members = hx_xcalloc(n, sizeof(*b[k].members));
+		}
+		b[k].members[b[k].n++] = members[i];
+	}
+	for (k = 0; k < nb; k++)
+		b[k].outcomes = hx_xcalloc(b[k].n, sizeof(*b[k].outcomes));
+	*batches = b;
+	*nbatches = nb;
+}
+
+void
+hx_slurm_batches_free(struct hx_slurm_batch *batches, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < batches[i].n; k++)
+			hx_slurm_outcome_clear(&batches[i].outcomes[k]);
+		free(batches[i].outcomes);
+		free(batches[i].members);
+		free(batches[i].script);
+		free(batches[i].job_id);
+	}
+	free(batches);
+}
+
+int
+hx_slurm_emit(const struct hx_slurm_config *config,
+    struct hx_slurm_batch *batches, size_t n, const char *dir,
+    struct hx_err_info *err)
+{
+	char *text, *name, *manifest = NULL, *path;
+	size_t len = 0, i;
+	FILE *m;
+
+	if (hx_file_mkdir_p(dir, 0777) != 0)
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "cannot create %s", dir);
+	if ((m = open_memstream(&manifest, &len)) == NULL)
+		hx_err_out_of_memory();
+	for (i = 0; i < n; i++) {
+		if (hx_slurm_script(config, batches[i].members, batches[i].n,
+		    &text, err) == -1)
+			break;
+		name = hx_slurm_script_name(batches[i].members);
+		fprintf(m, "%s\n", name);
+		free(batches[i].script);
+		batches[i].script = hx_xasprintf("%s/%s", dir, name);
+		free(name);
+		if (hx_atomic_write(batches[i].script, text, strlen(text),
+		    0755) != 0) {
+			hx_err_set_errno(err, HX_EXIT_SYSTEM,
+			    "cannot write %s", batches[i].script);
+			free(text);
+			break;
+		}
+		free(text);
+	}
+	if (fclose(m) != 0)
+		hx_err_out_of_memory();
+	if (i < n) {
+		free(manifest);
+		return -1;
+	}
+	path = hx_xasprintf("%s/manifest", dir);
+	if (hx_atomic_write(path, manifest, len, 0644) != 0) {
+		hx_err_set_errno(err, HX_EXIT_SYSTEM, "cannot write %s", path);
+		free(path);
+		free(manifest);
+		return -1;
+	}
+	free(path);
+	free(manifest);
+	return 0;
+}
+
+int
+hx_slurm_run(struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
+    struct hx_err_info *err)
+{
+	struct timespec ts = { poll_ns / 1000000000, poll_ns % 1000000000 };
+	size_t i, left;
+	bool done;
+
+	for (i = 0; i < n; i++)
+		if (hx_slurm_submit(batches[i].script, &batches[i].job_id,
+		    err) == -1)
+			return -1;
+	for (;;) {
+		left = 0;
+		for (i = 0; i < n; i++) {
+			if (hx_slurm_query(batches[i].job_id,
+			    batches[i].outcomes, batches[i].n, &done,
+			    err) == -1)
+				return -1;
+			left += !done;
+		}
+		if (left == 0)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+}

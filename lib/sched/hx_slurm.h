@@ -1,0 +1,118 @@
+/*
+ * hx_slurm: the Slurm backend of hx-sched: sbatch scripts from job and
+ * placement records, their submission, and the final state of each job
+ * as scontrol reports it (hx-sched(1), SLURM).
+ */
+#ifndef HX_SLURM_H
+#define HX_SLURM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hx_err.h"
+#include "rec/hx_job.h"
+#include "rec/hx_placement.h"
+
+/* A priority class: jobs of at least MIN_PRIORITY go to PARTITION or QOS. */
+struct hx_slurm_class {
+	int64_t min_priority;
+	const char *partition;	/* or NULL */
+	const char *qos;	/* or NULL */
+};
+
+/* What every script of a run shares. */
+struct hx_slurm_config {
+	const struct hx_slurm_class *classes;	/* any order */
+	size_t nclasses;
+	const char *output_dir;	/* absolute; where job output goes */
+};
+
+/* One job of a batch and where the planner put it. */
+struct hx_slurm_member {
+	const struct hx_job *job;
+	const struct hx_placement *placement;
+};
+
+/*
+ * The sbatch script of the N members of one batch in *OUT (a new
+ * string): a single job, or a heterogeneous job with one component per
+ * member of a pair or gang.  Returns 0, or -1 with ERR (HX_EXIT_INPUT)
+ * naming what Slurm cannot be given, as a space in a team name.
+ */
+int hx_slurm_script(const struct hx_slurm_config *config,
+    const struct hx_slurm_member *members, size_t n, char **out,
+    struct hx_err_info *err);
+
+/* The file name of the batch's script: its group or job name + ".sbatch". */
+char *hx_slurm_script_name(const struct hx_slurm_member *members);
+
+/* Where member I of a batch writes its standard output and error. */
+char *hx_slurm_output_path(const struct hx_slurm_config *config,
+    const struct hx_job *job, const char *stream);
+
+/*
+ * Submit the script at PATH with sbatch --parsable; *JOB_ID gets the new
+ * job's id (a new string).  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM)
+ * holding sbatch's message.
+ */
+int hx_slurm_submit(const char *path, char **job_id, struct hx_err_info *err);
+
+/* How one component of a Slurm job ended, from scontrol. */
+struct hx_slurm_outcome {
+	char *state;		/* JobState: COMPLETED, FAILED, ... */
+	char *node;		/* NodeList, or NULL before it started */
+	int exit_code;		/* of ExitCode=code:signal */
+	int signal;
+	int64_t start_ns;	/* StartTime and EndTime, or 0 */
+	int64_t end_ns;
+};
+
+/*
+ * Ask scontrol -o show job JOB_ID how its N components stand: fill
+ * OUTCOMES[0..N-1] in component order and set *DONE when every one is in
+ * a final state.  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM).
+ */
+int hx_slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
+    size_t n, bool *done, struct hx_err_info *err);
+
+void hx_slurm_outcome_clear(struct hx_slurm_outcome *o);
+
+/* One sbatch script: a job, or the members of a group in input order. */
+struct hx_slurm_batch {
+	struct hx_slurm_member *members;
+	size_t n;
+	char *script;			/* its path once written */
+	char *job_id;			/* once submitted */
+	struct hx_slurm_outcome *outcomes;	/* one per member */
+};
+
+/*
+ * Gather the N MEMBERS into batches, one per job without a group and one
+ * per group, in the order of their first member; *BATCHES (to free with
+ * hx_slurm_batches_free) borrows the members.
+ */
+void hx_slurm_batches(const struct hx_slurm_member *members, size_t n,
+    struct hx_slurm_batch **batches, size_t *nbatches);
+
+void hx_slurm_batches_free(struct hx_slurm_batch *batches, size_t n);
+
+/*
+ * Write the script of each batch into DIR (created), mode 755, and DIR/
+ * manifest, their file names one a line.  Returns 0, or -1 with ERR.
+ */
+int hx_slurm_emit(const struct hx_slurm_config *config,
+    struct hx_slurm_batch *batches, size_t n, const char *dir,
+    struct hx_err_info *err);
+
+/*
+ * Submit every written batch, then poll scontrol every POLL_NS until all
+ * have ended, filling their outcomes.  Returns 0, or -1 with ERR.
+ */
+int hx_slurm_run(struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
+    struct hx_err_info *err);
+
+/* Whether STATE is COMPLETED with exit code 0. */
+bool hx_slurm_outcome_ok(const struct hx_slurm_outcome *o);
+
+#endif
