@@ -1,5 +1,5 @@
 /*
- * unit-records: the node, job and placement records: each from struct
+ * unit-records: the node, job, placement and drift records: from struct
  * to JSON and back, the defaults, and every check their readers make
  * with the message it gives.
  */
@@ -11,6 +11,7 @@
 
 #include "rec/hx_job.h"
 #include "rec/hx_node.h"
+#include "rec/hx_nodedrift.h"
 #include "rec/hx_placement.h"
 #include "../tap.h"
 
@@ -36,6 +37,7 @@ static int
 again(char type, const json_t *json, char **text, char **message)
 {
 	struct hx_placement p;
+	struct hx_nodedrift d;
 	struct hx_node n;
 	struct hx_job j;
 	json_t *rec;
@@ -50,6 +52,9 @@ again(char type, const json_t *json, char **text, char **message)
 	    hx_placement_read(json, &p, message) == 0) {
 		rec = hx_placement_to_json(&p);
 		hx_placement_clear(&p);
+	} else if (type == 'd' && hx_nodedrift_read(json, &d, message) == 0) {
+		rec = hx_nodedrift_to_json(&d);
+		hx_nodedrift_clear(&d);
 	} else
 		return -1;
 	*text = hx_json_to_string(rec);
@@ -280,11 +285,25 @@ test_placement(void)
 	    "placement node is missing");
 }
 
+static void
+test_drift(void)
+{
+	same_again('d', "{\"found\":\"535.104\",\"key\":\"driver\","
+	    "\"node\":\"gpu1\",\"pinned\":\"550.54.15\",\"time_ns\":5,"
+	    "\"type\":\"drift\"}", "drift: read and written again");
+	same_again('d', "{\"key\":\"firmware\",\"node\":\"gpu1\","
+	    "\"pinned\":\"1.4\",\"time_ns\":5,\"type\":\"drift\"}",
+	    "drift: a node that reports no version");
+	refused('d', "{\"key\":\"driver\",\"node\":\"n\",\"time_ns\":1}",
+	    "drift pinned is missing");
+}
+
 int
 main(void)
 {
 	test_node();
 	test_job();
 	test_placement();
+	test_drift();
 	return tap_done();
 }

@@ -1,0 +1,383 @@
+/*
+ * exec.c: --exec local, the placed jobs run on this machine in the order
+ * of their planned start, each group together: its service members
+ * first, with HX_SERVICE_SOCKET naming a unix socket in the group's run
+ * directory, and once one accepts a connection the other members, each
+ * on a thread of its own; the services are stopped when the others have
+ * ended.  A riscv64 job's argv is the argument list of hx-emu (beside
+ * hx-sched), which runs it under QEMU or natively.  The records a job
+ * writes go downstream, then a placement record done or failed with the
+ * times it ran.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hx_file.h"
+#include "hx_spawn.h"
+#include "rec/hx_rec.h"
+#include "rec/hx_writer.h"
+#include "sched.h"
+
+extern char **environ;
+
+/* Run directories older than a day and not in use are swept. */
+#define RUN_MAX_AGE	(24 * 3600)
+/* How long a service has to accept a connection. */
+#define READY_NS	(60LL * 1000000000)
+/* What a job's output keeps. */
+#define OUTPUT_MAX	(16 << 20)
+
+/* One member of a unit being run. */
+struct run {
+	const struct hx_job *job;
+	const struct hx_placement *p;
+	char **argv;
+	char **envp;
+	struct hx_spawn_result r;
+	int error;		/* from hx_spawn_run */
+	int64_t start, end;	/* wall clock */
+	pid_t service;		/* a service's process group, or 0 */
+	pthread_t thread;
+};
+
+/* The service groups running, for a stopping signal. */
+static pid_t services[64];
+static size_t nservices;
+
+static void
+kill_services(void)
+{
+	size_t i;
+
+	for (i = 0; i < nservices; i++)
+		kill(-services[i], SIGKILL);
+}
+
+/* ARGV with hx-emu in front for a riscv64 job; a new array. */
+static char **
+job_argv(const struct hx_job *job, const char *emu)
+{
+	size_t n = 0, i, k = 0;
+	char **argv;
+
+	while (job->argv[n] != NULL)
+		n++;
+	argv = hx_xcalloc(n + 2, sizeof(*argv));
+	if (job->arch != NULL && strcmp(job->arch, "riscv64") == 0)
+		argv[k++] = hx_xstrdup(emu);
+	for (i = 0; i < n; i++)
+		argv[k++] = hx_xstrdup(job->argv[i]);
+	return argv;
+}
+
+/* This process's environment and the job's variables; a new array. */
+static char **
+job_env(const struct run *r, const char *socket)
+{
+	size_t n = 0, i;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	env = hx_xcalloc(n + 4, sizeof(*env));
+	for (i = 0; i < n; i++)
+		env[i] = hx_xstrdup(environ[i]);
+	env[n++] = hx_xasprintf("HX_SCHED_JOB=%s", r->job->name);
+	env[n++] = hx_xasprintf("HX_SCHED_NODE=%s", r->p->node);
+	if (socket != NULL)
+		env[n++] = hx_xasprintf("HX_SERVICE_SOCKET=%s", socket);
+	return env;
+}
+
+static void
+free_strings(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Run a member to its end: the body of its thread. */
+static void *
+run_member(void *arg)
+{
+	struct run *r = arg;
+	struct hx_spawn spec = { .argv = r->argv, .envp = r->envp,
+	    .capture = true, .tail_max = OUTPUT_MAX };
+
+	r->start = sched_now();
+	r->error = hx_spawn_run(&spec, &r->r);
+	r->end = sched_now();
+	return NULL;
+}
+
+/* Whether a unix socket at PATH accepts a connection. */
+static bool
+accepts(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, rc;
+
+	if (strlen(path) >= sizeof(sa.sun_path) ||
+	    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return false;
+	strcpy(sa.sun_path, path);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc == 0;
+}
+
+/*
+ * Start service member R in a process group of its own and wait until
+ * SOCKET accepts.  Returns 0, or -1 with *WHY when it cannot start,
+ * exits first or does not listen in time.
+ */
+static int
+start_service(struct run *r, const char *socket, char **why)
+{
+	struct timespec tick = { 0, 10000000 };
+	posix_spawnattr_t attr;
+	int64_t deadline;
+	pid_t pid;
+	int e, status;
+
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	r->start = sched_now();
+	e = posix_spawnp(&pid, r->argv[0], NULL, &attr, r->argv, r->envp);
+	posix_spawnattr_destroy(&attr);
+	if (e != 0) {
+		*why = hx_xasprintf("%s: %s", r->argv[0], strerror(e));
+		return -1;
+	}
+	r->service = pid;
+	if (nservices < sizeof(services) / sizeof(services[0]))
+		services[nservices++] = pid;
+	deadline = hx_spawn_now_ns() + READY_NS;
+	while (!accepts(socket)) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			r->service = 0;
+			*why = hx_xstrdup("the service ended before it "
+			    "listened on HX_SERVICE_SOCKET");
+			return -1;
+		}
+		if (hx_spawn_now_ns() > deadline) {
+			*why = hx_xstrdup("the service did not listen on "
+			    "HX_SERVICE_SOCKET within 60 s");
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	return 0;
+}
+
+/* Stop the service of R and reap it. */
+static void
+stop_service(struct run *r)
+{
+	int status;
+
+	if (r->service == 0)
+		return;
+	kill(-r->service, SIGKILL);
+	waitpid(r->service, &status, 0);
+	r->end = sched_now();
+	nservices = 0;
+}
+
+/* Send the records of R's output downstream, the rest to stderr. */
+static void
+forward(const struct run *r)
+{
+	struct hx_err_info err;
+	char *line, *next, *text;
+	json_t *j;
+
+	if (r->error != 0 || r->r.out == NULL)
+		return;
+	text = hx_xstrdup(r->r.out);
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		j = hx_json_parse(line, strlen(line), NULL);
+		if (json_is_string(json_object_get(j, "type"))) {
+			if (hx_writer_line(hx_rec_out(), line,
+			    strlen(line)) < 0 && hx_rec_flush(&err) < 0)
+				hx_err_exit(&err);
+		} else
+			hx_warn("job %s: %s", r->job->name, line);
+		json_decref(j);
+	}
+	free(text);
+	if (r->r.err_len > 0)
+		hx_warn("job %s: %s", r->job->name, r->r.err);
+}
+
+/* The placement record of R as it ran; whether it went well. */
+static bool
+ran(const struct run *r, const char *failure)
+{
+	struct hx_placement p = *r->p;
+	char *reason;
+	bool ok;
+
+	ok = failure == NULL && (r->service != 0 || (r->error == 0 &&
+	    r->r.exited && r->r.status == 0));
+	if (failure != NULL)
+		reason = hx_xasprintf("ran here: %s", failure);
+	else if (r->service != 0)
+		reason = hx_xstrdup("ran here: served its group until the "
+		    "others ended");
+	else if (r->error != 0)
+		reason = hx_xasprintf("ran here: %s: %s", r->argv[0],
+		    strerror(r->error));
+	else if (r->r.exited)
+		reason = hx_xasprintf("ran here: exit status %d",
+		    r->r.status);
+	else
+		reason = hx_xasprintf("ran here: killed by signal %d",
+		    r->r.signal);
+	p.status = ok ? HX_PLACEMENT_DONE : HX_PLACEMENT_FAILED;
+	p.start_ns = r->start;
+	p.end_ns = r->end > r->start ? r->end : r->start;
+	p.reason = reason;
+	sched_emit(hx_placement_to_json(&p));
+	free(reason);
+	return ok;
+}
+
+/* Run the N members of one unit in RUNS (a directory); false on failure. */
+static bool
+run_unit(struct run *m, size_t n, const char *runs, const char *emu)
+{
+	char *dir = hx_xasprintf("%s/run.XXXXXX", runs), *socket = NULL;
+	char *why = NULL;
+	bool ok = true, grouped = n > 1;
+	size_t i;
+	int lock;
+
+	if (mkdtemp(dir) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
+	lock = hx_file_lock_dir(dir);
+	if (grouped)
+		socket = hx_xasprintf("%s/service.sock", dir);
+	for (i = 0; i < n; i++) {
+		m[i].argv = job_argv(m[i].job, emu);
+		m[i].envp = job_env(&m[i], socket);
+	}
+	for (i = 0; i < n && why == NULL; i++)
+		if (grouped && m[i].job->role != NULL &&
+		    strcmp(m[i].job->role, "service") == 0)
+			start_service(&m[i], socket, &why);
+	for (i = 0; i < n && why == NULL; i++)
+		if (m[i].service == 0 && pthread_create(&m[i].thread, NULL,
+		    run_member, &m[i]) != 0)
+			hx_err(HX_EXIT_SYSTEM, "cannot start a thread");
+	for (i = 0; i < n && why == NULL; i++)
+		if (m[i].service == 0)
+			pthread_join(m[i].thread, NULL);
+	for (i = 0; i < n; i++)
+		stop_service(&m[i]);
+	for (i = 0; i < n; i++) {
+		forward(&m[i]);
+		ok = ran(&m[i], why) && ok;
+		if (m[i].service == 0 && why == NULL)
+			hx_spawn_result_free(&m[i].r);
+		free_strings(m[i].argv);
+		free_strings(m[i].envp);
+	}
+	free(why);
+	free(socket);
+	if (lock >= 0)
+		close(lock);
+	hx_file_remove_tree(dir);
+	free(dir);
+	return ok;
+}
+
+/* Placed results in order of planned start, then of the plan. */
+static const struct hx_plan_result *order_base;
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct hx_plan_result *x = &order_base[*(const size_t *)a];
+	const struct hx_plan_result *y = &order_base[*(const size_t *)b];
+
+	if (x->placement.start_ns != y->placement.start_ns)
+		return x->placement.start_ns < y->placement.start_ns ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+int
+sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
+    const char *state_dir)
+{
+	const struct hx_plan_result *res;
+	struct hx_err_info err;
+	char *root, *runs, *self, *emu;
+	size_t n, i, k, nidx = 0, nm;
+	size_t *idx;
+	struct run *m;
+	bool *done, ok = true;
+	unsigned swept;
+
+	res = hx_plan_results(plan, &n);
+	root = sched_state_dir(state_dir);
+	runs = hx_xasprintf("%s/runs", root);
+	if (hx_file_mkdir_p(runs, 0700) < 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", runs);
+	hx_file_sweep(runs, "run.*", RUN_MAX_AGE, &swept);
+	self = hx_spawn_self_dir();
+	emu = hx_xasprintf("%s/hx-emu", self != NULL ? self : ".");
+	if (hx_spawn_stop_on_signals(NULL, kill_services, &err) < 0)
+		hx_err_exit(&err);
+	idx = hx_xcalloc(n + 1, sizeof(*idx));
+	for (i = 0; i < n; i++)
+		if (res[i].placed && res[i].placement.backend == HX_NODE_LOCAL)
+			idx[nidx++] = i;
+	order_base = res;
+	qsort(idx, nidx, sizeof(*idx), by_start);
+	done = hx_xcalloc(n + 1, sizeof(*done));
+	m = hx_xcalloc(n + 1, sizeof(*m));
+	for (i = 0; i < nidx; i++) {
+		if (done[idx[i]])
+			continue;
+		nm = 0;
+		for (k = i; k < nidx; k++)
+			if (k == i || (res[idx[i]].placement.group != NULL &&
+			    res[idx[k]].placement.group != NULL &&
+			    strcmp(res[idx[i]].placement.group,
+			    res[idx[k]].placement.group) == 0)) {
+				memset(&m[nm], 0, sizeof(m[nm]));
+				m[nm].job = &in->jobs[res[idx[k]].job];
+				m[nm++].p = &res[idx[k]].placement;
+				done[idx[k]] = true;
+			}
+		ok = run_unit(m, nm, runs, emu) && ok;
+	}
+	free(m);
+	free(done);
+	free(idx);
+	free(emu);
+	free(self);
+	free(runs);
+	free(root);
+	return ok ? HX_EXIT_OK : HX_EXIT_VERDICT;
+}
