@@ -7,7 +7,9 @@
  * "key", arch=X is feature "X"); when a term has no Slurm form (!=,
  * notin, version comparisons, a bare key) the batch is pinned to the
  * planned node with --nodelist, as every member of a group is, so that
- * pairs land as the planner split or colocated them.
+ * pairs land as the planner split or colocated them.  Slurm's own
+ * options take no quotes, so names and features are checked to be plain
+ * words; the command itself is quoted word by word for sh.
  */
 #include "config.h"
 
@@ -166,36 +168,25 @@ slurm_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* The class of PRIORITY: the one with the highest minimum it reaches. */
-static const struct hx_slurm_class *
-slurm_class(const struct hx_slurm_config *c, int64_t priority)
+/*
+ * The partition (or with QOS, the QOS) of PRIORITY: that of the class
+ * with the highest minimum it reaches, or NULL.
+ */
+static const char *
+slurm_class(const struct hx_slurm_config *c, int64_t priority, bool qos)
 {
 	const struct hx_slurm_class *best = NULL;
 	size_t i;
 
 	for (i = 0; i < c->nclasses; i++)
-		if (priority >= c->classes[i].min_priority &&
+		if ((qos ? c->classes[i].qos : c->classes[i].partition) !=
+		    NULL && priority >= c->classes[i].min_priority &&
 		    (best == NULL ||
 		    c->classes[i].min_priority > best->min_priority))
 			best = &c->classes[i];
-	return best;
-}
-
-/*
- * The reservation a placement was made in: the planner's reason starts
- * "reservation NAME" then, or NULL.
- */
-static char *
-slurm_reservation(const struct hx_placement *p)
-{
-	const char *r = p->reason;
-	size_t n;
-
-	if (r == NULL || strncmp(r, "reservation ", 12) != 0)
+	if (best == NULL)
 		return NULL;
-	r += 12;
-	n = strcspn(r, " :,;()");
-	return n == 0 ? NULL : hx_xasprintf("%.*s", (int)n, r);
+	return qos ? best->qos : best->partition;
 }
 
 char *
@@ -205,8 +196,9 @@ hx_slurm_output_path(const struct hx_slurm_config *config,
 	return hx_xasprintf("%s/%s.%s", config->output_dir, job->name, stream);
 }
 
-char *
-hx_slurm_script_name(const struct hx_slurm_member *members)
+/* The file name of a batch's script: its group or job name + ".sbatch". */
+static char *
+slurm_script_name(const struct hx_slurm_member *members)
 {
 	const struct hx_job *j = members[0].job;
 
@@ -265,14 +257,18 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
     const struct hx_slurm_member *m, size_t n, struct hx_err_info *err)
 {
 	const struct hx_job *j = m->job;
-	const struct hx_slurm_class *cls = slurm_class(c, j->priority);
+	const char *partition = slurm_class(c, j->priority, false);
+	const char *qos = slurm_class(c, j->priority, true);
 	const char *model = NULL;
-	char *resv, *path, *constraint;
+	char *path, *constraint;
 	bool pin = n > 1;
 
 	if (slurm_check(j->name, "name", j->name, err) == -1 ||
 	    slurm_check(j->name, "team", j->team, err) == -1 ||
 	    slurm_check(j->name, "node", m->placement->node, err) == -1 ||
+	    slurm_check(j->name, "reservation", m->reservation, err) == -1 ||
+	    slurm_check(j->name, "partition", partition, err) == -1 ||
+	    slurm_check(j->name, "qos", qos, err) == -1 ||
 	    (j->group != NULL &&
 	    slurm_check(j->name, "group", j->group, err) == -1))
 		return -1;
@@ -293,14 +289,12 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
 		    j->resources.gpus);
 	if (j->team != NULL)
 		fprintf(f, "#SBATCH --account=%s\n", j->team);
-	if (cls != NULL && cls->partition != NULL)
-		fprintf(f, "#SBATCH --partition=%s\n", cls->partition);
-	if (cls != NULL && cls->qos != NULL)
-		fprintf(f, "#SBATCH --qos=%s\n", cls->qos);
-	if ((resv = slurm_reservation(m->placement)) != NULL) {
-		fprintf(f, "#SBATCH --reservation=%s\n", resv);
-		free(resv);
-	}
+	if (partition != NULL)
+		fprintf(f, "#SBATCH --partition=%s\n", partition);
+	if (qos != NULL)
+		fprintf(f, "#SBATCH --qos=%s\n", qos);
+	if (m->reservation != NULL)
+		fprintf(f, "#SBATCH --reservation=%s\n", m->reservation);
 	if (j->duration_ns > 0) {
 		int64_t s = (j->duration_ns + 999999999) / 1000000000;
 
@@ -328,12 +322,20 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
 	return 0;
 }
 
-/* Write the argv of J, quoted, after a space each. */
+/*
+ * Write the argv of J, quoted, after a space each; a riscv64 job's is the
+ * argument list of the configured hx-emu, as with --exec local.
+ */
 static void
-slurm_argv(FILE *f, const struct hx_job *j)
+slurm_argv(FILE *f, const struct hx_slurm_config *c, const struct hx_job *j)
 {
 	size_t i;
 
+	if (c->emu != NULL && j->arch != NULL &&
+	    strcmp(j->arch, "riscv64") == 0) {
+		fputc(' ', f);
+		slurm_quote(f, c->emu);
+	}
 	for (i = 0; j->argv[i] != NULL; i++) {
 		fputc(' ', f);
 		slurm_quote(f, j->argv[i]);
@@ -359,13 +361,19 @@ slurm_srun(FILE *f, const struct hx_slurm_config *c,
 		path = hx_slurm_output_path(c, members[i].job, "err");
 		slurm_quote(f, path);
 		free(path);
-		slurm_argv(f, members[i].job);
+		slurm_argv(f, c, members[i].job);
 	}
 	fputc('\n', f);
 }
 
-int
-hx_slurm_script(const struct hx_slurm_config *config,
+/*
+ * The sbatch script of the N members of one batch in *OUT (a new
+ * string): a single job, or a heterogeneous job with one component per
+ * member of a pair or gang.  Returns 0, or -1 with ERR (HX_EXIT_INPUT)
+ * naming what Slurm cannot be given, as a space in a team name.
+ */
+static int
+slurm_script(const struct hx_slurm_config *config,
     const struct hx_slurm_member *members, size_t n, char **out,
     struct hx_err_info *err)
 {
@@ -374,6 +382,10 @@ hx_slurm_script(const struct hx_slurm_config *config,
 	size_t len = 0, i;
 	FILE *f;
 
+	if (!slurm_token_ok(config->output_dir, "/"))
+		return hx_err_set(err, HX_EXIT_INPUT, "output directory %s "
+		    "cannot go to slurm (letters, digits and _.-+/ only)",
+		    config->output_dir);
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		hx_err_out_of_memory();
 	fputs("#!/bin/sh\n", f);
@@ -400,7 +412,7 @@ hx_slurm_script(const struct hx_slurm_config *config,
 		slurm_srun(f, config, members, n);
 	else {
 		fputs("exec", f);
-		slurm_argv(f, first);
+		slurm_argv(f, config, first);
 		fputc('\n', f);
 	}
 	if (fclose(f) != 0)
@@ -409,8 +421,13 @@ hx_slurm_script(const struct hx_slurm_config *config,
 	return 0;
 }
 
-int
-hx_slurm_submit(const char *path, char **job_id, struct hx_err_info *err)
+/*
+ * Submit the script at PATH with sbatch --parsable; *JOB_ID gets the new
+ * job's id (a new string).  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM)
+ * holding sbatch's message.
+ */
+static int
+slurm_submit(const char *path, char **job_id, struct hx_err_info *err)
 {
 	char *argv[] = { "sbatch", "--parsable", (char *)path, NULL };
 	struct hx_spawn spec = { .argv = argv, .capture = true };
@@ -439,6 +456,15 @@ hx_slurm_submit(const char *path, char **job_id, struct hx_err_info *err)
 	*job_id = hx_xasprintf("%.*s", (int)n, r.out);
 	hx_spawn_result_free(&r);
 	return 0;
+}
+
+/* Free what O holds and empty it. */
+static void
+slurm_outcome_clear(struct hx_slurm_outcome *o)
+{
+	free(o->state);
+	free(o->node);
+	memset(o, 0, sizeof(*o));
 }
 
 /* Whether a JobState is final. */
@@ -500,8 +526,13 @@ slurm_parse_line(char *line, struct hx_slurm_outcome *o)
 	return component;
 }
 
-int
-hx_slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
+/*
+ * Ask scontrol -o show job JOB_ID how its N components stand: fill
+ * OUTCOMES[0..N-1] in component order and set *DONE when every one is in
+ * a final state.  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM).
+ */
+static int
+slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
     size_t n, bool *done, struct hx_err_info *err)
 {
 	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job_id,
@@ -525,17 +556,17 @@ hx_slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		hx_slurm_outcome_clear(&outcomes[i]);
+		slurm_outcome_clear(&outcomes[i]);
 	for (line = strtok_r(r.out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		struct hx_slurm_outcome o = { 0 };
 
 		i = slurm_parse_line(line, &o);
 		if (i >= n || o.state == NULL) {
-			hx_slurm_outcome_clear(&o);
+			slurm_outcome_clear(&o);
 			continue;
 		}
-		hx_slurm_outcome_clear(&outcomes[i]);
+		slurm_outcome_clear(&outcomes[i]);
 		outcomes[i] = o;
 		seen++;
 	}
@@ -545,14 +576,6 @@ hx_slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
 		if (outcomes[i].state == NULL || !slurm_final(outcomes[i].state))
 			*done = false;
 	return 0;
-}
-
-void
-hx_slurm_outcome_clear(struct hx_slurm_outcome *o)
-{
-	free(o->state);
-	free(o->node);
-	memset(o, 0, sizeof(*o));
 }
 
 bool
@@ -595,7 +618,7 @@ hx_slurm_batches_free(struct hx_slurm_batch *batches, size_t n)
 
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < batches[i].n; k++)
-			hx_slurm_outcome_clear(&batches[i].outcomes[k]);
+			slurm_outcome_clear(&batches[i].outcomes[k]);
 		free(batches[i].outcomes);
 		free(batches[i].members);
 		free(batches[i].script);
@@ -609,7 +632,7 @@ hx_slurm_emit(const struct hx_slurm_config *config,
     struct hx_slurm_batch *batches, size_t n, const char *dir,
     struct hx_err_info *err)
 {
-	char *text, *name, *manifest = NULL, *path;
+	char *text = NULL, *name, *manifest = NULL, *path;
 	size_t len = 0, i;
 	FILE *m;
 
@@ -619,10 +642,10 @@ hx_slurm_emit(const struct hx_slurm_config *config,
 	if ((m = open_memstream(&manifest, &len)) == NULL)
 		hx_err_out_of_memory();
 	for (i = 0; i < n; i++) {
-		if (hx_slurm_script(config, batches[i].members, batches[i].n,
+		if (slurm_script(config, batches[i].members, batches[i].n,
 		    &text, err) == -1)
 			break;
-		name = hx_slurm_script_name(batches[i].members);
+		name = slurm_script_name(batches[i].members);
 		fprintf(m, "%s\n", name);
 		free(batches[i].script);
 		batches[i].script = hx_xasprintf("%s/%s", dir, name);
@@ -663,13 +686,13 @@ hx_slurm_run(struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
 	bool done;
 
 	for (i = 0; i < n; i++)
-		if (hx_slurm_submit(batches[i].script, &batches[i].job_id,
+		if (slurm_submit(batches[i].script, &batches[i].job_id,
 		    err) == -1)
 			return -1;
 	for (;;) {
 		left = 0;
 		for (i = 0; i < n; i++) {
-			if (hx_slurm_query(batches[i].job_id,
+			if (slurm_query(batches[i].job_id,
 			    batches[i].outcomes, batches[i].n, &done,
 			    err) == -1)
 				return -1;

@@ -26,37 +26,19 @@ struct hx_slurm_config {
 	const struct hx_slurm_class *classes;	/* any order */
 	size_t nclasses;
 	const char *output_dir;	/* absolute; where job output goes */
+	const char *emu;	/* hx-emu, that runs riscv64 jobs, or NULL */
 };
 
 /* One job of a batch and where the planner put it. */
 struct hx_slurm_member {
 	const struct hx_job *job;
 	const struct hx_placement *placement;
+	const char *reservation;	/* the team's, when it is in one */
 };
 
-/*
- * The sbatch script of the N members of one batch in *OUT (a new
- * string): a single job, or a heterogeneous job with one component per
- * member of a pair or gang.  Returns 0, or -1 with ERR (HX_EXIT_INPUT)
- * naming what Slurm cannot be given, as a space in a team name.
- */
-int hx_slurm_script(const struct hx_slurm_config *config,
-    const struct hx_slurm_member *members, size_t n, char **out,
-    struct hx_err_info *err);
-
-/* The file name of the batch's script: its group or job name + ".sbatch". */
-char *hx_slurm_script_name(const struct hx_slurm_member *members);
-
-/* Where member I of a batch writes its standard output and error. */
+/* Where JOB writes STREAM ("out" or "err") under the output directory. */
 char *hx_slurm_output_path(const struct hx_slurm_config *config,
     const struct hx_job *job, const char *stream);
-
-/*
- * Submit the script at PATH with sbatch --parsable; *JOB_ID gets the new
- * job's id (a new string).  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM)
- * holding sbatch's message.
- */
-int hx_slurm_submit(const char *path, char **job_id, struct hx_err_info *err);
 
 /* How one component of a Slurm job ended, from scontrol. */
 struct hx_slurm_outcome {
@@ -67,14 +49,6 @@ struct hx_slurm_outcome {
 	int64_t start_ns;	/* StartTime and EndTime, or 0 */
 	int64_t end_ns;
 };
-
-/*
- * Ask scontrol -o show job JOB_ID how its N components stand: fill
- * OUTCOMES[0..N-1] in component order and set *DONE when every one is in
- * a final state.  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM).
- */
-int hx_slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
-    size_t n, bool *done, struct hx_err_info *err);
 
 void hx_slurm_outcome_clear(struct hx_slurm_outcome *o);
 
