@@ -97,7 +97,7 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
     const char *dir, const struct sched_slurm *opt)
 {
 	struct hx_slurm_config c = { .classes = opt->classes,
-	    .nclasses = opt->nclasses };
+	    .nclasses = opt->nclasses, .inventory = inv };
 	const struct hx_plan_result *r;
 	struct hx_slurm_member *members;
 	struct hx_slurm_batch *batches;

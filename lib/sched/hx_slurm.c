@@ -79,9 +79,31 @@ slurm_trim(const char *s, size_t n)
 	return hx_xasprintf("%.*s", (int)n, s);
 }
 
-/* The "key in (a,b)" term KEY, LIST as (key=a|key=b), or NULL. */
+/* Whether a node of INV has label KEY=VALUE (or arch VALUE). */
+static bool
+slurm_known(const struct hx_inventory *inv, const char *key,
+    const char *value)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < inv->n; i++) {
+		v = strcmp(key, "arch") == 0 ? inv->nodes[i].arch :
+		    hx_node_label(&inv->nodes[i], key);
+		if (v != NULL && strcmp(v, value) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The "key in (a,b)" term KEY, LIST as (key=a|key=b), or NULL.  Values
+ * no node of INV has are left out: Slurm refuses features it does not
+ * know, and they cannot match.
+ */
 static char *
-slurm_in_list(const char *key, const char *list)
+slurm_in_list(const struct hx_inventory *inv, const char *key,
+    const char *list)
 {
 	const char *open = strchr(list, '('), *close = strrchr(list, ')');
 	char *out, *items, *item, *save, *f, *next;
@@ -94,6 +116,10 @@ slurm_in_list(const char *key, const char *list)
 	    item = strtok_r(NULL, ",", &save)) {
 		char *v = slurm_trim(item, strlen(item));
 
+		if (!slurm_known(inv, key, v)) {
+			free(v);
+			continue;
+		}
 		f = slurm_feature(key, v);
 		free(v);
 		if (f == NULL) {
@@ -117,7 +143,8 @@ slurm_in_list(const char *key, const char *list)
 
 /* Translate the selector term S of job J into *T. */
 static void
-slurm_term(const struct hx_job *j, const char *s, struct slurm_term *t)
+slurm_term(const struct hx_slurm_config *c, const struct hx_job *j,
+    const char *s, struct slurm_term *t)
 {
 	const char *in = strstr(s, " in ");
 	const char *eq = strchr(s, '=');
@@ -133,7 +160,7 @@ slurm_term(const struct hx_job *j, const char *s, struct slurm_term *t)
 	if (in != NULL) {
 		key = slurm_trim(s, (size_t)(in - s));
 		if (strcmp(key, "gpu_model") != 0 && strcmp(key, "name") != 0)
-			t->feature = slurm_in_list(key, in + 4);
+			t->feature = slurm_in_list(c->inventory, key, in + 4);
 	} else if (eq != NULL) {
 		key = slurm_trim(s, (size_t)(eq - s));
 		if (strcmp(key, "gpu_model") == 0 &&
@@ -224,7 +251,8 @@ slurm_check(const char *name, const char *field, const char *s,
  * names and *PIN when a term has no Slurm form.
  */
 static char *
-slurm_constraint(const struct hx_job *j, const char **model, bool *pin)
+slurm_constraint(const struct hx_slurm_config *c, const struct hx_job *j,
+    const char **model, bool *pin)
 {
 	char *out = NULL, *next;
 	size_t i;
@@ -236,7 +264,7 @@ slurm_constraint(const struct hx_job *j, const char **model, bool *pin)
 	for (i = 0; j->selector != NULL && j->selector[i] != NULL; i++) {
 		struct slurm_term t;
 
-		slurm_term(j, j->selector[i], &t);
+		slurm_term(c, j, j->selector[i], &t);
 		if (t.gpu_model != NULL)
 			*model = t.gpu_model;
 		if (t.feature != NULL) {
@@ -272,7 +300,7 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
 	    (j->group != NULL &&
 	    slurm_check(j->name, "group", j->group, err) == -1))
 		return -1;
-	constraint = slurm_constraint(j, &model, &pin);
+	constraint = slurm_constraint(c, j, &model, &pin);
 	if (constraint != NULL)
 		fprintf(f, "#SBATCH --constraint=%s\n", constraint);
 	free(constraint);

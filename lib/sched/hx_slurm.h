@@ -13,6 +13,7 @@
 #include "hx_err.h"
 #include "rec/hx_job.h"
 #include "rec/hx_placement.h"
+#include "sched/hx_inventory.h"
 
 /* A priority class: jobs of at least MIN_PRIORITY go to PARTITION or QOS. */
 struct hx_slurm_class {
@@ -27,6 +28,7 @@ struct hx_slurm_config {
 	size_t nclasses;
 	const char *output_dir;	/* absolute; where job output goes */
 	const char *emu;	/* hx-emu, that runs riscv64 jobs, or NULL */
+	const struct hx_inventory *inventory;	/* the nodes planned on */
 };
 
 /* One job of a batch and where the planner put it. */
