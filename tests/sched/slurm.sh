@@ -266,9 +266,8 @@ slurm_stop_pid() {
 		sleep 0.1
 		tries=$((tries + 1))
 	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
+	kill -KILL "$1" 2>/dev/null || :
+	wait "$1" 2>/dev/null || :
 }
 
 # stop_slurm: everything start_slurm started, newest first: the slurmds,
