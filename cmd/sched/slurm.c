@@ -126,7 +126,7 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 	free(self);
 	hx_slurm_batches(members, nm, &batches, &nb);
 	if (hx_slurm_emit(&c, batches, nb, dir, &err) == -1 ||
-	    (opt->submit && hx_slurm_run(batches, nb, POLL_NS, &err) == -1))
+	    (opt->submit && hx_slurm_run(&c, batches, nb, POLL_NS, &err) == -1))
 		hx_err_exit(&err);
 	for (i = 0; opt->submit && i < nb; i++)
 		for (k = 0; k < batches[i].n; k++) {

@@ -24,6 +24,7 @@
 #include "hx_atomic.h"
 #include "hx_err.h"
 #include "hx_file.h"
+#include "hx_json.h"
 #include "hx_spawn.h"
 #include "sched/hx_slurm.h"
 
@@ -279,17 +280,21 @@ slurm_constraint(const struct hx_slurm_config *c, const struct hx_job *j,
 	return out;
 }
 
-/* Write the #SBATCH options of member M of a batch of N to F. */
+/*
+ * Write the #SBATCH options of member M to F; those of a member of a
+ * GROUP are pinned to its node, and the group's script has its own
+ * output.
+ */
 static int
 slurm_options(FILE *f, const struct hx_slurm_config *c,
-    const struct hx_slurm_member *m, size_t n, struct hx_err_info *err)
+    const struct hx_slurm_member *m, bool group, struct hx_err_info *err)
 {
 	const struct hx_job *j = m->job;
 	const char *partition = slurm_class(c, j->priority, false);
 	const char *qos = slurm_class(c, j->priority, true);
 	const char *model = NULL;
 	char *path, *constraint;
-	bool pin = n > 1;
+	bool pin = group;
 
 	if (slurm_check(j->name, "name", j->name, err) == -1 ||
 	    slurm_check(j->name, "team", j->team, err) == -1 ||
@@ -339,7 +344,7 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
 		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 		fprintf(f, "#SBATCH --deadline=%s\n", buf);
 	}
-	if (n == 1) {
+	if (!group) {
 		path = hx_slurm_output_path(c, j, "out");
 		fprintf(f, "#SBATCH --output=%s\n", path);
 		free(path);
@@ -370,28 +375,129 @@ slurm_argv(FILE *f, const struct hx_slurm_config *c, const struct hx_job *j)
 	}
 }
 
-/* The srun line that starts each component of a heterogeneous job. */
+/* Write " >'OUT' 2>'ERR'", where job J's output goes. */
 static void
-slurm_srun(FILE *f, const struct hx_slurm_config *c,
-    const struct hx_slurm_member *members, size_t n)
+slurm_redirect(FILE *f, const struct hx_slurm_config *c,
+    const struct hx_job *j)
 {
+	char *path;
+
+	fputs(" >", f);
+	path = hx_slurm_output_path(c, j, "out");
+	slurm_quote(f, path);
+	free(path);
+	fputs(" 2>", f);
+	path = hx_slurm_output_path(c, j, "err");
+	slurm_quote(f, path);
+	free(path);
+}
+
+/* Whether J serves its group: it runs until the others have ended. */
+static bool
+slurm_service(const struct hx_job *j)
+{
+	return j->role != NULL && strcmp(j->role, "service") == 0;
+}
+
+/*
+ * The body of a group's script: every member in the background (through
+ * srun --het-group=I in a heterogeneous job, directly on the one node of
+ * a colocated one), each but the services writing its exit status to
+ * NAME.status; once those have ended, the services are stopped, and the
+ * script fails when a member did.
+ */
+static void
+slurm_group_body(FILE *f, const struct hx_slurm_config *c,
+    const struct hx_slurm_member *members, size_t n, bool het)
+{
+	const struct hx_job *j;
 	char *path;
 	size_t i;
 
-	fputs("srun", f);
+	fputs("pids=\nservices=\n", f);
 	for (i = 0; i < n; i++) {
-		fprintf(f, "%s --het-group=%zu --output=", i > 0 ? " :" : "",
-		    i);
-		path = hx_slurm_output_path(c, members[i].job, "out");
+		j = members[i].job;
+		if (!slurm_service(j))
+			fputs("(", f);
+		if (het)
+			fprintf(f, "srun --het-group=%zu", i);
+		slurm_argv(f, c, j);
+		if (slurm_service(j)) {
+			slurm_redirect(f, c, j);
+			fputs(" &\nservices=\"$services $!\"\n", f);
+			continue;
+		}
+		path = hx_slurm_output_path(c, j, "status");
+		fputs("; echo $? >", f);
 		slurm_quote(f, path);
 		free(path);
-		fputs(" --error=", f);
-		path = hx_slurm_output_path(c, members[i].job, "err");
-		slurm_quote(f, path);
-		free(path);
-		slurm_argv(f, c, members[i].job);
+		fputs(")", f);
+		slurm_redirect(f, c, j);
+		fputs(" &\npids=\"$pids $!\"\n", f);
 	}
-	fputc('\n', f);
+	fputs("for p in $pids; do wait \"$p\"; done\n"
+	    "for p in $services; do kill \"$p\" 2>/dev/null; done\n"
+	    "wait\n"
+	    "status=0\n", f);
+	for (i = 0; i < n; i++) {
+		if (slurm_service(members[i].job))
+			continue;
+		fputs("read s <", f);
+		path = hx_slurm_output_path(c, members[i].job, "status");
+		slurm_quote(f, path);
+		free(path);
+		fputs(" && [ \"$s\" = 0 ] || status=1\n", f);
+	}
+	fputs("exit $status\n", f);
+}
+
+/*
+ * The one job a colocated group runs as in *OUT (its selector, to free,
+ * in *SELECTOR): the group's name, every member's selector and arch, the
+ * sum of their resources, the first team, the highest priority, the
+ * longest duration and the earliest deadline.
+ */
+static void
+slurm_merge(const struct hx_slurm_member *members, size_t n,
+    struct hx_job *out, const char ***selector)
+{
+	const struct hx_job *j;
+	size_t i, k, ns = 0;
+
+	*out = *members[0].job;
+	out->name = out->group;
+	for (i = 0; i < n; i++)
+		for (k = 0; members[i].job->selector != NULL &&
+		    members[i].job->selector[k] != NULL; k++)
+			ns++;
+	*selector = hx_xcalloc(ns + 1, sizeof(**selector));
+	out->selector = *selector;
+	ns = 0;
+	memset(&out->resources, 0, sizeof(out->resources));
+	for (i = 0; i < n; i++) {
+		j = members[i].job;
+		for (k = 0; j->selector != NULL && j->selector[k] != NULL; k++)
+			(*selector)[ns++] = j->selector[k];
+		if (out->arch == NULL)
+			out->arch = j->arch;
+		out->resources.cpus += j->resources.cpus;
+		out->resources.memory_bytes += j->resources.memory_bytes;
+		out->resources.gpus += j->resources.gpus;
+		if (j->priority > out->priority)
+			out->priority = j->priority;
+		if (j->duration_ns > out->duration_ns)
+			out->duration_ns = j->duration_ns;
+		if (j->deadline_ns >= 0 && (out->deadline_ns < 0 ||
+		    j->deadline_ns < out->deadline_ns))
+			out->deadline_ns = j->deadline_ns;
+	}
+}
+
+/* Whether the N members of a batch run as one job on one node. */
+static bool
+slurm_colocated(const struct hx_slurm_member *members, size_t n)
+{
+	return n > 1 && members[0].job->placement == HX_JOB_COLOCATED;
 }
 
 /*
@@ -427,17 +533,30 @@ slurm_script(const struct hx_slurm_config *config,
 		fprintf(f, "#SBATCH --output=%s\n", path);
 		free(path);
 	}
-	for (i = 0; i < n; i++) {
+	if (slurm_colocated(members, n)) {
+		struct hx_slurm_member merged = members[0];
+		const char **selector;
+		struct hx_job job;
+		int rc;
+
+		slurm_merge(members, n, &job, &selector);
+		merged.job = &job;
+		rc = slurm_options(f, config, &merged, true, err);
+		free(selector);
+		if (rc == -1)
+			goto fail;
+	}
+	for (i = 0; n > 1 && !slurm_colocated(members, n) && i < n; i++) {
 		if (i > 0)
 			fputs("#SBATCH hetjob\n", f);
-		if (slurm_options(f, config, &members[i], n, err) == -1) {
-			fclose(f);
-			free(buf);
-			return -1;
-		}
+		if (slurm_options(f, config, &members[i], true, err) == -1)
+			goto fail;
 	}
 	if (n > 1)
-		slurm_srun(f, config, members, n);
+		slurm_group_body(f, config, members, n,
+		    !slurm_colocated(members, n));
+	else if (slurm_options(f, config, &members[0], false, err) == -1)
+		goto fail;
 	else {
 		fputs("exec", f);
 		slurm_argv(f, config, first);
@@ -447,6 +566,10 @@ slurm_script(const struct hx_slurm_config *config,
 		hx_err_out_of_memory();
 	*out = buf;
 	return 0;
+fail:
+	fclose(f);
+	free(buf);
+	return -1;
 }
 
 /*
@@ -705,8 +828,50 @@ hx_slurm_emit(const struct hx_slurm_config *config,
 	return 0;
 }
 
+/*
+ * Give each member of batch B its own outcome: a colocated group's one
+ * job stands for all of its members; the exit status a group member
+ * wrote to NAME.status is its own, and makes it COMPLETED (0) or FAILED
+ * whatever the group did; a service's is 0 (it is stopped once the
+ * others have ended).
+ */
+static void
+slurm_member_outcomes(const struct hx_slurm_config *c,
+    struct hx_slurm_batch *b)
+{
+	struct hx_slurm_outcome *o;
+	char *path, *text;
+	size_t i, len;
+
+	for (i = 1; slurm_colocated(b->members, b->n) && i < b->n; i++) {
+		o = &b->outcomes[i];
+		*o = b->outcomes[0];
+		o->state = o->state != NULL ? hx_xstrdup(o->state) : NULL;
+		o->node = o->node != NULL ? hx_xstrdup(o->node) : NULL;
+	}
+	for (i = 0; b->n > 1 && i < b->n; i++) {
+		o = &b->outcomes[i];
+		if (slurm_service(b->members[i].job)) {
+			o->exit_code = 0;
+			o->signal = 0;
+			continue;
+		}
+		path = hx_slurm_output_path(c, b->members[i].job, "status");
+		if ((text = hx_json_read_text(path, &len)) != NULL) {
+			o->exit_code = atoi(text);
+			o->signal = 0;
+			free(o->state);
+			o->state = hx_xstrdup(o->exit_code == 0 ? "COMPLETED" :
+			    "FAILED");
+			free(text);
+		}
+		free(path);
+	}
+}
+
 int
-hx_slurm_run(struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
+hx_slurm_run(const struct hx_slurm_config *config,
+    struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
     struct hx_err_info *err)
 {
 	struct timespec ts = { poll_ns / 1000000000, poll_ns % 1000000000 };
@@ -721,13 +886,17 @@ hx_slurm_run(struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
 		left = 0;
 		for (i = 0; i < n; i++) {
 			if (slurm_query(batches[i].job_id,
-			    batches[i].outcomes, batches[i].n, &done,
-			    err) == -1)
+			    batches[i].outcomes,
+			    slurm_colocated(batches[i].members, batches[i].n) ?
+			    1 : batches[i].n, &done, err) == -1)
 				return -1;
 			left += !done;
 		}
 		if (left == 0)
-			return 0;
+			break;
 		nanosleep(&ts, NULL);
 	}
+	for (i = 0; i < n; i++)
+		slurm_member_outcomes(config, &batches[i]);
+	return 0;
 }

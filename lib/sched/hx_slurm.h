@@ -83,9 +83,11 @@ int hx_slurm_emit(const struct hx_slurm_config *config,
 
 /*
  * Submit every written batch, then poll scontrol every POLL_NS until all
- * have ended, filling their outcomes.  Returns 0, or -1 with ERR.
+ * have ended, and fill the outcome of each member.  Returns 0, or -1 with
+ * ERR.
  */
-int hx_slurm_run(struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
+int hx_slurm_run(const struct hx_slurm_config *config,
+    struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
     struct hx_err_info *err);
 
 /* Whether STATE is COMPLETED with exit code 0. */

@@ -77,6 +77,26 @@ test_expect_success 'the pair ran split, as one heterogeneous job' '
 	test_cmp expect n
 '
 
+test_expect_success 'a colocated pair: one node, each member its own status' '
+	cat >co.jsonl <<-\EOF &&
+	{"type":"job","name":"co-r","argv":["sh","-c","echo $SLURMD_NODENAME"],"selector":["riscv64=true"],"group":"co","placement":"colocated"}
+	{"type":"job","name":"co-s","argv":["sh","-c","echo $SLURMD_NODENAME; exit 5"],"group":"co","placement":"colocated"}
+	EOF
+	test_status 1 hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm co --submit co.jsonl >co.records &&
+	node=$(jq -r "select(.job == \"co-r\" and .status == \"planned\") | .node" co.records) &&
+	case $node in rv1|rv2) ;; *) false ;; esac &&
+	echo "$node" >expect &&
+	test_cmp expect co/output/co-r.out &&
+	test_cmp expect co/output/co-s.out &&
+	jq -r "select(.status != \"planned\") | [.job, .status, .node] | @tsv" \
+	    co.records >actual &&
+	printf "co-r\tdone\t%s\nco-s\tfailed\t%s\n" "$node" "$node" >expect &&
+	test_cmp expect actual &&
+	jq -r "select(.job == \"co-s\" and .status == \"failed\") | .reason" \
+	    co.records | grep -x "slurm job [0-9]*: FAILED, exit status 5"
+'
+
 test_expect_success 'each job carries its team as account and its partition' '
 	for j in unit-rv matmul anyrv; do
 		scontrol -o show job "$(slurm_id $j)" | tr " " "\n" |
