@@ -48,6 +48,29 @@ test_expect_success 'sinfo --json and scontrol -o show node list every node' '
 	test_cmp expect actual
 '
 
+test_expect_success 'hx-sched inventory reads the live cluster as node records' '
+	hx-sched inventory --from slurm >nodes.jsonl &&
+	jq -r "[.name, .state, .backend, .gpus, (.gpu_model // \"-\"),
+	    (.labels | keys | join(\",\"))] | @tsv" nodes.jsonl >actual &&
+	cat >expect <<-\EOF &&
+	gpu1	up	slurm	2	h200	driver,nvlink,x86_64
+	rv1	up	slurm	0	-	board,riscv64,rv64gcv
+	rv2	up	slurm	0	-	board,riscv64,rv64gcv
+	x1	up	slurm	0	-	x86_64
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'the captured fixtures read as the same nodes' '
+	hx-sched inventory --from sinfo-json "$FILES/sched/slurm-sinfo.json" |
+	    jq -r "[.name, .state] | @tsv" >actual &&
+	hx-sched inventory --from scontrol "$FILES/sched/slurm-scontrol.txt" |
+	    jq -r "[.name, .state] | @tsv" >actual2 &&
+	printf "gpu1\tup\nrv1\tup\nrv2\tup\nx1\tdrained\n" >expect &&
+	test_cmp expect actual &&
+	test_cmp expect actual2
+'
+
 test_expect_success 'the cluster stops: slurmd, slurmctld, munged' '
 	stop_slurm &&
 	! test -e slurm/munge/munged.pid &&
