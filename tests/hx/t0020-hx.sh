@@ -19,7 +19,9 @@ test_expect_success '--help lists the tools and exits 0' '
 '
 
 test_expect_success '--help marks tools that cannot be found' '
-	PATH="$top_builddir/cmd:/nonexistent" hx -h >out &&
+	mkdir -p lone &&
+	cp "$top_builddir/cmd/hx" lone/ &&
+	PATH=/nonexistent lone/hx -h >out &&
 	grep "^  sched .* (not installed)\$" out
 '
 
