@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,16 @@ hx_xrealloc(void *ptr, size_t size)
 	if (p == NULL)
 		hx_err_out_of_memory();
 	return p;
+}
+
+void *
+hx_xgrow(void *ptr, size_t n, size_t size)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return ptr;
+	if (n > SIZE_MAX / 2 / size)
+		hx_err_out_of_memory();
+	return hx_xrealloc(ptr, (n != 0 ? 2 * n : 1) * size);
 }
 
 char *

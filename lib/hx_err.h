@@ -77,6 +77,12 @@ void *hx_xmalloc(size_t size);
 void hx_err_out_of_memory(void) HX_NORETURN;
 void *hx_xcalloc(size_t count, size_t size);
 void *hx_xrealloc(void *ptr, size_t size);
+/*
+ * Room for item N of SIZE bytes in the array PTR, which holds N (every
+ * item of an array grown only this way): doubled when N is 0 or a power
+ * of two, so that appending N items costs O(N).
+ */
+void *hx_xgrow(void *ptr, size_t n, size_t size);
 char *hx_xstrdup(const char *s);
 char *hx_xasprintf(const char *fmt, ...) HX_PRINTF(1, 2);
 char *hx_xvasprintf(const char *fmt, va_list ap) HX_PRINTF(1, 0);

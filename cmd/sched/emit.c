@@ -364,7 +364,8 @@ sched_emit_k8s(const struct hx_plan *plan, const struct sched_input *in,
 			    "HX_SERVICE_PORT", "value", "7070");
 			free(svc);
 		}
-		json_object_set_new(spec, "restartPolicy", json_string("Never"));
+		json_object_set_new(spec, "restartPolicy",
+		    json_string("Never"));
 		json_object_set_new(spec, "containers", json_pack("[o]",
 		    container(job, image, env, 0)));
 		json_decref(env);

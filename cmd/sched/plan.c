@@ -27,7 +27,7 @@ struct reading {
 static void
 keep(struct sched_input *in, json_t *json)
 {
-	in->keep = hx_xrealloc(in->keep, (in->nkeep + 1) * sizeof(*in->keep));
+	in->keep = hx_xgrow(in->keep, in->nkeep, sizeof(*in->keep));
 	in->keep[in->nkeep++] = json_incref(json);
 }
 
@@ -74,12 +74,10 @@ on_job(struct reading *r, struct hx_record *rec, json_t *json)
 	}
 	json_object_set_new(r->names, job.name, json_true());
 	keep(in, json);
-	in->jobs = hx_xrealloc(in->jobs, (in->njobs + 1) * sizeof(*in->jobs));
-	in->lines = hx_xrealloc(in->lines, (in->njobs + 1) *
-	    sizeof(*in->lines));
+	in->jobs = hx_xgrow(in->jobs, in->njobs, sizeof(*in->jobs));
+	in->lines = hx_xgrow(in->lines, in->njobs, sizeof(*in->lines));
 	in->jobs[in->njobs] = job;
-	in->files = hx_xrealloc(in->files, (in->njobs + 1) *
-	    sizeof(*in->files));
+	in->files = hx_xgrow(in->files, in->njobs, sizeof(*in->files));
 	in->files[in->njobs] = hx_xstrdup(rec->file);
 	in->lines[in->njobs++] = rec->line;
 }
@@ -117,7 +115,7 @@ on_record(struct hx_record *rec, void *arg)
 		return 0;
 	}
 	keep(r->in, json);
-	r->in->history = hx_xrealloc(r->in->history, (r->in->nhistory + 1) *
+	r->in->history = hx_xgrow(r->in->history, r->in->nhistory,
 	    sizeof(*r->in->history));
 	r->in->history[r->in->nhistory++] = p;
 	if (p.status != HX_PLACEMENT_PLANNED)
@@ -138,7 +136,7 @@ add_share(struct hx_plan_team **teams, size_t *n, char *arg)
 	w = strtod(eq + 1, &end);
 	if (end == eq + 1 || *end != '\0' || !(w > 0) || w > 1e9)
 		hx_usage_error("--share: not a positive weight: %s", eq + 1);
-	*teams = hx_xrealloc(*teams, (*n + 1) * sizeof(**teams));
+	*teams = hx_xgrow(*teams, *n, sizeof(**teams));
 	(*teams)[*n].name = arg;
 	(*teams)[(*n)++].weight = w;
 }

@@ -33,8 +33,7 @@ history_path(const char *dir, const char *name)
 static const char *
 keep_message(struct hx_health *h, char *s)
 {
-	h->messages = hx_xrealloc(h->messages, (h->nmessages + 1) *
-	    sizeof(*h->messages));
+	h->messages = hx_xgrow(h->messages, h->nmessages, sizeof(*h->messages));
 	h->messages[h->nmessages++] = s;
 	return s;
 }
@@ -125,7 +124,7 @@ hx_health_add(struct hx_health *h, int64_t time_ns, bool ok,
 		    sizeof(*h->checks));
 		h->n--;
 	}
-	h->checks = hx_xrealloc(h->checks, (h->n + 1) * sizeof(*h->checks));
+	h->checks = hx_xgrow(h->checks, h->n, sizeof(*h->checks));
 	h->checks[h->n].time_ns = time_ns;
 	h->checks[h->n].ok = ok;
 	h->checks[h->n++].message = message != NULL ?

@@ -26,7 +26,7 @@ hx_inventory_init(struct hx_inventory *inv)
 static const char *
 own(struct hx_inventory *inv, char *s)
 {
-	inv->strings = hx_xrealloc(inv->strings, (inv->nstrings + 1) *
+	inv->strings = hx_xgrow(inv->strings, inv->nstrings,
 	    sizeof(*inv->strings));
 	inv->strings[inv->nstrings++] = s;
 	return s;
@@ -36,8 +36,7 @@ own(struct hx_inventory *inv, char *s)
 static void
 own_value(struct hx_inventory *inv, json_t *value)
 {
-	inv->values = hx_xrealloc(inv->values, (inv->nvalues + 1) *
-	    sizeof(*inv->values));
+	inv->values = hx_xgrow(inv->values, inv->nvalues, sizeof(*inv->values));
 	inv->values[inv->nvalues++] = json_incref(value);
 }
 
@@ -48,8 +47,7 @@ new_node(struct hx_inventory *inv, const char *name,
 {
 	struct hx_node *n;
 
-	inv->nodes = hx_xrealloc(inv->nodes, (inv->n + 1) *
-	    sizeof(*inv->nodes));
+	inv->nodes = hx_xgrow(inv->nodes, inv->n, sizeof(*inv->nodes));
 	n = &inv->nodes[inv->n++];
 	hx_node_init(n);
 	n->name = name;
@@ -68,8 +66,7 @@ set_label(struct hx_node *n, const char *name, const char *value)
 			n->labels[i].value = value;
 			return;
 		}
-	n->labels = hx_xrealloc(n->labels, (n->nlabels + 1) *
-	    sizeof(*n->labels));
+	n->labels = hx_xgrow(n->labels, n->nlabels, sizeof(*n->labels));
 	n->labels[n->nlabels].name = name;
 	n->labels[n->nlabels++].value = value;
 }
@@ -178,7 +175,7 @@ nvidia_gpus(struct hx_inventory *inv, struct hx_node *n, const char *proc)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		names = hx_xrealloc(names, (count + 1) * sizeof(*names));
+		names = hx_xgrow(names, count, sizeof(*names));
 		names[count++] = hx_xstrdup(e->d_name);
 	}
 	closedir(d);

@@ -12,15 +12,15 @@
 static void
 keep(struct hx_objects *o, json_t *value)
 {
-	o->keep = hx_xrealloc(o->keep, (o->nkeep + 1) * sizeof(*o->keep));
+	o->keep = hx_xgrow(o->keep, o->nkeep, sizeof(*o->keep));
 	o->keep[o->nkeep++] = value;
 }
 
 static void
 add(struct hx_objects *o, json_t *item, unsigned long line)
 {
-	o->items = hx_xrealloc(o->items, (o->n + 1) * sizeof(*o->items));
-	o->lines = hx_xrealloc(o->lines, (o->n + 1) * sizeof(*o->lines));
+	o->items = hx_xgrow(o->items, o->n, sizeof(*o->items));
+	o->lines = hx_xgrow(o->lines, o->n, sizeof(*o->lines));
 	o->items[o->n] = item;
 	o->lines[o->n++] = line;
 }
@@ -39,9 +39,9 @@ document(struct hx_objects *o, json_t *array, const char *prefix,
 		pos = json_object_get(positions, pointer);
 		if (!json_is_object(item)) {
 			*message = hx_xasprintf("%d:%d: item %zu is not an "
-			    "object", (int)json_integer_value(json_array_get(pos,
-			    0)), (int)json_integer_value(json_array_get(pos, 1)),
-			    i);
+			    "object", (int)json_integer_value(json_array_get(
+			    pos, 0)), (int)json_integer_value(json_array_get(
+			    pos, 1)), i);
 			return -1;
 		}
 		add(o, item, (unsigned long)json_integer_value(

@@ -7,9 +7,14 @@
  * segment over [s, s + duration) leaves room for it and none lies in a
  * reservation window of another team.  Nodes with the same arch, model,
  * capacity and labels form a class: selectors are matched once per
- * class, and each class keeps its nodes in a heap by the earliest time
- * any of their resources is free, a lower bound of any start there, so
- * that a search stops as soon as no node left can do better.
+ * class, and each class keeps its nodes in a heap per resource, by the
+ * earliest time some of that resource is free: a lower bound of the
+ * start of any job that needs it.  A search takes nodes from the heap
+ * of the resource the job needs most (GPUs, else CPUs, else memory) and
+ * stops when no node left can start it sooner, or SEARCH_WIDTH nodes
+ * after the first that fits: the start found is then the earliest of
+ * the nodes seen, which with many busy nodes of one class may not be
+ * the earliest of all.
  */
 #include "config.h"
 
@@ -23,6 +28,9 @@
 #define INF INT64_MAX
 
 enum { CPU, MEM, GPU, NRES };
+
+/* How many more nodes a search looks at once one fits. */
+#define SEARCH_WIDTH	16
 
 /* A job's hold on a node. */
 struct alloc {
@@ -50,10 +58,11 @@ struct pnode {
 	size_t nallocs;
 	struct window *windows;
 	size_t nwindows;
-	int64_t lb;		/* earliest time anything is free */
+	int64_t lb[NRES];	/* earliest time some of each is free */
 	unsigned stamp;		/* the search that last saw it */
 	unsigned taken;		/* the group attempt that took it */
 	size_t npreemptible;
+	bool listed;		/* in the plan's list of such nodes */
 };
 
 struct entry {
@@ -61,10 +70,15 @@ struct entry {
 	size_t node;
 };
 
+/* Nodes by bound, for one resource. */
+struct heap {
+	struct entry *e;
+	size_t n, cap;
+};
+
 struct cls {
 	size_t rep;		/* a node of the class */
-	struct entry *heap;
-	size_t nheap, heapcap;
+	struct heap heaps[NRES];
 };
 
 /* What the planner knows of a job beyond its record. */
@@ -131,6 +145,8 @@ struct hx_plan {
 	size_t nlevels;
 	struct match *matches;	/* open addressing */
 	size_t matchcap, nmatches;
+	size_t *preemptible;	/* nodes that held preemptible jobs */
+	size_t npreemptible;
 	struct hx_plan_result *results;
 	size_t nresults;
 	char **strings;
@@ -199,19 +215,20 @@ split(struct pnode *n, int64_t t)
 	return i + 1;
 }
 
-/* The earliest time from now at which some resource of N is free. */
+/* For each resource, the earliest time from now some of it is free. */
 static void
 update_bound(struct pnode *n)
 {
 	size_t i, r;
 
-	for (i = 0; i < n->nseg; i++)
-		for (r = 0; r < NRES; r++)
+	for (r = 0; r < NRES; r++) {
+		n->lb[r] = n->t[n->nseg - 1];
+		for (i = 0; i < n->nseg; i++)
 			if (n->u[i * NRES + r] < n->cap[r]) {
-				n->lb = n->t[i];
-				return;
+				n->lb[r] = n->t[i];
+				break;
 			}
-	n->lb = n->t[n->nseg - 1];
+	}
 }
 
 /* Add SIGN times REQ to the usage of N over [START, END). */
@@ -288,49 +305,56 @@ entry_less(const struct entry *a, const struct entry *b)
 }
 
 static void
-heap_push(struct cls *c, int64_t key, size_t node)
+heap_push(struct heap *h, int64_t key, size_t node)
 {
 	struct entry e = { key, node };
 	size_t i, parent;
 
-	grow((void **)&c->heap, &c->heapcap, c->nheap + 1, sizeof(*c->heap));
-	i = c->nheap++;
-	while (i > 0 && entry_less(&e, &c->heap[parent = (i - 1) / 2])) {
-		c->heap[i] = c->heap[parent];
+	grow((void **)&h->e, &h->cap, h->n + 1, sizeof(*h->e));
+	i = h->n++;
+	while (i > 0 && entry_less(&e, &h->e[parent = (i - 1) / 2])) {
+		h->e[i] = h->e[parent];
 		i = parent;
 	}
-	c->heap[i] = e;
+	h->e[i] = e;
 }
 
 static void
-heap_pop(struct cls *c)
+heap_pop(struct heap *h)
 {
-	struct entry e = c->heap[--c->nheap];
+	struct entry e = h->e[--h->n];
 	size_t i = 0, child;
 
-	while ((child = 2 * i + 1) < c->nheap) {
-		if (child + 1 < c->nheap &&
-		    entry_less(&c->heap[child + 1], &c->heap[child]))
+	while ((child = 2 * i + 1) < h->n) {
+		if (child + 1 < h->n &&
+		    entry_less(&h->e[child + 1], &h->e[child]))
 			child++;
-		if (!entry_less(&c->heap[child], &e))
+		if (!entry_less(&h->e[child], &e))
 			break;
-		c->heap[i] = c->heap[child];
+		h->e[i] = h->e[child];
 		i = child;
 	}
-	if (c->nheap > 0)
-		c->heap[i] = e;
+	if (h->n > 0)
+		h->e[i] = e;
 }
 
-/* After the bound of node I may have fallen: let its class know. */
+/*
+ * After the bounds of node I changed: push it again where they did.  A
+ * heap keeps the old entry; a search drops entries whose key is no
+ * longer the node's bound.
+ */
 static void
 bound_changed(struct hx_plan *plan, size_t i)
 {
 	struct pnode *n = &plan->nodes[i];
-	int64_t old = n->lb;
+	int64_t old[NRES];
+	size_t r;
 
+	memcpy(old, n->lb, sizeof(old));
 	update_bound(n);
-	if (n->lb != old)
-		heap_push(&plan->classes[n->cls], n->lb, i);
+	for (r = 0; r < NRES; r++)
+		if (n->lb[r] != old[r])
+			heap_push(&plan->classes[n->cls].heaps[r], n->lb[r], i);
 }
 
 /* --- allocations --- */
@@ -356,6 +380,12 @@ commit(struct hx_plan *plan, size_t j, size_t i, int64_t start,
 	a->preemptible = preemptible;
 	a->live = true;
 	n->npreemptible += preemptible;
+	if (preemptible && !n->listed) {
+		n->listed = true;
+		plan->preemptible = hx_xrealloc(plan->preemptible,
+		    (plan->npreemptible + 1) * sizeof(*plan->preemptible));
+		plan->preemptible[plan->npreemptible++] = i;
+	}
 	profile_add(n, a->start, a->end, a->req, 1);
 	bound_changed(plan, i);
 	ji->node = i;
@@ -378,7 +408,8 @@ release(struct hx_plan *plan, size_t j, size_t i)
 			    n->allocs[k].req, -1);
 			break;
 		}
-	n->lb = INF;
+	for (k = 0; k < NRES; k++)
+		n->lb[k] = INF;
 	bound_changed(plan, i);
 }
 
@@ -403,58 +434,92 @@ struct best {
 	size_t node;
 };
 
+/* The resource job JI needs most: the heap its search takes nodes from. */
+static size_t
+key_resource(const struct jobinfo *ji)
+{
+	return ji->req[GPU] > 0 ? GPU : ji->req[CPU] > 0 ? CPU : MEM;
+}
+
+/*
+ * The heap of class C for resource R, its stale entries dropped from the
+ * top (a key no longer the node's bound, a node this search has seen),
+ * or NULL when it is empty.
+ */
+static struct heap *
+live_heap(struct hx_plan *plan, size_t c, size_t r)
+{
+	struct heap *h = &plan->classes[c].heaps[r];
+	const struct pnode *n;
+
+	while (h->n > 0) {
+		n = &plan->nodes[h->e[0].node];
+		if (h->e[0].key == n->lb[r] && n->stamp != plan->stamp)
+			return h;
+		heap_pop(h);
+	}
+	return NULL;
+}
+
 /*
  * Search the classes of job JI of TEAM for the node where it starts
- * earliest from FROM, skipping nodes taken by the current group attempt when
- * SPLIT; updates *B.
+ * earliest from FROM, skipping nodes taken by the current group attempt
+ * when SPLIT_GROUP; updates *B.  The heaps of the classes are merged:
+ * nodes come in order of bound over all of them.
  */
 static void
 search(struct hx_plan *plan, const struct jobinfo *ji, const char *team,
     int64_t from, bool split_group, struct best *b)
 {
-	struct entry *popped = NULL;
-	size_t npopped = 0, popcap = 0, k, c;
-	struct entry top;
+	size_t r = key_resource(ji), npopped = 0, popcap = 0, k, seen = 0;
+	struct entry *popped = NULL, top;
+	size_t *from_class = NULL;
+	struct heap *h, *min;
 	struct pnode *n;
-	struct cls *cl;
 	int64_t s;
 
 	plan->stamp++;
-	for (k = 0; k < ji->nclasses; k++) {
-		c = ji->classes[k];
-		cl = &plan->classes[c];
-		if (!fits_class(plan, ji, c))
-			continue;
-		npopped = 0;
-		while (cl->nheap > 0) {
-			top = cl->heap[0];
-			n = &plan->nodes[top.node];
-			if (top.key != n->lb || n->stamp == plan->stamp) {
-				heap_pop(cl);
-				continue;
-			}
-			if ((top.key > from ? top.key : from) >= b->start)
-				break;
-			heap_pop(cl);
-			n->stamp = plan->stamp;
-			grow((void **)&popped, &popcap, npopped + 1,
-			    sizeof(*popped));
-			popped[npopped++] = top;
-			if (split_group && n->taken == plan->taken)
-				continue;
-			s = earliest(n, ji->req, from, ji->duration, team);
-			if (s < b->start) {
-				b->start = s;
-				b->node = top.node;
-			}
+	for (;;) {
+		min = NULL;
+		for (k = 0; k < ji->nclasses; k++)
+			if (fits_class(plan, ji, ji->classes[k]) &&
+			    (h = live_heap(plan, ji->classes[k], r)) != NULL &&
+			    (min == NULL || entry_less(&h->e[0], &min->e[0])))
+				min = h;
+		if (min == NULL)
+			break;
+		top = min->e[0];
+		if ((top.key > from ? top.key : from) >= b->start ||
+		    (b->node != SIZE_MAX && seen >= SEARCH_WIDTH))
+			break;
+		heap_pop(min);
+		n = &plan->nodes[top.node];
+		n->stamp = plan->stamp;
+		if (npopped == popcap) {
+			popcap = popcap * 2 + 8;
+			popped = hx_xrealloc(popped, popcap * sizeof(*popped));
+			from_class = hx_xrealloc(from_class, popcap *
+			    sizeof(*from_class));
 		}
-		while (npopped > 0) {
-			npopped--;
-			heap_push(cl, plan->nodes[popped[npopped].node].lb,
-			    popped[npopped].node);
+		from_class[npopped] = n->cls;
+		popped[npopped++] = top;
+		if (split_group && n->taken == plan->taken)
+			continue;
+		seen += b->node != SIZE_MAX;
+		s = earliest(n, ji->req, from, ji->duration, team);
+		if (s < b->start) {
+			b->start = s;
+			b->node = top.node;
 		}
 	}
+	while (npopped > 0) {
+		npopped--;
+		heap_push(&plan->classes[from_class[npopped]].heaps[r],
+		    plan->nodes[popped[npopped].node].lb[r],
+		    popped[npopped].node);
+	}
 	free(popped);
+	free(from_class);
 }
 
 /* --- results --- */
@@ -669,7 +734,7 @@ add_windows(struct hx_plan *plan, struct pnode *p,
 		if (r->end_ns <= plan->opt.now_ns ||
 		    !hx_reservation_covers(r, p->node))
 			continue;
-		p->windows = hx_xrealloc(p->windows, (p->nwindows + 1) *
+		p->windows = hx_xgrow(p->windows, p->nwindows,
 		    sizeof(*p->windows));
 		p->windows[p->nwindows].start = r->start_ns;
 		p->windows[p->nwindows].end = r->end_ns;
@@ -688,7 +753,7 @@ setup_nodes(struct hx_plan *plan, const struct hx_inventory *inv,
 	struct smap sigs = { 0 };
 	struct pnode *p;
 	char **keys = hx_xcalloc(inv->n + 1, sizeof(*keys));
-	size_t i, c;
+	size_t i, c, r;
 
 	plan->nnodes = inv->n;
 	plan->nodes = hx_xcalloc(inv->n + 1, sizeof(*plan->nodes));
@@ -718,7 +783,8 @@ setup_nodes(struct hx_plan *plan, const struct hx_inventory *inv,
 			smap_put(&sigs, keys[i], c);
 		}
 		p->cls = c;
-		heap_push(&plan->classes[c], p->lb, i);
+		for (r = 0; r < NRES; r++)
+			heap_push(&plan->classes[c].heaps[r], p->lb[r], i);
 	}
 	smap_free(&sigs);
 	for (i = 0; i < inv->n; i++)
@@ -746,11 +812,40 @@ class_matches(const struct hx_plan *plan, size_t j, size_t c)
 }
 
 /*
- * The classes job J matches, from the cache of its arch and selector
- * (jobs mostly repeat a few), computed and cached when new.
+ * Parse the selector of job J, once.  Returns 0, or -1 with *MESSAGE
+ * naming the expression.
  */
-static void
-match_classes(struct hx_plan *plan, struct smap *cache, size_t j)
+static int
+parse_selector(struct hx_plan *plan, size_t j, char **message)
+{
+	const struct hx_job *job = &plan->jobs[j];
+	struct jobinfo *ji = &plan->info[j];
+	size_t i;
+	char *m;
+
+	if (ji->sel != NULL)
+		return 0;
+	for (i = 0; job->selector != NULL && job->selector[i] != NULL; i++) {
+		ji->sel = hx_xgrow(ji->sel, i, sizeof(*ji->sel));
+		if (hx_selector_parse(job->selector[i], &ji->sel[i], &m) < 0) {
+			*message = hx_xasprintf("selector[%zu]: %s", i, m);
+			free(m);
+			return -1;
+		}
+		ji->nsel = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * The classes job J matches, from the cache of its arch and selector
+ * (jobs mostly repeat a few), computed and cached when new: only then is
+ * the selector parsed.  Returns 0, or -1 with *MESSAGE when it does not
+ * parse.
+ */
+static int
+match_classes(struct hx_plan *plan, struct smap *cache, size_t j,
+    char **message)
 {
 	struct jobinfo *ji = &plan->info[j];
 	struct match *m;
@@ -761,7 +856,11 @@ match_classes(struct hx_plan *plan, struct smap *cache, size_t j)
 		free(key);
 		ji->classes = plan->matches[k].classes;
 		ji->nclasses = plan->matches[k].n;
-		return;
+		return 0;
+	}
+	if (parse_selector(plan, j, message) < 0) {
+		free(key);
+		return -1;
 	}
 	grow((void **)&plan->matches, &plan->matchcap, plan->nmatches + 1,
 	    sizeof(*plan->matches));
@@ -775,6 +874,7 @@ match_classes(struct hx_plan *plan, struct smap *cache, size_t j)
 	smap_put(cache, key, plan->nmatches++);
 	ji->classes = m->classes;
 	ji->nclasses = m->n;
+	return 0;
 }
 
 /*
@@ -790,8 +890,11 @@ explain(struct hx_plan *plan, size_t j)
 	const struct hx_node *n;
 	bool *alive = hx_xcalloc(plan->nclasses + 1, sizeof(*alive));
 	size_t c, i, left = plan->nclasses;
+	char *m = NULL;
 	int r;
 
+	parse_selector(plan, j, &m);
+	free(m);
 	for (c = 0; c < plan->nclasses; c++)
 		alive[c] = true;
 	if (left == 0) {
@@ -878,7 +981,6 @@ setup_job(struct hx_plan *plan, struct smap *names, struct smap *cache,
 	struct jobinfo *ji = &plan->info[j];
 	const char *test;
 	char *m;
-	size_t i;
 
 	ji->result = -1;
 	ji->node = SIZE_MAX;
@@ -888,15 +990,6 @@ setup_job(struct hx_plan *plan, struct smap *names, struct smap *cache,
 		return;
 	}
 	smap_put(names, job->name, j);
-	for (i = 0; job->selector != NULL && job->selector[i] != NULL; i++) {
-		ji->sel = hx_xrealloc(ji->sel, (i + 1) * sizeof(*ji->sel));
-		if (hx_selector_parse(job->selector[i], &ji->sel[i], &m) < 0) {
-			refuse(plan, j, true, "selector[%zu]: %s", i, m);
-			free(m);
-			return;
-		}
-		ji->nsel = i + 1;
-	}
 	ji->req[CPU] = job->resources.cpus;
 	ji->req[MEM] = job->resources.memory_bytes;
 	ji->req[GPU] = job->resources.gpus;
@@ -907,7 +1000,11 @@ setup_job(struct hx_plan *plan, struct smap *names, struct smap *cache,
 		    test);
 		return;
 	}
-	match_classes(plan, cache, j);
+	if (match_classes(plan, cache, j, &m) < 0) {
+		refuse(plan, j, true, "%s", m);
+		free(m);
+		return;
+	}
 	if (!fits_somewhere(plan, j))
 		explain(plan, j);
 }
@@ -1012,8 +1109,7 @@ setup_units(struct hx_plan *plan)
 				smap_put(&groups, job->group, k);
 		}
 		u = &plan->units[k];
-		u->members = hx_xrealloc(u->members, (u->n + 1) *
-		    sizeof(*u->members));
+		u->members = hx_xgrow(u->members, u->n, sizeof(*u->members));
 		u->members[u->n++] = j;
 		if (job->priority > u->priority)
 			u->priority = job->priority;
@@ -1034,7 +1130,7 @@ level_of(struct hx_plan *plan, int64_t priority)
 			return i;
 		else if (plan->levels[i].priority < priority)
 			break;
-	plan->levels = hx_xrealloc(plan->levels, (plan->nlevels + 1) *
+	plan->levels = hx_xgrow(plan->levels, plan->nlevels,
 	    sizeof(*plan->levels));
 	memmove(&plan->levels[i + 1], &plan->levels[i],
 	    (plan->nlevels - i) * sizeof(*plan->levels));
@@ -1055,7 +1151,7 @@ enqueue(struct hx_plan *plan, size_t u)
 	size_t t = team_of(plan, plan->units[u].team);
 	struct level *l = &plan->levels[i];
 
-	l->queues[t] = hx_xrealloc(l->queues[t], (l->nqueue[t] + 1) *
+	l->queues[t] = hx_xgrow(l->queues[t], l->nqueue[t],
 	    sizeof(**l->queues));
 	l->queues[t][l->nqueue[t]++] = u;
 }
@@ -1277,9 +1373,10 @@ preempt(struct hx_plan *plan, size_t j, struct best *b)
 	struct alloc *a;
 	char *text = NULL, *t;
 	int64_t s, end;
-	size_t i, k, e;
+	size_t i, k, e, x;
 
-	for (i = 0; i < plan->nnodes; i++) {
+	for (x = 0; x < plan->npreemptible; x++) {
+		i = plan->preemptible[x];
 		n = &plan->nodes[i];
 		if (n->npreemptible == 0)
 			continue;
@@ -1580,7 +1677,8 @@ hx_plan_free(struct hx_plan *plan)
 	}
 	free(plan->nodes);
 	for (i = 0; i < plan->nclasses; i++)
-		free(plan->classes[i].heap);
+		for (t = 0; t < NRES; t++)
+			free(plan->classes[i].heaps[t].e);
 	free(plan->classes);
 	for (i = 0; i < plan->njobs; i++) {
 		for (t = 0; t < plan->info[i].nsel; t++)
@@ -1606,6 +1704,7 @@ hx_plan_free(struct hx_plan *plan)
 	}
 	free(plan->matches);
 	free(plan->results);
+	free(plan->preemptible);
 	for (i = 0; i < plan->nstrings; i++)
 		free(plan->strings[i]);
 	free(plan->strings);

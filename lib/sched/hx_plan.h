@@ -11,7 +11,8 @@
  * least decayed usage per unit of weight (fair share), then input order
  * within a team.  Usage is the run time of a team's done, failed and
  * planned jobs, a finished job's counting half as much every half-life
- * after it ended.  A job goes to the node where it can start earliest.
+ * after it ended.  A job goes to the node where it can start earliest
+ * among those a bounded search looks at (hx_plan.c).
  * A group (pair or gang) starts all together or not at all, on one node
  * (colocated) or on a node each (split).  A lone job may take the place
  * of lower-priority lone jobs of the previous plan when that lets it

@@ -137,7 +137,8 @@ bad_reservations(const char *text, const char *message)
 static void
 test_reservations(void)
 {
-	const char *lines = "{\"team\":\"ml\",\"start\":\"2026-12-01T22:00:00Z\","
+	const char *lines = "{\"team\":\"ml\","
+	    "\"start\":\"2026-12-01T22:00:00Z\","
 	    "\"end_ns\":1796170000000000000,\"nodes\":[\"rv1\"]}\n\n"
 	    "{\"team\":\"hw\",\"start_ns\":1,\"end_ns\":2,"
 	    "\"selector\":[\"board=vf2\"],\"name\":\"bringup\"}\n";
@@ -178,7 +179,8 @@ test_reservations(void)
 	    "1: reservation selector[0]: column 6: expected '('");
 	bad_reservations("{\"start_ns\":1}", "1: reservation team is missing");
 	bad_reservations("[1]", "1:2: item 0 is not an object");
-	bad_reservations("{\"team\":", "1:8: unexpected token near end of file");
+	bad_reservations("{\"team\":",
+	    "1:8: unexpected token near end of file");
 }
 
 /* The inventory reader FN refuses TEXT (JSON when PARSE) with MESSAGE. */
