@@ -61,16 +61,6 @@ test_expect_success 'hx-sched inventory reads the live cluster as node records' 
 	test_cmp expect actual
 '
 
-test_expect_success 'the captured fixtures read as the same nodes' '
-	hx-sched inventory --from sinfo-json "$FILES/sched/slurm-sinfo.json" |
-	    jq -r "[.name, .state] | @tsv" >actual &&
-	hx-sched inventory --from scontrol "$FILES/sched/slurm-scontrol.txt" |
-	    jq -r "[.name, .state] | @tsv" >actual2 &&
-	printf "gpu1\tup\nrv1\tup\nrv2\tup\nx1\tdrained\n" >expect &&
-	test_cmp expect actual &&
-	test_cmp expect actual2
-'
-
 test_expect_success 'the cluster stops: slurmd, slurmctld, munged' '
 	stop_slurm &&
 	! test -e slurm/munge/munged.pid &&

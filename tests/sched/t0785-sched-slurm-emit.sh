@@ -2,7 +2,8 @@
 # t0785-sched-slurm-emit: hx-sched plan --emit slurm writes one sbatch
 # script per job or group: constraints from labels, GPU gres, a
 # heterogeneous job for a pair, accounts, partitions by priority,
-# reservations, times, and the argv quoted for sh.
+# reservations, times, and the argv quoted for sh; and the inventory
+# reads what the test Slurm of tests/sched/slurm.sh printed.
 
 . "$top_srcdir/tests/lib.sh"
 
@@ -59,6 +60,16 @@ test_expect_success 'a team Slurm cannot take is a malformed input' '
 	test_status 3 hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
 	    --now 1 --emit slurm bad bad.jsonl >bad.out 2>err &&
 	grep "^hx-sched: job t: team \"a b\" cannot go to slurm" err
+'
+
+test_expect_success 'sinfo --json and scontrol captured from the test Slurm read as its nodes' '
+	hx-sched inventory --from sinfo-json "$FILES/sched/slurm-sinfo.json" |
+	    jq -r "[.name, .state] | @tsv" >actual &&
+	hx-sched inventory --from scontrol "$FILES/sched/slurm-scontrol.txt" |
+	    jq -r "[.name, .state] | @tsv" >actual2 &&
+	printf "gpu1\tup\nrv1\tup\nrv2\tup\nx1\tdrained\n" >expect &&
+	test_cmp expect actual &&
+	test_cmp expect actual2
 '
 
 test_expect_success '--submit needs --emit slurm' '
