@@ -4,11 +4,15 @@
  * which hands them to the running Slurm, waits for every job to end, and
  * sends downstream the records each job wrote, then a placement record
  * done or failed with the node and times Slurm reports and, in its
- * reason, the Slurm job id, its state and exit status.
+ * reason, the Slurm job id, its state and exit status.  A stopping
+ * signal cancels the jobs submitted.
  */
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,33 @@
 
 /* How often --submit asks Slurm how its jobs stand. */
 #define POLL_NS	(200LL * 1000000)
+
+extern char **environ;
+
+/* The batches --submit hands to Slurm, for a stopping signal. */
+static struct hx_slurm_batch *submitted;
+static size_t nsubmitted;
+
+/*
+ * On a stopping signal, cancel the jobs already submitted, so that
+ * stopping hx-sched stops what it started (hx_spawn takes no new
+ * children by then, hence posix_spawnp).
+ */
+static void
+cancel_submitted(void)
+{
+	char *argv[3] = { "scancel", NULL, NULL };
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < nsubmitted; i++) {
+		if ((argv[1] = submitted[i].job_id) == NULL)
+			continue;
+		if (posix_spawnp(&pid, "scancel", NULL, NULL, argv,
+		    environ) == 0)
+			waitpid(pid, NULL, 0);
+	}
+}
 
 /* The named reservation of P's team that holds P whole, or NULL. */
 static const char *
@@ -125,6 +156,12 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 	c.emu = out = hx_xasprintf("%s/hx-emu", self != NULL ? self : ".");
 	free(self);
 	hx_slurm_batches(members, nm, &batches, &nb);
+	if (opt->submit) {
+		submitted = batches;
+		nsubmitted = nb;
+		if (hx_spawn_stop_on_signals(NULL, cancel_submitted, &err) < 0)
+			hx_err_exit(&err);
+	}
 	if (hx_slurm_emit(&c, batches, nb, dir, &err) == -1 ||
 	    (opt->submit && hx_slurm_run(&c, batches, nb, POLL_NS, &err) == -1))
 		hx_err_exit(&err);
@@ -135,6 +172,7 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 			    batches[i].job_id, &batches[i].outcomes[k]))
 				status = HX_EXIT_VERDICT;
 		}
+	nsubmitted = 0;
 	hx_slurm_batches_free(batches, nb);
 	free(members);
 	free(abs);

@@ -111,4 +111,23 @@ test_expect_success 'each job carries its team as account and its partition' '
 	test_cmp expect actual
 '
 
+# long_running: the job named long runs.
+long_running() {
+	[ -n "$(squeue -h -n long -t R -o %i)" ]
+}
+
+test_expect_success 'a stopping signal cancels the jobs submitted' '
+	echo "{\"type\":\"job\",\"name\":\"long\",\"argv\":[\"sleep\",\"300\"]}" >long.jsonl &&
+	{ hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm long --submit long.jsonl >long.out 2>long.err & } &&
+	pid=$! &&
+	slurm_wait "the long job" long_running &&
+	id=$(squeue -h -n long -o %i) &&
+	kill -TERM $pid &&
+	{ wait $pid; test $? = 143; } &&
+	echo CANCELLED >expect &&
+	slurm_wait_job "$id" >actual &&
+	test_cmp expect actual
+'
+
 test_done
