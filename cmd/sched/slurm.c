@@ -22,7 +22,7 @@
 #include "hx_spawn.h"
 #include "sched.h"
 
-/* How often --submit asks Slurm how its jobs stand. */
+/* How often --submit asks squeue whether its jobs are still queued. */
 #define POLL_NS	(200LL * 1000000)
 
 extern char **environ;

@@ -869,6 +869,48 @@ slurm_member_outcomes(const struct hx_slurm_config *c,
 	}
 }
 
+/*
+ * Whether a job of the N BATCHES is still in Slurm's queue (pending,
+ * running or completing), from one squeue for all of them: a cheap
+ * poll, where scontrol would take one call per job.
+ */
+static int
+slurm_queued(const struct hx_slurm_batch *batches, size_t n, bool *queued,
+    struct hx_err_info *err)
+{
+	char *argv[] = { "squeue", "-h", "-o", "%A", "-j", NULL, NULL };
+	struct hx_spawn spec = { .argv = argv, .capture = true };
+	struct hx_spawn_result r;
+	char *ids = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	int e;
+
+	if ((f = open_memstream(&ids, &len)) == NULL)
+		hx_err_out_of_memory();
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i > 0 ? "," : "", batches[i].job_id);
+	if (fclose(f) != 0)
+		hx_err_out_of_memory();
+	argv[5] = ids;
+	e = hx_spawn_run(&spec, &r);
+	free(ids);
+	if (e != 0) {
+		errno = e;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "cannot run squeue");
+	}
+	if (!r.exited || r.status != 0) {
+		hx_err_set(err, HX_EXIT_SYSTEM, "squeue failed: %.*s",
+		    (int)strcspn(r.err, "\n"), r.err);
+		hx_spawn_result_free(&r);
+		return -1;
+	}
+	*queued = r.out_len > 0;
+	hx_spawn_result_free(&r);
+	return 0;
+}
+
 int
 hx_slurm_run(const struct hx_slurm_config *config,
     struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
@@ -876,15 +918,17 @@ hx_slurm_run(const struct hx_slurm_config *config,
 {
 	struct timespec ts = { poll_ns / 1000000000, poll_ns % 1000000000 };
 	size_t i, left;
-	bool done;
+	bool done, queued = false;
 
 	for (i = 0; i < n; i++)
 		if (slurm_submit(batches[i].script, &batches[i].job_id,
 		    err) == -1)
 			return -1;
 	for (;;) {
+		if (n > 0 && slurm_queued(batches, n, &queued, err) == -1)
+			return -1;
 		left = 0;
-		for (i = 0; i < n; i++) {
+		for (i = 0; n > 0 && !queued && i < n; i++) {
 			if (slurm_query(batches[i].job_id,
 			    batches[i].outcomes,
 			    slurm_colocated(batches[i].members, batches[i].n) ?
@@ -892,7 +936,7 @@ hx_slurm_run(const struct hx_slurm_config *config,
 				return -1;
 			left += !done;
 		}
-		if (left == 0)
+		if (n == 0 || (!queued && left == 0))
 			break;
 		nanosleep(&ts, NULL);
 	}

@@ -82,8 +82,9 @@ int hx_slurm_emit(const struct hx_slurm_config *config,
     struct hx_err_info *err);
 
 /*
- * Submit every written batch, then poll scontrol every POLL_NS until all
- * have ended, and fill the outcome of each member.  Returns 0, or -1 with
+ * Submit every written batch, then poll squeue every POLL_NS until all
+ * have left the queue, ask scontrol how each ended, and fill the outcome
+ * of each member.  Returns 0, or -1 with
  * ERR.
  */
 int hx_slurm_run(const struct hx_slurm_config *config,
