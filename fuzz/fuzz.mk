@@ -14,6 +14,8 @@ HX_DEP_CFLAGS =
 HX_DEP_LIBS =
 
 TARGETS = scan records policy toolchain project tap
+# hx-sched's readers and planner (fuzz/fuzz-sched.c).
+TARGETS += sched
 
 OBJ = fuzz/obj
 # Every module of lib/, in one archive: a target links only what it uses.

@@ -200,8 +200,9 @@ sched_health(int argc, char **argv)
 		free(why);
 		free(n->health);
 		n->health = hx_xcalloc(hist[i].n + 1, sizeof(*n->health));
-		memcpy(n->health, hist[i].checks, hist[i].n *
-		    sizeof(*n->health));
+		if (hist[i].n > 0)
+			memcpy(n->health, hist[i].checks, hist[i].n *
+			    sizeof(*n->health));
 		n->nhealth = hist[i].n;
 		if (n->state == HX_NODE_UP &&
 		    hx_health_failures(&hist[i]) >= (size_t)drain_after) {

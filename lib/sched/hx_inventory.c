@@ -179,7 +179,8 @@ nvidia_gpus(struct hx_inventory *inv, struct hx_node *n, const char *proc)
 		names[count++] = hx_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, count, sizeof(*names), compare_names);
+	if (count > 0)
+		qsort(names, count, sizeof(*names), compare_names);
 	n->gpus = (int64_t)count;
 	if (count > 0) {
 		path = hx_xasprintf("%s/%s/information", dir, names[0]);

@@ -697,8 +697,10 @@ signature(const struct hx_node *n)
 	char *s, *t;
 	size_t i;
 
-	memcpy(labels, n->labels, n->nlabels * sizeof(*labels));
-	qsort(labels, n->nlabels, sizeof(*labels), compare_pairs);
+	if (n->nlabels > 0) {
+		memcpy(labels, n->labels, n->nlabels * sizeof(*labels));
+		qsort(labels, n->nlabels, sizeof(*labels), compare_pairs);
+	}
 	s = hx_xasprintf("%s\x1f%s\x1f%d\x1f%lld\x1f%lld\x1f%lld", n->arch,
 	    n->gpu_model != NULL ? n->gpu_model : "", (int)n->backend,
 	    (long long)n->cpus, (long long)n->memory_bytes,
