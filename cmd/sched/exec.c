@@ -201,17 +201,14 @@ stop_service(struct run *r)
 	nservices = 0;
 }
 
-/* Send the records of R's output downstream, the rest to stderr. */
-static void
-forward(const struct run *r)
+void
+sched_forward(const char *job, const char *out)
 {
 	struct hx_err_info err;
 	char *line, *next, *text;
 	json_t *j;
 
-	if (r->error != 0 || r->r.out == NULL)
-		return;
-	text = hx_xstrdup(r->r.out);
+	text = hx_xstrdup(out);
 	for (line = text; line != NULL && *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -221,10 +218,30 @@ forward(const struct run *r)
 			    strlen(line)) < 0 && hx_rec_flush(&err) < 0)
 				hx_err_exit(&err);
 		} else
-			hx_warn("job %s: %s", r->job->name, line);
+			hx_warn("job %s: %s", job, line);
 		json_decref(j);
 	}
 	free(text);
+}
+
+void
+sched_ran(struct hx_placement *p, bool ok, char *reason)
+{
+	p->status = ok ? HX_PLACEMENT_DONE : HX_PLACEMENT_FAILED;
+	if (p->end_ns < p->start_ns)
+		p->end_ns = p->start_ns;
+	p->reason = reason;
+	sched_emit(hx_placement_to_json(p));
+	free(reason);
+}
+
+/* Send the records of R's output downstream, the rest to stderr. */
+static void
+forward(const struct run *r)
+{
+	if (r->error != 0 || r->r.out == NULL)
+		return;
+	sched_forward(r->job->name, r->r.out);
 	if (r->r.err_len > 0)
 		hx_warn("job %s: %s", r->job->name, r->r.err);
 }
@@ -253,12 +270,9 @@ ran(const struct run *r, const char *failure)
 	else
 		reason = hx_xasprintf("ran here: killed by signal %d",
 		    r->r.signal);
-	p.status = ok ? HX_PLACEMENT_DONE : HX_PLACEMENT_FAILED;
 	p.start_ns = r->start;
-	p.end_ns = r->end > r->start ? r->end : r->start;
-	p.reason = reason;
-	sched_emit(hx_placement_to_json(&p));
-	free(reason);
+	p.end_ns = r->end;
+	sched_ran(&p, ok, reason);
 	return ok;
 }
 

@@ -176,6 +176,30 @@ write_plan(const struct hx_plan *plan, const struct sched_input *in)
 	return status;
 }
 
+/*
+ * --partition PRIORITY=NAME or --qos PRIORITY=NAME: jobs of at least
+ * PRIORITY go to that Slurm partition or QOS.
+ */
+static void
+add_class(struct sched_slurm *s, bool qos, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct hx_slurm_class *c;
+	char *end;
+	long long min;
+
+	min = eq != NULL ? strtoll(arg, &end, 10) : 0;
+	if (eq == NULL || end != eq || eq == arg || eq[1] == '\0')
+		hx_usage_error("--%s %s: expected PRIORITY=NAME",
+		    qos ? "qos" : "partition", arg);
+	s->classes = hx_xrealloc(s->classes, (s->nclasses + 1) *
+	    sizeof(*s->classes));
+	c = &s->classes[s->nclasses++];
+	c->min_priority = min;
+	c->partition = qos ? NULL : eq + 1;
+	c->qos = qos ? eq + 1 : NULL;
+}
+
 static void
 free_input(struct sched_input *in)
 {
@@ -199,7 +223,7 @@ sched_plan(int argc, char **argv)
 {
 	enum { OPT_INVENTORY = 256, OPT_RESERVATIONS, OPT_NOW, OPT_HALF_LIFE,
 	    OPT_SHARE, OPT_QUARANTINE, OPT_EXEC, OPT_EMIT, OPT_KUEUE,
-	    OPT_IMAGE, OPT_STATE };
+	    OPT_IMAGE, OPT_STATE, OPT_PARTITION, OPT_QOS, OPT_SUBMIT };
 	static const struct option longopts[] = {
 		{ "emit", required_argument, NULL, OPT_EMIT },
 		{ "exec", required_argument, NULL, OPT_EXEC },
@@ -210,10 +234,13 @@ sched_plan(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "kueue", required_argument, NULL, OPT_KUEUE },
 		{ "now", required_argument, NULL, OPT_NOW },
+		{ "partition", required_argument, NULL, OPT_PARTITION },
+		{ "qos", required_argument, NULL, OPT_QOS },
 		{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
 		{ "reservations", required_argument, NULL, OPT_RESERVATIONS },
 		{ "share", required_argument, NULL, OPT_SHARE },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "submit", no_argument, NULL, OPT_SUBMIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const consume[] = { "node", "job", "placement",
@@ -225,6 +252,7 @@ sched_plan(int argc, char **argv)
 	struct hx_rec_loop loop = { 0 };
 	struct sched_input in = { 0 };
 	struct hx_quarantine *quarantine = NULL;
+	struct sched_slurm slurm = { 0 };
 	const char *emit = NULL, *dest = NULL, *exec = NULL, *queue = NULL;
 	const char *image = "debian:12", *reservations = NULL, *state = NULL;
 	struct hx_inventory inv;
@@ -267,6 +295,13 @@ sched_plan(int argc, char **argv)
 		case OPT_NOW:
 			opt.now_ns = sched_time_arg("--now", optarg);
 			break;
+		case OPT_PARTITION:
+		case OPT_QOS:
+			add_class(&slurm, c == OPT_QOS, optarg);
+			break;
+		case OPT_SUBMIT:
+			slurm.submit = true;
+			break;
 		case OPT_QUARANTINE:
 			if (quarantine == NULL)
 				quarantine = hx_quarantine_new();
@@ -291,8 +326,12 @@ sched_plan(int argc, char **argv)
 		hx_usage_error("--exec: only local runs jobs here; Slurm and "
 		    "Kubernetes take --emit");
 	if (emit != NULL && strcmp(emit, "k8s") != 0 &&
-	    strcmp(emit, "gitlab") != 0)
-		hx_usage_error("--emit: not k8s or gitlab: %s", emit);
+	    strcmp(emit, "gitlab") != 0 && strcmp(emit, "slurm") != 0)
+		hx_usage_error("--emit: not k8s, gitlab or slurm: %s", emit);
+	if ((slurm.submit || slurm.nclasses > 0) &&
+	    (emit == NULL || strcmp(emit, "slurm") != 0))
+		hx_usage_error("--submit, --partition and --qos are for "
+		    "--emit slurm");
 	if (emit != NULL && exec != NULL)
 		hx_usage_error("--exec and --emit exclude each other");
 	if (queue != NULL && (emit == NULL || strcmp(emit, "k8s") != 0))
@@ -323,7 +362,12 @@ sched_plan(int argc, char **argv)
 			status = HX_EXIT_VERDICT;
 	} else if (emit != NULL && strcmp(emit, "k8s") == 0)
 		sched_emit_k8s(plan, &in, &inv, dest, queue, image);
-	else if (emit != NULL)
+	else if (emit != NULL && strcmp(emit, "slurm") == 0) {
+		sched_flush();
+		if (sched_emit_slurm(plan, &in, &inv, &res, dest, &slurm) !=
+		    HX_EXIT_OK)
+			status = HX_EXIT_VERDICT;
+	} else if (emit != NULL)
 		sched_emit_gitlab(plan, &in, dest);
 	sched_flush();
 	hx_plan_free(plan);
@@ -332,5 +376,6 @@ sched_plan(int argc, char **argv)
 	hx_inventory_clear(&inv);
 	free_input(&in);
 	free(teams);
+	free(slurm.classes);
 	return status;
 }

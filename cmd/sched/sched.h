@@ -13,6 +13,8 @@
 #include "rec/hx_rec.h"
 #include "sched/hx_inventory.h"
 #include "sched/hx_plan.h"
+#include "sched/hx_reservation.h"
+#include "sched/hx_slurm.h"
 
 /* Where the nodes come from: --from and --inventory. */
 struct sched_source {
@@ -77,6 +79,34 @@ void sched_error_record(const char *file, unsigned long line,
 /* The results of a plan run locally: returns the exit status. */
 int sched_exec_local(const struct hx_plan *plan,
     const struct sched_input *in, const char *state_dir);
+
+/*
+ * Send the record lines of OUT, what JOB wrote, downstream, and the other
+ * lines to stderr.
+ */
+void sched_forward(const char *job, const char *out);
+
+/*
+ * Write P, a placement as it ran, done when OK and failed otherwise,
+ * with REASON (freed here).
+ */
+void sched_ran(struct hx_placement *p, bool ok, char *reason);
+
+/* The Slurm priority classes of --partition and --qos, and --submit. */
+struct sched_slurm {
+	struct hx_slurm_class *classes;
+	size_t nclasses;
+	bool submit;
+};
+
+/*
+ * sbatch scripts of a plan in DIR (reservation names from RES); with
+ * --submit, run them and write what became of each job.  Returns the
+ * exit status.
+ */
+int sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
+    const struct hx_inventory *inv, const struct hx_reservation_list *res,
+    const char *dir, const struct sched_slurm *opt);
 
 /* Kubernetes manifests of a plan in DIR; QUEUE: Kueue's, or NULL. */
 void sched_emit_k8s(const struct hx_plan *plan, const struct sched_input *in,

@@ -1,0 +1,181 @@
+/*
+ * slurm.c: --emit slurm DIR, the plan as sbatch scripts (DIR/manifest
+ * lists them; the jobs write their output to DIR/output), and --submit,
+ * which hands them to the running Slurm, waits for every job to end, and
+ * sends downstream the records each job wrote, then a placement record
+ * done or failed with the node and times Slurm reports and, in its
+ * reason, the Slurm job id, its state and exit status.  A stopping
+ * signal cancels the jobs submitted.
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx_file.h"
+#include "hx_json.h"
+#include "hx_spawn.h"
+#include "sched.h"
+
+/* How often --submit asks squeue whether its jobs are still queued. */
+#define POLL_NS	(200LL * 1000000)
+
+extern char **environ;
+
+/* The batches --submit hands to Slurm, for a stopping signal. */
+static struct hx_slurm_batch *submitted;
+static size_t nsubmitted;
+
+/*
+ * On a stopping signal, cancel the jobs already submitted, so that
+ * stopping hx-sched stops what it started (hx_spawn takes no new
+ * children by then, hence posix_spawnp).
+ */
+static void
+cancel_submitted(void)
+{
+	char *argv[3] = { "scancel", NULL, NULL };
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < nsubmitted; i++) {
+		if ((argv[1] = submitted[i].job_id) == NULL)
+			continue;
+		if (posix_spawnp(&pid, "scancel", NULL, NULL, argv,
+		    environ) == 0)
+			waitpid(pid, NULL, 0);
+	}
+}
+
+/* The named reservation of P's team that holds P whole, or NULL. */
+static const char *
+reservation_of(const struct hx_placement *p, const struct hx_inventory *inv,
+    const struct hx_reservation_list *res)
+{
+	const struct hx_reservation *r;
+	size_t i, k;
+
+	if (p->team == NULL)
+		return NULL;
+	for (i = 0; i < res->n; i++) {
+		r = &res->items[i];
+		if (r->name == NULL || strcmp(r->team, p->team) != 0 ||
+		    p->start_ns < r->start_ns || p->end_ns > r->end_ns)
+			continue;
+		for (k = 0; k < inv->n; k++)
+			if (strcmp(inv->nodes[k].name, p->node) == 0 &&
+			    hx_reservation_covers(r, &inv->nodes[k]))
+				return r->name;
+	}
+	return NULL;
+}
+
+/* The placement record of member M as Slurm ran it; whether it went well. */
+static bool
+slurm_ran(const struct hx_slurm_member *m, const char *job_id,
+    const struct hx_slurm_outcome *o)
+{
+	struct hx_placement p = *m->placement;
+	char *reason;
+	bool ok = hx_slurm_outcome_ok(o);
+
+	if (o->signal != 0)
+		reason = hx_xasprintf("slurm job %s: %s, killed by signal %d",
+		    job_id, o->state, o->signal);
+	else
+		reason = hx_xasprintf("slurm job %s: %s, exit status %d",
+		    job_id, o->state, o->exit_code);
+	if (o->node != NULL)
+		p.node = o->node;
+	p.backend = HX_NODE_SLURM;
+	if (o->start_ns > 0) {
+		p.start_ns = o->start_ns;
+		p.end_ns = o->end_ns;
+	}
+	sched_ran(&p, ok, reason);
+	return ok;
+}
+
+/* Send downstream what the job of M wrote to its output file. */
+static void
+slurm_forward(const struct hx_slurm_config *c, const struct hx_job *job)
+{
+	char *path = hx_slurm_output_path(c, job, "out"), *text;
+	size_t len;
+
+	if ((text = hx_json_read_text(path, &len)) != NULL) {
+		sched_forward(job->name, text);
+		free(text);
+	}
+	free(path);
+	path = hx_slurm_output_path(c, job, "err");
+	if ((text = hx_json_read_text(path, &len)) != NULL) {
+		if (len > 0)
+			hx_warn("job %s: %s", job->name, text);
+		free(text);
+	}
+	free(path);
+}
+
+int
+sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
+    const struct hx_inventory *inv, const struct hx_reservation_list *res,
+    const char *dir, const struct sched_slurm *opt)
+{
+	struct hx_slurm_config c = { .classes = opt->classes,
+	    .nclasses = opt->nclasses, .inventory = inv };
+	const struct hx_plan_result *r;
+	struct hx_slurm_member *members;
+	struct hx_slurm_batch *batches;
+	struct hx_err_info err;
+	char *out, *abs, *self;
+	size_t n, nm = 0, nb, i, k;
+	int status = HX_EXIT_OK;
+
+	r = hx_plan_results(plan, &n);
+	members = hx_xcalloc(n + 1, sizeof(*members));
+	for (i = 0; i < n; i++)
+		if (r[i].placed) {
+			members[nm].job = &in->jobs[r[i].job];
+			members[nm].placement = &r[i].placement;
+			members[nm++].reservation = reservation_of(
+			    &r[i].placement, inv, res);
+		}
+	out = hx_xasprintf("%s/output", dir);
+	if (hx_file_mkdir_p(out, 0777) != 0 ||
+	    (abs = realpath(out, NULL)) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", out);
+	free(out);
+	c.output_dir = abs;
+	self = hx_spawn_self_dir();
+	c.emu = out = hx_xasprintf("%s/hx-emu", self != NULL ? self : ".");
+	free(self);
+	hx_slurm_batches(members, nm, &batches, &nb);
+	if (opt->submit) {
+		submitted = batches;
+		nsubmitted = nb;
+		if (hx_spawn_stop_on_signals(NULL, cancel_submitted, &err) < 0)
+			hx_err_exit(&err);
+	}
+	if (hx_slurm_emit(&c, batches, nb, dir, &err) == -1 ||
+	    (opt->submit && hx_slurm_run(&c, batches, nb, POLL_NS, &err) == -1))
+		hx_err_exit(&err);
+	for (i = 0; opt->submit && i < nb; i++)
+		for (k = 0; k < batches[i].n; k++) {
+			slurm_forward(&c, batches[i].members[k].job);
+			if (!slurm_ran(&batches[i].members[k],
+			    batches[i].job_id, &batches[i].outcomes[k]))
+				status = HX_EXIT_VERDICT;
+		}
+	nsubmitted = 0;
+	hx_slurm_batches_free(batches, nb);
+	free(members);
+	free(abs);
+	free(out);
+	return status;
+}

@@ -1,0 +1,133 @@
+#!/bin/sh
+# t0790-sched-slurm-submit: hx-sched plan --emit slurm --submit runs the
+# plan on a single-host Slurm: a constraint job, a GPU gres job that
+# fails, a heterogeneous pair split over two nodes; the records the jobs
+# write come downstream, then a placement record of each with its node
+# and exit status.
+
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/sched/slurm.sh"
+require_slurm
+
+S="$FILES/sched"
+
+start_slurm >start.log 2>&1
+test_expect_success 'the cluster starts' '
+	slurm_all_idle || { cat start.log; false; }
+'
+
+# done_of JOB: the placement record of JOB as it ran.
+done_of() {
+	jq -c "select(.type == \"placement\" and .job == \"$1\" and
+	    .status != \"planned\")" records
+}
+
+# slurm_id JOB: the Slurm job id in the reason of JOB's placement.
+slurm_id() {
+	done_of "$1" | jq -r .reason | sed 's/^slurm job \([0-9]*\):.*/\1/'
+}
+
+test_expect_success 'the plan runs on Slurm and fails with its failing job' '
+	{
+		cat "$S/slurm-jobs.jsonl" &&
+		echo "{\"type\":\"job\",\"name\":\"anyrv\",\"argv\":[\"sh\",\"-c\",\"echo \$SLURMD_NODENAME\"],\"selector\":[\"riscv64=true\"],\"team\":\"team-b\"}"
+	} >jobs.jsonl &&
+	test_status 1 hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --partition 0=main --partition 10=high --emit slurm out --submit \
+	    jobs.jsonl >records 2>err &&
+	jq -r "select(.type == \"placement\") | .status" records |
+	    sort | uniq -c | sed "s/^ *//" >actual &&
+	printf "4 done\n1 failed\n5 planned\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the records a job writes come downstream, quotes intact' '
+	echo "{\"type\":\"status\",\"message\":\"it'"'"'s \$SLURMD_NODENAME\"}" >expect &&
+	grep "\"type\":\"status\"" records >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a constraint job runs on a node with the feature' '
+	done_of anyrv | jq -r "[.status, .backend, .node] | @tsv" >actual &&
+	node=$(cat out/output/anyrv.out) &&
+	printf "done\tslurm\t%s\n" "$node" >expect &&
+	test_cmp expect actual &&
+	case $node in rv1|rv2) ;; *) false ;; esac
+'
+
+test_expect_success 'the GPU job went to the GPU node and failed with status 3' '
+	done_of matmul | jq -r "[.status, .node] | @tsv" >actual &&
+	printf "failed\tgpu1\n" >expect &&
+	test_cmp expect actual &&
+	done_of matmul | jq -r .reason | grep -x "slurm job [0-9]*: FAILED, exit status 3" &&
+	echo gpu1 >expect &&
+	test_cmp expect out/output/matmul.out
+'
+
+test_expect_success 'the pair ran split, as one heterogeneous job' '
+	done_of runner | jq -r .node >actual &&
+	echo rv1 >expect &&
+	test_cmp expect actual &&
+	test_cmp expect out/output/runner.out &&
+	echo gpu1 >expect &&
+	test_cmp expect out/output/service.out &&
+	test "$(slurm_id runner)" = "$(slurm_id service)" &&
+	scontrol -o show job "$(slurm_id runner)" | grep -c HetJobOffset= >n &&
+	echo 2 >expect &&
+	test_cmp expect n
+'
+
+test_expect_success 'a colocated pair: one node, each member its own status' '
+	cat >co.jsonl <<-\EOF &&
+	{"type":"job","name":"co-r","argv":["sh","-c","echo $SLURMD_NODENAME"],"selector":["riscv64=true"],"group":"co","placement":"colocated"}
+	{"type":"job","name":"co-s","argv":["sh","-c","echo $SLURMD_NODENAME; exit 5"],"group":"co","placement":"colocated"}
+	EOF
+	test_status 1 hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm co --submit co.jsonl >co.records &&
+	node=$(jq -r "select(.job == \"co-r\" and .status == \"planned\") | .node" co.records) &&
+	case $node in rv1|rv2) ;; *) false ;; esac &&
+	echo "$node" >expect &&
+	test_cmp expect co/output/co-r.out &&
+	test_cmp expect co/output/co-s.out &&
+	jq -r "select(.status != \"planned\") | [.job, .status, .node] | @tsv" \
+	    co.records >actual &&
+	printf "co-r\tdone\t%s\nco-s\tfailed\t%s\n" "$node" "$node" >expect &&
+	test_cmp expect actual &&
+	jq -r "select(.job == \"co-s\" and .status == \"failed\") | .reason" \
+	    co.records | grep -x "slurm job [0-9]*: FAILED, exit status 5"
+'
+
+test_expect_success 'each job carries its team as account and its partition' '
+	for j in unit-rv matmul anyrv; do
+		scontrol -o show job "$(slurm_id $j)" | tr " " "\n" |
+		    grep -E "^(Account|Partition)=" | tr "\n" " " &&
+		echo || return 1
+	done >actual &&
+	cat >expect <<-\EOF &&
+	Account=team-a Partition=main 
+	Account=team-b Partition=high 
+	Account=team-b Partition=main 
+	EOF
+	test_cmp expect actual
+'
+
+# long_running: the job named long runs.
+long_running() {
+	[ -n "$(squeue -h -n long -t R -o %i)" ]
+}
+
+test_expect_success 'a stopping signal cancels the jobs submitted' '
+	echo "{\"type\":\"job\",\"name\":\"long\",\"argv\":[\"sleep\",\"300\"]}" >long.jsonl &&
+	{ hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm long --submit long.jsonl >long.out 2>long.err & } &&
+	pid=$! &&
+	slurm_wait "the long job" long_running &&
+	id=$(squeue -h -n long -o %i) &&
+	kill -TERM $pid &&
+	{ wait $pid; test $? = 143; } &&
+	echo CANCELLED >expect &&
+	slurm_wait_job "$id" >actual &&
+	test_cmp expect actual
+'
+
+test_done
