@@ -336,7 +336,7 @@ relu_kernel(const T *x, T *y, size_t n)
 
 	for (i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
 	    i += (size_t)gridDim.x * blockDim.x)
-		y[i] = x[i] < 0 ? (T)0 : x[i];
+		y[i] = x[i] > 0 ? x[i] : (T)0;
 }
 
 /* ti_rounding_shift and ti_requantize of tinyinfer, for one element. */

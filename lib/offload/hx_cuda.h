@@ -50,7 +50,7 @@ int hx_cuda_add_i32(const int32_t *a, const int32_t *b, int32_t *c,
 /* C = A + B over N elements in f32. */
 int hx_cuda_add_f32(const float *a, const float *b, float *c, size_t n,
     char *err, size_t len);
-/* Y = X < 0 ? 0 : X over N elements (NaN and -0 pass through). */
+/* Y = X > 0 ? X : 0 over N elements (NaN and -0 become +0). */
 int hx_cuda_relu_i8(const int8_t *x, int8_t *y, size_t n, char *err,
     size_t len);
 int hx_cuda_relu_i32(const int32_t *x, int32_t *y, size_t n, char *err,
