@@ -1,0 +1,177 @@
+/*
+ * hx_cpu: the reference backend.  Each operation is the loop of its
+ * definition in hx-offload(5), nothing cleverer, so that it can be read
+ * against the page.  Integer sums are taken modulo 2^32, as the two's
+ * complement hardware tinyinfer runs on takes them: the one matmul_i8 that
+ * can reach 2^31 (K = 131072, every product 16384) wraps, with no
+ * undefined behaviour in C.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "offload/hx_backend.h"
+#include "offload/hx_cpu.h"
+
+static void
+matmul_i8(const struct hx_codec_request *req, struct hx_codec_tensor *out)
+{
+	const int8_t *a = req->tensors[0].data, *b = req->tensors[1].data;
+	size_t m = req->tensors[0].dims[0], k = req->tensors[0].dims[1];
+	size_t n = req->tensors[1].dims[1], i, j, l;
+	int32_t *c = out->data;
+	uint32_t acc;
+
+	for (i = 0; i < m; i++)
+		for (j = 0; j < n; j++) {
+			acc = 0;
+			for (l = 0; l < k; l++)
+				acc += (uint32_t)(a[i * k + l] * b[l * n + j]);
+			c[i * n + j] = (int32_t)acc;
+		}
+}
+
+static void
+matmul_f32(const struct hx_codec_request *req, struct hx_codec_tensor *out)
+{
+	const float *a = req->tensors[0].data, *b = req->tensors[1].data;
+	size_t m = req->tensors[0].dims[0], k = req->tensors[0].dims[1];
+	size_t n = req->tensors[1].dims[1], i, j, l;
+	float *c = out->data, acc;
+
+	for (i = 0; i < m; i++)
+		for (j = 0; j < n; j++) {
+			acc = 0.0f;
+			for (l = 0; l < k; l++)
+				acc += a[i * k + l] * b[l * n + j];
+			c[i * n + j] = acc;
+		}
+}
+
+/* tinyinfer's ti_conv1d before requantisation. */
+static void
+conv1d_i8(const struct hx_codec_request *req, struct hx_codec_tensor *out)
+{
+	const int8_t *x = req->tensors[0].data, *w = req->tensors[1].data;
+	size_t k = req->tensors[1].count, o, l;
+	int32_t *y = out->data;
+	uint32_t acc;
+
+	for (o = 0; o < out->count; o++) {
+		acc = (uint32_t)req->params[0];
+		for (l = 0; l < k; l++)
+			acc += (uint32_t)(w[l] * x[o + l]);
+		y[o] = (int32_t)acc;
+	}
+}
+
+static void
+add(const struct hx_codec_request *req, struct hx_codec_tensor *out)
+{
+	size_t i;
+
+	if (out->dtype == HX_OFFLOAD_F32) {
+		const float *a = req->tensors[0].data;
+		const float *b = req->tensors[1].data;
+		float *c = out->data;
+
+		for (i = 0; i < out->count; i++)
+			c[i] = a[i] + b[i];
+		return;
+	}
+	const int32_t *a = req->tensors[0].data, *b = req->tensors[1].data;
+	int32_t *c = out->data;
+
+	for (i = 0; i < out->count; i++)
+		c[i] = (int32_t)((uint32_t)a[i] + (uint32_t)b[i]);
+}
+
+static void
+relu(const struct hx_codec_request *req, struct hx_codec_tensor *out)
+{
+	const void *x = req->tensors[0].data;
+	size_t i;
+
+	for (i = 0; i < out->count; i++)
+		switch (out->dtype) {
+		case HX_OFFLOAD_INT8:
+			((int8_t *)out->data)[i] = ((const int8_t *)x)[i] > 0 ?
+			    ((const int8_t *)x)[i] : 0;
+			break;
+		case HX_OFFLOAD_INT32:
+			((int32_t *)out->data)[i] =
+			    ((const int32_t *)x)[i] > 0 ?
+			    ((const int32_t *)x)[i] : 0;
+			break;
+		default:
+			((float *)out->data)[i] = ((const float *)x)[i] > 0.0f ?
+			    ((const float *)x)[i] : 0.0f;
+			break;
+		}
+}
+
+/*
+ * tinyinfer's ti_rounding_shift then ti_requantize: divide by 2^shift,
+ * rounding half away from zero, add the zero point, saturate.  The zero
+ * point is at most 2^15 in magnitude (hx_backend_check), so the sum
+ * cannot overflow.
+ */
+int8_t
+hx_cpu_requantize(int32_t acc, int32_t multiplier, int shift,
+    int32_t zero_point)
+{
+	int64_t product = (int64_t)acc * multiplier, half;
+	int total = 31 + shift;
+	int32_t v;
+
+	half = (int64_t)1 << (total - 1);
+	if (product >= 0)
+		v = (int32_t)((product + half) >> total);
+	else
+		v = (int32_t)-((-product + half) >> total);
+	v += zero_point;
+	if (v > 127)
+		v = 127;
+	if (v < -128)
+		v = -128;
+	return (int8_t)v;
+}
+
+static void
+requantize(const struct hx_codec_request *req, struct hx_codec_tensor *out)
+{
+	const int32_t *x = req->tensors[0].data;
+	int8_t *y = out->data;
+	size_t i;
+
+	for (i = 0; i < out->count; i++)
+		y[i] = hx_cpu_requantize(x[i], req->params[0], req->params[1],
+		    req->params[2]);
+}
+
+int
+hx_cpu_op(void *state, const struct hx_codec_request *req,
+    struct hx_codec_tensor *out, char *msg, size_t msgsize)
+{
+	switch (req->op) {
+	case HX_OFFLOAD_OP_MATMUL_I8:
+		matmul_i8(req, out);
+		break;
+	case HX_OFFLOAD_OP_MATMUL_F32:
+		matmul_f32(req, out);
+		break;
+	case HX_OFFLOAD_OP_CONV1D_I8:
+		conv1d_i8(req, out);
+		break;
+	case HX_OFFLOAD_OP_ADD:
+		add(req, out);
+		break;
+	case HX_OFFLOAD_OP_RELU:
+		relu(req, out);
+		break;
+	default:
+		requantize(req, out);
+		break;
+	}
+	return 0;
+}
