@@ -1,7 +1,34 @@
 #!/bin/sh
-# configure --with-cuda: where it looks for the CUDA toolkit, what it does
-# when told to use one that is not there, and a build without CUDA.
+# The cuda backend where CI runs, without a GPU: hx-offload --backend cuda
+# stops with status 4 and the runtime's reason; configure --with-cuda:
+# where it looks for the CUDA toolkit, what it does when told to use one
+# that is not there, and a build without CUDA.  Its answers on a GPU are
+# make check-gpu's (tests/gpu/).
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/offload/service.sh"
+
+if grep -q "^#define HX_HAVE_CUDA 1" "$top_builddir/config.h"; then
+	if test -e /dev/nvidiactl; then
+		test_expect_success 'a GPU here: --backend cuda serves' '
+			start_service cuda --backend cuda \
+				--listen "unix:$PWD/cuda.sock" &&
+			stop_service cuda
+		'
+	else
+		test_expect_success 'no GPU here: --backend cuda exits 4 and says why' '
+			test_status 4 hx-offload --backend cuda \
+				--listen "unix:$PWD/cuda.sock" >out 2>err &&
+			test_must_be_empty out &&
+			grep "^hx-offload: backend cuda: no CUDA device: .* (error [0-9]*)\$" err &&
+			! test -e cuda.sock
+		'
+	fi
+else
+	test_expect_success 'built without CUDA: --backend cuda exits 4' '
+		test_status 4 hx-offload --backend cuda >out 2>err &&
+		grep "^hx-offload: --backend cuda: not built with CUDA\$" err
+	'
+fi
 
 # A copy of what configure and the generated Makefile read, so that both
 # run here even when the source tree itself is configured.
