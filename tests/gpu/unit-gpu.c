@@ -1,68 +1,25 @@
 /*
  * unit-gpu: the cuda backend against the reference of hx-offload(5) on a
  * machine with a GPU (`make check-gpu`).  Every operation runs on random
- * and edge inputs through hx_cuda and through the plain loops below, which
- * follow the page word for word: int8 and int32 results must be identical,
+ * and edge inputs through hx_cuda and through the references of
+ * tests/offload/ref.h (requantize is tinyinfer's own ti_requantize) or
+ * plain loops here: int8 and int32 results must be identical,
  * f32 additions and relus identical bit for bit (NaN as NaN), f32 products
  * within |C - C_ref| <= K * 2^-23 * sum_k |A*B| of a double reference.
  * Then the speed of matmul against the cpu, printed as ratios.  Without a
  * device it fails at once and says why: it never skips.
  */
-#include <math.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #include "offload/hx_cuda.h"
+#include "../offload/ref.h"
 #include "../tap.h"
+#include "gpu.h"
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-/* xorshift64*: the same inputs on every run. */
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n);
-
-	if (p == NULL) {
-		printf("Bail out! out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-/* Fill N int8 values in the pattern KIND: random, extremes or a constant. */
+/*
+ * The cpu side of the speed comparison: the plain loops, in the order
+ * that streams B's rows, so that the compiler vectorises them.
+ */
 static void
-fill_i8(int8_t *v, size_t n, int kind)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v[i] = kind == 0 ? (int8_t)rng() : kind == 1 ?
-		    (rng() & 1 ? 127 : -128) : kind == 2 ? -128 : 127;
-}
-
-static void
-fill_f32(float *v, size_t n, float scale)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v[i] = scale * ((float)(rng() >> 40) / (float)(1 << 24) * 2 - 1);
-}
-
-static void
-ref_matmul_i8(const int8_t *a, const int8_t *b, int32_t *c, size_t m,
+loop_matmul_i8(const int8_t *a, const int8_t *b, int32_t *c, size_t m,
     size_t k, size_t n)
 {
 	size_t i, j, p;
@@ -76,7 +33,7 @@ ref_matmul_i8(const int8_t *a, const int8_t *b, int32_t *c, size_t m,
 }
 
 static void
-ref_matmul_f32(const float *a, const float *b, float *c, size_t m, size_t k,
+loop_matmul_f32(const float *a, const float *b, float *c, size_t m, size_t k,
     size_t n)
 {
 	size_t i, j, p;
@@ -86,22 +43,6 @@ ref_matmul_f32(const float *a, const float *b, float *c, size_t m, size_t k,
 		for (p = 0; p < k; p++)
 			for (j = 0; j < n; j++)
 				c[i * n + j] += a[i * k + p] * b[p * n + j];
-}
-
-/* ti_rounding_shift and ti_requantize as examples/tinyinfer has them. */
-static int8_t
-ref_requantize(int32_t acc, int32_t multiplier, int shift, int32_t zp)
-{
-	int64_t product = (int64_t)acc * multiplier;
-	int64_t half = (int64_t)1 << (30 + shift);
-	int32_t v;
-
-	if (product >= 0)
-		v = (int32_t)((product + half) >> (31 + shift));
-	else
-		v = (int32_t)-((-product + half) >> (31 + shift));
-	v = (int32_t)((uint32_t)v + (uint32_t)zp);
-	return (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
 }
 
 static char err[512];
@@ -119,11 +60,11 @@ called(int rc, const char *what)
 static void
 check_matmul_i8(size_t m, size_t k, size_t n, int kind)
 {
-	int8_t *a = xmalloc(m * k), *b = xmalloc(k * n);
-	int32_t *c = xmalloc(m * n * 4), *r = xmalloc(m * n * 4);
+	int8_t *a = gpu_malloc(m * k), *b = gpu_malloc(k * n);
+	int32_t *c = gpu_malloc(m * n * 4), *r = gpu_malloc(m * n * 4);
 
-	fill_i8(a, m * k, kind);
-	fill_i8(b, k * n, kind);
+	gpu_fill_i8(a, m * k, kind);
+	gpu_fill_i8(b, k * n, kind);
 	ref_matmul_i8(a, b, r, m, k, n);
 	if (called(hx_cuda_matmul_i8(a, b, c, m, k, n, err, sizeof(err)),
 	    "matmul_i8"))
@@ -137,13 +78,13 @@ check_matmul_i8(size_t m, size_t k, size_t n, int kind)
 static void
 check_matmul_f32(size_t m, size_t k, size_t n, float scale)
 {
-	float *a = xmalloc(m * k * 4), *b = xmalloc(k * n * 4);
-	float *c = xmalloc(m * n * 4);
+	float *a = gpu_malloc(m * k * 4), *b = gpu_malloc(k * n * 4);
+	float *c = gpu_malloc(m * n * 4);
 	double ref, mag, worst = 0, e;
 	size_t i, j, p, bad = 0;
 
-	fill_f32(a, m * k, scale);
-	fill_f32(b, k * n, scale);
+	gpu_fill_f32(a, m * k, scale);
+	gpu_fill_f32(b, k * n, scale);
 	if (!called(hx_cuda_matmul_f32(a, b, c, m, k, n, err, sizeof(err)),
 	    "matmul_f32"))
 		goto out;
@@ -171,32 +112,18 @@ out:
 static void
 check_conv1d(size_t l, size_t k, int32_t bias, int kind)
 {
-	int8_t *x = xmalloc(l), *w = xmalloc(k);
-	int32_t *y = xmalloc((l - k + 1) * 4), *r = xmalloc((l - k + 1) * 4);
-	size_t o, j;
-	uint32_t acc;
+	int8_t *x = gpu_malloc(l), *w = gpu_malloc(k);
+	int32_t *y = gpu_malloc((l - k + 1) * 4), *r = gpu_malloc((l - k + 1) * 4);
 
-	fill_i8(x, l, kind);
-	fill_i8(w, k, kind);
-	for (o = 0; o + k <= l; o++) {
-		acc = (uint32_t)bias;
-		for (j = 0; j < k; j++)
-			acc += (uint32_t)((int32_t)w[j] * x[o + j]);
-		r[o] = (int32_t)acc;
-	}
+	gpu_fill_i8(x, l, kind);
+	gpu_fill_i8(w, k, kind);
+	ref_conv1d(x, l, w, k, bias, r);
 	if (called(hx_cuda_conv1d_i8(x, l, w, k, bias, y, err, sizeof(err)),
 	    "conv1d_i8"))
 		tap_ok(memcmp(y, r, (l - k + 1) * 4) == 0,
 		    "conv1d_i8 L=%zu K=%zu bias %d inputs %d: identical", l, k,
 		    bias, kind);
 	free(x), free(w), free(y), free(r);
-}
-
-/* Whether two floats are the same bits, or both NaN. */
-static int
-same_f32(float x, float y)
-{
-	return (isnan(x) && isnan(y)) || memcmp(&x, &y, sizeof(x)) == 0;
 }
 
 /* The elementwise operations over N elements with special values first. */
@@ -206,19 +133,20 @@ check_elementwise(size_t n)
 	static const float special[] = { 0.0f, -0.0f, INFINITY, -INFINITY,
 	    NAN, 1e-45f, -1e-45f, 1.17549435e-38f, 3.4028235e38f,
 	    -3.4028235e38f, 1.0f, -1.0f };
-	int32_t *a = xmalloc(n * 4), *b = xmalloc(n * 4), *c = xmalloc(n * 4);
-	float *fa = xmalloc(n * 4), *fb = xmalloc(n * 4), *fc = xmalloc(n * 4);
-	int8_t *i8 = xmalloc(n), *o8 = xmalloc(n);
+	int32_t *a = gpu_malloc(n * 4), *b = gpu_malloc(n * 4), *c = gpu_malloc(n * 4);
+	float *fa = gpu_malloc(n * 4), *fb = gpu_malloc(n * 4);
+	float *fc = gpu_malloc(n * 4), *fd = gpu_malloc(n * 4);
+	int8_t *i8 = gpu_malloc(n), *o8 = gpu_malloc(n);
 	size_t i, bad;
 	size_t ns = sizeof(special) / sizeof(special[0]);
 
 	for (i = 0; i < n; i++) {
-		a[i] = (int32_t)rng();
-		b[i] = i < 4 ? (i & 1 ? INT32_MIN : INT32_MAX) : (int32_t)rng();
-		fa[i] = i < ns * ns ? special[i / ns] : (float)(int32_t)rng() /
-		    (float)(1 << (rng() % 40));
+		a[i] = (int32_t)gpu_rng();
+		b[i] = i < 4 ? (i & 1 ? INT32_MIN : INT32_MAX) : (int32_t)gpu_rng();
+		fa[i] = i < ns * ns ? special[i / ns] : (float)(int32_t)gpu_rng() /
+		    (float)(1 << (gpu_rng() % 40));
 		fb[i] = i < ns * ns ? special[i % ns] : -fa[i] * 0.75f;
-		i8[i] = (int8_t)rng();
+		i8[i] = (int8_t)gpu_rng();
 	}
 	a[0] = INT32_MAX, a[1] = INT32_MIN, a[2] = INT32_MIN, a[3] = -1;
 	if (called(hx_cuda_add_i32(a, b, c, n, err, sizeof(err)), "add_i32")) {
@@ -229,8 +157,9 @@ check_elementwise(size_t n)
 	}
 	if (called(hx_cuda_add_f32(fa, fb, fc, n, err, sizeof(err)),
 	    "add_f32")) {
-		for (bad = i = 0; i < n; i++)
-			bad += !same_f32(fc[i], fa[i] + fb[i]);
+		for (i = 0; i < n; i++)
+			fd[i] = fa[i] + fb[i];
+		bad = gpu_f32_differences(fc, fd, n);
 		tap_ok(bad == 0, "add_f32 n=%zu: identical bits", n);
 	}
 	if (called(hx_cuda_relu_i8(i8, o8, n, err, sizeof(err)), "relu_i8")) {
@@ -245,25 +174,26 @@ check_elementwise(size_t n)
 	}
 	if (called(hx_cuda_relu_f32(fa, fc, n, err, sizeof(err)),
 	    "relu_f32")) {
-		for (bad = i = 0; i < n; i++)
-			bad += !same_f32(fc[i], fa[i] > 0 ? fa[i] : 0.0f);
+		for (i = 0; i < n; i++)
+			fd[i] = fa[i] > 0 ? fa[i] : 0.0f;
+		bad = gpu_f32_differences(fc, fd, n);
 		tap_ok(bad == 0, "relu_f32 n=%zu: identical bits (-0 and NaN "
 		    "give +0)", n);
 	}
-	free(a), free(b), free(c), free(fa), free(fb), free(fc), free(i8),
-	    free(o8);
+	free(a), free(b), free(c), free(fa), free(fb), free(fc), free(fd),
+	    free(i8), free(o8);
 }
 
 static void
 check_requantize(size_t n, int32_t multiplier, int shift, int32_t zp)
 {
-	int32_t *x = xmalloc(n * 4);
-	int8_t *y = xmalloc(n);
+	int32_t *x = gpu_malloc(n * 4);
+	int8_t *y = gpu_malloc(n);
 	size_t i, bad;
 
 	for (i = 0; i < n; i++)
 		x[i] = i == 0 ? INT32_MIN : i == 1 ? INT32_MAX : i == 2 ? 0 :
-		    (int32_t)rng() >> (rng() % 32);
+		    (int32_t)gpu_rng() >> (gpu_rng() % 32);
 	if (called(hx_cuda_requantize(x, y, n, multiplier, shift, zp, err,
 	    sizeof(err)), "requantize")) {
 		for (bad = i = 0; i < n; i++)
@@ -275,15 +205,6 @@ check_requantize(size_t n, int32_t multiplier, int shift, int32_t zp)
 	free(x), free(y);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * The speed of square products of side N: the cuda backend (copies in and
  * out included, as the service sees it) against the reference loop on one
@@ -293,31 +214,31 @@ static void
 speed(size_t n, int f32)
 {
 	size_t bytes = f32 ? 4 : 1;
-	void *a = xmalloc(n * n * bytes), *b = xmalloc(n * n * bytes);
-	void *c = xmalloc(n * n * 4);
+	void *a = gpu_malloc(n * n * bytes), *b = gpu_malloc(n * n * bytes);
+	void *c = gpu_malloc(n * n * 4);
 	double t, cuda = 1e30, cpu;
 	int i, rc = 0;
 
 	if (f32) {
-		fill_f32(a, n * n, 1), fill_f32(b, n * n, 1);
+		gpu_fill_f32(a, n * n, 1), gpu_fill_f32(b, n * n, 1);
 	} else {
-		fill_i8(a, n * n, 0), fill_i8(b, n * n, 0);
+		gpu_fill_i8(a, n * n, 0), gpu_fill_i8(b, n * n, 0);
 	}
 	for (i = 0; i < 4 && rc == 0; i++) {
-		t = now();
+		t = gpu_now();
 		rc = f32 ? hx_cuda_matmul_f32(a, b, c, n, n, n, err,
 		    sizeof(err)) : hx_cuda_matmul_i8(a, b, c, n, n, n, err,
 		    sizeof(err));
-		if (i > 0 && now() - t < cuda)
-			cuda = now() - t;
+		if (i > 0 && gpu_now() - t < cuda)
+			cuda = gpu_now() - t;
 	}
 	if (called(rc, f32 ? "matmul_f32" : "matmul_i8")) {
-		t = now();
+		t = gpu_now();
 		if (f32)
-			ref_matmul_f32(a, b, c, n, n, n);
+			loop_matmul_f32(a, b, c, n, n, n);
 		else
-			ref_matmul_i8(a, b, c, n, n, n);
-		cpu = now() - t;
+			loop_matmul_i8(a, b, c, n, n, n);
+		cpu = gpu_now() - t;
 		printf("# speed matmul_%s %4zu: cuda %9.3f ms, cpu %10.1f ms, "
 		    "cuda/cpu speed-up %8.1fx (%.1f G%s/s)\n", f32 ? "f32" :
 		    "i8 ", n, cuda * 1e3, cpu * 1e3, cpu / cuda,
