@@ -339,25 +339,28 @@ relu_kernel(const T *x, T *y, size_t n)
 		y[i] = x[i] > 0 ? x[i] : (T)0;
 }
 
-/* ti_rounding_shift and ti_requantize of tinyinfer, for one element. */
+/*
+ * tinyinfer's ti_rounding_shift and ti_requantize for one element, the
+ * zero point added in 64 bits as hx-offload(5) and the cpu backend have
+ * it (where tinyinfer's 32-bit sum would overflow).
+ */
 static __global__ void
 requantize_kernel(const int32_t *x, int8_t *y, size_t n, int32_t multiplier,
     int shift, int32_t zero_point)
 {
 	size_t i;
-	int64_t product, half;
+	int64_t product, half, v;
 	int s = 31 + shift;
-	int32_t v;
 
 	half = (int64_t)1 << (s - 1);
 	for (i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
 	    i += (size_t)gridDim.x * blockDim.x) {
 		product = (int64_t)x[i] * multiplier;
 		if (product >= 0)
-			v = (int32_t)((product + half) >> s);
+			v = (product + half) >> s;
 		else
-			v = (int32_t)-((-product + half) >> s);
-		v = (int32_t)((uint32_t)v + (uint32_t)zero_point);
+			v = -((-product + half) >> s);
+		v += zero_point;
 		y[i] = (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
 	}
 }

@@ -60,7 +60,8 @@ int hx_cuda_relu_f32(const float *x, float *y, size_t n, char *err,
 /*
  * Y = saturate(rounding_shift((int64)X * MULTIPLIER, 31 + SHIFT) +
  * ZERO_POINT) over N elements, as tinyinfer's ti_requantize: round half
- * away from zero, saturate to [-128, 127].
+ * away from zero, the zero point added in 64 bits, saturate to
+ * [-128, 127].
  */
 int hx_cuda_requantize(const int32_t *x, int8_t *y, size_t n,
     int32_t multiplier, int shift, int32_t zero_point, char *err,

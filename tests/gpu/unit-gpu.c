@@ -289,6 +289,8 @@ main(int argc, char **argv)
 	check_requantize(100000, 1518500250, 7, 3);
 	check_requantize(100000, 1073741825, 31, 127);
 	check_requantize((size_t)1 << 22, 1932735283, 12, -5);
+	check_requantize(100000, INT32_MAX, 0, 32767);
+	check_requantize(100000, INT32_MAX, 0, -32768);
 	if (argc < 2 || strcmp(argv[1], "--no-speed") != 0)
 		for (n = 256; n <= 4096; n *= 2) {
 			speed(n, 0);

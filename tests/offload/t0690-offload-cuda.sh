@@ -37,7 +37,7 @@ cp -Rp "$top_srcdir/configure" "$top_srcdir/build-aux" \
 	"$top_srcdir/Makefile.in" "$top_srcdir/config.h.in" \
 	"$top_srcdir/Makefile.am" "$top_srcdir/configure.ac" \
 	"$top_srcdir/aclocal.m4" "$top_srcdir/mk" src/ &&
-cp "$top_srcdir/lib/rec/hx_rec.c" src/lib/rec/ || exit 1
+cp "$top_srcdir/lib/rec/hx_rec.c" src/lib/rec/ && chmod -R u+w src || exit 1
 
 # A stand-in toolkit: what configure checks for, and no more.
 make_toolkit() {
