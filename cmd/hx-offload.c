@@ -31,6 +31,8 @@
 #include "offload/hx_backend.h"
 #include "offload/hx_codec.h"
 #include "offload/hx_fault.h"
+#include "rec/hx_span.h"
+#include "rec/hx_writer.h"
 
 /* The most clients served at once; more are turned away. */
 #define CONNECTIONS_MAX	64
@@ -44,6 +46,10 @@ struct service {
 	struct hx_fault fault;
 	bool unix_socket;
 	char *path;		/* of the Unix socket, removed at exit */
+	struct hx_writer *spans;	/* --spans; NULL: none */
+	const char *spans_path;
+	pthread_mutex_t spans_lock;
+	char host[256];
 	pthread_mutex_t lock;
 	struct connection *connections;
 	unsigned nconnections;
@@ -63,7 +69,7 @@ usage(void)
 	printf("Usage: hx-offload [-hV] [--listen ADDR] [--backend cpu|cuda]\n"
 	    "                  [--ready-fd FD] [--token-file FILE]\n"
 	    "                  [--fault SPEC] [--fault-seed N]\n"
-	    "                  [--max-frame BYTES]\n"
+	    "                  [--max-frame BYTES] [--spans FILE]\n"
 	    "Serve the tensor-offload protocol (hx-offload(5)) until SIGTERM.\n"
 	    "\n"
 	    "Options:\n"
@@ -78,6 +84,7 @@ usage(void)
 	    "                          truncate=P,latency=P,delay=MS\n"
 	    "      --fault-seed N      the seed of the faults (default 0)\n"
 	    "      --max-frame BYTES   the largest frame (default 67108864)\n"
+	    "      --spans FILE        append a span record for each request\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -V, --version           show the version and exit\n"
 	    "\n"
@@ -154,6 +161,80 @@ token_equal(const char *a, size_t alen, const char *b)
 	return diff == 0;
 }
 
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Append the span of request ID (operation OP, traceparent TRACEPARENT,
+ * "" for none) to the --spans file: a server span, the child of the
+ * caller's span when the request carried one, a root otherwise.  MESSAGE
+ * is the error, NULL for success.
+ */
+static void
+write_span(struct service *svc, uint64_t id, int op, const char *traceparent,
+    int64_t start_ns, const char *fault, const char *message)
+{
+	char trace_id[33], parent_id[17], span_id[17], rid[24];
+	struct hx_field_pair attrs[3] = { { "backend", svc->backend->name },
+	    { "request_id", rid }, { "fault", fault } };
+	struct hx_span span;
+	json_t *rec;
+
+	hx_span_init(&span);
+	if (traceparent[0] != '\0' &&
+	    hx_span_traceparent_parse(traceparent, trace_id, parent_id) == 0)
+		span.parent_id = parent_id;
+	else if (hx_span_new_id(trace_id, HX_SPAN_TRACE_ID_HEX) != 0)
+		return;
+	if (hx_span_new_id(span_id, HX_SPAN_SPAN_ID_HEX) != 0)
+		return;
+	snprintf(rid, sizeof(rid), "%llu", (unsigned long long)id);
+	span.trace_id = trace_id;
+	span.span_id = span_id;
+	span.name = hx_backend_op_name(op);
+	span.service = "hx-offload";
+	span.host = svc->host[0] != '\0' ? svc->host : NULL;
+	span.kind = HX_SPAN_SERVER;
+	span.start_ns = start_ns;
+	span.end_ns = now_ns();
+	span.error = message != NULL;
+	span.message = message;
+	span.attrs = attrs;
+	span.nattrs = fault != NULL ? 3 : 2;
+	rec = hx_span_to_json(&span);
+	pthread_mutex_lock(&svc->spans_lock);
+	if ((hx_writer_record(svc->spans, rec) < 0 ||
+	    hx_writer_flush(svc->spans) < 0) &&
+	    hx_writer_error(svc->spans) != 0) {
+		errno = hx_writer_error(svc->spans);
+		hx_warn_errno("%s", svc->spans_path);
+	}
+	pthread_mutex_unlock(&svc->spans_lock);
+	json_decref(rec);
+}
+
+/* The name of a fault for the span, or NULL for none. */
+static const char *
+fault_name(enum hx_fault_kind fault, unsigned delay_ms)
+{
+	switch (fault) {
+	case HX_FAULT_ERROR:
+		return "error";
+	case HX_FAULT_DROP:
+		return "drop";
+	case HX_FAULT_TRUNCATE:
+		return "truncate";
+	default:
+		return delay_ms > 0 ? "latency" : NULL;
+	}
+}
+
 /*
  * Answer one request: decode, check, inject a fault, compute, reply.
  * False when the connection is to end.
@@ -169,7 +250,9 @@ answer(struct connection *c, const struct hx_codec_header *h,
 	enum hx_fault_kind fault;
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	unsigned delay_ms = 0;
+	int64_t start_ns = now_ns();
 	size_t most;
+	bool sent;
 	int rc;
 
 	most = (peer_max < svc->max_frame ? peer_max : svc->max_frame) -
@@ -196,17 +279,17 @@ answer(struct connection *c, const struct hx_codec_header *h,
 	else
 		hx_codec_error_write(out, h->id, rc, msg);
 	hx_codec_tensor_clear(&result);
-	hx_codec_request_clear(&req);
-	if (fault == HX_FAULT_DROP) {
+	if (fault == HX_FAULT_DROP)
 		out->len = 0;
-		return false;
-	}
-	if (fault == HX_FAULT_TRUNCATE) {
+	else if (fault == HX_FAULT_TRUNCATE)
 		out->len /= 2;
-		flush(c->fd, out);
-		return false;
-	}
-	return flush(c->fd, out);
+	sent = flush(c->fd, out);
+	if (svc->spans != NULL)
+		write_span(svc, h->id, req.op, req.traceparent, start_ns,
+		    fault_name(fault, delay_ms), rc != 0 ? msg : fault ==
+		    HX_FAULT_NONE ? NULL : "connection cut by fault injection");
+	hx_codec_request_clear(&req);
+	return sent && fault != HX_FAULT_DROP && fault != HX_FAULT_TRUNCATE;
 }
 
 /*
@@ -450,6 +533,21 @@ listen_unix(struct service *svc, const char *path, char *addr,
 	return fd;
 }
 
+/* Open the --spans file for appending, and learn the host's name. */
+static void
+open_spans(struct service *svc)
+{
+	int fd = open(svc->spans_path, O_WRONLY | O_CREAT | O_APPEND |
+	    O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", svc->spans_path);
+	svc->spans = hx_writer_new(fd, 0, 0);
+	pthread_mutex_init(&svc->spans_lock, NULL);
+	if (gethostname(svc->host, sizeof(svc->host) - 1) != 0)
+		svc->host[0] = '\0';
+}
+
 /* The default address: a socket in XDG_RUNTIME_DIR, or in /tmp. */
 static char *
 default_address(void)
@@ -501,18 +599,14 @@ static void
 run(struct service *svc, int lfd, int sigfd)
 {
 	struct pollfd pfd[2] = { { lfd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
-	struct signalfd_siginfo si;
 	int fd;
 
 	for (;;) {
 		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
 			hx_err_errno(HX_EXIT_SYSTEM, "poll");
 		reap(svc, false);
-		if (pfd[1].revents & POLLIN) {
-			if (read(sigfd, &si, sizeof(si)) == sizeof(si))
-				hx_warn("stopping on signal %u", si.ssi_signo);
+		if (pfd[1].revents & POLLIN)
 			return;
-		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
@@ -527,7 +621,8 @@ run(struct service *svc, int lfd, int sigfd)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_READY = 256, OPT_TOKEN, OPT_FAULT, OPT_SEED, OPT_MAX };
+	enum { OPT_READY = 256, OPT_TOKEN, OPT_FAULT, OPT_SEED, OPT_MAX,
+	    OPT_SPANS };
 	static const struct option longopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "fault", required_argument, NULL, OPT_FAULT },
@@ -536,6 +631,7 @@ main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-frame", required_argument, NULL, OPT_MAX },
 		{ "ready-fd", required_argument, NULL, OPT_READY },
+		{ "spans", required_argument, NULL, OPT_SPANS },
 		{ "token-file", required_argument, NULL, OPT_TOKEN },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -579,6 +675,9 @@ main(int argc, char **argv)
 			svc.fault.seed = number("--fault-seed", optarg, 0,
 			    UINT64_MAX);
 			break;
+		case OPT_SPANS:
+			svc.spans_path = optarg;
+			break;
 		case OPT_TOKEN:
 			token_file = optarg;
 			break;
@@ -599,6 +698,8 @@ main(int argc, char **argv)
 	}
 	if (token_file != NULL)
 		svc.token = read_token(token_file);
+	if (svc.spans_path != NULL)
+		open_spans(&svc);
 	if (svc.backend->open != NULL &&
 	    svc.backend->open(&svc.backend_state, msg, sizeof(msg)) != 0)
 		hx_err(HX_EXIT_SYSTEM, "backend %s: %s", backend, msg);
@@ -632,6 +733,8 @@ main(int argc, char **argv)
 	reap(&svc, true);
 	if (svc.backend->close != NULL)
 		svc.backend->close(svc.backend_state);
+	if (svc.spans != NULL)
+		hx_writer_free(svc.spans);
 	free(svc.path);
 	free(svc.token);
 	free(fallback);

@@ -14,6 +14,7 @@ HX_DEP_CFLAGS =
 HX_DEP_LIBS =
 
 TARGETS = scan records policy toolchain project tap
+TARGETS += offload
 
 OBJ = fuzz/obj
 # Every module of lib/, in one archive: a target links only what it uses.

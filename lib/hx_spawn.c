@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -438,6 +439,7 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	posix_spawnattr_t attr;
 	struct tail out = { 0 }, err = { 0 };
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	struct rusage usage;
 	int rc, status;
 	pid_t pid;
 	int64_t start;
@@ -507,11 +509,17 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	watch(pid, spec, outp[0], errp[0], &out, &err, res, start);
 	forget_group(pid);
 	status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	memset(&usage, 0, sizeof(usage));
+	while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR)
 		continue;
 	if (!spec->capture && spec->foreground)
 		give_terminal(STDIN_FILENO, getpgrp());
 	decode_status(status, res);
+	res->user_ns = (int64_t)usage.ru_utime.tv_sec * 1000000000 +
+	    (int64_t)usage.ru_utime.tv_usec * 1000;
+	res->system_ns = (int64_t)usage.ru_stime.tv_sec * 1000000000 +
+	    (int64_t)usage.ru_stime.tv_usec * 1000;
+	res->max_rss_bytes = (int64_t)usage.ru_maxrss * 1024;
 	out.buf[out.len] = '\0';
 	err.buf[err.len] = '\0';
 	res->out = out.buf;

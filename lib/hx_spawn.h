@@ -35,6 +35,9 @@ struct hx_spawn_result {
 	int signal;
 	bool timed_out;		/* killed because the timeout passed */
 	int64_t duration_ns;	/* start to end, monotonic clock */
+	int64_t user_ns;	/* CPU time in user mode (wait4's rusage) */
+	int64_t system_ns;	/* CPU time in the kernel */
+	int64_t max_rss_bytes;	/* peak resident set of it, or a descendant */
 	char *out;		/* the last tail_max bytes of stdout, NUL-ended */
 	size_t out_len;
 	bool out_truncated;	/* more was written than out holds */

@@ -69,6 +69,13 @@ static const struct signature signatures[] = {
 	[HX_OFFLOAD_OP_REQUANTIZE] = { "requantize", 3, 1 },
 };
 
+const char *
+hx_backend_op_name(int op)
+{
+	return op >= 1 && op <= HX_OFFLOAD_OP_LAST ? signatures[op].name :
+	    "unknown";
+}
+
 /* The matmul checks: [M,K] by [K,N] of DTYPE, within the limits. */
 static int
 check_matmul(const struct hx_codec_request *req, int dtype, uint32_t *dims,

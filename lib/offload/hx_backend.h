@@ -31,6 +31,9 @@ struct hx_backend {
 /* The backend called NAME, or NULL when this build has none of it. */
 const struct hx_backend *hx_backend_find(const char *name);
 
+/* The name of operation OP, as hx-offload(5) gives it, or "unknown". */
+const char *hx_backend_op_name(int op);
+
 /* The bit sets of the operations and types every backend serves. */
 uint32_t hx_backend_ops(void);
 uint32_t hx_backend_dtypes(void);

@@ -13,6 +13,7 @@
 
 #include "hx_err.h"
 #include "offload/hx_codec.h"
+#include "rec/hx_span.h"
 
 /* A position in an input of known length. */
 struct cursor {
@@ -256,6 +257,7 @@ hx_codec_request_read(const uint8_t *p, size_t len,
 {
 	struct cursor c = { p, len };
 	const uint8_t *tp, *q;
+	char trace_id[33], parent_id[17];
 	unsigned tplen, i;
 	int rc;
 
@@ -281,6 +283,9 @@ hx_codec_request_read(const uint8_t *p, size_t len,
 		    "traceparent of %u bytes", tplen);
 	memcpy(req->traceparent, tp, tplen);
 	req->traceparent[tplen] = '\0';
+	if (tplen != 0 && hx_span_traceparent_parse(req->traceparent, trace_id,
+	    parent_id) != 0)
+		req->traceparent[0] = '\0';	/* ignored, not refused */
 	for (i = 0; i < req->nparams; i++) {
 		if (!take(&c, 4, &q))
 			return hx_codec_refuse(msg, msgsize, HX_OFFLOAD_WIRE_MALFORMED,

@@ -45,7 +45,8 @@ struct hx_codec_request {
 	unsigned nparams, ntensors;
 	int32_t params[HX_CODEC_PARAMS_MAX];
 	struct hx_codec_tensor tensors[HX_CODEC_TENSORS_MAX];
-	char traceparent[HX_OFFLOAD_TRACEPARENT_LEN + 1];	/* or "" */
+	/* A well-formed W3C traceparent, or "" (none, or a malformed one). */
+	char traceparent[HX_OFFLOAD_TRACEPARENT_LEN + 1];
 };
 
 /* A growing buffer that frames are written to. */

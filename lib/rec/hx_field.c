@@ -310,3 +310,11 @@ hx_field_number_json(double x)
 {
 	return isfinite(x) ? json_real(x) : json_null();
 }
+
+json_t *
+hx_field_measurement_json(double x)
+{
+	if (x == floor(x) && fabs(x) <= 9007199254740992.0)
+		return json_integer((json_int_t)x);
+	return hx_field_number_json(x);
+}

@@ -81,4 +81,10 @@ void hx_field_set_pairs(json_t *obj, const char *key,
 /* X as a JSON real, or null when it is not finite. */
 json_t *hx_field_number_json(double x);
 
+/*
+ * X as a JSON integer when it is one that a double holds exactly, else
+ * as hx_field_number_json gives it: how a measured value is written.
+ */
+json_t *hx_field_measurement_json(double x);
+
 #endif

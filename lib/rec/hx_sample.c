@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,15 +67,6 @@ hx_sample_read(const json_t *json, struct hx_sample *out, char **message)
 	return 0;
 }
 
-/* X as an integer when it is one that a double holds exactly. */
-static json_t *
-measurement(double x)
-{
-	if (x == floor(x) && fabs(x) <= 9007199254740992.0)
-		return json_integer((json_int_t)x);
-	return hx_field_number_json(x);
-}
-
 json_t *
 hx_sample_to_json(const struct hx_sample *s)
 {
@@ -86,7 +76,7 @@ hx_sample_to_json(const struct hx_sample *s)
 	hx_field_set_string(rec, "name", s->name);
 	json_object_set_new(rec, "unit",
 	    json_string(hx_sample_unit_name(s->unit)));
-	json_object_set_new(rec, "value", measurement(s->value));
+	json_object_set_new(rec, "value", hx_field_measurement_json(s->value));
 	if (s->index > 0)
 		json_object_set_new(rec, "index", json_integer(s->index));
 	hx_field_set_string(rec, "test", s->test);

@@ -108,11 +108,20 @@ ref_conv1d(const int8_t *x, size_t l, const int8_t *w, size_t k,
 	}
 }
 
+/*
+ * Requantize as hx-offload(5) defines it: tinyinfer's ti_requantize where
+ * its C is defined, and where its 32-bit sum of the rounded quotient and
+ * the zero point would overflow (undefined), the exact sum, saturated.
+ */
 static inline int8_t
 ref_requantize(int32_t acc, int32_t multiplier, int shift, int32_t zero_point)
 {
 	struct ti_requant rq = { multiplier, shift, zero_point };
+	int64_t sum = (int64_t)ti_rounding_shift((int64_t)acc * multiplier,
+	    31 + shift) + zero_point;
 
+	if (sum > INT32_MAX || sum < INT32_MIN)
+		return sum > 0 ? 127 : -128;
 	return ti_requantize(acc, &rq);
 }
 

@@ -1,8 +1,31 @@
 # tests/offload/service.sh: starting and stopping hx-offload in a test,
+# building the riscv64 test client,
 # sourced after tests/lib.sh.  Each service's pid and address are kept in
 # files of the trash directory (NAME.pid, NAME.addr), so that a service
 # started in one test body (a subshell) serves the next, and every one is
 # stopped when the script ends, however it ends.
+
+CLIENT=$top_builddir/tests/offload/offload-client
+SYSROOT=/usr/riscv64-linux-gnu
+
+# require_riscv64: skip_all unless the cross compiler, QEMU and the
+# sysroot are there.
+require_riscv64() {
+	require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
+	require_program qemu-riscv64 qemu-user
+	require_riscv64_sysroot
+}
+
+# build_riscv64_client: client-rv, the test client for riscv64, from
+# hx/offload.h alone, in strict C99 with every warning an error.
+build_riscv64_client() {
+	riscv64-linux-gnu-gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 \
+		-Wall -Wextra -Werror -pedantic \
+		-I"$top_srcdir/include" \
+		-I"$top_srcdir/examples/tinyinfer/include" \
+		-o client-rv "$top_srcdir/tests/offload/offload-client.c" \
+		"$top_srcdir/examples/tinyinfer/src/quant.c" -lm
+}
 
 stop_services() {
 	for f in "$TRASH"/*.pid; do

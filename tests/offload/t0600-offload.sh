@@ -4,12 +4,7 @@
 # readiness, the default address, shutdown, and the command line.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/offload/service.sh"
-require_program riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
-require_program qemu-riscv64 qemu-user
-require_riscv64_sysroot
-
-SYSROOT=/usr/riscv64-linux-gnu
-CLIENT=$top_builddir/tests/offload/offload-client
+require_riscv64
 
 cat >expect-ops <<EOF
 backend cpu
@@ -37,12 +32,7 @@ test_expect_success 'every operation, natively, against the references' '
 '
 
 test_expect_success 'the client cross-compiles for riscv64 with -Werror' '
-	riscv64-linux-gnu-gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 \
-		-Wall -Wextra -Werror -pedantic \
-		-I"$top_srcdir/include" \
-		-I"$top_srcdir/examples/tinyinfer/include" \
-		-o client-rv "$top_srcdir/tests/offload/offload-client.c" \
-		"$top_srcdir/examples/tinyinfer/src/quant.c" -lm &&
+	build_riscv64_client &&
 	file client-rv | grep -q RISC-V
 '
 
@@ -80,7 +70,7 @@ test_expect_success 'SIGTERM stops it and removes the socket' '
 
 test_expect_success 'SIGTERM: exit status 0, with a client connected' '
 	start_service term --listen "$PWD/t.sock" &&
-	pid=$(cat term.pid) && rm term.pid &&
+	pid=$(cat term.pid) &&
 	mkfifo connected && {
 	python3 -c "
 import socket, sys, time
@@ -94,7 +84,7 @@ print(\"connected\", flush=True); s.recv(1)" "$PWD/t.sock" >connected &
 test_expect_success 'SIGINT and SIGHUP stop it too' '
 	for sig in INT HUP; do
 		start_service s$sig --listen "$PWD/$sig.sock" &&
-		pid=$(cat s$sig.pid) && rm s$sig.pid &&
+		pid=$(cat s$sig.pid) &&
 		kill -$sig $pid && wait $pid && test ! -e $sig.sock || exit 1
 	done
 '

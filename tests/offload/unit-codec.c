@@ -210,7 +210,7 @@ static void
 request_limits(void)
 {
 	struct hx_codec_buf buf = { 0 };
-	struct hx_codec_request req;
+	struct hx_codec_request req, got;
 	uint8_t *p;
 	size_t len;
 
@@ -270,6 +270,15 @@ request_limits(void)
 
 	request(&req, HX_OFFLOAD_OP_RELU, 0, 1);
 	tensor(&req.tensors[0], HX_OFFLOAD_INT8, 1, 3, 0);
+	strcpy(req.traceparent,
+	    "00-00000000000000000000000000000000-b7ad6b7169203331-01");
+	p = (uint8_t *)encode(&buf, &req);
+	len = buf.len - HX_OFFLOAD_HEADER_SIZE;
+	tap_ok(hx_codec_request_read(p, len, &got, msg, sizeof(msg)) == 0 &&
+	    got.traceparent[0] == '\0',
+	    "a malformed traceparent (a zero trace id) is ignored, not refused");
+	hx_codec_request_clear(&got);
+	req.traceparent[0] = '\0';
 	p = (uint8_t *)encode(&buf, &req);
 	len = buf.len - HX_OFFLOAD_HEADER_SIZE;
 	p[len] = 0;

@@ -230,6 +230,10 @@ requantize(void)
 	tap_ok(bad == 0 && cases == 5 * 7 * 7 * n,
 	    "requantize = ti_requantize on %zu edge cases (%zu differ)", cases,
 	    bad);
+	tap_ok(hx_cpu_requantize(INT32_MIN, 0x7fffffff, 0, -128) == -128 &&
+	    hx_cpu_requantize(INT32_MAX, 0x7fffffff, 0, 32767) == 127,
+	    "requantize where tinyinfer's 32-bit sum would overflow: the exact "
+	    "sum, saturated");
 	tap_ok(hx_cpu_requantize(5, 0x40000000, 1, 0) == 1 &&
 	    hx_cpu_requantize(-5, 0x40000000, 1, 0) == -1 &&
 	    hx_cpu_requantize(6, 0x40000000, 1, 0) == 2 &&

@@ -18,31 +18,8 @@
 #include "rec/hx_status.h"
 #include "rec/hx_test.h"
 #include "rec/hx_wcet.h"
+#include "json.h"
 #include "../tap.h"
-
-/* The compact sorted text of REC, which is then released. */
-static char *
-text_of(json_t *rec)
-{
-	char *s = hx_json_to_string(rec);
-
-	json_decref(rec);
-	return s;
-}
-
-/* Any JSON value, as the tests spell it. */
-static json_t *
-parse(const char *s)
-{
-	json_error_t err;
-	json_t *j = json_loads(s, JSON_DECODE_ANY, &err);
-
-	if (j == NULL) {
-		printf("Bail out! cannot parse %s: %s\n", s, err.text);
-		exit(1);
-	}
-	return j;
-}
 
 /* Read and write again: one function per type, for the tables below. */
 typedef int (*again_fn)(const json_t *json, char **text, char **message);

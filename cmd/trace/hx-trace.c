@@ -1,0 +1,235 @@
+/*
+ * hx-trace: spans and counters around commands and across processes.
+ *
+ * As a filter it passes every record through byte for byte and reads the
+ * span and metric records among them into a set (lib/trace/hx_spanset)
+ * for its outputs: with --samples a sample record (unit ns) follows each
+ * span, for hx-wcet; with --correlate a trace record per trace
+ * (lib/trace/hx_correlate) follows the input.  hx-trace run (run.c)
+ * wraps a command in a span; hx-trace gpu (gpu.c) reads GPU counters.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rec/hx_metric.h"
+#include "rec/hx_rec.h"
+#include "rec/hx_sample.h"
+#include "rec/hx_span.h"
+#include "trace/hx_correlate.h"
+#include "trace/hx_spanset.h"
+#include "trace.h"
+
+/* What the record callback fills and writes. */
+struct filter {
+	struct hx_spanset set;
+	bool keep;		/* the set is needed at the end */
+	bool samples;		/* a sample record after each span */
+};
+
+static void
+usage(void)
+{
+	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] [FILE]...\n"
+	    "       hx-trace run [--name NAME] [--service SERVICE] "
+	    "[--spans FILE] --\n"
+	    "                CMD [ARG]...\n"
+	    "       hx-trace gpu [--count N] [--interval MS]\n"
+	    "Pass records through and consume the span and metric records "
+	    "among them;\n"
+	    "run CMD and write a span record for it; or write metric records "
+	    "of the GPUs.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -h, --help            show this help and exit\n"
+	    "  -k, --keep-going      turn bad input into error records and "
+	    "go on\n"
+	    "  -V, --version         show the version and exit\n"
+	    "      --correlate       write a trace record per trace at the "
+	    "end\n"
+	    "      --samples         write a sample record (ns) after each "
+	    "span\n"
+	    "\n"
+	    "Options of run:\n"
+	    "      --name NAME       the span's name (default: CMD's base "
+	    "name)\n"
+	    "      --service SERVICE the span's service (default: "
+	    "$OTEL_SERVICE_NAME, or NAME)\n"
+	    "      --spans FILE      append the span record to FILE, not "
+	    "standard output\n"
+	    "\n"
+	    "Options of gpu:\n"
+	    "      --count N         read the GPUs N times (default 1; 0: "
+	    "until stopped)\n"
+	    "      --interval MS     milliseconds between readings "
+	    "(default 1000)\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure; "
+	    "run: CMD's.\n");
+}
+
+int64_t
+trace_now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The sample record of SPAN: its duration in ns, named after it. */
+static void
+write_sample(const struct hx_span *span)
+{
+	struct hx_field_pair labels[3];
+	struct hx_sample sample;
+	size_t n = 0;
+	json_t *rec;
+
+	labels[n++] = (struct hx_field_pair){ "service", span->service };
+	if (span->host != NULL)
+		labels[n++] = (struct hx_field_pair){ "host", span->host };
+	labels[n++] = (struct hx_field_pair){ "status", span->error ?
+	    "error" : "ok" };
+	hx_sample_init(&sample);
+	sample.name = span->name;
+	sample.unit = HX_SAMPLE_NS;
+	sample.value = (double)(span->end_ns - span->start_ns);
+	sample.time_ns = span->start_ns;
+	sample.labels = labels;
+	sample.nlabels = n;
+	rec = hx_sample_to_json(&sample);
+	hx_rec_emit(rec);
+	json_decref(rec);
+}
+
+/*
+ * A span or metric record: checked, passed on, and kept when the
+ * outputs need it.  A bad one is bad input.
+ */
+static int
+on_record(struct hx_record *rec, void *arg)
+{
+	struct filter *f = arg;
+	struct hx_metric metric;
+	struct hx_span span;
+	char *message;
+	json_t *j;
+
+	if ((j = hx_rec_json(rec)) == NULL)
+		return 0;
+	if (strcmp(rec->type, "span") == 0) {
+		if (hx_span_read(j, &span, &message) < 0)
+			goto bad;
+		hx_rec_pass(rec);
+		if (f->samples)
+			write_sample(&span);
+		if (f->keep)
+			hx_spanset_add_span(&f->set, &span);
+		hx_span_clear(&span);
+	} else {
+		if (hx_metric_read(j, &metric, &message) < 0)
+			goto bad;
+		hx_rec_pass(rec);
+		if (f->keep)
+			hx_spanset_add_metric(&f->set, &metric);
+		hx_metric_clear(&metric);
+	}
+	return 0;
+bad:
+	hx_rec_bad(rec, "%s", message);
+	free(message);
+	return 0;
+}
+
+/* A trace record for each trace of SET, after the input. */
+static void
+write_traces(const struct hx_spanset *set)
+{
+	struct hx_correlate_trace *traces;
+	size_t i, n;
+	json_t *rec;
+
+	hx_correlate(set, &traces, &n);
+	for (i = 0; i < n; i++) {
+		rec = hx_correlate_to_json(&traces[i]);
+		hx_rec_emit(rec);
+		json_decref(rec);
+	}
+	hx_correlate_free(traces, n);
+}
+
+enum {
+	OPT_CORRELATE = 256,
+	OPT_SAMPLES,
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "correlate", no_argument, NULL, OPT_CORRELATE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "samples", no_argument, NULL, OPT_SAMPLES },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const consume[] = { "span", "metric", NULL };
+	struct hx_rec_loop loop = { 0 };
+	struct hx_err_info err;
+	struct filter f = { 0 };
+	bool correlate = false;
+	int c;
+
+	hx_rec_init(argv[0]);
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return trace_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "gpu") == 0)
+		return trace_gpu(argc - 1, argv + 1);
+	while ((c = getopt_long(argc, argv, "hkV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+			hx_err_close_stdout();
+			return HX_EXIT_OK;
+		case 'k':
+			loop.keep_going = true;
+			break;
+		case 'V':
+			printf("hx-trace %s\n", PACKAGE_VERSION);
+			hx_err_close_stdout();
+			return HX_EXIT_OK;
+		case OPT_CORRELATE:
+			correlate = true;
+			break;
+		case OPT_SAMPLES:
+			f.samples = true;
+			break;
+		default:
+			hx_usage_error("bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	hx_spanset_init(&f.set);
+	f.keep = correlate;
+	loop.consume = consume;
+	loop.fn = on_record;
+	loop.arg = &f;
+	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
+		hx_rec_flush(&err);
+		hx_err_exit(&loop.error);
+	}
+	if (correlate)
+		write_traces(&f.set);
+	hx_spanset_clear(&f.set);
+	if (hx_rec_flush(&err) < 0)
+		hx_err_exit(&err);
+	return HX_EXIT_OK;
+}

@@ -1,0 +1,532 @@
+/*
+ * hx_correlate.c: traces from spans: grouping by trace id, the tree,
+ * clock offsets, self times and the critical path (hx_correlate.h says
+ * how each is defined).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/hx_correlate.h"
+
+/* A span of the trace being built, with its corrected times. */
+struct node {
+	const struct hx_span *span;
+	size_t order;		/* its index in the set */
+	long parent;		/* a node index; -1: none given; -2: missing */
+	size_t *children;	/* node indices, into the trace's list */
+	size_t nchildren;
+	int64_t start, end;
+};
+
+/* A host pair's offset: the sum of 2 * (b - a) over COUNT pairs. */
+struct edge {
+	size_t a, b;		/* host indices, a < b */
+	int64_t sum;
+	int64_t count;
+};
+
+/* The trace being built. */
+struct build {
+	struct node *nodes;
+	size_t n;
+	size_t *child_list;
+	const char **hosts;	/* sorted, distinct */
+	size_t nhosts;
+	int64_t *offset;	/* per host */
+	bool *known;		/* whether offset[i] is known */
+};
+
+/* Order spans of one array by trace id, span id, then place. */
+static int
+by_trace_span(const void *a, const void *b)
+{
+	const struct hx_span *s = *(const struct hx_span *const *)a;
+	const struct hx_span *t = *(const struct hx_span *const *)b;
+	int c;
+
+	if ((c = strcmp(s->trace_id, t->trace_id)) != 0 ||
+	    (c = strcmp(s->span_id, t->span_id)) != 0)
+		return c;
+	return s < t ? -1 : s > t;
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The node whose span id is ID, or -2. */
+static long
+find_node(const struct build *b, const char *id)
+{
+	size_t lo = 0, hi = b->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(b->nodes[mid].span->span_id, id)) == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -2;
+}
+
+/* The index of HOST in B's hosts. */
+static size_t
+host_index(const struct build *b, const char *host)
+{
+	const char **p = bsearch(&host, b->hosts, b->nhosts,
+	    sizeof(*b->hosts), by_string);
+
+	return (size_t)(p - b->hosts);
+}
+
+/* A / D rounded down, for D > 0. */
+static int64_t
+floor_div(int64_t a, int64_t d)
+{
+	int64_t q = a / d;
+
+	return q * d > a ? q - 1 : q;
+}
+
+/* Link every node to its parent and its children. */
+static void
+link_tree(struct build *b)
+{
+	size_t i, k = 0;
+	long p;
+
+	for (i = 0; i < b->n; i++) {
+		b->nodes[i].parent = b->nodes[i].span->parent_id == NULL ? -1 :
+		    find_node(b, b->nodes[i].span->parent_id);
+		if (b->nodes[i].parent >= 0)
+			b->nodes[b->nodes[i].parent].nchildren++;
+	}
+	b->child_list = hx_xcalloc(b->n + 1, sizeof(*b->child_list));
+	for (i = 0; i < b->n; i++) {
+		b->nodes[i].children = b->child_list + k;
+		k += b->nodes[i].nchildren;
+		b->nodes[i].nchildren = 0;
+	}
+	for (i = 0; i < b->n; i++)
+		if ((p = b->nodes[i].parent) >= 0)
+			b->nodes[p].children[b->nodes[p].nchildren++] = i;
+}
+
+/*
+ * The root: the earliest node without a parent, else the earliest whose
+ * parent is missing (ties: the first in the set).
+ */
+static size_t
+find_root(const struct build *b)
+{
+	size_t i, best = 0;
+	bool found = false, any_root = false;
+
+	for (i = 0; i < b->n; i++)
+		any_root |= b->nodes[i].parent == -1;
+	for (i = 0; i < b->n; i++) {
+		if (any_root ? b->nodes[i].parent != -1 :
+		    b->nodes[i].parent != -2)
+			continue;
+		if (!found || b->nodes[i].span->start_ns <
+		    b->nodes[best].span->start_ns ||
+		    (b->nodes[i].span->start_ns ==
+		    b->nodes[best].span->start_ns &&
+		    b->nodes[i].order < b->nodes[best].order))
+			best = i;
+		found = true;
+	}
+	return best;
+}
+
+/* The distinct hosts of B's spans, sorted. */
+static void
+collect_hosts(struct build *b)
+{
+	size_t i, k = 0;
+
+	b->hosts = hx_xcalloc(b->n + 1, sizeof(*b->hosts));
+	for (i = 0; i < b->n; i++)
+		if (b->nodes[i].span->host != NULL)
+			b->hosts[k++] = b->nodes[i].span->host;
+	qsort(b->hosts, k, sizeof(*b->hosts), by_string);
+	for (i = 0, b->nhosts = 0; i < k; i++)
+		if (b->nhosts == 0 || strcmp(b->hosts[b->nhosts - 1],
+		    b->hosts[i]) != 0)
+			b->hosts[b->nhosts++] = b->hosts[i];
+	b->offset = hx_xcalloc(b->nhosts + 1, sizeof(*b->offset));
+	b->known = hx_xcalloc(b->nhosts + 1, sizeof(*b->known));
+}
+
+/*
+ * The offset of every host a chain of client/server pairs links to the
+ * host of ROOT, from the NTP estimates of those pairs.
+ */
+static void
+clock_offsets(struct build *b, size_t root)
+{
+	struct edge *edges = hx_xcalloc(b->n + 1, sizeof(*edges));
+	const struct hx_span *s, *c;
+	size_t i, j, nedges = 0, ha, hb;
+	int64_t d, off;
+	bool changed;
+
+	collect_hosts(b);
+	for (i = 0; i < b->n; i++) {
+		s = b->nodes[i].span;
+		if (b->nodes[i].parent < 0 || s->kind != HX_SPAN_SERVER)
+			continue;
+		c = b->nodes[b->nodes[i].parent].span;
+		if (c->kind != HX_SPAN_CLIENT || s->host == NULL ||
+		    c->host == NULL || strcmp(s->host, c->host) == 0)
+			continue;
+		ha = host_index(b, c->host);
+		hb = host_index(b, s->host);
+		d = (s->start_ns - c->start_ns) + (s->end_ns - c->end_ns);
+		if (ha > hb) {
+			j = ha;
+			ha = hb;
+			hb = j;
+			d = -d;
+		}
+		for (j = 0; j < nedges && (edges[j].a != ha ||
+		    edges[j].b != hb); j++)
+			continue;
+		if (j == nedges)
+			edges[nedges++] = (struct edge){ ha, hb, 0, 0 };
+		edges[j].sum += d;
+		edges[j].count++;
+	}
+	if (b->nodes[root].span->host != NULL)
+		b->known[host_index(b, b->nodes[root].span->host)] = true;
+	do {
+		changed = false;
+		for (j = 0; j < nedges; j++) {
+			off = floor_div(edges[j].sum, 2 * edges[j].count);
+			if (b->known[edges[j].a] && !b->known[edges[j].b])
+				b->offset[edges[j].b] = b->offset[edges[j].a] +
+				    off;
+			else if (b->known[edges[j].b] && !b->known[edges[j].a])
+				b->offset[edges[j].a] = b->offset[edges[j].b] -
+				    off;
+			else
+				continue;
+			b->known[edges[j].a] = b->known[edges[j].b] = true;
+			changed = true;
+		}
+	} while (changed);
+	free(edges);
+	for (i = 0; i < b->n; i++) {
+		s = b->nodes[i].span;
+		off = 0;
+		if (s->host != NULL && b->known[j = host_index(b, s->host)])
+			off = b->offset[j];
+		b->nodes[i].start = s->start_ns - off;
+		b->nodes[i].end = s->end_ns - off;
+	}
+}
+
+/* An interval of time, for the union of children. */
+struct interval {
+	int64_t from, to;
+};
+
+static int
+by_from(const void *a, const void *b)
+{
+	const struct interval *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* Node I's duration less the union of its children's, clipped to it. */
+static int64_t
+self_time(const struct build *b, size_t i)
+{
+	const struct node *v = &b->nodes[i], *c;
+	struct interval *iv = hx_xcalloc(v->nchildren + 1, sizeof(*iv));
+	int64_t covered = 0, from = 0, to = 0;
+	size_t k, n = 0;
+
+	for (k = 0; k < v->nchildren; k++) {
+		c = &b->nodes[v->children[k]];
+		iv[n].from = c->start > v->start ? c->start : v->start;
+		iv[n].to = c->end < v->end ? c->end : v->end;
+		if (iv[n].to > iv[n].from)
+			n++;
+	}
+	qsort(iv, n, sizeof(*iv), by_from);
+	for (k = 0; k < n; k++) {
+		if (k == 0 || iv[k].from > to) {
+			covered += to - from;
+			from = iv[k].from;
+			to = iv[k].to;
+		} else if (iv[k].to > to)
+			to = iv[k].to;
+	}
+	covered += to - from;
+	free(iv);
+	return v->end - v->start - covered;
+}
+
+/* Add NS to SERVICE in T's services, kept sorted by name. */
+static void
+add_service(struct hx_correlate_trace *t, const char *service, int64_t ns)
+{
+	size_t i;
+
+	for (i = 0; i < t->nservices && strcmp(t->services[i].name,
+	    service) < 0; i++)
+		continue;
+	if (i < t->nservices && strcmp(t->services[i].name, service) == 0) {
+		t->services[i].self_ns += ns;
+		return;
+	}
+	memmove(&t->services[i + 1], &t->services[i],
+	    (t->nservices - i) * sizeof(*t->services));
+	t->services[i] = (struct hx_correlate_service){ service, ns };
+	t->nservices++;
+}
+
+/* Add NS of SPAN to the front of T's path, which is built backwards. */
+static void
+add_step(struct hx_correlate_trace *t, const struct hx_span *span,
+    int64_t ns)
+{
+	if (ns <= 0)
+		return;
+	if (t->npath > 0 && t->path[t->npath - 1].span == span)
+		t->path[t->npath - 1].ns += ns;
+	else
+		t->path[t->npath++] = (struct hx_correlate_step){ span, ns };
+}
+
+/* One span being walked back: its part from FROM up to TO is left. */
+struct frame {
+	size_t node;
+	int64_t from, to;
+};
+
+/* The critical path of B from ROOT into T, in time order. */
+static void
+critical_path(const struct build *b, size_t root,
+    struct hx_correlate_trace *t)
+{
+	struct frame *stack = hx_xcalloc(b->n + 1, sizeof(*stack)), *f;
+	const struct node *v, *c;
+	size_t depth = 1, k, i;
+	int64_t end, best_end, start;
+	long best;
+
+	/* Each step of a span adds at most one stretch before a child. */
+	t->path = hx_xcalloc(2 * b->n + 1, sizeof(*t->path));
+	stack[0] = (struct frame){ root, b->nodes[root].start,
+	    b->nodes[root].end };
+	while (depth > 0) {
+		f = &stack[depth - 1];
+		v = &b->nodes[f->node];
+		best = -1;
+		best_end = f->from;
+		for (k = 0; k < v->nchildren; k++) {
+			c = &b->nodes[v->children[k]];
+			end = c->end < f->to ? c->end : f->to;
+			if (c->start < f->to && end > best_end) {
+				best = (long)v->children[k];
+				best_end = end;
+			}
+		}
+		if (best < 0) {
+			add_step(t, v->span, f->to - f->from);
+			depth--;
+			continue;
+		}
+		add_step(t, v->span, f->to - best_end);
+		c = &b->nodes[best];
+		start = c->start > f->from ? c->start : f->from;
+		f->to = start;
+		stack[depth++] = (struct frame){ (size_t)best, start,
+		    best_end };
+	}
+	free(stack);
+	for (i = 0; i < t->npath / 2; i++) {
+		struct hx_correlate_step tmp = t->path[i];
+
+		t->path[i] = t->path[t->npath - 1 - i];
+		t->path[t->npath - 1 - i] = tmp;
+	}
+}
+
+/* Order orphans by their place in the set. */
+static int
+by_order(const void *a, const void *b)
+{
+	const struct node *x = *(const struct node *const *)a;
+	const struct node *y = *(const struct node *const *)b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* T from the N distinct spans of one trace in NODES, sorted by id. */
+static void
+build_trace(struct hx_correlate_trace *t, struct node *nodes, size_t n)
+{
+	struct build b = { nodes, n, NULL, NULL, 0, NULL, NULL };
+	const struct node **orphans;
+	size_t i, root;
+
+	link_tree(&b);
+	root = find_root(&b);
+	clock_offsets(&b, root);
+	t->trace_id = nodes[0].span->trace_id;
+	t->root = nodes[root].span;
+	t->start_ns = nodes[root].start;
+	t->duration_ns = nodes[root].end - nodes[root].start;
+	t->nspans = n;
+	orphans = hx_xcalloc(n + 1, sizeof(*orphans));
+	for (i = 0; i < n; i++)
+		if (nodes[i].parent == -2)
+			orphans[t->norphans++] = &nodes[i];
+	qsort(orphans, t->norphans, sizeof(*orphans), by_order);
+	t->orphans = hx_xcalloc(t->norphans + 1, sizeof(*t->orphans));
+	for (i = 0; i < t->norphans; i++)
+		t->orphans[i] = orphans[i]->span;
+	free(orphans);
+	t->services = hx_xcalloc(n + 1, sizeof(*t->services));
+	for (i = 0; i < n; i++)
+		add_service(t, nodes[i].span->service, self_time(&b, i));
+	critical_path(&b, root, t);
+	t->offsets = hx_xcalloc(b.nhosts + 1, sizeof(*t->offsets));
+	for (i = 0; i < b.nhosts; i++)
+		if (b.known[i])
+			t->offsets[t->noffsets++] = (struct hx_correlate_offset){
+			    b.hosts[i], b.offset[i] };
+	free(b.child_list);
+	free(b.hosts);
+	free(b.offset);
+	free(b.known);
+}
+
+/* A trace's run of sorted indices, and where its first span is. */
+struct group {
+	size_t begin, end, first;
+};
+
+static int
+by_first(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+void
+hx_correlate(const struct hx_spanset *set,
+    struct hx_correlate_trace **traces, size_t *ntraces)
+{
+	const struct hx_span **sorted = hx_xcalloc(set->nspans + 1,
+	    sizeof(*sorted));
+	struct group *groups = hx_xcalloc(set->nspans + 1, sizeof(*groups));
+	struct node *nodes;
+	size_t i, j, k, ngroups = 0, n, order;
+
+	for (i = 0; i < set->nspans; i++)
+		sorted[i] = &set->spans[i];
+	qsort(sorted, set->nspans, sizeof(*sorted), by_trace_span);
+	for (i = 0; i < set->nspans; i = j) {
+		groups[ngroups] = (struct group){ i, i,
+		    (size_t)(sorted[i] - set->spans) };
+		for (j = i; j < set->nspans && strcmp(sorted[j]->trace_id,
+		    sorted[i]->trace_id) == 0; j++)
+			if ((order = (size_t)(sorted[j] - set->spans)) <
+			    groups[ngroups].first)
+				groups[ngroups].first = order;
+		groups[ngroups++].end = j;
+	}
+	qsort(groups, ngroups, sizeof(*groups), by_first);
+	*traces = hx_xcalloc(ngroups + 1, sizeof(**traces));
+	*ntraces = ngroups;
+	nodes = hx_xcalloc(set->nspans + 1, sizeof(*nodes));
+	for (k = 0; k < ngroups; k++) {
+		n = 0;
+		for (i = groups[k].begin; i < groups[k].end; i++) {
+			if (n > 0 && strcmp(nodes[n - 1].span->span_id,
+			    sorted[i]->span_id) == 0)
+				continue;
+			memset(&nodes[n], 0, sizeof(nodes[n]));
+			nodes[n].span = sorted[i];
+			nodes[n++].order = (size_t)(sorted[i] - set->spans);
+		}
+		build_trace(&(*traces)[k], nodes, n);
+	}
+	free(nodes);
+	free(groups);
+	free(sorted);
+}
+
+json_t *
+hx_correlate_to_json(const struct hx_correlate_trace *t)
+{
+	json_t *rec = json_object(), *list, *item, *map;
+	size_t i;
+
+	json_object_set_new(rec, "type", json_string("trace"));
+	hx_field_set_string(rec, "trace_id", t->trace_id);
+	hx_field_set_string(rec, "root", t->root->name);
+	hx_field_set_string(rec, "root_span_id", t->root->span_id);
+	json_object_set_new(rec, "start_ns", json_integer(t->start_ns));
+	json_object_set_new(rec, "duration_ns", json_integer(t->duration_ns));
+	json_object_set_new(rec, "spans", json_integer((json_int_t)t->nspans));
+	list = json_array();
+	for (i = 0; i < t->norphans; i++) {
+		item = json_object();
+		hx_field_set_string(item, "span_id", t->orphans[i]->span_id);
+		hx_field_set_string(item, "name", t->orphans[i]->name);
+		hx_field_set_string(item, "parent_id",
+		    t->orphans[i]->parent_id);
+		json_array_append_new(list, item);
+	}
+	json_object_set_new(rec, "orphans", list);
+	list = json_array();
+	for (i = 0; i < t->npath; i++) {
+		item = json_object();
+		hx_field_set_string(item, "span_id", t->path[i].span->span_id);
+		hx_field_set_string(item, "name", t->path[i].span->name);
+		hx_field_set_string(item, "service", t->path[i].span->service);
+		json_object_set_new(item, "ns", json_integer(t->path[i].ns));
+		json_array_append_new(list, item);
+	}
+	json_object_set_new(rec, "critical_path", list);
+	map = json_object();
+	for (i = 0; i < t->nservices; i++)
+		json_object_set_new(map, t->services[i].name,
+		    json_integer(t->services[i].self_ns));
+	json_object_set_new(rec, "services", map);
+	map = json_object();
+	for (i = 0; i < t->noffsets; i++)
+		json_object_set_new(map, t->offsets[i].host,
+		    json_integer(t->offsets[i].ns));
+	json_object_set_new(rec, "offsets", map);
+	return rec;
+}
+
+void
+hx_correlate_free(struct hx_correlate_trace *traces, size_t ntraces)
+{
+	size_t i;
+
+	for (i = 0; i < ntraces; i++) {
+		free(traces[i].orphans);
+		free(traces[i].path);
+		free(traces[i].services);
+		free(traces[i].offsets);
+	}
+	free(traces);
+}

@@ -1,0 +1,41 @@
+/*
+ * hx_spanset: the spans and metrics hx-trace has consumed, owned as deep
+ * copies, in the order they came, for correlation and the exporters
+ * (which take a const struct hx_spanset *).
+ *
+ * Iterate by index: for (i = 0; i < set->nspans; i++) uses
+ * set->spans[i], and likewise set->metrics[0 .. nmetrics - 1].  The
+ * strings of the copies belong to the set and live until
+ * hx_spanset_clear.
+ */
+#ifndef HX_SPANSET_H
+#define HX_SPANSET_H
+
+#include <stddef.h>
+
+#include "rec/hx_metric.h"
+#include "rec/hx_span.h"
+
+struct hx_spanset {
+	struct hx_span *spans;
+	size_t nspans;
+	struct hx_metric *metrics;
+	size_t nmetrics;
+	size_t span_room, metric_room;	/* allocated lengths */
+};
+
+/* Set SET to an empty set. */
+void hx_spanset_init(struct hx_spanset *set);
+
+/* Add a deep copy of S; returns the copy, valid until the next add. */
+const struct hx_span *hx_spanset_add_span(struct hx_spanset *set,
+    const struct hx_span *s);
+
+/* Add a deep copy of M; returns the copy, valid until the next add. */
+const struct hx_metric *hx_spanset_add_metric(struct hx_spanset *set,
+    const struct hx_metric *m);
+
+/* Free every copy and empty SET. */
+void hx_spanset_clear(struct hx_spanset *set);
+
+#endif

@@ -1,0 +1,70 @@
+#!/bin/sh
+# hx-offload's guards: the Unix socket is 0600 and serves its own user only
+# (SO_PEERCRED, checked from another uid), and a TCP listener beyond
+# loopback requires a token that each client must send.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/offload/service.sh"
+
+test_expect_success 'the Unix socket is created 0600, even under umask 0' '
+	(umask 0 && start_service svc --listen "$PWD/s.sock") &&
+	test "$(stat -c %a s.sock)" = 600
+'
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    id nobody >/dev/null 2>&1; then
+	test_expect_success 'a client of another uid is turned away' '
+		chmod 755 "$TRASH" &&
+		chmod 666 s.sock &&
+		test_status 3 setpriv --reuid=nobody --regid=nogroup \
+			--clear-groups "$CLIENT" "$PWD/s.sock" repeat 1 >out &&
+		grep "compute locally" out &&
+		grep "refused a client of uid $(id -u nobody)" svc.err &&
+		"$CLIENT" "$PWD/s.sock" repeat 1 >out &&
+		grep "1 ok" out
+	'
+else
+	test_expect_success 'a client of another uid is turned away # SKIP not root, or no setpriv' 'true'
+fi
+
+test_expect_success 'beyond loopback without a token: usage error' '
+	test_status 2 hx-offload --listen tcp:0.0.0.0:0 2>err &&
+	grep "needs --token-file" err
+'
+
+test_expect_success 'beyond loopback with a token' '
+	echo s3cret >token &&
+	start_service wide --listen tcp:0.0.0.0:0 --token-file token &&
+	port=$(addr wide | sed "s/.*://") &&
+	echo "tcp:127.0.0.1:$port" >wide.client
+'
+
+test_expect_success 'a client without the token is refused' '
+	test_status 3 "$CLIENT" "$(cat wide.client)" repeat 1 >out &&
+	grep "compute locally" out
+'
+
+test_expect_success 'a client with the wrong token is refused' '
+	test_status 3 env HX_OFFLOAD_TOKEN=s3cre7 "$CLIENT" \
+		"$(cat wide.client)" repeat 1 >out &&
+	grep "compute locally" out
+'
+
+test_expect_success 'a client with the token is served' '
+	env HX_OFFLOAD_TOKEN=s3cret "$CLIENT" "$(cat wide.client)" \
+		repeat 1 >out &&
+	printf "backend cpu\n1 ok\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'an empty token file is refused' '
+	: >empty &&
+	test_status 3 hx-offload --listen tcp:0.0.0.0:0 --token-file empty \
+		2>err &&
+	grep "1 to 256 bytes" err
+'
+
+test_expect_success 'stop' '
+	stop_service wide && stop_service svc
+'
+
+test_done

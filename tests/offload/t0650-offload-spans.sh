@@ -1,0 +1,75 @@
+#!/bin/sh
+# hx-offload --spans: one span record (hx-records(5)) per request, a
+# server span that is the child of the caller's TRACEPARENT, sent by the
+# client natively and from riscv64 under QEMU.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/offload/service.sh"
+require_program jq jq
+require_riscv64
+
+TRACE=4bf92f3577b34da6a3ce929d0e0e4736
+PARENT=00f067aa0ba902b7
+
+test_expect_success 'start the service with --spans' '
+	start_service svc --listen "$PWD/s.sock" --spans spans.jsonl \
+		--fault error=0.5 --fault-seed 3 &&
+	build_riscv64_client
+'
+
+test_expect_success 'the client sends TRACEPARENT with every request' '
+	TRACEPARENT=00-$TRACE-$PARENT-01 "$CLIENT" "$(addr svc)" repeat 6 \
+		>out &&
+	TRACEPARENT=00-$TRACE-$PARENT-01 qemu-riscv64 -L $SYSROOT \
+		./client-rv "$(addr svc)" repeat 2 >>out &&
+	TRACEPARENT=garbage "$CLIENT" "$(addr svc)" repeat 1 >>out &&
+	"$CLIENT" "$(addr svc)" repeat 1 >>out &&
+	stop_service svc &&
+	test "$(wc -l <spans.jsonl)" = 10
+'
+
+test_expect_success 'each span is a server span of hx-offload, in order' '
+	jq -e -s "all(.type == \"span\" and .kind == \"server\" and
+		.service == \"hx-offload\" and .name == \"matmul_i8\" and
+		.attrs.backend == \"cpu\" and (.span_id | test(\"^[0-9a-f]{16}$\"))
+		and .end_ns >= .start_ns and .start_ns > 0)" spans.jsonl &&
+	jq -r .attrs.request_id spans.jsonl | tr "\n" " " >ids &&
+	printf "1 2 3 4 5 6 1 2 1 1 " >expect &&
+	test_cmp expect ids
+'
+
+test_expect_success 'with TRACEPARENT: the trace id and parent of the caller' '
+	head -n 8 spans.jsonl |
+	jq -e -s "all(.trace_id == \"$TRACE\" and .parent_id == \"$PARENT\")"
+'
+
+test_expect_success 'without one, or a malformed one: root spans' '
+	tail -n 2 spans.jsonl |
+	jq -e -s "all((has(\"parent_id\") | not) and
+		(.trace_id | test(\"^[0-9a-f]{32}$\")) and
+		.trace_id != \"$TRACE\")"
+'
+
+test_expect_success 'a failed request: status error, its message and fault' '
+	jq -r "[.attrs.request_id, .status, .attrs.fault // \"-\"] | join(\" \")" \
+		spans.jsonl | head -n 6 >status &&
+	sed -n "2,7p" out |
+	sed "s/ ok$/ ok -/; s/ fallback 11$/ error error/" >expect &&
+	test_cmp expect status &&
+	jq -e -s "map(select(.status == \"error\")) | length > 0 and
+		all(.message | test(\"injected\"))" spans.jsonl
+'
+
+test_expect_success 'hx-trace joins the client span and the service spans' '
+	start_service join --listen "$PWD/j.sock" --spans server.jsonl &&
+	hx-trace run --spans client.jsonl -- "$CLIENT" "$(addr join)" repeat 2 \
+		>out &&
+	stop_service join &&
+	cat client.jsonl server.jsonl | hx-trace --correlate |
+	jq -c "select(.type == \"trace\") | [.spans, .orphans, .root,
+		(.services | keys)]" >joined &&
+	echo "[3,[],\"offload-client\",[\"hx-offload\",\"offload-client\"]]" \
+		>expect &&
+	test_cmp expect joined
+'
+
+test_done
