@@ -30,6 +30,7 @@
 #include "report/hx_junit.h"
 #include "emu/hx_emu.h"
 #include "emu/hx_qemu.h"
+#include "emu/hx_stub.h"
 
 #define DEFAULT_TIMEOUT_NS (300LL * 1000000000LL)
 #define DEFAULT_TAIL 4096
@@ -59,13 +60,17 @@ struct emu {
 /* The directory of count files: removed at exit and on a signal. */
 static char *tmpdir;
 
+/* The stub service of --gpu-stub: stopped at exit and on a signal. */
+static struct hx_stub stub;
+
 static void
 usage(void)
 {
 	printf("Usage: hx-emu [-chkV] [-j N] [-t DURATION] [-r N] [-n N] "
 	    "[-q FILE] [-J FILE]\n"
 	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
-	    "[--tail BYTES] [FILE]...\n"
+	    "[--tail BYTES]\n"
+	    "              [--gpu-stub[=ADDR]] [FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -78,6 +83,9 @@ usage(void)
 	    "not ns\n"
 	    "      --cpu MODEL         QEMU's -cpu for every test, over the "
 	    "toolchain's\n"
+	    "      --gpu-stub[=ADDR]   give every test HX_OFFLOAD: a cpu "
+	    "hx-offload started\n"
+	    "                          for the run, or the service at ADDR\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -J, --junit FILE        write a JUnit XML report to FILE\n"
 	    "  -j, --jobs N            run N tests at a time (default: the "
@@ -102,7 +110,8 @@ usage(void)
 	    "\n"
 	    "Exit status: 0 every test passed, 1 a test failed, 2 usage, 3 "
 	    "bad input,\n"
-	    "4 missing QEMU, sysroot or plugin, or an artifact that could "
+	    "4 missing QEMU, sysroot, plugin or hx-offload, or an "
+	    "artifact that could\n"
 	    "not run.\n");
 }
 
@@ -166,6 +175,44 @@ setup_tmpdir(struct hx_emu_options *opt)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", tmpdir);
 	atexit(remove_tmpdir);
 	opt->tmpdir = tmpdir;
+}
+
+/* Stop the stub service, if one runs, reporting nothing. */
+static void
+stop_stub(void)
+{
+	struct hx_err_info ignored;
+
+	hx_stub_stop(&stub, &ignored);
+}
+
+/* On a stopping signal: stop the stub, then remove the private files. */
+static void
+cleanup(void)
+{
+	stop_stub();
+	remove_tmpdir();
+}
+
+/*
+ * Start the stub of --gpu-stub: the hx-offload beside this program,
+ * installed, or in PATH, listening in the private directory.
+ */
+static void
+setup_stub(struct hx_emu_options *opt)
+{
+	struct hx_err_info err;
+	char *dir = hx_spawn_self_dir(), *program = hx_stub_find(dir);
+
+	free(dir);
+	if (program == NULL)
+		hx_err(HX_EXIT_SYSTEM, "--gpu-stub: hx-offload is neither beside "
+		    "hx-emu, nor in %s, nor in PATH (reinstall hx)", HX_BINDIR);
+	atexit(stop_stub);
+	if (hx_stub_start(&stub, program, tmpdir, &err) < 0)
+		hx_err_exit(&err);
+	free(program);
+	opt->offload = stub.address;
 }
 
 /* Set up counting: the plugin. */
@@ -390,6 +437,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "count", no_argument, NULL, 'c' },
 		{ "cpu", required_argument, NULL, 'C' },
+		{ "gpu-stub", optional_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -409,6 +457,7 @@ main(int argc, char **argv)
 	struct hx_err_info err;
 	struct hx_rec_loop loop = { 0 };
 	const char *junit_path = NULL, *quarantine_path = NULL;
+	bool gpu_stub = false;
 	struct hx_quarantine *quarantine = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct stat st;
@@ -462,6 +511,13 @@ main(int argc, char **argv)
 		case 'C':
 			emu.opt.cpu = optarg;
 			break;
+		case 'G':
+			gpu_stub = true;
+			if (optarg != NULL && *optarg == '\0')
+				hx_usage_error("--gpu-stub=: expected an "
+				    "address");
+			emu.opt.offload = optarg;
+			break;
 		case 'T':
 			emu.opt.tail = (size_t)number_arg("--tail", optarg, 0,
 			    1024 * 1024);
@@ -499,8 +555,10 @@ main(int argc, char **argv)
 	 * A signal stops the output, kills the runs' process groups and
 	 * removes the private files.
 	 */
-	if (hx_spawn_stop_on_signals(stop_output, remove_tmpdir, &err) < 0)
+	if (hx_spawn_stop_on_signals(stop_output, cleanup, &err) < 0)
 		hx_err_exit(&err);
+	if (gpu_stub && emu.opt.offload == NULL)
+		setup_stub(&emu.opt);
 	emu.window = (size_t)jobs * 16 + 64;
 	if ((emu.pool = hx_pool_new((int)jobs, run_job, NULL, &err)) == NULL)
 		hx_err_exit(&err);
@@ -515,6 +573,8 @@ main(int argc, char **argv)
 	reap_jobs(&emu, true);
 	hx_pool_free(emu.pool);
 	hx_spawn_stop_wait();
+	if (hx_stub_stop(&stub, &err) < 0)
+		hx_err_exit(&err);
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	if (loop.failed)

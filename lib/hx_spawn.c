@@ -635,3 +635,40 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 	free(pids);
 	return rc;
 }
+
+int
+hx_spawn_start(char *const *argv, int fd, int child_fd, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int rc;
+
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return ENOMEM;
+	if (setup_attr(&attr) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return ENOMEM;
+	}
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	if (fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, fd, child_fd);
+	rc = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return rc;
+}
+
+int
+hx_spawn_end(pid_t pid, int sig)
+{
+	int status = 0;
+
+	kill(pid, sig);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		continue;
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	    WEXITSTATUS(status);
+}

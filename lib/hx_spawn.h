@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "hx_err.h"
 
@@ -109,6 +110,22 @@ struct hx_pipeline {
  * already started are then killed and reaped.
  */
 int hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses);
+
+/*
+ * Start ARGV in the background, a service for the caller's lifetime: in
+ * a process group of its own (no terminal signal reaches it), with the
+ * signal state of hx_spawn_run's children, stdin and stdout on /dev/null,
+ * stderr inherited, and FD, when not -1, as its descriptor CHILD_FD.  It
+ * is not on hx_spawn_kill_all's list: the caller ends it with
+ * hx_spawn_end.  Returns 0 with *PID set, or an errno value.
+ */
+int hx_spawn_start(char *const *argv, int fd, int child_fd, pid_t *pid);
+
+/*
+ * Send SIG to the child PID of hx_spawn_start, wait for its end and return
+ * its exit status (128 + N when signal N ended it).
+ */
+int hx_spawn_end(pid_t pid, int sig);
 
 /* Nanoseconds on the monotonic clock. */
 int64_t hx_spawn_now_ns(void);

@@ -2,6 +2,7 @@
 
 complete -c hx-emu -s c -l count -d 'Samples count guest instructions, not ns'
 complete -c hx-emu -l cpu -x -d 'QEMU CPU model for every test'
+complete -c hx-emu -l gpu-stub -f -d 'Give every test HX_OFFLOAD: a cpu hx-offload, or the service at ADDR'
 complete -c hx-emu -s h -l help -d 'Show help and exit'
 complete -c hx-emu -s J -l junit -r -F -d 'Write a JUnit XML report'
 complete -c hx-emu -s j -l jobs -x -d 'Run N tests at a time'

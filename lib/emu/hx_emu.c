@@ -56,18 +56,23 @@ static const char *const base_env[] = {
 	NULL,
 };
 
-/* The fixed base environment with the N variables of VARS over it. */
+/*
+ * The fixed base environment, HX_OFFLOAD when hx-emu serves a stub
+ * (OFFLOAD), and the N variables of VARS over them.
+ */
 static char **
-merge_env(const struct hx_field_pair *vars, size_t n)
+merge_env(const char *offload, const struct hx_field_pair *vars, size_t n)
 {
 	size_t nbase = 0, i, j, namelen;
 	char **envp;
 
 	while (base_env[nbase] != NULL)
 		nbase++;
-	envp = hx_xcalloc(nbase + n + 1, sizeof(*envp));
+	envp = hx_xcalloc(nbase + n + 2, sizeof(*envp));
 	for (i = 0; i < nbase; i++)
 		envp[i] = hx_xstrdup(base_env[i]);
+	if (offload != NULL)
+		envp[nbase++] = hx_xasprintf("HX_OFFLOAD=%s", offload);
 	for (j = 0; j < n; j++) {
 		namelen = strlen(vars[j].name);
 		for (i = 0; i < nbase; i++)
@@ -149,7 +154,7 @@ hx_emu_prepare(const struct hx_artifact *artifact,
 	t->opt = opt;
 	t->artifact = hx_xstrdup(artifact->path);
 	t->name = hx_xstrdup(artifact->name);
-	t->envp = merge_env(artifact->env, artifact->nenv);
+	t->envp = merge_env(opt->offload, artifact->env, artifact->nenv);
 	while (artifact->args != NULL && artifact->args[nargs] != NULL)
 		nargs++;
 	t->args = hx_xcalloc(nargs + 1, sizeof(*t->args));

@@ -29,6 +29,7 @@ struct hx_emu_options {
 	const char *cpu;		/* -cpu for every QEMU run, or NULL */
 	const char *plugin;		/* the plugin, when counting */
 	const char *tmpdir;		/* private: counts and sysroot views */
+	const char *offload;		/* HX_OFFLOAD for every test, or NULL */
 	const struct hx_quarantine *quarantine;	/* or NULL */
 };
 

@@ -8,16 +8,21 @@
 
 #include "offload/hx_backend.h"
 #include "offload/hx_cpu.h"
+#ifdef HX_HAVE_CUDA
+#include "offload/hx_cuda_backend.h"
+#endif
 
 /*
  * Every backend of this build.  A backend built on some machines only is
- * declared in its own header and added here under its #ifdef, as
- *	#ifdef HX_HAVE_CUDA
- *		{ "cuda", hx_cuda_open, hx_cuda_close, hx_cuda_op },
- *	#endif
+ * declared in its own header and added here under its #ifdef, as the
+ * cuda backend is (configure --with-cuda).
  */
 static const struct hx_backend backends[] = {
 	{ "cpu", NULL, NULL, hx_cpu_op },
+#ifdef HX_HAVE_CUDA
+	{ "cuda", hx_cuda_backend_open, hx_cuda_backend_close,
+	    hx_cuda_backend_op },
+#endif
 };
 
 const struct hx_backend *
