@@ -23,6 +23,7 @@ static const struct tool {
 } tools[] = {
 	{ "build", "cross-compile for riscv64 with a pinned toolchain" },
 	{ "emu", "run tests under QEMU user mode with instruction counts" },
+	{ "offload", "serve the tensor-offload protocol: the GPU service and its stub" },
 	{ "sched", "place hardware-in-the-loop jobs on labelled nodes" },
 	{ "trace", "record spans and counters; export OTLP, Perfetto, Prometheus" },
 	{ "wcet", "probabilistic WCET with extreme value theory" },
