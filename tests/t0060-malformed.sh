@@ -41,6 +41,16 @@ truncated.gz	@
 TABLE
 }
 
+# The same refusals in every program that runs the record loop, on
+# standard input: PROGRAM, NAME, a printf format.
+program_lines() {
+	cat <<'TABLE'
+hx-emu	stdin-type-empty	{"type":""}\n
+hx-wcet	stdin-type-empty	{"type":""}\n
+hx-gate	stdin-type-empty	{"type":""}\n
+TABLE
+}
+
 # Typed records with one field wrong: PROGRAM, NAME, TYPE, a jq filter on
 # the good record of TYPE.
 records() {
@@ -177,6 +187,41 @@ line_case() {
 	check rec "$1" env HX_LINE_MAX=128 hx-emu "$1"
 }
 
+# from_stdin FILE COMMAND...: COMMAND with FILE on standard input.
+from_stdin() {
+	f=$1
+	shift
+	"$@" <"$f"
+}
+
+# program_line_case PROGRAM NAME FORMAT: the line refused with exit 3, and
+# with -k turned into an error record with the same message, exit 0 (1
+# for hx-gate, whose no-errors rule fails).
+program_line_case() {
+	printf "$3" >"$2.in" &&
+	case $1 in
+	hx-gate)
+		set -- "$1" "$2" -p good-policy.json
+		kstatus=1 ;;
+	*)
+		set -- "$1" "$2"
+		kstatus=0 ;;
+	esac &&
+	prog=$1 name=$2 &&
+	shift 2 &&
+	check "$prog" "$name" from_stdin "$name.in" "$prog" "$@" &&
+	message=$(head -n 1 "$ME/$prog/$name.err" |
+	    sed "s/^$prog: stdin:1: //; s/ at column [0-9]*\$//") &&
+	{ from_stdin "$name.in" "$prog" "$@" -k >"$name.k.out" 2>"$name.k.err"
+	  test $? = $kstatus; } &&
+	jq -se --arg m "$message" --arg p "$prog" "map(select(.type ==
+	    \"error\")) | length == 1 and (.[0] | .file == \"stdin\" and
+	    .line == 1 and .message == \$m and .program == \$p)" \
+	    "$name.k.out" >/dev/null ||
+	{ echo "# $prog -k $name: $(cat "$name.k.out" "$name.k.err")" >&2
+	  return 1; }
+}
+
 record_case() {
 	good_record "$3" | jq -c "$4" >"$2" &&
 	case $1 in
@@ -209,6 +254,10 @@ test_expect_success 'the record loop on lines that are not records' '
 	each_row lines line_case
 '
 
+test_expect_success 'the record loop of each program, with and without -k' '
+	each_row program_lines program_line_case
+'
+
 test_expect_success 'each consumed record type with a field of the wrong type' '
 	each_row records record_case
 '
@@ -234,7 +283,7 @@ test_expect_success 'a directory where a file goes: exit 4 and EISDIR, in every 
 '
 
 test_expect_success 'the corpus is all there: 50 inputs or more, each expected' '
-	n=$( { lines; records; files; } | wc -l) &&
+	n=$( { lines; program_lines; records; files; } | wc -l) &&
 	test "$n" -ge 50 &&
 	test "$(find "$ME" -name "*.err" | wc -l)" -eq "$n"
 '

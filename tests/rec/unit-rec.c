@@ -88,6 +88,9 @@ test_scanner(void)
 	BAD("{\"type\":3}", "\"type\" is not a string", 0, "a numeric type");
 	BAD("{\"type\":{\"type\":\"x\"}}", "\"type\" is not a string", 0,
 	    "an object type");
+	BAD("{\"type\":\"\"}", "\"type\" is empty", 9, "an empty type");
+	BAD("{\"n\":1, \"type\" : \"\"}", "\"type\" is empty", 18,
+	    "an empty type after another member, at its value");
 	BAD("{\"type\":\"a\",\"type\":\"b\"}", "duplicate \"type\" key", 13,
 	    "a duplicate type key");
 	BAD("{\"type\":\"a\"} x", "text after the record", 14,
