@@ -481,8 +481,9 @@ main(int argc, char **argv)
 
 	if (quarantine_path != NULL) {
 		quarantine = hx_quarantine_new();
-		if (hx_quarantine_add_file(quarantine, quarantine_path) < 0)
-			hx_err_errno(HX_EXIT_SYSTEM, "%s", quarantine_path);
+		if (hx_quarantine_add_file(quarantine, quarantine_path,
+		    &err) < 0)
+			hx_err_exit(&err);
 		emu.opt.quarantine = quarantine;
 	}
 	setup_tmpdir(&emu.opt);

@@ -93,7 +93,8 @@ hx-gate	error-line-string	error	.line = "1"
 TABLE
 }
 
-# Files: PROGRAM, MODE (policy, numbers, project, toolchain), NAME, text.
+# Files: PROGRAM, MODE (policy, numbers, quarantine, project, toolchain),
+# NAME, text.
 files() {
 	cat <<'TABLE'
 hx-gate	policy	policy-not-json	not json\n
@@ -110,6 +111,7 @@ hx-gate	policy	policy-duplicate-key	{"rules":[{"rule":"tests-pass"}],"rules":[]}
 hx-gate	policy	policy-stages-number	{"stages":1,"rules":[{"rule":"tests-pass"}]}\n
 hx-gate	policy	policy-nul-byte	{"rules":[{"rule":"tests-pass"}]}\0\n
 hx-wcet	numbers	numbers-nul-byte	1\n2\0garbage\n
+hx-emu	quarantine	quarantine-nul-byte	test_a\ntest_\0b\n
 hx-wcet	numbers	numbers-word	1\nabc\n
 hx-wcet	numbers	numbers-huge	1e400\n
 hx-wcet	numbers	numbers-nan	nan\n
@@ -241,6 +243,8 @@ file_case() {
 		check "$1" "$3" hx-gate -p "$3" /dev/null ;;
 	numbers)
 		check "$1" "$3" hx-wcet -n "$3" ;;
+	quarantine)
+		check "$1" "$3" hx-emu -q "$3" /dev/null ;;
 	project)
 		mkdir -p "$3.d" && cp "$3" "$3.d/hx.json" &&
 		check "$1" "$3" hx-build -q -t host --no-cache "$3.d" ;;
