@@ -407,7 +407,7 @@ main(int argc, char **argv)
 	static const char *consume[] = { "artifact", NULL };
 	static struct emu emu;
 	struct hx_err_info err;
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	const char *junit_path = NULL, *quarantine_path = NULL;
 	struct hx_quarantine *quarantine = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);

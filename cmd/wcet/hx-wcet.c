@@ -497,7 +497,7 @@ main(int argc, char **argv)
 	};
 	static const char *const consume[] = { "sample", NULL };
 	struct wcet_opts o = { 0 };
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct groups gs = { 0 };
 	struct reader r = { &gs, false, false };
 	const char *baseline = NULL, *plot = NULL, *unit = NULL;

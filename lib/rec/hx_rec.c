@@ -102,6 +102,7 @@ report_bad(struct hx_rec_loop *loop, const char *file, unsigned long line,
     size_t column, const char *message)
 {
 	struct hx_error error = { 0 };
+	struct hx_err_info bad;
 	json_t *rec;
 
 	if (loop->failed)
@@ -117,7 +118,11 @@ report_bad(struct hx_rec_loop *loop, const char *file, unsigned long line,
 			    file, line, message);
 		return;
 	}
-	hx_warn("%s:%lu: %s", file, line, message);
+	if (loop->warn != NULL) {
+		hx_err_set(&bad, HX_EXIT_INPUT, "%s:%lu: %s", file, line,
+		    message);
+		loop->warn(&bad);
+	}
 	error.program = hx_err_progname();
 	error.file = file;
 	error.line = line;

@@ -41,6 +41,12 @@ struct hx_rec_loop {
 	hx_rec_fn fn;
 	void *arg;
 	bool keep_going;		/* -k: bad lines become error records */
+	/*
+	 * With keep_going, called with each bad line it turns into an error
+	 * record (status 3, "FILE:LINE: what") for the program to show, as
+	 * hx_err_warn does; NULL shows nothing.
+	 */
+	void (*warn)(const struct hx_err_info *bad);
 	unsigned long bad_lines;	/* counted with keep_going */
 	bool failed;			/* the loop ended on an error */
 	struct hx_err_info error;	/* which, when failed */

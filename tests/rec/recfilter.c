@@ -26,7 +26,7 @@ int
 main(int argc, char **argv)
 {
 	const char **consume = hx_xcalloc((size_t)argc + 1, sizeof(*consume));
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_err_info err;
 	int c, n = 0;
 
