@@ -284,7 +284,8 @@ read_baseline(struct reader *r, const char *path, bool keep_going)
  * records into: its samples join the baselines of R's groups, and a
  * group with no samples there takes a deterministic wcet record's value,
  * n times.  A missing note is said as hx-gate says it, and compares
- * nothing; a malformed one is bad input.
+ * nothing; a malformed one is bad input, one that cannot be read a
+ * system failure.
  */
 static void
 read_baseline_note(struct reader *r, const char *spec)
@@ -295,10 +296,11 @@ read_baseline_note(struct reader *r, const char *spec)
 	char err[1024];
 	int64_t k;
 	size_t i;
+	int rc;
 
-	if (hx_baseline_load(spec, NULL, &b, err, sizeof(err)) < 0) {
+	if ((rc = hx_baseline_load(spec, NULL, &b, err, sizeof(err))) < 0) {
 		flush_output();
-		hx_err(HX_EXIT_INPUT, "%s", err);
+		hx_err(rc == -2 ? HX_EXIT_SYSTEM : HX_EXIT_INPUT, "%s", err);
 	}
 	if (b.missing != NULL)
 		hx_warn("no baseline: %s", b.missing);
