@@ -516,10 +516,8 @@ main(int argc, char **argv)
 	reap_jobs(&emu, true);
 	hx_pool_free(emu.pool);
 	hx_spawn_stop_wait();
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(&loop, &err) < 0)
 		hx_err_exit(&err);
-	if (loop.failed)
-		hx_err_exit(&loop.error);
 	if (emu.failed)
 		hx_err_exit(&emu.error);
 

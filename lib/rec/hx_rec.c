@@ -86,11 +86,15 @@ output_failed(struct hx_err_info *err)
 }
 
 int
-hx_rec_flush(struct hx_err_info *err)
+hx_rec_finish(const struct hx_rec_loop *loop, struct hx_err_info *err)
 {
-	if (hx_writer_flush(out) == 0)
-		return 0;
-	return output_failed(err);
+	int rc = hx_writer_flush(out) == 0 ? 0 : output_failed(err);
+
+	if (loop != NULL && loop->failed) {
+		*err = loop->error;
+		return -1;
+	}
+	return rc;
 }
 
 /*

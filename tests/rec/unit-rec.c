@@ -215,10 +215,28 @@ test_reader(void)
 	tap_ok(hx_in_open("/nonexistent/hx") == NULL, "a missing file fails");
 }
 
+/* The tail of a program: the loop's error first, then the write's. */
+static void
+test_finish(void)
+{
+	struct hx_rec_loop loop = { 0 };
+	struct hx_err_info err;
+
+	hx_rec_init("unit-rec");
+	tap_ok(hx_rec_finish(NULL, &err) == 0, "finish: no loop, nothing to do");
+	tap_ok(hx_rec_finish(&loop, &err) == 0, "finish: a loop that ended well");
+	loop.failed = true;
+	hx_err_set(&loop.error, HX_EXIT_INPUT, "stdin:2: not JSON");
+	tap_ok(hx_rec_finish(&loop, &err) < 0 && err.status == HX_EXIT_INPUT,
+	    "finish: a failed loop ends the program with its status");
+	tap_is(err.message, "stdin:2: not JSON", "finish: and its message");
+}
+
 int
 main(void)
 {
 	test_scanner();
 	test_reader();
+	test_finish();
 	return tap_done();
 }
