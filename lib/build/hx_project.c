@@ -379,14 +379,30 @@ glob_token(const char *pat, size_t *len)
 	return *pat == '*' ? GLOB_STAR : *pat == '?' ? GLOB_ONE : GLOB_CHAR;
 }
 
-/* Make position I of PAT alive in LIVE, and what it reaches on no byte. */
+/* A set of pattern positions, listed so that a step visits only those. */
+struct glob_set {
+	bool *has;		/* by position */
+	size_t *at;		/* the positions in it */
+	size_t n;
+};
+
 static void
-glob_enter(const char *pat, bool *live, size_t i)
+glob_add(struct glob_set *set, size_t i)
+{
+	if (!set->has[i]) {
+		set->has[i] = true;
+		set->at[set->n++] = i;
+	}
+}
+
+/* Make position I of PAT alive in SET, and what it reaches on no byte. */
+static void
+glob_enter(const char *pat, struct glob_set *set, size_t i)
 {
 	size_t len;
 
-	while (!live[i]) {
-		live[i] = true;
+	while (!set->has[i]) {
+		glob_add(set, i);
 		switch (glob_token(pat + i, &len)) {
 		case GLOB_STAR:
 		case GLOB_ANY:
@@ -399,45 +415,55 @@ glob_enter(const char *pat, bool *live, size_t i)
 	}
 }
 
+static void
+glob_clear(struct glob_set *set)
+{
+	while (set->n > 0)
+		set->has[set->at[--set->n]] = false;
+}
+
 /*
- * Match S against PAT.  LIVE[i]: position i is alive; INSIDE[i]: the
- * "**" + "/" at i has taken bytes and waits for a '/' to end them.
+ * Match S against PAT.  LIVE: the positions alive; INSIDE: the "**" + "/"
+ * tokens that have taken bytes and wait for a '/' to end them.  The match
+ * stops early when nothing is alive.
  */
 static bool
 glob_match(const char *pat, const char *s)
 {
-	size_t n = strlen(pat) + 1, i, len;
-	bool *sets = hx_xcalloc(n, 4 * sizeof(bool)), *t, match;
+	size_t n = strlen(pat) + 1, i, k, len;
+	bool *has = hx_xcalloc(4 * n, sizeof(bool)), match;
+	size_t *at = hx_xcalloc(4 * n, sizeof(size_t));
+	struct glob_set sets[4], *live = &sets[0], *next = &sets[1];
+	struct glob_set *inside = &sets[2], *next_inside = &sets[3], *t;
 	enum glob_token token;
-	bool *live = sets, *next = sets + n;
-	bool *inside = sets + 2 * n, *next_inside = sets + 3 * n;
 
+	for (k = 0; k < 4; k++)
+		sets[k] = (struct glob_set){ has + k * n, at + k * n, 0 };
 	glob_enter(pat, live, 0);
-	for (; *s != '\0'; s++) {
-		memset(next, 0, n * sizeof(bool));
-		memset(next_inside, 0, n * sizeof(bool));
-		for (i = 0; i < n; i++) {
+	for (; *s != '\0' && live->n + inside->n > 0; s++) {
+		for (k = 0; k < live->n + inside->n; k++) {
+			i = k < live->n ? live->at[k] : inside->at[k - live->n];
 			token = glob_token(pat + i, &len);
-			if (inside[i] || (live[i] && token == GLOB_DIRS)) {
+			if (k >= live->n || token == GLOB_DIRS) {
 				if (*s == '/')
 					glob_enter(pat, next, i);
 				else
-					next_inside[i] = true;
-			}
-			if (!live[i] || token == GLOB_DIRS)
-				continue;
-			if (token == GLOB_ANY ||
+					glob_add(next_inside, i);
+			} else if (token == GLOB_ANY ||
 			    (token == GLOB_STAR && *s != '/'))
 				glob_enter(pat, next, i);
 			else if (token == GLOB_ONE ? *s != '/' :
 			    token == GLOB_CHAR && *s == pat[i])
 				glob_enter(pat, next, i + 1);
 		}
+		glob_clear(live);
+		glob_clear(inside);
 		t = live, live = next, next = t;
 		t = inside, inside = next_inside, next_inside = t;
 	}
-	match = live[n - 1];
-	free(sets);
+	match = *s == '\0' && live->has[n - 1];
+	free(has);
+	free(at);
 	return match;
 }
 
