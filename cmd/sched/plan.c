@@ -249,7 +249,7 @@ sched_plan(int argc, char **argv)
 	struct hx_plan_options opt = { .now_ns = -1 };
 	struct hx_reservation_list res = { 0 };
 	struct hx_plan_team *teams = NULL;
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct sched_input in = { 0 };
 	struct hx_quarantine *quarantine = NULL;
 	struct sched_slurm slurm = { 0 };
