@@ -455,7 +455,7 @@ main(int argc, char **argv)
 	static const char *consume[] = { "artifact", NULL };
 	static struct emu emu;
 	struct hx_err_info err;
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	const char *junit_path = NULL, *quarantine_path = NULL;
 	bool gpu_stub = false;
 	struct hx_quarantine *quarantine = NULL;
@@ -537,8 +537,9 @@ main(int argc, char **argv)
 
 	if (quarantine_path != NULL) {
 		quarantine = hx_quarantine_new();
-		if (hx_quarantine_add_file(quarantine, quarantine_path) < 0)
-			hx_err_errno(HX_EXIT_SYSTEM, "%s", quarantine_path);
+		if (hx_quarantine_add_file(quarantine, quarantine_path,
+		    &err) < 0)
+			hx_err_exit(&err);
 		emu.opt.quarantine = quarantine;
 	}
 	setup_tmpdir(&emu.opt);
@@ -575,10 +576,8 @@ main(int argc, char **argv)
 	hx_spawn_stop_wait();
 	if (hx_stub_stop(&stub, &err) < 0)
 		hx_err_exit(&err);
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(&loop, &err) < 0)
 		hx_err_exit(&err);
-	if (loop.failed)
-		hx_err_exit(&loop.error);
 	if (emu.failed)
 		hx_err_exit(&emu.error);
 

@@ -344,7 +344,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_err_info err;
 	struct gate g = { 0 };
 	struct hx_verdict verdict;
@@ -418,10 +418,9 @@ main(int argc, char **argv)
 	loop.consume_all = true;
 	loop.fn = on_record;
 	loop.arg = &g;
-	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
-		hx_rec_flush(&err);
-		hx_err_exit(&loop.error);
-	}
+	hx_rec_loop_run(&loop, argc, argv);
+	if (hx_rec_finish(&loop, &err) < 0)
+		hx_err_exit(&err);
 	g.judge.bad_lines = loop.bad_lines;
 
 	hx_judge_verdict(&g.judge, &verdict);
@@ -432,7 +431,7 @@ main(int argc, char **argv)
 		status = HX_EXIT_SYSTEM;
 	gate_record = hx_verdict_record(&verdict);
 	hx_rec_emit(gate_record);
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	if (g.stream != NULL) {
 		text = hx_json_to_string(gate_record);

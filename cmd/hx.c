@@ -176,7 +176,7 @@ doctor(int argc, char **argv)
 		hx_usage_error("doctor: unexpected argument: %s", argv[optind]);
 	hx_env_probe(&env);
 	hx_rec_emit(env.record);
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	if (!quiet)
 		print_checklist(&env);

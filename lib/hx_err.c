@@ -63,10 +63,16 @@ hx_err_set_errno(struct hx_err_info *info, int status, const char *fmt, ...)
 }
 
 void
-hx_err_exit(const struct hx_err_info *info)
+hx_err_warn(const struct hx_err_info *info)
 {
 	if (info->message[0] != '\0')
 		hx_warn("%s", info->message);
+}
+
+void
+hx_err_exit(const struct hx_err_info *info)
+{
+	hx_err_warn(info);
 	exit(info->status);
 }
 

@@ -41,6 +41,8 @@ int hx_err_set_errno(struct hx_err_info *info, int status, const char *fmt,
     ...) HX_PRINTF(3, 4);
 /* Print INFO's message, if any, as "prog: message" and exit with its status. */
 void hx_err_exit(const struct hx_err_info *info) HX_NORETURN;
+/* Print INFO's message, if any, as "prog: message" and go on. */
+void hx_err_warn(const struct hx_err_info *info);
 
 /* Set the name diagnostics start with, from argv[0] without its directory. */
 void hx_err_set_progname(const char *argv0);

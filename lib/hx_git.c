@@ -276,7 +276,12 @@ hx_git_note_read(struct hx_git *git, const char *notes_ref, const char *rev,
 	}
 	rc = git_note_read(&note, git->repo, notes_ref, git_commit_id(commit));
 	git_commit_free(commit);
-	if (rc == GIT_ENOTFOUND)
+	/*
+	 * Not found in the object database is a note the notes tree names
+	 * but that cannot be read (a damaged repository): an error.
+	 */
+	if (rc == GIT_ENOTFOUND && (git_error_last() == NULL ||
+	    git_error_last()->klass != GIT_ERROR_ODB))
 		return NULL;
 	if (rc != 0) {
 		*failed = true;

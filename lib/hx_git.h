@@ -78,7 +78,8 @@ int hx_git_note_write(struct hx_git *git, const char *notes_ref,
 
 /*
  * The note of REV under NOTES_REF as a new string, or NULL: *FAILED says
- * whether there was no note (false) or an error (true, hx_git_error).
+ * whether there was no note (false) or an error (true, hx_git_error),
+ * such as a note whose object is missing or corrupt.
  */
 char *hx_git_note_read(struct hx_git *git, const char *notes_ref,
     const char *rev, bool *failed);

@@ -20,7 +20,6 @@
 #include "hx_err.h"
 #include "hx_in.h"
 
-#define CHUNK ((size_t)1 << 20)
 #define ZCHUNK ((size_t)256 << 10)
 
 struct hx_in {
@@ -37,6 +36,7 @@ struct hx_in {
 	int zdone;		/* the current gzip member ended */
 	z_stream z;
 	unsigned char *zbuf;	/* compressed bytes waiting for inflate */
+	size_t zread;		/* how many to read into it at a time */
 	char errmsg[160];
 };
 
@@ -61,6 +61,12 @@ hx_in_max_line(size_t *max)
 struct hx_in *
 hx_in_open(const char *path)
 {
+	return hx_in_open_size(path, HX_IN_BUFSIZE);
+}
+
+struct hx_in *
+hx_in_open_size(const char *path, size_t bufsize)
+{
 	struct hx_in *in;
 	size_t max_line;
 	int fd;
@@ -76,8 +82,9 @@ hx_in_open(const char *path)
 	in = hx_xcalloc(1, sizeof(*in));
 	in->fd = fd;
 	in->name = hx_xstrdup(strcmp(path, "-") == 0 ? "stdin" : path);
-	in->cap = CHUNK;
+	in->cap = bufsize < 2 ? 2 : bufsize;
 	in->buf = hx_xmalloc(in->cap);
+	in->zread = in->cap < ZCHUNK ? in->cap : ZCHUNK;
 	in->max_line = max_line;
 	return in;
 }
@@ -145,7 +152,8 @@ detect(struct hx_in *in)
 	if (in->end >= 2 && (unsigned char)in->buf[0] == 0x1f &&
 	    (unsigned char)in->buf[1] == 0x8b) {
 		in->gzip = 1;
-		in->zbuf = hx_xmalloc(ZCHUNK > in->end ? ZCHUNK : in->end);
+		in->zbuf = hx_xmalloc(in->zread > in->end ? in->zread :
+		    in->end);
 		memcpy(in->zbuf, in->buf, in->end);
 		in->z.next_in = in->zbuf;
 		in->z.avail_in = (uInt)in->end;
@@ -168,7 +176,7 @@ fill_gzip(struct hx_in *in)
 
 	while (in->end == before && !in->eof) {
 		if (in->z.avail_in == 0) {
-			n = read_some(in->fd, in->zbuf, ZCHUNK);
+			n = read_some(in->fd, in->zbuf, in->zread);
 			if (n < 0) {
 				snprintf(in->errmsg, sizeof(in->errmsg),
 				    "read error: %s", strerror(errno));

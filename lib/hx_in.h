@@ -11,6 +11,8 @@
 
 /* The longest line read unless HX_LINE_MAX or hx_in_set_max_line says otherwise. */
 #define HX_IN_DEFAULT_MAX_LINE ((size_t)64 << 20)
+/* The buffer hx_in_open reads through at first; it grows for longer lines. */
+#define HX_IN_BUFSIZE ((size_t)1 << 20)
 
 struct hx_in;
 
@@ -34,6 +36,13 @@ int hx_in_max_line(size_t *max);
  * bad.
  */
 struct hx_in *hx_in_open(const char *path);
+
+/*
+ * As hx_in_open, reading through BUFSIZE bytes (at least 2) at first,
+ * and as much compressed data at a time: small buffers for many small
+ * inputs (the fuzz targets), or to test lines across buffer boundaries.
+ */
+struct hx_in *hx_in_open_size(const char *path, size_t bufsize);
 
 /* The name diagnostics use: "stdin" or the path as given. */
 const char *hx_in_name(const struct hx_in *in);

@@ -41,6 +41,16 @@ truncated.gz	@
 TABLE
 }
 
+# The same refusals in every program that runs the record loop, on
+# standard input: PROGRAM, NAME, a printf format.
+program_lines() {
+	cat <<'TABLE'
+hx-emu	stdin-type-empty	{"type":""}\n
+hx-wcet	stdin-type-empty	{"type":""}\n
+hx-gate	stdin-type-empty	{"type":""}\n
+TABLE
+}
+
 # Typed records with one field wrong: PROGRAM, NAME, TYPE, a jq filter on
 # the good record of TYPE.
 records() {
@@ -83,7 +93,8 @@ hx-gate	error-line-string	error	.line = "1"
 TABLE
 }
 
-# Files: PROGRAM, MODE (policy, numbers, project, toolchain), NAME, text.
+# Files: PROGRAM, MODE (policy, numbers, quarantine, project, toolchain),
+# NAME, text.
 files() {
 	cat <<'TABLE'
 hx-gate	policy	policy-not-json	not json\n
@@ -100,6 +111,7 @@ hx-gate	policy	policy-duplicate-key	{"rules":[{"rule":"tests-pass"}],"rules":[]}
 hx-gate	policy	policy-stages-number	{"stages":1,"rules":[{"rule":"tests-pass"}]}\n
 hx-gate	policy	policy-nul-byte	{"rules":[{"rule":"tests-pass"}]}\0\n
 hx-wcet	numbers	numbers-nul-byte	1\n2\0garbage\n
+hx-emu	quarantine	quarantine-nul-byte	test_a\ntest_\0b\n
 hx-wcet	numbers	numbers-word	1\nabc\n
 hx-wcet	numbers	numbers-huge	1e400\n
 hx-wcet	numbers	numbers-nan	nan\n
@@ -177,6 +189,41 @@ line_case() {
 	check rec "$1" env HX_LINE_MAX=128 hx-emu "$1"
 }
 
+# from_stdin FILE COMMAND...: COMMAND with FILE on standard input.
+from_stdin() {
+	f=$1
+	shift
+	"$@" <"$f"
+}
+
+# program_line_case PROGRAM NAME FORMAT: the line refused with exit 3, and
+# with -k turned into an error record with the same message, exit 0 (1
+# for hx-gate, whose no-errors rule fails).
+program_line_case() {
+	printf "$3" >"$2.in" &&
+	case $1 in
+	hx-gate)
+		set -- "$1" "$2" -p good-policy.json
+		kstatus=1 ;;
+	*)
+		set -- "$1" "$2"
+		kstatus=0 ;;
+	esac &&
+	prog=$1 name=$2 &&
+	shift 2 &&
+	check "$prog" "$name" from_stdin "$name.in" "$prog" "$@" &&
+	message=$(head -n 1 "$ME/$prog/$name.err" |
+	    sed "s/^$prog: stdin:1: //; s/ at column [0-9]*\$//") &&
+	{ from_stdin "$name.in" "$prog" "$@" -k >"$name.k.out" 2>"$name.k.err"
+	  test $? = $kstatus; } &&
+	jq -se --arg m "$message" --arg p "$prog" "map(select(.type ==
+	    \"error\")) | length == 1 and (.[0] | .file == \"stdin\" and
+	    .line == 1 and .message == \$m and .program == \$p)" \
+	    "$name.k.out" >/dev/null ||
+	{ echo "# $prog -k $name: $(cat "$name.k.out" "$name.k.err")" >&2
+	  return 1; }
+}
+
 record_case() {
 	good_record "$3" | jq -c "$4" >"$2" &&
 	case $1 in
@@ -196,6 +243,8 @@ file_case() {
 		check "$1" "$3" hx-gate -p "$3" /dev/null ;;
 	numbers)
 		check "$1" "$3" hx-wcet -n "$3" ;;
+	quarantine)
+		check "$1" "$3" hx-emu -q "$3" /dev/null ;;
 	project)
 		mkdir -p "$3.d" && cp "$3" "$3.d/hx.json" &&
 		check "$1" "$3" hx-build -q -t host --no-cache "$3.d" ;;
@@ -207,6 +256,10 @@ file_case() {
 test_expect_success 'the record loop on lines that are not records' '
 	printf "{\"name\":\"p\",\"rules\":[{\"rule\":\"tests-pass\"}]}\n" >good-policy.json &&
 	each_row lines line_case
+'
+
+test_expect_success 'the record loop of each program, with and without -k' '
+	each_row program_lines program_line_case
 '
 
 test_expect_success 'each consumed record type with a field of the wrong type' '
@@ -234,7 +287,7 @@ test_expect_success 'a directory where a file goes: exit 4 and EISDIR, in every 
 '
 
 test_expect_success 'the corpus is all there: 50 inputs or more, each expected' '
-	n=$( { lines; records; files; } | wc -l) &&
+	n=$( { lines; program_lines; records; files; } | wc -l) &&
 	test "$n" -ge 50 &&
 	test "$(find "$ME" -name "*.err" | wc -l)" -eq "$n"
 '

@@ -350,7 +350,7 @@ build_project(struct build *b, struct hx_git *git)
 	for (i = 0; i < n; i++)
 		build_emit_artifact(b, i, &results[i], hit, duration, tail, &ch,
 		    repro[i]);
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	if (b->opt->bundle != NULL && !failed)
 		build_write_bundle(b);

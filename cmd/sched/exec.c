@@ -215,7 +215,7 @@ sched_forward(const char *job, const char *out)
 		j = hx_json_parse(line, strlen(line), NULL);
 		if (json_is_string(json_object_get(j, "type"))) {
 			if (hx_writer_line(hx_rec_out(), line,
-			    strlen(line)) < 0 && hx_rec_flush(&err) < 0)
+			    strlen(line)) < 0 && hx_rec_finish(NULL, &err) < 0)
 				hx_err_exit(&err);
 		} else
 			hx_warn("job %s: %s", job, line);

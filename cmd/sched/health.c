@@ -124,7 +124,7 @@ sched_health(int argc, char **argv)
 	};
 	static const char *const consume[] = { "node", NULL };
 	struct sched_source src = { .proc = "/proc" };
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_inventory inv, here;
 	struct hx_health *hist;
 	const char *state = NULL, *driver, *firmware;

@@ -154,7 +154,7 @@ sched_flush(void)
 {
 	struct hx_err_info err;
 
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 }
 
@@ -163,7 +163,7 @@ sched_emit(json_t *rec)
 {
 	struct hx_err_info err;
 
-	if (hx_rec_emit(rec) < 0 && hx_rec_flush(&err) < 0)
+	if (hx_rec_emit(rec) < 0 && hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	json_decref(rec);
 }
@@ -310,11 +310,12 @@ void
 sched_read_stream(struct hx_rec_loop *loop, int argc, char **argv,
     struct hx_inventory *inv, const struct sched_source *src)
 {
+	struct hx_err_info err;
 	char *m;
 
 	if (hx_rec_loop_run(loop, argc, argv) < 0) {
-		sched_flush();
-		hx_err_exit(&loop->error);
+		hx_rec_finish(loop, &err);
+		hx_err_exit(&err);
 	}
 	sched_read_nodes(inv, src, inv->n == 0);
 	if (hx_inventory_check(inv, &m) < 0) {

@@ -249,7 +249,8 @@ sched_plan(int argc, char **argv)
 	struct hx_plan_options opt = { .now_ns = -1 };
 	struct hx_reservation_list res = { 0 };
 	struct hx_plan_team *teams = NULL;
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
+	struct hx_err_info err;
 	struct sched_input in = { 0 };
 	struct hx_quarantine *quarantine = NULL;
 	struct sched_slurm slurm = { 0 };
@@ -305,8 +306,9 @@ sched_plan(int argc, char **argv)
 		case OPT_QUARANTINE:
 			if (quarantine == NULL)
 				quarantine = hx_quarantine_new();
-			if (hx_quarantine_add_file(quarantine, optarg) < 0)
-				hx_err_errno(HX_EXIT_SYSTEM, "%s", optarg);
+			if (hx_quarantine_add_file(quarantine, optarg,
+			    &err) < 0)
+				hx_err_exit(&err);
 			break;
 		case OPT_RESERVATIONS:
 			reservations = optarg;

@@ -173,12 +173,12 @@ trace_gpu(int argc, char **argv)
 			    trace_now_ns(CLOCK_REALTIME),
 			    warned + g * GPU_NMETRICS);
 		}
-		if (rc < 0 || (rc = hx_rec_flush(&err)) < 0)
+		if (rc < 0 || (rc = hx_rec_finish(NULL, &err)) < 0)
 			break;
 	}
 	free(warned);
 	hx_nvml_close(nvml);
-	if (rc < 0 && hx_rec_flush(&flush_err) < 0)
+	if (rc < 0 && hx_rec_finish(NULL, &flush_err) < 0)
 		hx_err_exit(&flush_err);
 	if (rc < 0)
 		hx_err_exit(&err);

@@ -205,7 +205,7 @@ main(int argc, char **argv)
 	static const char *const consume[] = { "span", "metric", NULL };
 	static const char *const consume_tests[] = { "span", "metric", "test",
 	    NULL };
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_err_info err;
 	struct filter f = { 0 };
 	bool correlate = false;
@@ -249,17 +249,17 @@ main(int argc, char **argv)
 	loop.fn = on_record;
 	loop.arg = &f;
 	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
-		hx_rec_flush(&err);
-		hx_err_exit(&loop.error);
+		hx_rec_finish(&loop, &err);
+		hx_err_exit(&err);
 	}
 	if (correlate)
 		write_traces(&f.set);
 	if (trace_export_write(&f.export, &f.set, &loop.error) < 0) {
-		hx_rec_flush(&err);
+		hx_rec_finish(NULL, &err);
 		hx_err_exit(&loop.error);
 	}
 	hx_spanset_clear(&f.set);
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	return HX_EXIT_OK;
 }

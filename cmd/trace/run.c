@@ -147,7 +147,7 @@ write_span(const struct hx_span *span, int fd, const char *path)
 		hx_rec_emit(rec);
 		json_decref(rec);
 		/* A closed standard output is no reason to hide the status. */
-		if (hx_rec_flush(&err) < 0 && err.status != HX_EXIT_OK)
+		if (hx_rec_finish(NULL, &err) < 0 && err.status != HX_EXIT_OK)
 			hx_err_exit(&err);
 		return;
 	}

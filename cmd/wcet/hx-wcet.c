@@ -220,7 +220,7 @@ on_record(struct hx_record *rec, void *arg)
 }
 
 /* Write out the records so far, before an exit. */
-static void flush_output(void);
+static void flush_output(const struct hx_rec_loop *loop);
 
 /*
  * Read the samples of the record file PATH into the baselines of R's
@@ -241,12 +241,12 @@ read_baseline(struct reader *r, const char *path, bool keep_going)
 	json_t *j;
 
 	if ((reader = hx_reader_open(path, &err)) == NULL) {
-		flush_output();
+		flush_output(NULL);
 		hx_err_exit(&err);
 	}
 	while ((st = hx_reader_next(reader, &line, &err)) != HX_READER_EOF) {
 		if (st == HX_READER_ERROR) {
-			flush_output();
+			flush_output(NULL);
 			hx_err_exit(&err);
 		}
 		if (st == HX_READER_RECORD && strcmp(line.scan.type,
@@ -268,7 +268,7 @@ read_baseline(struct reader *r, const char *path, bool keep_going)
 		if (message == NULL)
 			continue;
 		if (!keep_going) {
-			flush_output();
+			flush_output(NULL);
 			hx_err(HX_EXIT_INPUT, "%s:%lu: %s", line.file,
 			    line.line, message);
 		}
@@ -284,7 +284,8 @@ read_baseline(struct reader *r, const char *path, bool keep_going)
  * records into: its samples join the baselines of R's groups, and a
  * group with no samples there takes a deterministic wcet record's value,
  * n times.  A missing note is said as hx-gate says it, and compares
- * nothing; a malformed one is bad input.
+ * nothing; a malformed one is bad input, one that cannot be read a
+ * system failure.
  */
 static void
 read_baseline_note(struct reader *r, const char *spec)
@@ -295,10 +296,11 @@ read_baseline_note(struct reader *r, const char *spec)
 	char err[1024];
 	int64_t k;
 	size_t i;
+	int rc;
 
-	if (hx_baseline_load(spec, NULL, &b, err, sizeof(err)) < 0) {
-		flush_output();
-		hx_err(HX_EXIT_INPUT, "%s", err);
+	if ((rc = hx_baseline_load(spec, NULL, &b, err, sizeof(err))) < 0) {
+		flush_output(NULL);
+		hx_err(rc == -2 ? HX_EXIT_SYSTEM : HX_EXIT_INPUT, "%s", err);
 	}
 	if (b.missing != NULL)
 		hx_warn("no baseline: %s", b.missing);
@@ -324,13 +326,16 @@ is_git_spec(const char *spec)
 	return strcmp(spec, "git") == 0 || strncmp(spec, "git:", 4) == 0;
 }
 
-/* Write out the records so far, before an exit. */
+/*
+ * Write out the records so far, before an exit, and end the program when
+ * LOOP (or NULL) failed or the write did.
+ */
 static void
-flush_output(void)
+flush_output(const struct hx_rec_loop *loop)
 {
 	struct hx_err_info err;
 
-	if (hx_rec_flush(&err) < 0)
+	if (hx_rec_finish(loop, &err) < 0)
 		hx_err_exit(&err);
 }
 
@@ -343,7 +348,7 @@ bad_number(bool keep_going, const char *file, unsigned long line,
 	json_t *rec;
 
 	if (!keep_going) {
-		flush_output();
+		flush_output(NULL);
 		hx_err(HX_EXIT_INPUT, "%s:%lu: %s", file, line, why);
 	}
 	hx_warn("%s:%lu: %s", file, line, why);
@@ -380,12 +385,12 @@ read_numbers(struct groups *gs, const char *path, const char *unit,
 			continue;
 		}
 		if (st == HX_IN_BADDATA) {
-			flush_output();
+			flush_output(NULL);
 			hx_err(HX_EXIT_INPUT, "%s:%lu: %s", hx_in_name(in),
 			    hx_in_lineno(in), hx_in_error(in));
 		}
 		if (st != HX_IN_LINE) {
-			flush_output();
+			flush_output(NULL);
 			hx_err(HX_EXIT_SYSTEM, "%s: %s", hx_in_name(in),
 			    hx_in_error(in));
 		}
@@ -497,7 +502,7 @@ main(int argc, char **argv)
 	};
 	static const char *const consume[] = { "sample", NULL };
 	struct wcet_opts o = { 0 };
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct groups gs = { 0 };
 	struct reader r = { &gs, false, false };
 	const char *baseline = NULL, *plot = NULL, *unit = NULL;
@@ -618,10 +623,8 @@ main(int argc, char **argv)
 		loop.consume = consume;
 		loop.fn = on_record;
 		loop.arg = &r;
-		if (hx_rec_loop_run(&loop, argc, argv) < 0) {
-			flush_output();
-			hx_err_exit(&loop.error);
-		}
+		hx_rec_loop_run(&loop, argc, argv);
+		flush_output(&loop);
 	}
 
 	for (i = 0; i < gs.n; i++)
@@ -639,7 +642,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < gs.n; i++)
 		wcet_emit(&gs.list[i]);
-	flush_output();
+	flush_output(NULL);
 	if (plot != NULL && wcet_plot(plot, gs.list, gs.n, &o) < 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", plot);
 

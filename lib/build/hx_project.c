@@ -354,73 +354,116 @@ hx_project_free(struct hx_project *p)
 }
 
 /*
- * Glob matching with '*', '?' inside a component and '**' across them.
- * A plain backtracking matcher takes exponential time on patterns such as
- * "*a*a*a...*b"; this one remembers every (pattern, string) position that
- * has failed once, so each is tried at most once and the work is bounded
- * by the pattern's length times the square of the string's.
+ * Glob matching with '*', '?' inside a component and '**' across them,
+ * "**" + "/" standing for nothing or anything that ends in '/'.  The
+ * pattern is run as a nondeterministic automaton over the name: the set
+ * of pattern positions alive after each byte, so the work is the
+ * pattern's length times the name's, whatever the stars, and nothing
+ * recurses (a backtracking matcher takes exponential time on patterns
+ * such as "*a*a*a...*b", a memoised one the square of the name).
  */
-struct glob {
-	const char *pat, *str;
-	size_t width;			/* strlen(str) + 1 */
-	unsigned char *failed;		/* a flag per pair of positions */
-};
+enum glob_token { GLOB_END, GLOB_CHAR, GLOB_ONE, GLOB_STAR, GLOB_ANY,
+    GLOB_DIRS };
 
-static bool
-glob_at(struct glob *g, const char *pat, const char *s)
+/* The token at PAT, and its length in *LEN. */
+static enum glob_token
+glob_token(const char *pat, size_t *len)
 {
-	size_t cell = (size_t)(pat - g->pat) * g->width + (size_t)(s - g->str);
-
-	if (g->failed[cell])
-		return false;
-	for (; *pat != '\0'; pat++, s++) {
-		if (pat[0] == '*' && pat[1] == '*') {
-			pat += 2;
-			if (*pat == '/') {
-				/* "**" + "/": zero or more whole components. */
-				pat++;
-				for (;;) {
-					if (glob_at(g, pat, s))
-						return true;
-					if ((s = strchr(s, '/')) == NULL)
-						goto fail;
-					s++;
-				}
-			}
-			for (;; s++) {
-				if (glob_at(g, pat, s))
-					return true;
-				if (*s == '\0')
-					goto fail;
-			}
-		}
-		if (*pat == '*') {
-			for (;; s++) {
-				if (glob_at(g, pat + 1, s))
-					return true;
-				if (*s == '\0' || *s == '/')
-					goto fail;
-			}
-		}
-		if (*s == '\0' || (*pat == '?' ? *s == '/' : *pat != *s))
-			goto fail;
+	*len = 1;
+	if (*pat == '\0')
+		return GLOB_END;
+	if (pat[0] == '*' && pat[1] == '*') {
+		*len = pat[2] == '/' ? 3 : 2;
+		return pat[2] == '/' ? GLOB_DIRS : GLOB_ANY;
 	}
-	if (*s == '\0')
-		return true;
-fail:
-	g->failed[cell] = 1;
-	return false;
+	return *pat == '*' ? GLOB_STAR : *pat == '?' ? GLOB_ONE : GLOB_CHAR;
 }
 
+/* A set of pattern positions, listed so that a step visits only those. */
+struct glob_set {
+	bool *has;		/* by position */
+	size_t *at;		/* the positions in it */
+	size_t n;
+};
+
+static void
+glob_add(struct glob_set *set, size_t i)
+{
+	if (!set->has[i]) {
+		set->has[i] = true;
+		set->at[set->n++] = i;
+	}
+}
+
+/* Make position I of PAT alive in SET, and what it reaches on no byte. */
+static void
+glob_enter(const char *pat, struct glob_set *set, size_t i)
+{
+	size_t len;
+
+	while (!set->has[i]) {
+		glob_add(set, i);
+		switch (glob_token(pat + i, &len)) {
+		case GLOB_STAR:
+		case GLOB_ANY:
+		case GLOB_DIRS:
+			i += len;
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+static void
+glob_clear(struct glob_set *set)
+{
+	while (set->n > 0)
+		set->has[set->at[--set->n]] = false;
+}
+
+/*
+ * Match S against PAT.  LIVE: the positions alive; INSIDE: the "**" + "/"
+ * tokens that have taken bytes and wait for a '/' to end them.  The match
+ * stops early when nothing is alive.
+ */
 static bool
 glob_match(const char *pat, const char *s)
 {
-	struct glob g = { pat, s, strlen(s) + 1, NULL };
-	bool match;
+	size_t n = strlen(pat) + 1, i, k, len;
+	bool *has = hx_xcalloc(4 * n, sizeof(bool)), match;
+	size_t *at = hx_xcalloc(4 * n, sizeof(size_t));
+	struct glob_set sets[4], *live = &sets[0], *next = &sets[1];
+	struct glob_set *inside = &sets[2], *next_inside = &sets[3], *t;
+	enum glob_token token;
 
-	g.failed = hx_xcalloc(strlen(pat) + 1, g.width);
-	match = glob_at(&g, pat, s);
-	free(g.failed);
+	for (k = 0; k < 4; k++)
+		sets[k] = (struct glob_set){ has + k * n, at + k * n, 0 };
+	glob_enter(pat, live, 0);
+	for (; *s != '\0' && live->n + inside->n > 0; s++) {
+		for (k = 0; k < live->n + inside->n; k++) {
+			i = k < live->n ? live->at[k] : inside->at[k - live->n];
+			token = glob_token(pat + i, &len);
+			if (k >= live->n || token == GLOB_DIRS) {
+				if (*s == '/')
+					glob_enter(pat, next, i);
+				else
+					glob_add(next_inside, i);
+			} else if (token == GLOB_ANY ||
+			    (token == GLOB_STAR && *s != '/'))
+				glob_enter(pat, next, i);
+			else if (token == GLOB_ONE ? *s != '/' :
+			    token == GLOB_CHAR && *s == pat[i])
+				glob_enter(pat, next, i + 1);
+		}
+		glob_clear(live);
+		glob_clear(inside);
+		t = live, live = next, next = t;
+		t = inside, inside = next_inside, next_inside = t;
+	}
+	match = *s == '\0' && live->has[n - 1];
+	free(has);
+	free(at);
 	return match;
 }
 

@@ -265,12 +265,16 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 	b->source = hx_xasprintf("git:%s", oid);
 	text = hx_git_note_read(git, HX_GIT_NOTES_REF, oid, &failed);
 	hx_git_close(git);
+	if (text == NULL && failed) {
+		snprintf(err, errlen, "git: cannot read the note of %s: %s",
+		    oid, hx_git_error());
+		errno = EIO;
+		return -2;
+	}
 	if (text == NULL) {
-		b->missing = failed ? hx_xasprintf("git: cannot read the note "
-		    "of %s: %s", oid, hx_git_error()) : hx_xasprintf("git: "
-		    "commit %s%s%s has no baseline note under %s (record one "
-		    "with hx-gate --record-baseline)", oid, rev ? "" :
-		    ", the merge base with ", rev ? "" : target,
+		b->missing = hx_xasprintf("git: commit %s%s%s has no baseline "
+		    "note under %s (record one with hx-gate --record-baseline)",
+		    oid, rev ? "" : ", the merge base with ", rev ? "" : target,
 		    HX_GIT_NOTES_REF);
 		return 0;
 	}

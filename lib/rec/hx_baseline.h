@@ -33,7 +33,8 @@ struct hx_baseline {
  * and a reason in missing.  Returns 0; -1 when the baseline is malformed
  * (a line, or a sample or wcet record hx-records(5) refuses), with
  * "WHERE:LINE: what is wrong" in ERR; or -2 when the file cannot be read
- * (missing, a directory), with errno set and "FILE: why" in ERR.
+ * (missing, a directory), with errno set and "FILE: why" in ERR, or the
+ * note is there but cannot be read (errno EIO, "git: ...: why" in ERR).
  */
 int hx_baseline_load(const char *spec, const char *target_branch,
     struct hx_baseline *b, char *err, size_t errlen);

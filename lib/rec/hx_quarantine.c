@@ -33,17 +33,27 @@ add_pattern(struct hx_quarantine *q, const char *pattern)
 }
 
 int
-hx_quarantine_add_file(struct hx_quarantine *q, const char *path)
+hx_quarantine_add_file(struct hx_quarantine *q, const char *path,
+    struct hx_err_info *err)
 {
 	char *line = NULL, *s, *e;
 	size_t cap = 0;
+	ssize_t len;
+	unsigned long number = 0;
+	size_t before = q->n;
 	FILE *fp;
-	int failed, saved;
+	int failed, saved, rc = 0;
 
 	if ((fp = fopen(path, "re")) == NULL)
-		return -1;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", path);
 	errno = 0;
-	while (getline(&line, &cap, fp) >= 0) {
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		number++;
+		if ((size_t)len != strlen(line)) {
+			rc = hx_err_set(err, HX_EXIT_INPUT, "%s:%lu: a NUL byte "
+			    "in the line", path, number);
+			break;
+		}
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			continue;
 		e = s + strlen(s);
@@ -56,13 +66,16 @@ hx_quarantine_add_file(struct hx_quarantine *q, const char *path)
 	/* The reason a read failed (EISDIR for a directory) is kept. */
 	saved = errno;
 	free(line);
-	failed = ferror(fp);
+	failed = rc == 0 && ferror(fp);
 	fclose(fp);
 	if (failed) {
 		errno = saved != 0 ? saved : EIO;
-		return -1;
+		rc = hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", path);
 	}
-	return 0;
+	/* A file that fails adds nothing. */
+	while (rc < 0 && q->n > before)
+		free(q->patterns[--q->n]);
+	return rc;
 }
 
 int

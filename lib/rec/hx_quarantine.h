@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "hx_err.h"
 #include "hx_json.h"
 
 struct hx_quarantine;
@@ -19,9 +20,12 @@ struct hx_quarantine *hx_quarantine_new(void);
 /*
  * Add the entries of the file at PATH: one a line, surrounding blanks
  * stripped, blank lines and lines starting with '#' ignored.  Returns 0,
- * or -1 with errno set when PATH cannot be read.
+ * or -1, adding nothing, with ERR filled: status 4 and the errno text
+ * when PATH cannot be read, 3 and "PATH:LINE: ..." for a line with a NUL
+ * byte.
  */
-int hx_quarantine_add_file(struct hx_quarantine *q, const char *path);
+int hx_quarantine_add_file(struct hx_quarantine *q, const char *path,
+    struct hx_err_info *err);
 
 /*
  * Add the entries of PATTERNS, a JSON array of strings (NULL adds

@@ -17,6 +17,13 @@ struct hx_reader {
 struct hx_reader *
 hx_reader_open(const char *path, struct hx_err_info *err)
 {
+	return hx_reader_open_size(path, HX_IN_BUFSIZE, err);
+}
+
+struct hx_reader *
+hx_reader_open_size(const char *path, size_t bufsize,
+    struct hx_err_info *err)
+{
 	struct hx_reader *r;
 	struct hx_in *in;
 	size_t max;
@@ -26,7 +33,7 @@ hx_reader_open(const char *path, struct hx_err_info *err)
 		    "number of bytes: %s", getenv("HX_LINE_MAX"));
 		return NULL;
 	}
-	if ((in = hx_in_open(path)) == NULL) {
+	if ((in = hx_in_open_size(path, bufsize)) == NULL) {
 		hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", path);
 		return NULL;
 	}

@@ -40,6 +40,10 @@ struct hx_reader_line {
  */
 struct hx_reader *hx_reader_open(const char *path, struct hx_err_info *err);
 
+/* As hx_reader_open, through a buffer of BUFSIZE bytes (hx_in_open_size). */
+struct hx_reader *hx_reader_open_size(const char *path, size_t bufsize,
+    struct hx_err_info *err);
+
 /*
  * The next line that is not blank.  After corrupt gzip data the bad line
  * is the last one: the rest of the file cannot be read.

@@ -86,11 +86,15 @@ output_failed(struct hx_err_info *err)
 }
 
 int
-hx_rec_flush(struct hx_err_info *err)
+hx_rec_finish(const struct hx_rec_loop *loop, struct hx_err_info *err)
 {
-	if (hx_writer_flush(out) == 0)
-		return 0;
-	return output_failed(err);
+	int rc = hx_writer_flush(out) == 0 ? 0 : output_failed(err);
+
+	if (loop != NULL && loop->failed) {
+		*err = loop->error;
+		return -1;
+	}
+	return rc;
 }
 
 /*
@@ -102,6 +106,7 @@ report_bad(struct hx_rec_loop *loop, const char *file, unsigned long line,
     size_t column, const char *message)
 {
 	struct hx_error error = { 0 };
+	struct hx_err_info bad;
 	json_t *rec;
 
 	if (loop->failed)
@@ -117,7 +122,11 @@ report_bad(struct hx_rec_loop *loop, const char *file, unsigned long line,
 			    file, line, message);
 		return;
 	}
-	hx_warn("%s:%lu: %s", file, line, message);
+	if (loop->warn != NULL) {
+		hx_err_set(&bad, HX_EXIT_INPUT, "%s:%lu: %s", file, line,
+		    message);
+		loop->warn(&bad);
+	}
 	error.program = hx_err_progname();
 	error.file = file;
 	error.line = line;

@@ -41,6 +41,12 @@ struct hx_rec_loop {
 	hx_rec_fn fn;
 	void *arg;
 	bool keep_going;		/* -k: bad lines become error records */
+	/*
+	 * With keep_going, called with each bad line it turns into an error
+	 * record (status 3, "FILE:LINE: what") for the program to show, as
+	 * hx_err_warn does; NULL shows nothing.
+	 */
+	void (*warn)(const struct hx_err_info *bad);
 	unsigned long bad_lines;	/* counted with keep_going */
 	bool failed;			/* the loop ended on an error */
 	struct hx_err_info error;	/* which, when failed */
@@ -62,7 +68,7 @@ struct hx_writer *hx_rec_out(void);
  * input, what a callback returned to stop it, or -1 with loop->error
  * filled: status 3 for a bad line (unless keep_going), 4 for a file that
  * cannot be read or a write error, 0 (and no message) for a closed
- * standard output.  The caller flushes and exits with hx_err_exit.
+ * standard output.  The caller ends with hx_rec_finish.
  */
 int hx_rec_loop_run(struct hx_rec_loop *loop, int argc, char **argv);
 
@@ -87,9 +93,13 @@ int hx_rec_pass(const struct hx_record *rec);
 int hx_rec_emit(const json_t *value);
 
 /*
- * Write out everything standard output's writer holds.  Returns 0, or -1
- * with ERR filled as hx_rec_loop_run fills it for a write error.
+ * The tail of every program: write out everything standard output's
+ * writer holds, and say whether the program must end now.  Returns -1
+ * with ERR filled when LOOP (NULL for none) failed, with its error, or
+ * else when the write failed, as hx_rec_loop_run fills it (status 0 and
+ * no message for a closed standard output); 0 when the program goes on.
+ * The caller exits with hx_err_exit(ERR).
  */
-int hx_rec_flush(struct hx_err_info *err);
+int hx_rec_finish(const struct hx_rec_loop *loop, struct hx_err_info *err);
 
 #endif

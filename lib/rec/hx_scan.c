@@ -485,6 +485,7 @@ hx_scan_line(const char *line, size_t len, struct hx_scan *scan)
 	const struct key *dup;
 	enum hx_scan_status status;
 	const unsigned char *key = NULL, *key_end = NULL, *start;
+	const unsigned char *type_at = NULL;	/* the type's value */
 	int depth = 0, escaped, key_escaped = 0, type_next = 0;
 	int have_type = 0, type_is_string = 0;
 	enum state state = S_VALUE;
@@ -543,6 +544,7 @@ hx_scan_line(const char *line, size_t len, struct hx_scan *scan)
 					goto bad;
 				if (type_next) {
 					type_is_string = 1;
+					type_at = start;
 					if (decode_string(start + 1, sc.p - 1,
 					    scan->type, sizeof(scan->type)) < 0) {
 						fail(&sc, start, "type longer than 63 bytes");
@@ -660,6 +662,10 @@ hx_scan_line(const char *line, size_t len, struct hx_scan *scan)
 	} else if (!type_is_string) {
 		scan->message = "\"type\" is not a string";
 		scan->column = 1;
+		status = HX_SCAN_BAD;
+	} else if (scan->type[0] == '\0') {
+		scan->message = "\"type\" is empty";
+		scan->column = (size_t)(type_at - sc.s) + 1;
 		status = HX_SCAN_BAD;
 	}
 	goto done;

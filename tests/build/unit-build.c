@@ -31,6 +31,36 @@ write_file(const char *name, const char *content)
 	return path;
 }
 
+/*
+ * Runs of thousands of stars against names of thousands of bytes, as
+ * fuzz-project found (a matcher quadratic in the name took minutes).
+ */
+static void
+test_long_patterns(void)
+{
+	char *pat = hx_xcalloc(4000, 1), *name = hx_xcalloc(4000, 1);
+
+	pat[0] = '?';
+	memset(pat + 1, '*', 1500);
+	pat[1501] = '?';
+	memset(pat + 1502, '*', 1500);
+	strcpy(pat + 3002, "/x");
+	memset(name, 'a', 2000);
+	tap_ok(!hx_project_match(pat, name),
+	    "3000 stars do not match 2000 bytes without the slash they need");
+	strcpy(name + 2000, "/b/x");
+	tap_ok(hx_project_match(pat, name),
+	    "3000 stars match 2000 bytes and two components");
+	name[1000] = '/';
+	tap_ok(hx_project_match(pat, name),
+	    "3000 stars match across a slash inside the name");
+	pat[1501] = 'z';
+	tap_ok(!hx_project_match(pat, name),
+	    "3000 stars around a letter the name lacks there do not match");
+	free(pat);
+	free(name);
+}
+
 static void
 test_patterns(void)
 {
@@ -60,6 +90,26 @@ test_patterns(void)
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", 1 },
 		{ "**a**a**a**a**a**a**a**a**a**a**a**b",
 		    "a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a", 0 },
+		{ "a**/b", "ax/b", 1 },
+		{ "a**/b", "a/b", 1 },
+		{ "a**/b", "a/x/y/b", 1 },
+		{ "a**/b", "ab", 1 },
+		{ "***/x", "ax", 0 },
+		{ "***/bar", "foo/bar", 1 },
+		{ "**/x", "ax", 0 },
+		{ "**/", "a/", 1 },
+		{ "**/", "a", 0 },
+		{ "*?", "", 0 },
+		{ "?*", "a", 1 },
+		{ "*/", "a/", 1 },
+		{ "a*/**/c", "ab/c", 1 },
+		{ "a*/**/c", "ab/x/c", 1 },
+		{ "**/**/z", "z", 1 },
+		{ "**/**/z", "a/b/z", 1 },
+		{ "x/**", "x", 0 },
+		{ "x/**", "x/", 1 },
+		{ "?/?", "a//", 0 },
+		{ "*/*/", "a//", 1 },
 	};
 	size_t i;
 
@@ -68,6 +118,7 @@ test_patterns(void)
 		    cases[i].match, "pattern %s %s %s", cases[i].pattern,
 		    cases[i].match ? "matches" : "does not match",
 		    cases[i].path);
+	test_long_patterns();
 }
 
 static void

@@ -100,6 +100,37 @@ test_expect_success 'a missing note: hx-wcet says what hx-gate says, and compare
 	test_cmp want said
 '
 
+# damage_note REPO HOW: make the object of the note of REPO's HEAD a
+# directory (dir) or bytes that do not inflate (garbage).
+damage_note() {
+	blob=$(git -C "$1" notes --ref=hx-baseline list HEAD) &&
+	obj=$1/.git/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-) &&
+	rm -rf "$obj" &&
+	case $2 in
+	dir) mkdir "$obj" ;;
+	garbage) printf garbage >"$obj" ;;
+	esac
+}
+
+test_expect_success 'a note that is there but cannot be read is exit 4, never a missing baseline' '
+	printf "{\"name\":\"lax\",\"rules\":[{\"rule\":\"no-regression\",\"missing_baseline\":\"skip\"}]}\n" >lax.json &&
+	git init -q damaged &&
+	git -C damaged commit -q --allow-empty -m one &&
+	for how in dir garbage; do
+		samples md5 insns 100000 |
+		git -C damaged notes --ref=hx-baseline add -f -F - HEAD &&
+		damage_note damaged $how &&
+		(cd damaged &&
+		test_status 4 hx-wcet --baseline git:HEAD <../o1.jsonl >../out 2>../err &&
+		test_status 4 hx-gate -p ../lax.json -b git:HEAD <../o1.jsonl \
+		>../gate-out 2>../gate-err) &&
+		test_must_be_empty out &&
+		grep "^hx-wcet: git: cannot read the note of [0-9a-f]*: ." err &&
+		grep "^hx-gate: git: cannot read the note of [0-9a-f]*: ." gate-err &&
+		! grep "no baseline" err gate-err || return 1
+	done
+'
+
 test_expect_success 'insufficient wall-clock groups fail the gate unless the policy skips them' '
 	samples t ns 10 11 >base && samples t ns 20 21 >now &&
 	hx-wcet --baseline base now 2>/dev/null >run &&

@@ -26,7 +26,7 @@ int
 main(int argc, char **argv)
 {
 	const char **consume = hx_xcalloc((size_t)argc + 1, sizeof(*consume));
-	struct hx_rec_loop loop = { 0 };
+	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_err_info err;
 	int c, n = 0;
 
@@ -53,11 +53,8 @@ main(int argc, char **argv)
 	argv += optind;
 	loop.consume = consume;
 	loop.fn = reemit;
-	if (hx_rec_loop_run(&loop, argc, argv) < 0) {
-		hx_rec_flush(&err);
-		hx_err_exit(&loop.error);
-	}
-	if (hx_rec_flush(&err) < 0)
+	hx_rec_loop_run(&loop, argc, argv);
+	if (hx_rec_finish(&loop, &err) < 0)
 		hx_err_exit(&err);
 	free(consume);
 	return HX_EXIT_OK;

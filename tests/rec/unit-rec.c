@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hx_in.h"
+#include "rec/hx_reader.h"
 #include "rec/hx_rec.h"
 #include "../tap.h"
 
@@ -88,6 +89,9 @@ test_scanner(void)
 	BAD("{\"type\":3}", "\"type\" is not a string", 0, "a numeric type");
 	BAD("{\"type\":{\"type\":\"x\"}}", "\"type\" is not a string", 0,
 	    "an object type");
+	BAD("{\"type\":\"\"}", "\"type\" is empty", 9, "an empty type");
+	BAD("{\"n\":1, \"type\" : \"\"}", "\"type\" is empty", 18,
+	    "an empty type after another member, at its value");
 	BAD("{\"type\":\"a\",\"type\":\"b\"}", "duplicate \"type\" key", 13,
 	    "a duplicate type key");
 	BAD("{\"type\":\"a\"} x", "text after the record", 14,
@@ -212,10 +216,101 @@ test_reader(void)
 	tap_ok(hx_in_open("/nonexistent/hx") == NULL, "a missing file fails");
 }
 
+/*
+ * What a reader of PATH through BUFSIZE bytes (0: the default) hands
+ * back, as text: status, line number and type or message of each line.
+ */
+static char *
+transcript(const char *path, size_t bufsize)
+{
+	struct hx_reader_line line;
+	struct hx_err_info err;
+	struct hx_reader *r;
+	enum hx_reader_status st;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	r = bufsize == 0 ? hx_reader_open(path, &err) :
+	    hx_reader_open_size(path, bufsize, &err);
+	if (r == NULL || out == NULL)
+		exit(1);
+	while ((st = hx_reader_next(r, &line, &err)) != HX_READER_EOF &&
+	    st != HX_READER_ERROR)
+		fprintf(out, "%d %lu %s %zu\n", st, line.line, st ==
+		    HX_READER_RECORD ? line.scan.type : line.scan.message,
+		    line.len);
+	fprintf(out, "%d\n", st);
+	hx_reader_close(r);
+	fclose(out);
+	return text;
+}
+
+/* Small buffers read what the default one reads, plain and gzip. */
+static void
+test_buffer_sizes(void)
+{
+	static const char records[] = "{\"type\":\"a\"}\n\n  \n"
+	    "{\"type\":\"long\",\"pad\":\"0123456789012345678901234567890\"}\r\n"
+	    "not json\n{\"type\":\"\"}\n{\"type\":\"last\"}";
+	static const size_t sizes[] = { 2, 3, 7, 16 };
+	unsigned char *gz;
+	char path[64], *want, *got;
+	size_t gzlen, i;
+	FILE *fp;
+	int pass, gzip;
+
+	for (gzip = 0; gzip <= 1; gzip++) {
+		hx_in_close(open_text(records, sizeof(records) - 1, path));
+		if (gzip) {
+			hx_in_gzip(records, sizeof(records) - 1, &gz, &gzlen);
+			if ((fp = fopen(path, "w")) == NULL)
+				exit(1);
+			fwrite(gz, 1, gzlen, fp);
+			fclose(fp);
+			free(gz);
+		}
+		want = transcript(path, 0);
+		pass = strstr(want, "0 4 long ") != NULL;
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			got = transcript(path, sizes[i]);
+			if (strcmp(got, want) != 0) {
+				printf("# %zu bytes:\n%s# want:\n%s", sizes[i],
+				    got, want);
+				pass = 0;
+			}
+			free(got);
+		}
+		tap_ok(pass, "buffers of 2 to 16 bytes read what 1 MiB reads%s",
+		    gzip ? ", gzip" : "");
+		free(want);
+		unlink(path);
+	}
+}
+
+/* The tail of a program: the loop's error first, then the write's. */
+static void
+test_finish(void)
+{
+	struct hx_rec_loop loop = { 0 };
+	struct hx_err_info err;
+
+	hx_rec_init("unit-rec");
+	tap_ok(hx_rec_finish(NULL, &err) == 0, "finish: no loop, nothing to do");
+	tap_ok(hx_rec_finish(&loop, &err) == 0, "finish: a loop that ended well");
+	loop.failed = true;
+	hx_err_set(&loop.error, HX_EXIT_INPUT, "stdin:2: not JSON");
+	tap_ok(hx_rec_finish(&loop, &err) < 0 && err.status == HX_EXIT_INPUT,
+	    "finish: a failed loop ends the program with its status");
+	tap_is(err.message, "stdin:2: not JSON", "finish: and its message");
+}
+
 int
 main(void)
 {
 	test_scanner();
 	test_reader();
+	test_buffer_sizes();
+	test_finish();
 	return tap_done();
 }

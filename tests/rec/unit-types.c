@@ -192,6 +192,8 @@ test_quarantine(void)
 {
 	struct hx_quarantine *q = hx_quarantine_new();
 	char path[] = "/tmp/unit-types.XXXXXX", *message = NULL;
+	char want[sizeof(path) + 32];
+	struct hx_err_info err;
 	json_t *list;
 	FILE *fp;
 	int fd;
@@ -202,7 +204,7 @@ test_quarantine(void)
 		exit(1);
 	fputs("# flaky ones\n\n  test_conv  \r\ntinyinfer:*\n   # more\n", fp);
 	fclose(fp);
-	tap_ok(hx_quarantine_add_file(q, path) == 0,
+	tap_ok(hx_quarantine_add_file(q, path, &err) == 0,
 	    "quarantine: a file is read");
 	unlink(path);
 	tap_ok(hx_quarantine_match(q, "test_conv") &&
@@ -211,8 +213,21 @@ test_quarantine(void)
 	    !hx_quarantine_match(q, "# flaky ones") &&
 	    !hx_quarantine_match(q, "# more") && !hx_quarantine_match(q, ""),
 	    "quarantine: names and patterns, not comments or blank lines");
-	tap_ok(hx_quarantine_add_file(q, path) < 0,
-	    "quarantine: a missing file is an error");
+	tap_ok(hx_quarantine_add_file(q, path, &err) < 0 &&
+	    err.status == HX_EXIT_SYSTEM && strstr(err.message, path) != NULL,
+	    "quarantine: a missing file is a system error naming it");
+	strcpy(path, "/tmp/unit-types.XXXXXX");
+	if ((fd = mkstemp(path)) < 0 || (fp = fdopen(fd, "w")) == NULL)
+		exit(1);
+	fwrite("a\nb\0c\n", 1, 6, fp);
+	fclose(fp);
+	snprintf(want, sizeof(want), "%s:2: a NUL byte in the line", path);
+	tap_ok(hx_quarantine_add_file(q, path, &err) < 0 &&
+	    err.status == HX_EXIT_INPUT, "quarantine: a NUL byte is bad input");
+	tap_is(err.message, want, "quarantine: it names the file and line");
+	tap_ok(!hx_quarantine_match(q, "a"),
+	    "quarantine: a file refused adds nothing");
+	unlink(path);
 	list = parse("[\"bench_*\",\"x?\"]");
 	tap_ok(hx_quarantine_add_json(q, list, &message) == 0 &&
 	    hx_quarantine_match(q, "bench_mlp") &&
