@@ -42,9 +42,8 @@ hx_spanorder_sort(const struct hx_spanset *set,
 	return by;
 }
 
-/* A hash of the process of S (FNV-1a over service, a NUL and host). */
-static size_t
-process_hash(const struct hx_span *s)
+size_t
+hx_spanorder_process_hash(const struct hx_span *s)
 {
 	uint64_t h = 14695981039346656037ULL;
 	const char *p;
@@ -71,7 +70,7 @@ slot(const struct processes *p, const struct hx_span *s)
 {
 	size_t h;
 
-	for (h = process_hash(s) & (p->size - 1); p->table[h] != 0 &&
+	for (h = hx_spanorder_process_hash(s) & (p->size - 1); p->table[h] != 0 &&
 	    hx_spanorder_process(p->firsts[p->table[h] - 1], s) != 0;
 	    h = (h + 1) & (p->size - 1))
 		continue;

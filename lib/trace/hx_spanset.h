@@ -22,6 +22,11 @@ struct hx_spanset {
 	struct hx_metric *metrics;
 	size_t nmetrics;
 	size_t span_room, metric_room;	/* allocated lengths */
+	struct hx_spanset_chunk *chunks; /* of every arena, newest first */
+	struct hx_spanset_arena *arenas; /* [0] metrics, then processes */
+	size_t narenas;
+	size_t *table;			/* process arenas by hash: number, */
+	size_t table_size;		/* 0 for none */
 };
 
 /* Set SET to an empty set. */
