@@ -125,8 +125,14 @@ test_tbuf(void)
 	hx_tbuf_int(&b, 0);
 	hx_tbuf_putc(&b, ' ');
 	hx_tbuf_int(&b, 1700000000000000123);
-	tap_is(hx_tbuf_text(&b),
-	    "-9223372036854775808 0 1700000000000000123", "tbuf: integers");
+	hx_tbuf_putc(&b, ' ');
+	hx_tbuf_int(&b, 7);
+	hx_tbuf_putc(&b, ' ');
+	hx_tbuf_int(&b, -42);
+	hx_tbuf_putc(&b, ' ');
+	hx_tbuf_int(&b, 100);
+	tap_is(hx_tbuf_text(&b), "-9223372036854775808 0 1700000000000000123 "
+	    "7 -42 100", "tbuf: integers");
 	b.len = 0;
 	hx_tbuf_micros(&b, 1700000000000000123);
 	hx_tbuf_putc(&b, ' ');
