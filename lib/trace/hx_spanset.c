@@ -23,9 +23,8 @@ struct hx_spanset_chunk {
 	alignas(max_align_t) char bytes[];
 };
 
-/* An arena: the first span of its process, its free bytes. */
+/* An arena: its free bytes. */
 struct hx_spanset_arena {
-	size_t first;		/* index in spans */
 	char *next;
 	size_t left;
 	size_t chunk;		/* the size of its next chunk */
@@ -74,16 +73,15 @@ arena(struct hx_spanset *set, size_t k, size_t size)
 	return memset(p, 0, size);
 }
 
-/* A new arena in SET for the process of spans[FIRST]; its number. */
+/* A new arena in SET; its number. */
 static size_t
-new_arena(struct hx_spanset *set, size_t first)
+new_arena(struct hx_spanset *set)
 {
 	struct hx_spanset_arena *a;
 
 	set->arenas = hx_xrealloc(set->arenas,
 	    (set->narenas + 1) * sizeof(*set->arenas));
 	a = &set->arenas[set->narenas];
-	a->first = first;
 	a->next = NULL;
 	a->left = 0;
 	a->chunk = CHUNK_FIRST;
@@ -98,18 +96,19 @@ slot(const struct hx_spanset *set, const struct hx_span *s)
 
 	for (h = hx_spanorder_process_hash(s) & (set->table_size - 1);
 	    (k = set->table[h]) != 0 && hx_spanorder_process(
-	    &set->spans[set->arenas[k].first], s) != 0;
+	    &set->spans[set->process_first[k - 1]], s) != 0;
 	    h = (h + 1) & (set->table_size - 1))
 		continue;
 	return h;
 }
 
 /*
- * The arena of the process of S, the last span of SET: a new one when
- * it is the first of its process, the table then grown as it fills.
+ * The number of the process of S, the last span of SET: a new one, with
+ * its arena, when S is its first span, the table then grown as it fills.
+ * Arena 0 holds the metrics, arena K + 1 the spans of process K.
  */
 static size_t
-process_arena(struct hx_spanset *set, const struct hx_span *s)
+process_number(struct hx_spanset *set, const struct hx_span *s)
 {
 	size_t h, k;
 
@@ -118,20 +117,24 @@ process_arena(struct hx_spanset *set, const struct hx_span *s)
 		set->table = hx_xcalloc(set->table_size, sizeof(*set->table));
 	}
 	if (set->narenas == 0)
-		new_arena(set, 0);
+		new_arena(set);
 	h = slot(set, s);
 	if (set->table[h] != 0)
-		return set->table[h];
-	set->table[h] = new_arena(set, set->nspans - 1);
-	if (2 * set->narenas >= set->table_size) {
+		return set->table[h] - 1;
+	set->process_first = hx_xrealloc(set->process_first,
+	    (set->nprocesses + 1) * sizeof(*set->process_first));
+	set->process_first[set->nprocesses++] = set->nspans - 1;
+	set->table[h] = set->nprocesses;
+	new_arena(set);
+	if (2 * set->nprocesses >= set->table_size) {
 		free(set->table);
 		set->table_size *= 2;
 		set->table = hx_xcalloc(set->table_size, sizeof(*set->table));
-		for (k = 1; k < set->narenas; k++)
-			set->table[slot(set, &set->spans[set->arenas[k].first])]
-			    = k;
+		for (k = 0; k < set->nprocesses; k++)
+			set->table[slot(set, &set->spans[set->process_first[k]])]
+			    = k + 1;
 	}
-	return set->narenas - 1;
+	return set->nprocesses - 1;
 }
 
 /* The bytes a copy of S takes with its NUL, 0 for NULL. */
@@ -209,13 +212,18 @@ const struct hx_span *
 hx_spanset_add_span(struct hx_spanset *set, const struct hx_span *s)
 {
 	struct hx_span *copy;
-	size_t i, nattrs = 0, ncounters = 0, head, size;
+	size_t i, nattrs = 0, ncounters = 0, head, size, room, k;
 	char *block, *at;
 
+	room = set->span_room;
 	set->spans = grow(set->spans, set->nspans, &set->span_room,
 	    sizeof(*set->spans));
+	if (set->span_room != room)
+		set->process = hx_xrealloc(set->process,
+		    set->span_room * sizeof(*set->process));
 	copy = &set->spans[set->nspans++];
 	*copy = *s;
+	k = set->process[set->nspans - 1] = process_number(set, copy);
 	if (s->attrs != NULL)
 		nattrs = s->nattrs + 1;
 	if (s->counters != NULL)
@@ -228,7 +236,7 @@ hx_spanset_add_span(struct hx_spanset *set, const struct hx_span *s)
 	    need_pairs(s->attrs, s->nattrs);
 	for (i = 0; s->counters != NULL && i < s->ncounters; i++)
 		size += need(s->counters[i].name);
-	at = block = arena(set, process_arena(set, copy), size);
+	at = block = arena(set, k + 1, size);
 	copy->trace_id = own(&at, s->trace_id);
 	copy->span_id = own(&at, s->span_id);
 	copy->parent_id = own(&at, s->parent_id);
@@ -269,7 +277,7 @@ hx_spanset_add_metric(struct hx_spanset *set, const struct hx_metric *m)
 	    need(m->unit) + need(m->service) +
 	    need_pairs(m->labels, m->nlabels);
 	if (set->narenas == 0)
-		new_arena(set, 0);
+		new_arena(set);
 	block = arena(set, 0, size);
 	at = block + nlabels * sizeof(*copy->labels);
 	copy->labels = own_pairs((struct hx_field_pair *)block, &at,
@@ -291,6 +299,8 @@ hx_spanset_clear(struct hx_spanset *set)
 	}
 	free(set->spans);
 	free(set->metrics);
+	free(set->process);
+	free(set->process_first);
 	free(set->arenas);
 	free(set->table);
 	hx_spanset_init(set);
