@@ -13,6 +13,9 @@ int hx_spanorder_strcmp(const char *a, const char *b);
 /* Order A and B by process (resource): service, then host. */
 int hx_spanorder_process(const struct hx_span *a, const struct hx_span *b);
 
+/* A hash of the process of S (FNV-1a over service, a NUL and host). */
+size_t hx_spanorder_process_hash(const struct hx_span *s);
+
 /*
  * Pointers to the spans of SET sorted by COMPARE (a qsort(3) function on
  * const struct hx_span *const *), in a NULL-padded array to free.

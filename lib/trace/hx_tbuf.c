@@ -51,13 +51,24 @@ static const unsigned char hx_tbuf_plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+void
+hx_tbuf_json_chars(struct hx_tbuf *b, const char *s)
+{
+	size_t n = 6 * strlen(s);
+
+	if (b->len + n >= b->room)
+		hx_tbuf_grow(b, n);
+	b->len = (size_t)(hx_tbuf_json_at(b->data + b->len, s) - b->data);
+}
+
 /*
  * Escape S for JSON in one pass: runs of bytes that need nothing are
  * copied at once; quote, backslash and control characters are escaped,
- * and a byte that starts no valid UTF-8 sequence becomes U+FFFD.
+ * and a byte that starts no valid UTF-8 sequence becomes U+FFFD.  No
+ * byte takes more than six.
  */
-void
-hx_tbuf_json_chars(struct hx_tbuf *b, const char *s)
+char *
+hx_tbuf_json_at(char *out, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *run;
@@ -67,57 +78,84 @@ hx_tbuf_json_chars(struct hx_tbuf *b, const char *s)
 		run = p;
 		while (hx_tbuf_plain[*p])
 			p++;
-		hx_tbuf_put(b, (const char *)run, (size_t)(p - run));
+		memcpy(out, run, (size_t)(p - run));
+		out += p - run;
 		if (*p == '\0')
-			break;
+			return out;
 		if (*p >= 0x80) {
 			n = hx_utf8_length(p, p + strlen((const char *)p));
 			if (n == 0) {
-				hx_tbuf_puts(b, "\\ufffd");
+				memcpy(out, "\\ufffd", 6);
+				out += 6;
 				p++;
 			} else {
-				hx_tbuf_put(b, (const char *)p, n);
+				memcpy(out, p, n);
+				out += n;
 				p += n;
 			}
 			continue;
 		}
-		hx_tbuf_putc(b, '\\');
+		*out++ = '\\';
 		switch (*p) {
 		case '"':
 		case '\\':
-			hx_tbuf_putc(b, (char)*p);
+			*out++ = (char)*p;
 			break;
 		case '\n':
-			hx_tbuf_putc(b, 'n');
+			*out++ = 'n';
 			break;
 		case '\t':
-			hx_tbuf_putc(b, 't');
+			*out++ = 't';
 			break;
 		case '\r':
-			hx_tbuf_putc(b, 'r');
+			*out++ = 'r';
 			break;
 		default:
-			hx_tbuf_puts(b, "u00");
-			hx_tbuf_putc(b, hex[*p >> 4]);
-			hx_tbuf_putc(b, hex[*p & 15]);
+			memcpy(out, "u00", 3);
+			out[3] = hex[*p >> 4];
+			out[4] = hex[*p & 15];
+			out += 5;
 		}
 		p++;
 	}
 }
 
+/* The two digits of each number below 100, for two digits a division. */
+static const char hx_tbuf_pairs[] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
 void
 hx_tbuf_int(struct hx_tbuf *b, int64_t n)
+{
+	if (b->len + HX_TBUF_INT_MAX >= b->room)
+		hx_tbuf_grow(b, HX_TBUF_INT_MAX);
+	b->len = (size_t)(hx_tbuf_int_at(b->data + b->len, n) - b->data);
+}
+
+char *
+hx_tbuf_int_at(char *out, int64_t n)
 {
 	char digits[24], *p = digits + sizeof(digits);
 	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, hx_tbuf_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, hx_tbuf_pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (n < 0)
 		*--p = '-';
-	hx_tbuf_put(b, p, (size_t)(digits + sizeof(digits) - p));
+	memcpy(out, p, (size_t)(digits + sizeof(digits) - p));
+	return out + (digits + sizeof(digits) - p);
 }
 
 void

@@ -58,6 +58,16 @@ void hx_tbuf_json_chars(struct hx_tbuf *b, const char *s);
 /* N in decimal. */
 void hx_tbuf_int(struct hx_tbuf *b, int64_t n);
 
+/*
+ * The same written at OUT, which the caller has made room for (at most
+ * six bytes a byte of S; HX_TBUF_INT_MAX for N), without the checks of
+ * room that writing piece by piece pays for every piece; they return
+ * the end of what they wrote.
+ */
+#define HX_TBUF_INT_MAX	20
+char *hx_tbuf_json_at(char *out, const char *s);
+char *hx_tbuf_int_at(char *out, int64_t n);
+
 /* NS nanoseconds as microseconds with three decimals ("12.345"). */
 void hx_tbuf_micros(struct hx_tbuf *b, int64_t ns);
 

@@ -377,6 +377,55 @@ test_spanset(void)
 	free(before);
 }
 
+/* Span I of test_spanset_processes, of one of many processes. */
+static void
+process_span(struct hx_span *s, struct hx_field_pair *attrs,
+    struct hx_span_counter *counters, char *host, size_t size, size_t i)
+{
+	full_span(s, attrs, counters);
+	snprintf(host, size, "h%zu", i % 37);
+	s->host = i % 5 == 0 ? NULL : host;
+	s->service = i % 2 == 0 ? "a" : "b";
+	s->start_ns = (int64_t)i;
+}
+
+/*
+ * Spans of many processes, interleaved, many more than the first table
+ * of processes and the first chunks of their arenas hold: each copy
+ * still reads back as its original.
+ */
+static void
+test_spanset_processes(void)
+{
+	struct hx_field_pair attrs[] = { { "exit", "1" }, { "op", NULL } };
+	struct hx_span_counter counters[] = { { "cycles", 0, false },
+	    { "task_clock_ns", 1234, true } };
+	struct hx_spanset set;
+	struct hx_span s;
+	char host[16], op[2000], *text, *want;
+	size_t i, bad = 0;
+
+	memset(op, 'x', sizeof(op) - 1);
+	op[sizeof(op) - 1] = '\0';
+	attrs[1].value = op;
+	hx_spanset_init(&set);
+	for (i = 0; i < 4000; i++) {
+		process_span(&s, attrs, counters, host, sizeof(host), i);
+		hx_spanset_add_span(&set, &s);
+	}
+	for (i = 0; i < set.nspans; i++) {
+		process_span(&s, attrs, counters, host, sizeof(host), i);
+		want = text_of(hx_span_to_json(&s));
+		text = text_of(hx_span_to_json(&set.spans[i]));
+		bad += strcmp(text, want) != 0;
+		free(text);
+		free(want);
+	}
+	tap_ok(set.nspans == 4000 && bad == 0,
+	    "spanset: copies of many processes' spans read back");
+	hx_spanset_clear(&set);
+}
+
 int
 main(void)
 {
@@ -387,5 +436,6 @@ main(void)
 	test_metric();
 	test_metric_checks();
 	test_spanset();
+	test_spanset_processes();
 	return tap_done();
 }
