@@ -20,8 +20,11 @@ for page in "$top_srcdir"/man/*.[1-9]; do
 done
 
 test_expect_success 'the quotes of a .Ql argument reach the page' '
-	groff -mandoc -Tutf8 -P-cbou "$top_srcdir/man/hx-project.5" 2>&1 |
-		grep -F "[\"./configure\"]"
+	for f in hx-policy.5 hx-build.1; do
+		groff -mandoc -Tutf8 -P-cbou "$top_srcdir/man/$f" 2>&1 || return 1
+	done >pages &&
+	grep -F "unknown rule \"tests-passs\"" pages &&
+	grep -F "\"system\": \"autotools\"" pages
 '
 
 test_expect_success 'the references of hx-wcet(1) reach the page' '
