@@ -219,13 +219,11 @@ setup_stub(struct hx_emu_options *opt)
 static void
 setup_count(struct hx_emu_options *opt)
 {
-	char *dir = hx_spawn_self_dir();
-
-	opt->plugin = hx_qemu_find_plugin(dir, HX_PKGLIBDIR);
-	free(dir);
+	opt->plugin = hx_qemu_find_plugin();
 	if (access(opt->plugin, R_OK) != 0)
 		hx_err(HX_EXIT_SYSTEM, "the instruction-counting plugin %s: %s "
-		    "(reinstall hx, or set HX_PLUGIN)", opt->plugin,
+		    "(reinstall hx, hx doctor says where it looks, or set "
+		    "HX_PLUGIN)", opt->plugin,
 		    strerror(errno));
 	if (strchr(opt->plugin, ',') != NULL || strchr(tmpdir, ',') != NULL)
 		hx_err(HX_EXIT_SYSTEM, "QEMU cannot take a plugin path with a "

@@ -11,11 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build/hx_toolchain.h"
+#include "emu/hx_qemu.h"
+#include "emu/hx_stub.h"
 #include "rec/hx_env.h"
 #include "hx_err.h"
 #include "rec/hx_rec.h"
 #include "hx_repl.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
 
 static const struct tool {
 	const char *name;
@@ -145,6 +149,38 @@ print_checklist(const struct hx_env *env)
 		    "install the packages marked MISSING\n");
 }
 
+/*
+ * Where the tools look for hx's own files, in order, and what is there:
+ * the toolchain manifests, the QEMU plugin and hx-offload.
+ */
+static void
+print_places(void)
+{
+	char **dirs = hx_toolchain_dirs(), **plugins = hx_qemu_plugin_paths();
+	char *self = hx_spawn_self_dir(), *stub = hx_stub_find(self), *names;
+	const char *one[2] = { NULL, NULL };
+	size_t i;
+
+	fprintf(stderr, "hx's own files (the first found is used):\n");
+	for (i = 0; dirs[i] != NULL; i++) {
+		one[0] = dirs[i];
+		names = hx_toolchain_names(one);
+		fprintf(stderr, "  toolchains  %s: %s\n", dirs[i],
+		    *names != '\0' ? names : "none");
+		free(names);
+	}
+	for (i = 0; plugins[i] != NULL; i++)
+		fprintf(stderr, "  plugin      %s: %s\n", plugins[i],
+		    access(plugins[i], R_OK) == 0 ? "found" : "absent");
+	fprintf(stderr, "  hx-offload  %s, %s, PATH: %s\n",
+	    self != NULL ? self : "(this program's directory)", HX_BINDIR,
+	    stub != NULL ? stub : "absent");
+	free(stub);
+	free(self);
+	hx_strv_free(plugins);
+	hx_strv_free(dirs);
+}
+
 static int
 doctor(int argc, char **argv)
 {
@@ -178,8 +214,10 @@ doctor(int argc, char **argv)
 	hx_rec_emit(env.record);
 	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
-	if (!quiet)
+	if (!quiet) {
 		print_checklist(&env);
+		print_places();
+	}
 	status = hx_env_complete(&env) ? HX_EXIT_OK : HX_EXIT_SYSTEM;
 	hx_env_free(&env);
 	return status;

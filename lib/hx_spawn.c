@@ -131,6 +131,50 @@ hx_spawn_self_dir(void)
 	return hx_xstrdup(buf);
 }
 
+/* The length of the first component of PATH, after its slashes at *PATH. */
+static size_t
+component(const char **path)
+{
+	while (**path == '/')
+		(*path)++;
+	return strcspn(*path, "/");
+}
+
+char *
+hx_spawn_relocate(const char *bindir, const char *dir)
+{
+	const char *b = bindir, *d = dir;
+	char *self, *rel, *up, *path;
+	size_t bn, dn;
+
+	if (*bindir != '/' || *dir != '/')
+		return NULL;
+	/* Skip the components BINDIR and DIR share. */
+	for (;;) {
+		bn = component(&b);
+		dn = component(&d);
+		if (bn == 0 || bn != dn || strncmp(b, d, bn) != 0)
+			break;
+		b += bn;
+		d += dn;
+	}
+	/* One ".." for each component of BINDIR left. */
+	rel = hx_xstrdup("");
+	for (; bn > 0; b += bn, bn = component(&b)) {
+		up = hx_xasprintf("%s../", rel);
+		free(rel);
+		rel = up;
+	}
+	if ((self = hx_spawn_self_dir()) == NULL) {
+		free(rel);
+		return NULL;
+	}
+	path = hx_xasprintf("%s/%s%s", self, rel, d);
+	free(self);
+	free(rel);
+	return path;
+}
+
 char *
 hx_spawn_which(const char *program)
 {

@@ -138,6 +138,16 @@ int64_t hx_spawn_now_ns(void);
 char *hx_spawn_self_dir(void);
 
 /*
+ * Where DIR, a directory configured at build time, lies for this program:
+ * DIR's path relative to BINDIR (the configured directory of programs),
+ * taken from the directory of this executable.  A tree installed with
+ * DESTDIR, or with prefix= given to make install, or moved whole, finds
+ * its own files this way.  A new string, or NULL when either path is not
+ * absolute or /proc/self/exe cannot be read.
+ */
+char *hx_spawn_relocate(const char *bindir, const char *dir);
+
+/*
  * Find PROGRAM as execvp would (PATH, or as given with a '/').  Returns a
  * new string or NULL.
  */

@@ -12,4 +12,7 @@ void hx_strv_free(char **v);
 /* Sort the first N strings of V in strcmp(3) order. */
 void hx_strv_sort(char **v, size_t n);
 
+/* The strings of V joined with SEP between them: a new string. */
+char *hx_strv_join(const char *const *v, const char *sep);
+
 #endif

@@ -22,16 +22,6 @@
 #include "rec/hx_rec.h"
 #include "hx_spawn.h"
 
-#ifndef HX_TOOLCHAIN_INSTALL_DIR
-#define HX_TOOLCHAIN_INSTALL_DIR ""
-#endif
-#ifndef HX_SRC_TOOLCHAIN_DIR
-#define HX_SRC_TOOLCHAIN_DIR ""
-#endif
-#ifndef HX_BUILD_CMD_DIR
-#define HX_BUILD_CMD_DIR ""
-#endif
-
 enum {
 	OPT_BUNDLE = 256, OPT_CACHE_DIR, OPT_CACHE_MAX, OPT_CHANGED_SINCE,
 	OPT_CHECK_REPRO, OPT_EMIT_CMAKE, OPT_NO_CACHE, OPT_PIN, OPT_PRINT_ENV,
@@ -87,38 +77,23 @@ usage(void)
 	    "toolchain.\n");
 }
 
-/* Whether this program runs from the build tree it was built in. */
-static bool
-in_build_tree(void)
-{
-	char real[PATH_MAX], *dir = hx_spawn_self_dir();
-	bool same;
-
-	/* The kernel gives the path with symbolic links resolved. */
-	same = dir != NULL && realpath(HX_BUILD_CMD_DIR, real) != NULL &&
-	    strcmp(dir, real) == 0;
-	free(dir);
-	return same;
-}
-
 /* Find and load the manifest for TARGET; exits on failure. */
 static void
 load_toolchain(struct build *b, const char *target)
 {
-	const char *env = getenv("HX_TOOLCHAIN_DIR");
-	const char *dirs[4] = { NULL };
-	char err[1024], *path;
-	int n = 0, rc;
+	char **dirs = hx_toolchain_dirs(), err[1024], *path, *where, *names;
+	const char *const *cdirs = (const char *const *)dirs;
+	int rc;
 
-	if (env != NULL && *env != '\0')
-		dirs[n++] = env;
-	if (in_build_tree())
-		dirs[n++] = HX_SRC_TOOLCHAIN_DIR;
-	dirs[n++] = HX_TOOLCHAIN_INSTALL_DIR;
-	if ((path = hx_toolchain_find(target, dirs)) == NULL)
-		hx_usage_error("unknown target %s (shipped: riscv64-gcc, "
-		    "riscv64-gcc-rvv, riscv64-clang, host; or a manifest "
-		    "file)", target);
+	if ((path = hx_toolchain_find(target, cdirs)) == NULL) {
+		where = hx_strv_join(cdirs, ", ");
+		names = hx_toolchain_names(cdirs);
+		hx_usage_error("unknown target %s: no %s.json in %s (%s%s; or "
+		    "give a manifest file)", target, target, where,
+		    *names != '\0' ? "found there: " : "no manifests there",
+		    names);
+	}
+	hx_strv_free(dirs);
 	if ((rc = hx_toolchain_load(path, &b->tc, err, sizeof(err))) != 0)
 		hx_err(rc, "%s", err);
 	free(path);

@@ -196,6 +196,94 @@ hx_toolchain_find(const char *name, const char *const *dirs)
 	return NULL;
 }
 
+/* Whether this program runs from the build tree it was built in. */
+static bool
+in_build_tree(void)
+{
+	char real[PATH_MAX], *dir = hx_spawn_self_dir();
+	bool same;
+
+	/* The kernel gives the path with symbolic links resolved. */
+	same = dir != NULL && realpath(HX_ABS_BUILDDIR "/cmd", real) != NULL &&
+	    strcmp(dir, real) == 0;
+	free(dir);
+	return same;
+}
+
+/* Append DIR to the N directories of V unless one of them is the same. */
+static size_t
+add_dir(char **v, size_t n, char *dir)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], dir) == 0 || (realpath(v[i], a) != NULL &&
+		    realpath(dir, b) != NULL && strcmp(a, b) == 0)) {
+			free(dir);
+			return n;
+		}
+	v[n++] = dir;
+	return n;
+}
+
+char **
+hx_toolchain_dirs(void)
+{
+	const char *env = getenv("HX_TOOLCHAIN_DIR");
+	char **v = hx_xcalloc(5, sizeof(*v)), *moved;
+	size_t n = 0;
+
+	if (env != NULL && *env != '\0')
+		n = add_dir(v, n, hx_xstrdup(env));
+	if (in_build_tree())
+		n = add_dir(v, n, hx_xstrdup(HX_ABS_SRCDIR "/toolchains"));
+	moved = hx_spawn_relocate(HX_BINDIR, HX_PKGDATADIR "/toolchains");
+	if (moved != NULL)
+		n = add_dir(v, n, moved);
+	add_dir(v, n, hx_xstrdup(HX_PKGDATADIR "/toolchains"));
+	return v;
+}
+
+char *
+hx_toolchain_names(const char *const *dirs)
+{
+	char **names = NULL, *list, *more;
+	size_t n = 0, cap = 0, i, len;
+	struct dirent *e;
+	DIR *d;
+
+	for (; *dirs != NULL; dirs++) {
+		if ((d = opendir(*dirs)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			len = strlen(e->d_name);
+			if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+				continue;
+			if (n == cap)
+				names = hx_xrealloc(names,
+				    (cap = cap * 2 + 8) * sizeof(*names));
+			names[n++] = hx_xasprintf("%.*s", (int)(len - 5),
+			    e->d_name);
+		}
+		closedir(d);
+	}
+	hx_strv_sort(names, n);
+	list = hx_xstrdup("");
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
+			continue;
+		more = hx_xasprintf("%s%s%s", list, *list != '\0' ? ", " : "",
+		    names[i]);
+		free(list);
+		list = more;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return list;
+}
+
 /* The sysroot listing nftw builds: one line per entry, sorted later. */
 static struct listing {
 	char **lines;

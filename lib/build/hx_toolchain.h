@@ -57,6 +57,21 @@ void hx_toolchain_free(struct hx_toolchain *tc);
 char *hx_toolchain_find(const char *name, const char *const *dirs);
 
 /*
+ * The directories manifests are looked for in, in order: $HX_TOOLCHAIN_DIR,
+ * the source tree when this program runs from the build tree it was built
+ * in, the installed directory relative to this program (see
+ * hx_spawn_relocate), and the configured one.  A new NULL-terminated array.
+ */
+char **hx_toolchain_dirs(void);
+
+/*
+ * The names of the manifests (NAME.json) in the NULL-terminated DIRS,
+ * sorted and without repeats, joined with ", ".  A new string, empty when
+ * there are none.
+ */
+char *hx_toolchain_names(const char *const *dirs);
+
+/*
  * Look at what is installed for TC: the driver, its version line and the
  * digest of driver and sysroot.  With MEMO_DIR (or NULL), a measurement
  * is remembered there under the identity of every file it covered (path,

@@ -16,6 +16,7 @@
 
 #include "hx_file.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
 #include "emu/hx_qemu.h"
 
 const char *
@@ -29,27 +30,43 @@ hx_qemu_host_arch(void)
 	return machine;
 }
 
-char *
-hx_qemu_find_plugin(const char *self_dir, const char *installed_dir)
+char **
+hx_qemu_plugin_paths(void)
 {
 	const char *env = getenv("HX_PLUGIN");
-	char *path;
+	char **v = hx_xcalloc(6, sizeof(*v)), *self = hx_spawn_self_dir();
+	char *moved = hx_spawn_relocate(HX_BINDIR, HX_PKGLIBDIR);
+	size_t n = 0;
 
 	if (env != NULL && *env != '\0')
-		return hx_xstrdup(env);
-	if (self_dir != NULL) {
-		path = hx_xasprintf("%s/%s", self_dir, HX_QEMU_PLUGIN_NAME);
-		if (access(path, R_OK) == 0)
-			return path;
-		free(path);
-		/* In a build tree, cmd/hx-emu and plugin/hx-insncount.so. */
-		path = hx_xasprintf("%s/../plugin/%s", self_dir,
+		v[n++] = hx_xstrdup(env);
+	if (self != NULL) {
+		v[n++] = hx_xasprintf("%s/%s", self, HX_QEMU_PLUGIN_NAME);
+		v[n++] = hx_xasprintf("%s/../plugin/%s", self,
 		    HX_QEMU_PLUGIN_NAME);
-		if (access(path, R_OK) == 0)
-			return path;
-		free(path);
 	}
-	return hx_xasprintf("%s/%s", installed_dir, HX_QEMU_PLUGIN_NAME);
+	if (moved != NULL)
+		v[n++] = hx_xasprintf("%s/%s", moved, HX_QEMU_PLUGIN_NAME);
+	v[n] = hx_xasprintf("%s/%s", HX_PKGLIBDIR, HX_QEMU_PLUGIN_NAME);
+	free(moved);
+	free(self);
+	return v;
+}
+
+char *
+hx_qemu_find_plugin(void)
+{
+	const char *env = getenv("HX_PLUGIN");
+	char **v = hx_qemu_plugin_paths(), *path;
+	size_t i = 0;
+
+	/* $HX_PLUGIN, when set, is the plugin, there or not. */
+	if (env == NULL || *env == '\0')
+		while (v[i + 1] != NULL && access(v[i], R_OK) != 0)
+			i++;
+	path = hx_xstrdup(v[i]);
+	hx_strv_free(v);
+	return path;
 }
 
 /* The Debian package with the C library for ARCH's programs. */

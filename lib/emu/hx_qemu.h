@@ -17,10 +17,18 @@
 const char *hx_qemu_host_arch(void);
 
 /*
- * The plugin's path: HX_PLUGIN, beside SELF_DIR or in ../plugin of it (a
- * build tree), else in INSTALLED_DIR.  A new string.
+ * Where the plugin is looked for, in order: $HX_PLUGIN, beside this
+ * program, in ../plugin of it (a build tree), in the installed directory
+ * relative to this program (see hx_spawn_relocate), and in the configured
+ * one.  A new NULL-terminated array.
  */
-char *hx_qemu_find_plugin(const char *self_dir, const char *installed_dir);
+char **hx_qemu_plugin_paths(void);
+
+/*
+ * $HX_PLUGIN when set, else the first readable path of
+ * hx_qemu_plugin_paths, else the last.  A new string.
+ */
+char *hx_qemu_find_plugin(void);
 
 /*
  * The path of qemu-ARCH, found once per architecture; with PLUGIN, also

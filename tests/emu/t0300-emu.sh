@@ -389,7 +389,7 @@ test_expect_success 'no sysroot: exit 4 naming the package' '
 test_expect_success 'no plugin, or one QEMU cannot load: exit 4' '
 	art unit_pass "[\"pass\"]" >in &&
 	HX_PLUGIN="$PWD/none.so" test_status 4 hx-emu -c <in >out 2>err &&
-	grep "^hx-emu: the instruction-counting plugin $PWD/none.so: No such file or directory (reinstall hx, or set HX_PLUGIN)\$" err &&
+	grep "^hx-emu: the instruction-counting plugin $PWD/none.so: No such file or directory (reinstall hx, hx doctor says where it looks, or set HX_PLUGIN)\$" err &&
 	echo "not a shared object" >bad.so &&
 	HX_PLUGIN="$PWD/bad.so" test_status 4 hx-emu -c <in >out 2>err &&
 	grep "^hx-emu: .*qemu-riscv64 cannot load the instruction-counting plugin: .*bad.so" err &&

@@ -31,7 +31,7 @@ doctor() {
 test_expect_success 'everything present: one env record, a checklist, exit 0' '
 	doctor >env 2>checklist &&
 	test $(wc -l <env) -eq 1 &&
-	grep -v perf-counters checklist >actual &&
+	sed "/^hx.s own files/,\$d" checklist | grep -v perf-counters >actual &&
 	sed "s|@SYSROOT@|$PWD/sysroot|" "$EXPECTED/doctor-all.txt" >want &&
 	test_cmp want actual
 '
