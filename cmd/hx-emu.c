@@ -47,6 +47,8 @@ struct emu {
 	struct hx_emu_options opt;
 	const char **run_patterns;
 	size_t nrun_patterns;
+	const char *changed_since;	/* --changed-since REV, or NULL */
+	bool warned_unmarked;		/* said an artifact has no affected */
 	struct hx_pool *pool;
 	size_t window;			/* jobs in flight at most */
 	bool failed;			/* missing machinery: stop */
@@ -70,7 +72,8 @@ usage(void)
 	    "[-q FILE] [-J FILE]\n"
 	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
 	    "[--tail BYTES]\n"
-	    "              [--gpu-stub[=ADDR]] [FILE]...\n"
+	    "              [--gpu-stub[=ADDR]] [--changed-since REV] "
+	    "[FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -79,6 +82,10 @@ usage(void)
 	    "order.\n"
 	    "\n"
 	    "Options:\n"
+	    "      --changed-since REV skip tests no file changed since REV "
+	    "feeds (the\n"
+	    "                          affected mark of hx-build "
+	    "--changed-since REV)\n"
 	    "  -c, --count             samples count guest instructions (insns), "
 	    "not ns\n"
 	    "      --cpu MODEL         QEMU's -cpu for every test, over the "
@@ -308,6 +315,54 @@ reap_jobs(struct emu *emu, bool wait)
 		finish_job(emu, job);
 }
 
+/*
+ * With --changed-since: whether ART is unaffected by the change set, as
+ * hx-build marked it; then its test record says skip, with the reason,
+ * in its place in the output.  An artifact without the mark runs.
+ */
+static bool
+skip_unchanged(struct emu *emu, struct hx_record *rec,
+    const struct hx_artifact *art)
+{
+	struct hx_writer_slot *slot;
+	struct hx_test t;
+	char *reason;
+
+	if (emu->changed_since == NULL)
+		return false;
+	if (art->affected < 0) {
+		if (!emu->warned_unmarked)
+			hx_warn("--changed-since: %s has no affected mark, so "
+			    "it runs (build with hx-build --changed-since %s)",
+			    art->name, emu->changed_since);
+		emu->warned_unmarked = true;
+		return false;
+	}
+	if (art->affected)
+		return false;
+	hx_rec_pass(rec);
+	reason = hx_xasprintf("no file changed since %s feeds it",
+	    emu->changed_since);
+	hx_test_init(&t);
+	t.name = art->name;
+	t.artifact = art->path;
+	t.status = HX_STATUS_SKIP;
+	t.directive = t.message = reason;
+	slot = hx_writer_reserve(hx_rec_out());
+	slot_put(slot, hx_test_to_json(&t));
+	hx_writer_slot_done(slot);
+	emu->tests++;
+	emu->skipped++;
+	if (emu->junit != NULL) {
+		hx_junit_suite(emu->junit, art->name);
+		hx_junit_add(emu->junit, &(struct hx_junit_case){
+		    .classname = art->name, .name = art->name,
+		    .status = HX_JUNIT_SKIPPED, .message = reason });
+	}
+	free(reason);
+	return true;
+}
+
 static int
 on_artifact(struct hx_record *rec, void *arg)
 {
@@ -328,6 +383,10 @@ on_artifact(struct hx_record *rec, void *arg)
 	if (!selected(emu, &art)) {
 		hx_artifact_clear(&art);
 		hx_rec_pass(rec);
+		return 0;
+	}
+	if (skip_unchanged(emu, rec, &art)) {
+		hx_artifact_clear(&art);
 		return 0;
 	}
 	test = hx_emu_prepare(&art, &emu->opt, &emu->error);
@@ -434,7 +493,10 @@ finish_job(struct emu *emu, struct job *job)
 int
 main(int argc, char **argv)
 {
+	enum { OPT_CHANGED_SINCE = 256 };
 	static const struct option longopts[] = {
+		{ "changed-since", required_argument, NULL,
+		    OPT_CHANGED_SINCE },
 		{ "count", no_argument, NULL, 'c' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "gpu-stub", optional_argument, NULL, 'G' },
@@ -472,6 +534,9 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:V", longopts,
 	    NULL)) != -1) {
 		switch (c) {
+		case OPT_CHANGED_SINCE:
+			emu.changed_since = optarg;
+			break;
 		case 'c':
 			emu.opt.count = true;
 			break;
