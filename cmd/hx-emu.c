@@ -408,10 +408,14 @@ on_artifact(struct hx_record *rec, void *arg)
 	return 0;
 }
 
-/* Add test T to the JUnit report as a case of the current suite. */
+/*
+ * Add test T to the JUnit report as a case of the current suite; with
+ * TAP its points have no time of their own (the runs' times are the
+ * suite's, see junit_tap_time).
+ */
 static void
 junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
-    const struct hx_test *t)
+    const struct hx_test *t, bool tap)
 {
 	const char *status = hx_status_name(t->status);
 	struct hx_junit_case c = { 0 };
@@ -419,7 +423,7 @@ junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
 
 	c.classname = test->name;
 	c.name = t->name;
-	c.time_ns = t->duration_ns;
+	c.time_ns = tap ? -1 : t->duration_ns;
 	c.system_out = t->stdout_tail;
 	c.system_err = t->stderr_tail;
 	c.message = t->message;
@@ -449,6 +453,30 @@ junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
 	free(message);
 }
 
+/*
+ * The time of the runs of a TAP program, for its JUnit suite: a record
+ * starts a run when its attempt changes or its point number does not
+ * grow; the records of one run share the run's duration.
+ */
+static void
+junit_tap_time(struct hx_junit *junit, const struct hx_outcome *out)
+{
+	const struct hx_test *t;
+	int64_t number = -1;
+	int attempt = 0;
+	size_t i;
+
+	for (i = 0; i < out->ntests; i++) {
+		t = &out->tests[i];
+		if (t->attempt != attempt || (t->number >= 0 && number >= 0 &&
+		    t->number <= number))
+			hx_junit_suite_time(junit, t->duration_ns);
+		attempt = t->attempt;
+		if (t->number >= 0)
+			number = t->number;
+	}
+}
+
 /* On the main thread, in input order: count from the results, report, free. */
 static void
 finish_job(struct emu *emu, struct job *job)
@@ -457,8 +485,11 @@ finish_job(struct emu *emu, struct job *job)
 	struct hx_emu_test *test = job->test;
 	struct hx_junit_case c = { 0 };
 	const struct hx_test *t;
+	bool tap = false;
 	size_t i;
 
+	for (i = 0; i < out->ntests; i++)
+		tap = tap || out->tests[i].number >= 0;
 	if (emu->junit != NULL)
 		hx_junit_suite(emu->junit, test->name);
 	if (out->error != NULL) {
@@ -483,8 +514,10 @@ finish_job(struct emu *emu, struct job *job)
 		else
 			emu->quarantined++;
 		if (emu->junit != NULL)
-			junit_add(emu->junit, test, t);
+			junit_add(emu->junit, test, t, tap);
 	}
+	if (emu->junit != NULL && tap)
+		junit_tap_time(emu->junit, out);
 	hx_outcome_free(&job->outcome);
 	hx_emu_test_free(test);
 	free(job);
