@@ -47,6 +47,8 @@ struct emu {
 	struct hx_emu_options opt;
 	const char **run_patterns;
 	size_t nrun_patterns;
+	const char *changed_since;	/* --changed-since REV, or NULL */
+	bool warned_unmarked;		/* said an artifact has no affected */
 	struct hx_pool *pool;
 	size_t window;			/* jobs in flight at most */
 	bool failed;			/* missing machinery: stop */
@@ -70,7 +72,8 @@ usage(void)
 	    "[-q FILE] [-J FILE]\n"
 	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
 	    "[--tail BYTES]\n"
-	    "              [--gpu-stub[=ADDR]] [FILE]...\n"
+	    "              [--gpu-stub[=ADDR]] [--changed-since REV] "
+	    "[FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -79,6 +82,10 @@ usage(void)
 	    "order.\n"
 	    "\n"
 	    "Options:\n"
+	    "      --changed-since REV skip tests no file changed since REV "
+	    "feeds (the\n"
+	    "                          affected mark of hx-build "
+	    "--changed-since REV)\n"
 	    "  -c, --count             samples count guest instructions (insns), "
 	    "not ns\n"
 	    "      --cpu MODEL         QEMU's -cpu for every test, over the "
@@ -306,6 +313,54 @@ reap_jobs(struct emu *emu, bool wait)
 		finish_job(emu, job);
 }
 
+/*
+ * With --changed-since: whether ART is unaffected by the change set, as
+ * hx-build marked it; then its test record says skip, with the reason,
+ * in its place in the output.  An artifact without the mark runs.
+ */
+static bool
+skip_unchanged(struct emu *emu, struct hx_record *rec,
+    const struct hx_artifact *art)
+{
+	struct hx_writer_slot *slot;
+	struct hx_test t;
+	char *reason;
+
+	if (emu->changed_since == NULL)
+		return false;
+	if (art->affected < 0) {
+		if (!emu->warned_unmarked)
+			hx_warn("--changed-since: %s has no affected mark, so "
+			    "it runs (build with hx-build --changed-since %s)",
+			    art->name, emu->changed_since);
+		emu->warned_unmarked = true;
+		return false;
+	}
+	if (art->affected)
+		return false;
+	hx_rec_pass(rec);
+	reason = hx_xasprintf("no file changed since %s feeds it",
+	    emu->changed_since);
+	hx_test_init(&t);
+	t.name = art->name;
+	t.artifact = art->path;
+	t.status = HX_STATUS_SKIP;
+	t.directive = t.message = reason;
+	slot = hx_writer_reserve(hx_rec_out());
+	slot_put(slot, hx_test_to_json(&t));
+	hx_writer_slot_done(slot);
+	emu->tests++;
+	emu->skipped++;
+	if (emu->junit != NULL) {
+		hx_junit_suite(emu->junit, art->name);
+		hx_junit_add(emu->junit, &(struct hx_junit_case){
+		    .classname = art->name, .name = art->name,
+		    .status = HX_JUNIT_SKIPPED, .message = reason });
+	}
+	free(reason);
+	return true;
+}
+
 static int
 on_artifact(struct hx_record *rec, void *arg)
 {
@@ -328,6 +383,10 @@ on_artifact(struct hx_record *rec, void *arg)
 		hx_rec_pass(rec);
 		return 0;
 	}
+	if (skip_unchanged(emu, rec, &art)) {
+		hx_artifact_clear(&art);
+		return 0;
+	}
 	test = hx_emu_prepare(&art, &emu->opt, &emu->error);
 	hx_artifact_clear(&art);
 	if (test == NULL) {
@@ -347,10 +406,14 @@ on_artifact(struct hx_record *rec, void *arg)
 	return 0;
 }
 
-/* Add test T to the JUnit report as a case of the current suite. */
+/*
+ * Add test T to the JUnit report as a case of the current suite; with
+ * TAP its points have no time of their own (the runs' times are the
+ * suite's, see junit_tap_time).
+ */
 static void
 junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
-    const struct hx_test *t)
+    const struct hx_test *t, bool tap)
 {
 	const char *status = hx_status_name(t->status);
 	struct hx_junit_case c = { 0 };
@@ -358,7 +421,7 @@ junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
 
 	c.classname = test->name;
 	c.name = t->name;
-	c.time_ns = t->duration_ns;
+	c.time_ns = tap ? -1 : t->duration_ns;
 	c.system_out = t->stdout_tail;
 	c.system_err = t->stderr_tail;
 	c.message = t->message;
@@ -388,6 +451,30 @@ junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
 	free(message);
 }
 
+/*
+ * The time of the runs of a TAP program, for its JUnit suite: a record
+ * starts a run when its attempt changes or its point number does not
+ * grow; the records of one run share the run's duration.
+ */
+static void
+junit_tap_time(struct hx_junit *junit, const struct hx_outcome *out)
+{
+	const struct hx_test *t;
+	int64_t number = -1;
+	int attempt = 0;
+	size_t i;
+
+	for (i = 0; i < out->ntests; i++) {
+		t = &out->tests[i];
+		if (t->attempt != attempt || (t->number >= 0 && number >= 0 &&
+		    t->number <= number))
+			hx_junit_suite_time(junit, t->duration_ns);
+		attempt = t->attempt;
+		if (t->number >= 0)
+			number = t->number;
+	}
+}
+
 /* On the main thread, in input order: count from the results, report, free. */
 static void
 finish_job(struct emu *emu, struct job *job)
@@ -396,8 +483,11 @@ finish_job(struct emu *emu, struct job *job)
 	struct hx_emu_test *test = job->test;
 	struct hx_junit_case c = { 0 };
 	const struct hx_test *t;
+	bool tap = false;
 	size_t i;
 
+	for (i = 0; i < out->ntests; i++)
+		tap = tap || out->tests[i].number >= 0;
 	if (emu->junit != NULL)
 		hx_junit_suite(emu->junit, test->name);
 	if (out->error != NULL) {
@@ -422,8 +512,10 @@ finish_job(struct emu *emu, struct job *job)
 		else
 			emu->quarantined++;
 		if (emu->junit != NULL)
-			junit_add(emu->junit, test, t);
+			junit_add(emu->junit, test, t, tap);
 	}
+	if (emu->junit != NULL && tap)
+		junit_tap_time(emu->junit, out);
 	hx_outcome_free(&job->outcome);
 	hx_emu_test_free(test);
 	free(job);
@@ -432,7 +524,10 @@ finish_job(struct emu *emu, struct job *job)
 int
 main(int argc, char **argv)
 {
+	enum { OPT_CHANGED_SINCE = 256 };
 	static const struct option longopts[] = {
+		{ "changed-since", required_argument, NULL,
+		    OPT_CHANGED_SINCE },
 		{ "count", no_argument, NULL, 'c' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "gpu-stub", optional_argument, NULL, 'G' },
@@ -470,6 +565,9 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:V", longopts,
 	    NULL)) != -1) {
 		switch (c) {
+		case OPT_CHANGED_SINCE:
+			emu.changed_since = optarg;
+			break;
 		case 'c':
 			emu.opt.count = true;
 			break;

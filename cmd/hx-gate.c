@@ -32,6 +32,7 @@ struct gate {
 	const char *junit_path;
 	const char *summary_path;
 	const char *bundle_path;
+	const char *stdin_name;	/* standard input's name in refs */
 	int64_t bundle_time;	/* the time of every bundle entry */
 	bool record_baseline;
 	bool bootstrap;		/* the first baseline: nothing to regress */
@@ -54,7 +55,8 @@ usage(void)
 	    "               [--target-branch NAME] [--record-baseline "
 	    "[--bootstrap]]\n"
 	    "               [--junit FILE] [--summary FILE]\n"
-	    "               [--bundle FILE.tar.gz] [FILE]...\n"
+	    "               [--bundle FILE.tar.gz] [--stdin-name FILE] "
+	    "[FILE]...\n"
 	    "Judge the records of a run (FILEs, or standard input) by the\n"
 	    "policy POLICY, pass them on, append one gate record, and exit 0\n"
 	    "when the policy passes, 1 when it fails.\n"
@@ -77,6 +79,9 @@ usage(void)
 	    "      --junit FILE          write each rule as a JUnit test\n"
 	    "      --summary FILE        write a Markdown summary\n"
 	    "      --bundle FILE         write a reproducible proof bundle\n"
+	    "      --stdin-name FILE     name standard input FILE in the\n"
+	    "                            reports' references (FILE:LINE):\n"
+	    "                            the run file piped in\n"
 	    "  -k, --keep-going          bad input lines become error records\n"
 	    "  -q, --quiet               print no verdict on standard error\n"
 	    "  -h, --help                show this help and exit\n"
@@ -100,8 +105,9 @@ on_record(struct hx_record *rec, void *arg)
 	if (hx_judge_wants(&g->judge, rec->type) &&
 	    (json = hx_rec_json(rec)) == NULL)
 		return 0;	/* with -k an error record took its place */
-	if (hx_judge_add(&g->judge, rec->type, rec->file, rec->line, json,
-	    &message) < 0) {
+	if (hx_judge_add(&g->judge, rec->type, g->stdin_name != NULL &&
+	    strcmp(rec->file, "stdin") == 0 ? g->stdin_name : rec->file,
+	    rec->line, json, &message) < 0) {
 		hx_rec_bad(rec, "%s", message);
 		free(message);
 		return 0;
@@ -328,7 +334,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_TARGET = 256, OPT_RECORD, OPT_JUNIT, OPT_SUMMARY,
-	    OPT_BUNDLE, OPT_BOOTSTRAP };
+	    OPT_BUNDLE, OPT_BOOTSTRAP, OPT_STDIN_NAME };
 	static const struct option longopts[] = {
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "bootstrap", no_argument, NULL, OPT_BOOTSTRAP },
@@ -339,6 +345,7 @@ main(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "record-baseline", no_argument, NULL, OPT_RECORD },
+		{ "stdin-name", required_argument, NULL, OPT_STDIN_NAME },
 		{ "summary", required_argument, NULL, OPT_SUMMARY },
 		{ "target-branch", required_argument, NULL, OPT_TARGET },
 		{ "version", no_argument, NULL, 'V' },
@@ -387,6 +394,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_RECORD:
 			g.record_baseline = true;
+			break;
+		case OPT_STDIN_NAME:
+			g.stdin_name = optarg;
 			break;
 		case OPT_SUMMARY:
 			g.summary_path = optarg;

@@ -409,6 +409,69 @@ wcet_compare(struct wcet_group *groups, size_t n, const struct wcet_opts *o)
 }
 
 /*
+ * AMOUNT in the base unit BASE as a number in the unit of G, or NAN when
+ * G's unit has another base.
+ */
+static double
+in_group_unit(const struct wcet_group *g, double amount, const char *base)
+{
+	const char *gbase;
+	double scale;
+
+	if (hx_policy_to_base(1, g->unit, &scale, &gbase) < 0 ||
+	    strcmp(gbase, base) != 0)
+		return NAN;
+	return amount / scale;
+}
+
+/*
+ * The budget of G for its panel: the policy's pwcet budget for its name
+ * (or "*"), else --budget; NAN when there is none in G's unit.
+ */
+static double
+group_budget(const struct wcet_group *g, const struct wcet_opts *o)
+{
+	const struct hx_rule *rule;
+	const json_t *budgets, *b;
+	const char *base;
+	double amount, x;
+	size_t i;
+
+	for (i = 0; o->policy != NULL && i < o->policy->nrules; i++) {
+		rule = &o->policy->rules[i];
+		if (rule->kind != HX_RULE_PWCET)
+			continue;
+		budgets = json_object_get(rule->spec, "budgets");
+		if ((b = json_object_get(budgets, g->name)) == NULL)
+			b = json_object_get(budgets, "*");
+		if (b == NULL || hx_policy_budget(b, &amount, &base) < 0)
+			continue;
+		if (base == NULL)
+			return amount;
+		if (isfinite(x = in_group_unit(g, amount, base)))
+			return x;
+	}
+	if (o->budget_unit == NULL || !isfinite(o->budget))
+		return o->budget;
+	return in_group_unit(g, o->budget, o->budget_unit);
+}
+
+/* The line under a panel's title: n, method and the fit's quality. */
+static char *
+panel_note(const struct wcet_group *g)
+{
+	const struct hx_wcet *w = &g->record;
+
+	if (!w->gof.present)
+		return hx_xasprintf("n = %zu, method %s, no goodness-of-fit "
+		    "test", g->values.n, hx_wcet_method_names[w->method]);
+	return hx_xasprintf("n = %zu, method %s, fit %s: Anderson-Darling "
+	    "p = %.3g, Kolmogorov-Smirnov p = %.3g", g->values.n,
+	    hx_wcet_method_names[w->method], w->gof.passed ? "accepted" :
+	    "rejected", w->gof.ad_p, w->gof.ks_p);
+}
+
+/*
  * One panel: the top half of the sorted values at Weibull plotting
  * positions (every one of the top 100, then thinned geometrically), the
  * fitted tail from the median (or the GPD threshold) to the largest
@@ -456,7 +519,7 @@ plot_panel(struct wcet_group *g, const struct wcet_opts *o,
 	pn->ncurve = nc;
 	pn->pwcet = lv;
 	pn->npwcet = g->record.npwcet;
-	pn->budget = o->budget;
+	pn->budget = group_budget(g, o);
 }
 
 int
@@ -466,20 +529,26 @@ wcet_plot(const char *path, struct wcet_group *groups, size_t n,
 	struct hx_svg_panel *panels = hx_xcalloc(n + 1, sizeof(*panels));
 	struct hx_svg_point *points = hx_xcalloc((n + 1) * (1200 +
 	    o->nprobs), sizeof(*points));
-	char **titles = hx_xcalloc(n + 1, sizeof(*titles));
-	size_t i;
+	char **titles = hx_xcalloc(2 * n + 1, sizeof(*titles));
+	size_t i, k = 0;
 	int status;
 
 	for (i = 0; i < n; i++) {
-		titles[i] = hx_xasprintf("%s (%s): %s", groups[i].name,
-		    groups[i].unit,
-		    hx_wcet_method_names[groups[i].record.method]);
-		panels[i].title = titles[i];
-		plot_panel(&groups[i], o, &panels[i],
-		    points + i * (1200 + o->nprobs));
+		/* A group without measurements of its own has no panel. */
+		if (groups[i].values.n == 0)
+			continue;
+		titles[2 * k] = hx_xasprintf("%s (%s)", groups[i].name,
+		    groups[i].unit);
+		titles[2 * k + 1] = panel_note(&groups[i]);
+		panels[k].title = titles[2 * k];
+		panels[k].note = titles[2 * k + 1];
+		panels[k].unit = groups[i].unit;
+		plot_panel(&groups[i], o, &panels[k],
+		    points + k * (1200 + o->nprobs));
+		k++;
 	}
-	status = hx_svg_write(path, panels, n);
-	for (i = 0; i < n; i++)
+	status = hx_svg_write(path, panels, k);
+	for (i = 0; i < 2 * k; i++)
 		free(titles[i]);
 	free(titles);
 	free(points);

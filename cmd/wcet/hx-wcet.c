@@ -59,7 +59,8 @@ usage(void)
 	    "               [--alpha A] [--baseline SOURCE] [--budget V] "
 	    "[--plot FILE.svg]\n"
 	    "               [--pass-samples] [--threshold R] [--unit UNIT] "
-	    "[FILE]...\n"
+	    "[--policy FILE]\n"
+	    "               [FILE]...\n"
 	    "Estimate probabilistic worst-case execution times of the sample "
 	    "records in\n"
 	    "FILEs (or standard input) with extreme value theory, and write "
@@ -88,10 +89,14 @@ usage(void)
 	    "of a file, or of\n"
 	    "                        the git note of the merge base (git) "
 	    "or of REV (git:REV)\n"
-	    "      --budget V        draw the time budget V on the plot\n"
+	    "      --budget V        draw the budget V (\"V UNIT\" as in a "
+	    "policy) on the\n"
+	    "                        plot for groups the policy gives none\n"
 	    "      --pass-samples    pass sample records on too, for the "
 	    "baseline note\n"
 	    "      --plot FILE.svg   write the exceedance plot to FILE.svg\n"
+	    "      --policy FILE     draw each group's pwcet budget from "
+	    "the policy FILE\n"
 	    "      --threshold R     relative slowdown that makes a "
 	    "regression (default 0.01)\n"
 	    "      --unit UNIT       with -n: the numbers' unit, insns, ns, "
@@ -468,12 +473,47 @@ parse_number(const char *opt, const char *arg, double lo, double hi)
 	return v;
 }
 
+/*
+ * --budget V or "V UNIT" (hx-policy(5)'s budgets): *O takes the amount,
+ * in UNIT's base with a unit, else in each group's own unit.
+ */
+static void
+parse_budget(struct wcet_opts *o, const char *arg)
+{
+	json_t *text;
+	int rc;
+
+	if (strpbrk(arg, " \t") == NULL) {
+		o->budget = parse_number("--budget", arg, 0, HUGE_VAL);
+		return;
+	}
+	text = json_string(arg);
+	rc = text != NULL ? hx_policy_budget(text, &o->budget,
+	    &o->budget_unit) : -1;
+	json_decref(text);
+	if (rc < 0 || !(o->budget >= 0))
+		hx_usage_error("--budget: not a budget (\"NUMBER [UNIT]\"): %s",
+		    arg);
+}
+
+/* Read the policy of --policy, for its pwcet budgets. */
+static void
+load_policy(struct hx_policy *policy, const char *path)
+{
+	char err[1024];
+	int rc = hx_policy_load(path, policy, err, sizeof(err));
+
+	if (rc < 0)
+		hx_err(rc == -1 ? HX_EXIT_INPUT : HX_EXIT_SYSTEM, "%s", err);
+}
+
 enum {
 	OPT_ALPHA = 256,
 	OPT_BASELINE,
 	OPT_BUDGET,
 	OPT_PASS_SAMPLES,
 	OPT_PLOT,
+	OPT_POLICY,
 	OPT_THRESHOLD,
 	OPT_UNIT,
 };
@@ -494,6 +534,7 @@ main(int argc, char **argv)
 		{ "pass-samples", no_argument, NULL, OPT_PASS_SAMPLES },
 		{ "peak-threshold", required_argument, NULL, 'u' },
 		{ "plot", required_argument, NULL, OPT_PLOT },
+		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "probability", required_argument, NULL, 'p' },
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 		{ "unit", required_argument, NULL, OPT_UNIT },
@@ -506,6 +547,8 @@ main(int argc, char **argv)
 	struct groups gs = { 0 };
 	struct reader r = { &gs, false, false };
 	const char *baseline = NULL, *plot = NULL, *unit = NULL;
+	const char *policy_path = NULL;
+	struct hx_policy policy;
 	enum hx_sample_unit known;
 	bool numbers = false, replaced = false;
 	size_t i;
@@ -574,8 +617,10 @@ main(int argc, char **argv)
 			baseline = optarg;
 			break;
 		case OPT_BUDGET:
-			o.budget = parse_number("--budget", optarg, 0,
-			    HUGE_VAL);
+			parse_budget(&o, optarg);
+			break;
+		case OPT_POLICY:
+			policy_path = optarg;
 			break;
 		case OPT_PASS_SAMPLES:
 			r.pass_samples = true;
@@ -608,6 +653,10 @@ main(int argc, char **argv)
 		    "their own");
 	if (unit == NULL)
 		unit = "value";
+	if (policy_path != NULL) {
+		load_policy(&policy, policy_path);
+		o.policy = &policy;
+	}
 	/* A baseline that cannot be read fails before the input is read. */
 	if (baseline != NULL && !is_git_spec(baseline) &&
 	    access(baseline, R_OK) != 0)
@@ -648,6 +697,8 @@ main(int argc, char **argv)
 
 	for (i = 0; i < gs.n; i++)
 		wcet_group_free(&gs.list[i]);
+	if (o.policy != NULL)
+		hx_policy_free(&policy);
 	free(gs.list);
 	free(gs.slots);
 	free(o.probs);

@@ -6,6 +6,7 @@
 #ifndef WCET_H
 #define WCET_H
 
+#include "gate/hx_policy.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +31,8 @@ struct wcet_opts {
 	double alpha;		/* --alpha */
 	double confidence;	/* of every interval */
 	double budget;		/* --budget; NAN: none */
+	const char *budget_unit;	/* its base unit, or NULL: the group's */
+	const struct hx_policy *policy;	/* --policy: budgets, or NULL */
 	bool force;		/* fit even when the i.i.d. checks fail */
 };
 

@@ -1,5 +1,6 @@
 # fish completion for hx-emu(1).
 
+complete -c hx-emu -l changed-since -x -d 'Run only the tests a change since REV feeds'
 complete -c hx-emu -s c -l count -d 'Samples count guest instructions, not ns'
 complete -c hx-emu -l cpu -x -d 'QEMU CPU model for every test'
 complete -c hx-emu -l gpu-stub -f -d 'Give every test HX_OFFLOAD: a cpu hx-offload, or the service at ADDR'

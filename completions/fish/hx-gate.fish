@@ -7,6 +7,7 @@ complete -c hx-gate -l record-baseline -d 'Store the timing records as the git n
 complete -c hx-gate -l bootstrap -d 'With --record-baseline: record the first baseline'
 complete -c hx-gate -l junit -r -F -d 'Write a JUnit XML report'
 complete -c hx-gate -l summary -r -F -d 'Write a Markdown summary'
+complete -c hx-gate -l stdin-name -r -F -d 'Name standard input in the references'
 complete -c hx-gate -l bundle -r -F -d 'Write a reproducible proof bundle'
 complete -c hx-gate -s k -l keep-going -d 'Turn bad input into error records'
 complete -c hx-gate -s q -l quiet -d 'Print no verdict on standard error'

@@ -56,6 +56,7 @@ decide(struct outcome *o, const struct hx_judge_record *r)
 		return;
 	}
 	push(&o->rule.decided_by, &o->rule.ndecided, hx_xstrdup(r->ref));
+	push(&o->rule.decided_at, &o->rule.nat, hx_xstrdup(r->at));
 }
 
 static void HX_PRINTF(2, 3)
@@ -271,12 +272,17 @@ record_clear(struct hx_judge_record *r)
 	}
 	free(r->type);
 	free(r->ref);
+	free(r->at);
 	json_decref(r->json);
 }
 
-/* Count a record of TYPE; the first of its type keeps REF for stages. */
+/*
+ * Count a record of TYPE; the first of its type keeps REF and AT (its
+ * FILE:LINE) for stages.
+ */
 static void
-count_type(struct hx_judge *judge, const char *type, const char *ref)
+count_type(struct hx_judge *judge, const char *type, const char *ref,
+    const char *at)
 {
 	size_t i;
 
@@ -287,6 +293,7 @@ count_type(struct hx_judge *judge, const char *type, const char *ref)
 	judge->types = hx_xrealloc(judge->types, (judge->ntypes + 1) *
 	    sizeof(*judge->types));
 	judge->types[judge->ntypes].type = hx_xstrdup(type);
+	judge->types[judge->ntypes].first_at = hx_xstrdup(at);
 	judge->types[judge->ntypes++].first_ref = hx_xstrdup(ref);
 }
 
@@ -301,9 +308,9 @@ hx_judge_add(struct hx_judge *judge, const char *type, const char *file,
 		free(r.type);
 		return -1;
 	}
-	r.ref = id != NULL ? hx_xstrdup(id) :
-	    hx_xasprintf("%s:%lu", file, line);
-	count_type(judge, type, r.ref);
+	r.at = hx_xasprintf("%s:%lu", file, line);
+	r.ref = hx_xstrdup(id != NULL ? id : r.at);
+	count_type(judge, type, r.ref, r.at);
 	if (json == NULL || !judged(judge, type)) {
 		/* Checked, counted, and of no rule's concern. */
 		record_clear(&r);
@@ -330,6 +337,7 @@ hx_judge_free(struct hx_judge *judge)
 	for (i = 0; i < judge->ntypes; i++) {
 		free(judge->types[i].type);
 		free(judge->types[i].first_ref);
+		free(judge->types[i].first_at);
 	}
 	free(judge->types);
 	memset(judge, 0, sizeof(*judge));
@@ -413,6 +421,36 @@ test_results(const struct hx_judge *judge, const json_t *match, size_t *n)
 	return out;
 }
 
+/* What test T said: its message and output tails, a new string. */
+static char *
+test_output(const struct hx_test *t)
+{
+	return hx_xasprintf("%s%s%.*s%.*s", t->message != NULL ? t->message :
+	    "", t->message != NULL ? "\n" : "", (int)t->stdout_tail_len,
+	    t->stdout_tail != NULL ? t->stdout_tail : "",
+	    (int)t->stderr_tail_len, t->stderr_tail != NULL ? t->stderr_tail :
+	    "");
+}
+
+/* Note the failed test of R as a cause of VERDICT, once by name. */
+static void
+add_cause(struct hx_verdict *verdict, const struct hx_judge_record *r)
+{
+	struct hx_verdict_cause *c;
+	size_t i;
+
+	for (i = 0; i < verdict->ncauses; i++)
+		if (strcmp(verdict->causes[i].test, r->as.test.name) == 0)
+			return;
+	verdict->causes = hx_xrealloc(verdict->causes,
+	    (verdict->ncauses + 1) * sizeof(*verdict->causes));
+	c = &verdict->causes[verdict->ncauses++];
+	c->test = hx_xstrdup(r->as.test.name);
+	c->ref = hx_xstrdup(r->ref);
+	c->at = hx_xstrdup(r->at);
+	c->output = test_output(&r->as.test);
+}
+
 static void
 rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
@@ -438,9 +476,13 @@ rule_tests_pass(struct hx_judge *judge, const struct hx_rule *rule,
 		} else {
 			say(&o, "%s: %s", t->name, hx_status_name(t->status));
 			decide(&o, &judge->records[res[i]]);
+			add_cause(verdict, &judge->records[res[i]]);
 			failed++;
 		}
 	}
+	o.rule.counts_tests = true;
+	o.rule.tests = n;
+	o.rule.passed = n - failed - exempt - skipped;
 	if (failed == 0)
 		for (i = 0; i < n; i++)
 			decide(&o, &judge->records[res[i]]);
@@ -482,6 +524,48 @@ rule_flaky_rate(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_end(&o, verdict, n > 0 && rate <= max, one(rounded(rate)),
 	    one(real(max)));
 	free(res);
+}
+
+/* Whether an artifact record with PATH, or named NAME, needs no timing. */
+static bool
+artifact_untimed(const struct hx_judge *judge, const char *path,
+    const char *name)
+{
+	const struct hx_artifact *a;
+	size_t i;
+
+	for (i = 0; i < judge->nrecords; i++) {
+		a = &judge->records[i].as.artifact;
+		if (judge->records[i].kind == HX_JUDGE_ARTIFACT &&
+		    a->needs_timing == 0 && ((path != NULL && a->path != NULL &&
+		    strcmp(a->path, path) == 0) || (name != NULL &&
+		    strcmp(a->name, name) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the timing group NAME belongs to an output that needs no timing
+ * (needs_timing false, hx-build --changed-since): an artifact of that
+ * name, or a test of that name run from such an artifact.
+ */
+static bool
+untimed(const struct hx_judge *judge, const char *name)
+{
+	const struct hx_test *t;
+	size_t i;
+
+	if (artifact_untimed(judge, NULL, name))
+		return true;
+	for (i = 0; i < judge->nrecords; i++) {
+		t = &judge->records[i].as.test;
+		if (judge->records[i].kind == HX_JUDGE_TEST &&
+		    strcmp(t->name, name) == 0 && t->artifact != NULL &&
+		    artifact_untimed(judge, t->artifact, NULL))
+			return true;
+	}
+	return false;
 }
 
 /* Presence: --------------------------------------------------------------- */
@@ -526,7 +610,13 @@ rule_required(struct hx_judge *judge, const struct hx_rule *rule,
 		}
 		if (seen)
 			found++;
-		else {
+		else if (strcmp(type, "wcet") == 0 &&
+		    untimed(judge, json_string_value(want))) {
+			say(&o, "not required: %s %s needs no timing "
+			    "(needs_timing: false)", type,
+			    json_string_value(want));
+			found++;
+		} else {
 			say(&o, "missing: %s with %s %s", type, key,
 			    json_string_value(want));
 			missing++;
@@ -606,6 +696,12 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		free(entry);
 		return;
 	}
+	if (groups == 0 && untimed(judge, name)) {
+		say(&o, "%s: no timing needed (needs_timing: false)", name);
+		outcome_skip(&o, verdict);
+		free(entry);
+		return;
+	}
 	if (groups == 0) {
 		say(&o, "no wcet record for %s%s%s", name,
 		    want_unit ? " in " : "", want_unit ? want_unit : "");
@@ -616,6 +712,8 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		    want_unit ? want_unit : "", limit);
 	if (want_unit != NULL)
 		o.rule.unit = hx_xstrdup(want_unit);
+	o.rule.group = hx_xstrdup(worst != NULL ? worst->as.wcet.name : name);
+	o.rule.p = p;
 	outcome_end(&o, verdict, !bad && observed <= limit,
 	    worst != NULL ? one(number(observed)) : none, one(number(limit)));
 	free(entry);
@@ -965,15 +1063,15 @@ names_of(const json_t *names)
 	return v;
 }
 
-/* The ref of the first record of TYPE, or NULL when none was read. */
-static const char *
-first_ref(const struct hx_judge *judge, const char *type)
+/* The first record of TYPE, or NULL when none was read. */
+static const struct hx_judge_type *
+first_of(const struct hx_judge *judge, const char *type)
 {
 	size_t i;
 
 	for (i = 0; i < judge->ntypes; i++)
 		if (strcmp(judge->types[i].type, type) == 0)
-			return judge->types[i].first_ref;
+			return &judge->types[i];
 	return NULL;
 }
 
@@ -987,7 +1085,8 @@ check_stages(struct hx_judge *judge, struct hx_verdict *verdict)
 	static const struct hx_rule stages_rule = { .kind_name = "stages" };
 	struct hx_verdict_value present = { .kind = HX_VERDICT_NAMES };
 	const struct hx_stage *stage;
-	const char *name, *ref;
+	const struct hx_judge_type *first;
+	const char *name;
 	struct outcome o;
 	size_t i, t;
 	bool ran, all = true;
@@ -999,9 +1098,12 @@ check_stages(struct hx_judge *judge, struct hx_verdict *verdict)
 		stage = hx_policy_stage(name);
 		ran = false;
 		for (t = 0; stage->types[t] != NULL && !ran; t++)
-			if ((ref = first_ref(judge, stage->types[t])) != NULL) {
+			if ((first = first_of(judge, stage->types[t])) !=
+			    NULL) {
 				push(&o.rule.decided_by, &o.rule.ndecided,
-				    hx_xstrdup(ref));
+				    hx_xstrdup(first->first_ref));
+				push(&o.rule.decided_at, &o.rule.nat,
+				    hx_xstrdup(first->first_at));
 				ran = true;
 			}
 		if (ran)
@@ -1052,6 +1154,40 @@ judge_rule(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 }
 
+/*
+ * The commit and the toolchains the artifacts name, into VERDICT: the
+ * first commit, and each "NAME VERSION" once, joined by ", ".
+ */
+static void
+provenance(const struct hx_judge *judge, struct hx_verdict *verdict)
+{
+	const struct hx_artifact *a;
+	char *tc, *more;
+	size_t i;
+
+	for (i = 0; i < judge->nrecords; i++) {
+		if (judge->records[i].kind != HX_JUDGE_ARTIFACT)
+			continue;
+		a = &judge->records[i].as.artifact;
+		if (verdict->commit == NULL && a->commit != NULL)
+			verdict->commit = hx_xstrdup(a->commit);
+		if (a->toolchain.name == NULL)
+			continue;
+		tc = hx_xasprintf("%s %s", a->toolchain.name,
+		    a->toolchain.version != NULL ? a->toolchain.version : "");
+		if (verdict->toolchain == NULL)
+			verdict->toolchain = tc;
+		else if (strstr(verdict->toolchain, tc) != NULL)
+			free(tc);
+		else {
+			more = hx_xasprintf("%s, %s", verdict->toolchain, tc);
+			free(verdict->toolchain);
+			free(tc);
+			verdict->toolchain = more;
+		}
+	}
+}
+
 void
 hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 {
@@ -1063,6 +1199,7 @@ hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 	memset(verdict, 0, sizeof(*verdict));
 	verdict->policy = hx_xstrdup(policy->path);
 	verdict->records = judge->total;
+	provenance(judge, verdict);
 	if (judge->baseline_source != NULL)
 		verdict->baseline = hx_xstrdup(judge->baseline_source);
 	if (judge->total == 0)

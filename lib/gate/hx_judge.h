@@ -34,6 +34,7 @@ enum hx_judge_kind {
 struct hx_judge_record {
 	char *type;
 	char *ref;		/* the record's id, or FILE:LINE */
+	char *at;		/* FILE:LINE */
 	json_t *json;		/* the parsed record */
 	enum hx_judge_kind kind;
 	union {			/* by kind; strings borrowed from json */
@@ -49,6 +50,7 @@ struct hx_judge_record {
 struct hx_judge_type {
 	char *type;
 	char *first_ref;
+	char *first_at;
 };
 
 struct hx_judge {

@@ -35,16 +35,23 @@ text_of(const struct hx_verdict_value *value)
 	return hx_xstrdup("-");
 }
 
-/* The decided_by list joined with ", ", a new string. */
+/*
+ * The decided_by list joined with ", ", a new string: each FILE:LINE,
+ * with the record's id after it where it has one.
+ */
 static char *
 decided_text(const struct hx_verdict_rule *rule)
 {
+	const char *at, *ref;
 	char *out = hx_xstrdup(""), *more;
 	size_t i;
 
 	for (i = 0; i < rule->ndecided; i++) {
-		more = hx_xasprintf("%s%s%s", out, i ? ", " : "",
-		    rule->decided_by[i]);
+		ref = rule->decided_by[i];
+		at = i < rule->nat ? rule->decided_at[i] : ref;
+		more = strcmp(at, ref) == 0 ? hx_xasprintf("%s%s%s", out,
+		    i ? ", " : "", at) : hx_xasprintf("%s%s%s (%s)", out,
+		    i ? ", " : "", at, ref);
 		free(out);
 		out = more;
 	}
@@ -136,34 +143,145 @@ cell(FILE *fp, const char *s)
 	}
 }
 
+/* Write VALUE of RULE into a cell, with its unit. */
+static void
+value_cell(FILE *fp, const struct hx_verdict_rule *rule,
+    const struct hx_verdict_value *value)
+{
+	char *text = text_of(value);
+
+	cell(fp, text);
+	if (rule->unit != NULL && value->kind != HX_VERDICT_NONE)
+		fprintf(fp, " %s", rule->unit);
+	free(text);
+}
+
+static double
+number_of(const struct hx_verdict_number *n)
+{
+	return n->integer ? (double)n->i : n->x;
+}
+
+/*
+ * The headroom of a rule with an upper limit (pwcet, flaky-rate): how far
+ * under the limit the observed value is, in percent of the limit.
+ */
+static void
+headroom_cell(FILE *fp, const struct hx_verdict_rule *rule)
+{
+	double observed, limit;
+
+	if ((strcmp(rule->kind, "pwcet") != 0 &&
+	    strcmp(rule->kind, "flaky-rate") != 0) ||
+	    rule->observed.kind != HX_VERDICT_NUMBER ||
+	    rule->limit.kind != HX_VERDICT_NUMBER ||
+	    (limit = number_of(&rule->limit.number)) <= 0) {
+		fputs("-", fp);
+		return;
+	}
+	observed = number_of(&rule->observed.number);
+	fprintf(fp, "%+.1f%%", 100 * (limit - observed) / limit);
+}
+
 /* One row of the Markdown table. */
 static void
-markdown_row(FILE *fp, const struct hx_verdict_rule *rule)
+markdown_row(FILE *fp, const struct hx_verdict *verdict,
+    const struct hx_verdict_rule *rule)
 {
-	char *observed = text_of(&rule->observed);
-	char *limit = text_of(&rule->limit);
+	const struct hx_verdict_cause *cause;
 	char *decided = decided_text(rule);
-	const char *mark;
 
-	mark = rule->status == HX_VERDICT_PASS ? "pass" :
-	    rule->status == HX_VERDICT_SKIP ? "skip" :
-	    rule->advisory ? "**fail** (advisory)" : "**FAIL**";
 	fputs("| ", fp);
 	cell(fp, rule->name);
-	fprintf(fp, " | %s | %s | ", rule->kind, mark);
-	cell(fp, observed);
-	if (rule->unit != NULL)
-		fprintf(fp, " %s", rule->unit);
 	fputs(" | ", fp);
-	cell(fp, limit);
-	if (rule->unit != NULL)
-		fprintf(fp, " %s", rule->unit);
+	cell(fp, rule->kind);
+	if (rule->p > 0) {
+		fputs(": group `", fp);
+		cell(fp, rule->group != NULL ? rule->group : "-");
+		fprintf(fp, "`, p = %g", rule->p);
+	}
+	fputs(" | ", fp);
+	if (rule->status == HX_VERDICT_PASS)
+		fputs("pass", fp);
+	else if (rule->status == HX_VERDICT_SKIP)
+		fputs("skip", fp);
+	else
+		fputs(rule->advisory ? "**fail** (advisory)" : "**FAIL**", fp);
+	if ((cause = hx_verdict_cause_of(verdict, rule)) != NULL) {
+		fputs(strcmp(rule->kind, "tests-pass") == 0 ? " (root cause: `" :
+		    " (consequence of `", fp);
+		cell(fp, cause->test);
+		fputs("`)", fp);
+	}
+	fputs(" | ", fp);
+	if (rule->counts_tests) {
+		fprintf(fp, "%zu of %zu tests passed", rule->passed,
+		    rule->tests);
+		fputs(" | no failures", fp);
+	} else {
+		value_cell(fp, rule, &rule->observed);
+		fputs(" | ", fp);
+		value_cell(fp, rule, &rule->limit);
+	}
+	fputs(" | ", fp);
+	headroom_cell(fp, rule);
 	fputs(" | ", fp);
 	cell(fp, *decided ? decided : "-");
 	fputs(" |\n", fp);
-	free(observed);
-	free(limit);
 	free(decided);
+}
+
+/*
+ * Each failed test's own output, once, as the root cause, and the rules
+ * that failed because of it.
+ */
+static void
+markdown_causes(FILE *fp, const struct hx_verdict *verdict)
+{
+	const struct hx_verdict_cause *c;
+	size_t i, k, n;
+
+	for (i = 0; i < verdict->ncauses; i++) {
+		c = &verdict->causes[i];
+		fprintf(fp, "### Root cause: test `%s` failed\n\n", c->test);
+		fprintf(fp, "Its record: %s", c->at);
+		if (strcmp(c->at, c->ref) != 0)
+			fprintf(fp, " (%s)", c->ref);
+		fputs(".\n\n", fp);
+		if (*c->output != '\0')
+			fprintf(fp, "````\n%s%s````\n\n", c->output,
+			    c->output[strlen(c->output) - 1] == '\n' ? "" :
+			    "\n");
+		fputs("Rules failed because of it:", fp);
+		for (k = n = 0; k < verdict->nrules; k++)
+			if (hx_verdict_cause_of(verdict, &verdict->rules[k]) ==
+			    c)
+				fprintf(fp, "%s %s", n++ ? "," : "",
+				    verdict->rules[k].name);
+		fputs(".\n\n", fp);
+	}
+}
+
+/* The line under the title: commit, toolchain, policy, records. */
+static void
+markdown_provenance(FILE *fp, const struct hx_verdict *verdict)
+{
+	if (verdict->commit != NULL)
+		fprintf(fp, "Commit `%.12s`", verdict->commit);
+	else
+		fputs("Commit unknown", fp);
+	fputs(", toolchain ", fp);
+	if (verdict->toolchain != NULL) {
+		fputs("`", fp);
+		cell(fp, verdict->toolchain);
+		fputs("`", fp);
+	} else
+		fputs("unknown", fp);
+	fprintf(fp, ", policy `%s`, %lu records", verdict->policy,
+	    verdict->records);
+	if (verdict->baseline != NULL)
+		fprintf(fp, ", baseline `%s`", verdict->baseline);
+	fputs(".\n\n", fp);
 }
 
 char *
@@ -178,20 +296,17 @@ hx_report_markdown(const struct hx_verdict *verdict, const char *suite)
 		hx_err_out_of_memory();
 	fprintf(fp, "## hx-gate: %s %s\n\n", verdict->status ==
 	    HX_VERDICT_PASS ? ":white_check_mark: PASS" : ":x: FAIL", suite);
-	fprintf(fp, "Policy `%s`, %lu records", verdict->policy,
-	    verdict->records);
-	if (verdict->baseline != NULL)
-		fprintf(fp, ", baseline `%s`", verdict->baseline);
-	fputs(".\n\n", fp);
+	markdown_provenance(fp, verdict);
 	if (verdict->message != NULL) {
 		fputs("**", fp);
 		cell(fp, verdict->message);
 		fputs("**\n\n", fp);
 	}
-	fputs("| Rule | Kind | Status | Observed | Limit | Decided by |\n"
-	    "|---|---|---|---|---|---|\n", fp);
+	markdown_causes(fp, verdict);
+	fputs("| Rule | Kind | Status | Observed | Limit | Headroom | "
+	    "Decided by |\n|---|---|---|---|---|---|---|\n", fp);
 	for (i = 0; i < verdict->nrules; i++)
-		markdown_row(fp, &verdict->rules[i]);
+		markdown_row(fp, verdict, &verdict->rules[i]);
 	fputs("\n", fp);
 	for (i = 0; i < verdict->nrules; i++) {
 		rule = &verdict->rules[i];

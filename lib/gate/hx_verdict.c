@@ -113,6 +113,38 @@ hx_verdict_record(const struct hx_verdict *verdict)
 	return gate;
 }
 
+/* Whether RULE names the test CAUSE: decided by it, or says its name. */
+static bool
+names_cause(const struct hx_verdict_rule *rule,
+    const struct hx_verdict_cause *cause)
+{
+	size_t i;
+
+	if (rule->group != NULL && strcmp(rule->group, cause->test) == 0)
+		return true;
+	for (i = 0; i < rule->ndecided; i++)
+		if (strcmp(rule->decided_by[i], cause->ref) == 0)
+			return true;
+	for (i = 0; i < rule->nmessages; i++)
+		if (strstr(rule->messages[i], cause->test) != NULL)
+			return true;
+	return false;
+}
+
+const struct hx_verdict_cause *
+hx_verdict_cause_of(const struct hx_verdict *verdict,
+    const struct hx_verdict_rule *rule)
+{
+	size_t i;
+
+	if (rule->status != HX_VERDICT_FAIL)
+		return NULL;
+	for (i = 0; i < verdict->ncauses; i++)
+		if (names_cause(rule, &verdict->causes[i]))
+			return &verdict->causes[i];
+	return NULL;
+}
+
 static void
 free_strings(char **v, size_t n)
 {
@@ -144,7 +176,18 @@ hx_verdict_free(struct hx_verdict *verdict)
 		value_free(&r->limit);
 		free_strings(r->messages, r->nmessages);
 		free_strings(r->decided_by, r->ndecided);
+		free_strings(r->decided_at, r->nat);
+		free(r->group);
 	}
+	for (i = 0; i < verdict->ncauses; i++) {
+		free(verdict->causes[i].test);
+		free(verdict->causes[i].ref);
+		free(verdict->causes[i].at);
+		free(verdict->causes[i].output);
+	}
+	free(verdict->causes);
+	free(verdict->commit);
+	free(verdict->toolchain);
 	free(verdict->rules);
 	free(verdict->policy);
 	free(verdict->baseline);

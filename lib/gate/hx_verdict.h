@@ -53,6 +53,20 @@ struct hx_verdict_rule {
 	size_t nmessages;
 	char **decided_by;	/* the refs of the records that decided it */
 	size_t ndecided;
+	char **decided_at;	/* FILE:LINE of each of them, in step */
+	size_t nat;
+	char *group;		/* pwcet: the wcet group judged, or NULL */
+	double p;		/* pwcet: the probability judged, or 0 */
+	bool counts_tests;	/* tests-pass: tests and passed are set */
+	size_t tests, passed;	/* tests judged, and of them passed */
+};
+
+/* A failed test: the root cause of the rules that fail with it. */
+struct hx_verdict_cause {
+	char *test;		/* its name */
+	char *ref;		/* its record's ref */
+	char *at;		/* its record's FILE:LINE */
+	char *output;		/* its message and output tails, or "" */
 };
 
 /*
@@ -66,8 +80,12 @@ struct hx_verdict {
 	char *baseline;			/* its source, or NULL */
 	char *baseline_recorded;	/* the commit noted, or NULL */
 	char *message;			/* why the gate failed, or NULL */
+	char *commit;			/* the commit built, or NULL */
+	char *toolchain;		/* "NAME VERSION" built with, or NULL */
 	struct hx_verdict_rule *rules;
 	size_t nrules;
+	struct hx_verdict_cause *causes;	/* failed tests, once each */
+	size_t ncauses;
 };
 
 /* "pass", "fail" or "skip". */
@@ -81,6 +99,13 @@ json_t *hx_verdict_value_json(const struct hx_verdict_value *value);
 
 /* VERDICT as the gate record: a new reference. */
 json_t *hx_verdict_record(const struct hx_verdict *verdict);
+
+/*
+ * The cause in VERDICT that RULE failed because of: a failed test whose
+ * record decided it, or that its messages or group name; or NULL.
+ */
+const struct hx_verdict_cause *hx_verdict_cause_of(
+    const struct hx_verdict *verdict, const struct hx_verdict_rule *rule);
 
 void hx_verdict_free(struct hx_verdict *verdict);
 

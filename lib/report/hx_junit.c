@@ -26,6 +26,7 @@ struct jcase {
 
 struct jsuite {
 	char *name;
+	int64_t time_ns;	/* beyond the cases' own */
 	struct jcase *cases;
 	size_t ncases, cap;
 };
@@ -57,6 +58,14 @@ hx_junit_suite(struct hx_junit *j, const char *name)
 	j->suites = hx_xrealloc(j->suites, (j->nsuites + 1) * sizeof(*j->suites));
 	memset(&j->suites[j->nsuites], 0, sizeof(*j->suites));
 	j->suites[j->nsuites++].name = hx_xstrdup(name);
+}
+
+void
+hx_junit_suite_time(struct hx_junit *j, int64_t ns)
+{
+	if (j->nsuites == 0)
+		hx_junit_suite(j, j->name);
+	j->suites[j->nsuites - 1].time_ns += ns;
 }
 
 void
@@ -155,9 +164,11 @@ put_case(FILE *fp, const struct jcase *k)
 	fputs("    <testcase", fp);
 	put_attr(fp, "name", k->name);
 	put_attr(fp, "classname", k->classname);
-	fputs(" time=\"", fp);
-	put_time(fp, k->time_ns);
-	fputc('"', fp);
+	if (k->time_ns >= 0) {
+		fputs(" time=\"", fp);
+		put_time(fp, k->time_ns);
+		fputc('"', fp);
+	}
 	if (tag == NULL && k->out == NULL && k->err == NULL) {
 		fputs("/>\n", fp);
 		return;
@@ -179,17 +190,29 @@ put_case(FILE *fp, const struct jcase *k)
 	fputs("    </testcase>\n", fp);
 }
 
+/* The time of suite S: its cases' that have one, and its own. */
+static int64_t
+suite_time(const struct jsuite *s)
+{
+	int64_t total = s->time_ns;
+	size_t i;
+
+	for (i = 0; i < s->ncases; i++)
+		if (s->cases[i].time_ns > 0)
+			total += s->cases[i].time_ns;
+	return total;
+}
+
 static void
 put_suite(FILE *fp, const struct jsuite *s)
 {
 	size_t i, failures = 0, errors = 0, skipped = 0;
-	int64_t total = 0;
+	int64_t total = suite_time(s);
 
 	for (i = 0; i < s->ncases; i++) {
 		failures += s->cases[i].status == HX_JUNIT_FAILURE;
 		errors += s->cases[i].status == HX_JUNIT_ERROR;
 		skipped += s->cases[i].status == HX_JUNIT_SKIPPED;
-		total += s->cases[i].time_ns;
 	}
 	fputs("  <testsuite", fp);
 	put_attr(fp, "name", s->name);
@@ -208,13 +231,14 @@ hx_junit_write_stream(const struct hx_junit *j, FILE *fp)
 	size_t i, k, tests = 0, failures = 0, errors = 0;
 	int64_t total = 0;
 
-	for (i = 0; i < j->nsuites; i++)
+	for (i = 0; i < j->nsuites; i++) {
+		total += suite_time(&j->suites[i]);
 		for (k = 0; k < j->suites[i].ncases; k++) {
 			tests++;
 			failures += j->suites[i].cases[k].status == HX_JUNIT_FAILURE;
 			errors += j->suites[i].cases[k].status == HX_JUNIT_ERROR;
-			total += j->suites[i].cases[k].time_ns;
 		}
+	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", fp);
 	put_attr(fp, "name", j->name);
 	fprintf(fp, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"",

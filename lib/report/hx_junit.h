@@ -20,7 +20,7 @@ enum hx_junit_status {
 struct hx_junit_case {
 	const char *classname;	/* the group, e.g. the artifact or policy */
 	const char *name;	/* the test or rule */
-	int64_t time_ns;
+	int64_t time_ns;	/* -1: not known, no time attribute */
 	enum hx_junit_status status;
 	const char *message;	/* one line, the message attribute; or NULL */
 	const char *type;	/* the type attribute (e.g. "timeout"); or NULL */
@@ -36,6 +36,12 @@ struct hx_junit *hx_junit_new(const char *name);
 
 /* Start a new <testsuite> called NAME; cases go into the latest suite. */
 void hx_junit_suite(struct hx_junit *junit, const char *name);
+
+/*
+ * Add NS to the time of the current suite beyond its cases' own: a run
+ * whose cases (TAP points) have no time of their own.
+ */
+void hx_junit_suite_time(struct hx_junit *junit, int64_t ns);
 
 /* Add a test case (the strings are copied). */
 void hx_junit_add(struct hx_junit *junit, const struct hx_junit_case *c);

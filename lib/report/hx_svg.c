@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hx_atomic.h"
 #include "report/hx_svg.h"
@@ -93,25 +94,51 @@ tick_step(double span)
 	return (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * mag;
 }
 
+/* Write S escaped for XML text. */
 static void
-axes(FILE *fp, const struct frame *f, const char *title)
+put_text(FILE *fp, const char *s)
 {
+	for (; *s != '\0'; s++) {
+		if (*s == '<')
+			fputs("&lt;", fp);
+		else if (*s == '>')
+			fputs("&gt;", fp);
+		else if (*s == '&')
+			fputs("&amp;", fp);
+		else
+			fputc(*s, fp);
+	}
+}
+
+/*
+ * The significant digits that tell ticks STEP apart up to |T| = MAX:
+ * 1843220 and 1843230 need 6, not %g's 6 that round both to 1.84322e+06.
+ */
+static int
+tick_digits(double max, double step)
+{
+	int digits = (int)ceil(log10(fmax(fabs(max), step) / step)) + 2;
+
+	return digits < 1 ? 1 : digits > 17 ? 17 : digits;
+}
+
+static void
+axes(FILE *fp, const struct frame *f, const struct hx_svg_panel *pn)
+{
+	char label[64], last[64] = "";
 	double y0 = f->top + TOP, y1 = f->top + PANEL - BOTTOM, t, step, first;
 	int d, every, k;
 
 	fprintf(fp, "<text x=\"%d\" y=\"%.1f\" font-size=\"15\" "
 	    "font-weight=\"bold\">", LEFT, f->top + 24);
-	for (; *title != '\0'; title++) {
-		if (*title == '<')
-			fputs("&lt;", fp);
-		else if (*title == '>')
-			fputs("&gt;", fp);
-		else if (*title == '&')
-			fputs("&amp;", fp);
-		else
-			fputc(*title, fp);
-	}
+	put_text(fp, pn->title);
 	fputs("</text>\n", fp);
+	if (pn->note != NULL) {
+		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" "
+		    "fill=\"#555\">", LEFT, f->top + 36);
+		put_text(fp, pn->note);
+		fputs("</text>\n", fp);
+	}
 	fprintf(fp, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
 	    "fill=\"none\" stroke=\"#333\"/>\n", LEFT, y0,
 	    WIDTH - LEFT - RIGHT, y1 - y0);
@@ -130,20 +157,26 @@ axes(FILE *fp, const struct frame *f, const char *title)
 	 * doubles would leave t += step where it was, for ever.
 	 */
 	first = ceil(f->x0 / step);
+	d = tick_digits(fmax(fabs(f->x0), fabs(f->x1)), step);
 	for (k = 0; k < MAX_TICKS && (t = (first + k) * step) <= f->x1; k++) {
 		if (k > 0 && t == (first + k - 1) * step)
 			break;
 		if (fabs(t) < step * 1e-9)
 			t = 0;
+		snprintf(label, sizeof(label), "%.*g", d, t);
+		if (strcmp(label, last) == 0)
+			continue;
+		memcpy(last, label, sizeof(last));
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#ddd\"/>\n<text x=\"%.1f\" "
-		    "y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%g"
+		    "y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%s"
 		    "</text>\n", px(f, t), y0, px(f, t), y1, px(f, t), y1 + 16,
-		    t);
+		    label);
 	}
 	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-	    "text-anchor=\"middle\">value</text>\n", (LEFT + WIDTH - RIGHT) /
-	    2.0, y1 + 36);
+	    "text-anchor=\"middle\">", (LEFT + WIDTH - RIGHT) / 2.0, y1 + 36);
+	put_text(fp, pn->unit != NULL ? pn->unit : "value");
+	fputs("</text>\n", fp);
 	fprintf(fp, "<text x=\"18\" y=\"%.1f\" font-size=\"12\" "
 	    "text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">"
 	    "exceedance probability per run</text>\n", (y0 + y1) / 2,
@@ -158,7 +191,7 @@ panel(FILE *fp, const struct hx_svg_panel *pn, double top)
 	double x, y;
 
 	set_frame(&f, pn, top);
-	axes(fp, &f, pn->title);
+	axes(fp, &f, pn);
 	if (pn->ncurve > 0) {
 		fputs("<polyline fill=\"none\" stroke=\"#1f77b4\" "
 		    "stroke-width=\"2\" points=\"", fp);
@@ -195,8 +228,9 @@ panel(FILE *fp, const struct hx_svg_panel *pn, double top)
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#2ca02c\" stroke-width=\"2\" "
 		    "stroke-dasharray=\"6 4\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
-		    "font-size=\"11\" fill=\"#2ca02c\">budget</text>\n", x,
-		    top + TOP, x, top + PANEL - BOTTOM, x + 4, top + TOP + 14);
+		    "font-size=\"11\" fill=\"#2ca02c\">budget %.10g</text>\n",
+		    x, top + TOP, x, top + PANEL - BOTTOM, x + 4,
+		    top + TOP + 14, pn->budget);
 	}
 	/* The legend, top right inside the frame, where a tail never is. */
 	x = WIDTH - RIGHT - 150;

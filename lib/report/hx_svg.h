@@ -15,6 +15,8 @@ struct hx_svg_point {
 
 struct hx_svg_panel {
 	const char *title;
+	const char *unit;			/* of the values, on the axis */
+	const char *note;			/* n, method, fit; or NULL */
 	const struct hx_svg_point *tail;	/* empirical exceedance */
 	size_t ntail;
 	const struct hx_svg_point *curve;	/* the fitted tail */

@@ -188,6 +188,16 @@ want 6\""; do
 				{ echo "not true: $q"; exit 1; }
 		done
 	'
+
+	test_expect_success '--junit: points have no time of their own, the run has' '
+		art tinyinfer "[\"tap\"]" >in &&
+		test_status 1 hx-emu -J report.xml <in >out &&
+		test "$(xmllint --xpath "count(//testcase[@time])" report.xml)" = 0 &&
+		ns=$(jq -s "map(select(.type == \"test\")) | .[0].duration_ns" out) &&
+		want=$(printf "%d.%03d" $((ns / 1000000000)) $((ns % 1000000000 / 1000000))) &&
+		test "$(xmllint --xpath "string(//testsuite/@time)" report.xml)" = "$want" &&
+		test "$(xmllint --xpath "string(/testsuites/@time)" report.xml)" = "$want"
+	'
 else
 	test_skip_unless_required '--junit output of TAP points is valid' \
 		'xmllint is missing (Debian package libxml2-utils)'

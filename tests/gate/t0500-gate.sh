@@ -363,8 +363,58 @@ test_expect_success 'JUnit: each rule a test case, valid against the schema' '
 '
 
 test_expect_success 'the Markdown summary' '
-	hx-gate -q -p all.json --summary summary.md <run.jsonl >out &&
+	hx-gate -q -p all.json --stdin-name run.jsonl --summary summary.md \
+		<run.jsonl >out &&
 	test_cmp "$EXPECTED/gate/summary.md" summary.md
+'
+
+test_expect_success 'summary: commit, toolchain, tests in words, no "0 / 0"' '
+	hx-gate -q -p all.json --summary s.md <run.jsonl >out &&
+	grep "^Commit \`0123456789ab\`, toolchain \`riscv64-gcc 12.2.0\`, policy \`all.json\`" s.md &&
+	grep "| tests-pass | tests-pass | pass | 2 of 3 tests passed | no failures |" s.md &&
+	! grep "| 0 | 0 |.*t-mlp" s.md
+'
+
+test_expect_success 'summary: each pwcet group with its p, unit, limit and headroom' '
+	hx-gate -q -p all.json --summary s.md <run.jsonl >out &&
+	grep "| pwcet/test_mlp | pwcet: group \`test_mlp\`, p = 1e-09 | pass | 1843221 insns | 2000000 insns | +7.8% |" s.md &&
+	grep "| pwcet/bench_mlp | pwcet: group \`bench_mlp\`, p = 1e-09 | pass | 2000 ns | 3000 ns | +33.3% |" s.md
+'
+
+test_expect_success 'summary: Decided by names FILE:LINE, stdin unless --stdin-name' '
+	hx-gate -q -p all.json --summary s.md <run.jsonl >out &&
+	grep "| flaky-rate | .* | stdin:6 |$" s.md &&
+	grep "stdin:4 (t-mlp)" s.md &&
+	hx-gate -q -p all.json --stdin-name runs/run.jsonl --summary s.md <run.jsonl >out &&
+	grep "| flaky-rate | .* | runs/run.jsonl:6 |$" s.md &&
+	test "$(rule_field out flaky-rate decided_by)" = "[\"runs/run.jsonl:6\"]"
+'
+
+test_expect_success 'summary: a failed test is the root cause, once, with its output' '
+	sed -e "4s/\"status\":\"pass\"/\"status\":\"fail\",\"stdout_tail\":\"dense: 4 of 5 outputs wrong\\\\n\"/" \
+		-e "/\"id\":\"w-mlp\"/d" run.jsonl >broken.jsonl &&
+	test_status 1 hx-gate -q -p all.json --summary s.md broken.jsonl >out &&
+	test $(grep -c "dense: 4 of 5 outputs wrong" s.md) -eq 1 &&
+	grep "^### Root cause: test \`test_mlp\` failed$" s.md &&
+	grep "^Its record: broken.jsonl:4 (t-mlp).$" s.md &&
+	grep "^Rules failed because of it: tests-pass, wcet-per-function, pwcet/test_mlp.$" s.md &&
+	grep "| tests-pass | tests-pass | \*\*FAIL\*\* (root cause: \`test_mlp\`) | 1 of 3 tests passed |" s.md &&
+	grep "| wcet-per-function | required | \*\*FAIL\*\* (consequence of \`test_mlp\`) |" s.md &&
+	grep "| pwcet/test_mlp | .* | \*\*FAIL\*\* (consequence of \`test_mlp\`) |" s.md
+'
+
+test_expect_success 'no timing is required of outputs with needs_timing false' '
+	sed -e "2s/\"id\":\"a-mlp\",/\"id\":\"a-mlp\",\"affected\":true,\"needs_timing\":false,/" \
+		-e "/\"id\":\"w-mlp\"/d" run.jsonl >untimed.jsonl &&
+	hx-gate -q -p all.json untimed.jsonl >out &&
+	test "$(rule_status out pwcet/test_mlp)" = skip &&
+	rule_field out pwcet/test_mlp message | grep "test_mlp: no timing needed (needs_timing: false)" &&
+	test "$(rule_status out wcet-per-function)" = pass &&
+	rule_field out wcet-per-function message | grep "not required: wcet test_mlp needs no timing" &&
+	sed -e "/\"id\":\"w-mlp\"/d" run.jsonl >timed.jsonl &&
+	test_status 1 hx-gate -q -p all.json timed.jsonl >out &&
+	test "$(rule_status out pwcet/test_mlp)" = fail &&
+	test "$(rule_status out wcet-per-function)" = fail
 '
 
 test_expect_success 'two --bundle runs are byte-identical and hold the proof' '

@@ -70,14 +70,25 @@ main(void)
 	c.type = NULL;
 	c.message = "SKIP riscv only";
 	hx_junit_add(j, &c);
+	hx_junit_suite(j, "tap");
+	hx_junit_suite_time(j, 1000000000);
+	c.name = "point 1";
+	c.status = HX_JUNIT_PASS;
+	c.message = NULL;
+	c.time_ns = -1;
+	hx_junit_add(j, &c);
 
 	if ((fd = mkstemp(path)) >= 0)
 		close(fd);
 	tap_ok(hx_junit_write(j, path) == 0, "the report is written");
 	text = slurp(path);
 	tap_ok(text != NULL && strstr(text, "<testsuites name=\"hx-emu\" "
-	    "tests=\"4\" failures=\"1\" errors=\"1\" time=\"4.938\">") != NULL,
+	    "tests=\"5\" failures=\"1\" errors=\"1\" time=\"5.938\">") != NULL,
 	    "totals on testsuites");
+	tap_ok(text != NULL && strstr(text, "<testsuite name=\"tap\" tests=\"1\" "
+	    "failures=\"0\" errors=\"0\" skipped=\"0\" time=\"1.000\">\n"
+	    "    <testcase name=\"point 1\" classname=\"tinyinfer\"/>") != NULL,
+	    "a case of no known time has no time; its suite's own time counts");
 	tap_ok(text != NULL && strstr(text, "name=\"conv &lt;fails&gt; &amp; "
 	    "&quot;quotes&quot;\"") != NULL, "attributes are escaped");
 	tap_ok(text != NULL && strstr(text, "<failure message=\"exit status 1\">"

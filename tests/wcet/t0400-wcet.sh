@@ -208,6 +208,46 @@ test_expect_success '--plot writes a standalone SVG atomically' '
 	test "$(ls | grep -c "plot.svg")" -eq 1
 '
 
+# ticks SVG: the labels of the value axis (font size 11, centred).
+ticks() {
+	grep -o "<text [^>]*font-size=\"11\" text-anchor=\"middle\">[^<]*</text>" "$1" |
+		sed "s/.*>\([^<]*\)<\/text>/\1/"
+}
+
+test_expect_success '--plot: a panel per group, distinct ticks, units, n, method, fit' '
+	awk "BEGIN { for (i = 0; i < 40; i++) {
+		printf \"{\\\"type\\\":\\\"sample\\\",\\\"name\\\":\\\"dense\\\",\\\"unit\\\":\\\"insns\\\",\\\"value\\\":%d}\\n\", 1843220 + i % 7
+		printf \"{\\\"type\\\":\\\"sample\\\",\\\"name\\\":\\\"conv\\\",\\\"unit\\\":\\\"ns\\\",\\\"value\\\":%d}\\n\", 2000 + 37 * i % 500 } }" >two.jsonl &&
+	hx-wcet --plot two.svg two.jsonl >out &&
+	test $(grep -c "font-weight=\"bold\"" two.svg) -eq 2 &&
+	grep ">dense (insns)</text>" two.svg &&
+	grep ">conv (ns)</text>" two.svg &&
+	grep "font-size=\"12\" text-anchor=\"middle\">insns</text>" two.svg &&
+	grep "font-size=\"12\" text-anchor=\"middle\">ns</text>" two.svg &&
+	grep ">n = 40, method [a-z]*, " two.svg &&
+	grep -v conv two.jsonl >dense.jsonl &&
+	hx-wcet --plot dense.svg dense.jsonl >out &&
+	ticks dense.svg >labels &&
+	test $(wc -l <labels) -ge 3 &&
+	sort labels | uniq -d >dup && test_must_be_empty dup
+'
+
+test_expect_success '--plot: each group its budget from --policy, --budget with a unit elsewhere' '
+	printf "{\"rules\":[{\"rule\":\"pwcet\",\"p\":1e-9,\"budgets\":{\"dense\":\"1843240 insns\",\"conv\":\"3 us\"}}]}\n" >p.json &&
+	hx-wcet --plot b.svg --policy p.json two.jsonl >out &&
+	grep ">budget 1843240</text>" b.svg &&
+	grep ">budget 3000</text>" b.svg &&
+	printf "{\"rules\":[{\"rule\":\"pwcet\",\"p\":1e-9,\"budgets\":{\"dense\":\"1843240 insns\"}}]}\n" >p1.json &&
+	hx-wcet --plot c.svg --policy p1.json --budget "4 us" two.jsonl >out &&
+	grep ">budget 1843240</text>" c.svg &&
+	grep ">budget 4000</text>" c.svg &&
+	test $(grep -c ">budget " c.svg) -eq 2 &&
+	hx-wcet --plot d.svg --budget "4 us" two.jsonl >out &&
+	test $(grep -c ">budget " d.svg) -eq 1 &&
+	test_status 2 hx-wcet --plot e.svg --budget "4 parsecs" two.jsonl >out 2>err &&
+	grep "^hx-wcet: --budget: not a budget" err
+'
+
 test_expect_success 'a closed pipe ends the run quietly' '
 	hx-wcet "$W/stream.jsonl" 2>err | head -n 1 >out &&
 	test "$(wc -l <out)" -eq 1
