@@ -101,7 +101,8 @@ listed_tests() {
 		    sed -n 's/^ *Test *#[0-9]*: *//p' ;;
 	*)
 		printf 'hx-init-list:\n\t@echo $(TESTS) $(check_PROGRAMS)\n' |
-		    make -s -f Makefile -f - hx-init-list 2>/dev/null |
+		    env -i PATH="$PATH" make -s -f Makefile -f - hx-init-list \
+		    2>/dev/null |
 		    tr ' ' '\n' | sed 's/\$(EXEEXT)//; s/\.[a-z]*$//; s|.*/||' ;;
 	esac
 }
@@ -153,7 +154,8 @@ elif [ -f "$dir/configure.ac" ] || [ -f "$dir/configure.in" ] ||
 	if [ -x "$dir/configure" ]; then
 		configure='["./configure"]'
 	else
-		configure='["sh", "-c", "autoreconf -fi && exec ./configure \"$@\"", "configure"]'
+		configure='["sh", "-c",
+    "autoreconf -fi && exec ./configure \"$@\"", "configure"]'
 	fi
 	# check_PROGRAMS too, and no test run: TESTS is empty.
 	build='["make", "-j2", "check", "TESTS="]'
@@ -163,7 +165,8 @@ elif [ -f "$dir/Makefile" ] || [ -f "$dir/GNUmakefile" ] ||
 	configure=
 	build='["make", "-j2"]'
 else
-	die 3 "$dir: no CMakeLists.txt, configure.ac or Makefile: not a make, CMake or autotools project"
+	die 3 "$dir: no CMakeLists.txt, configure.ac or Makefile:" \
+	    "not a make, CMake or autotools project"
 fi
 
 templates=$(find_templates) || die 4 "the CI templates are not installed"
@@ -187,21 +190,24 @@ fi | tar -C "$tmp/src" -xf - || die 4 "$dir: cannot copy the project"
     die 4 "hx-build -t $target --print-env failed"
 log=$dir/hx-init.log
 echo "hx init: building $dir ($system) for $target" >&2
-(
-	. "$tmp/env"
-	if [ "$system" = cmake ]; then
-		"$hxbuild" -t "$target" --emit-cmake-toolchain "$tmp/tc.cmake" &&
-		    export CMAKE_TOOLCHAIN_FILE="$tmp/tc.cmake"
-	fi
-	cd "$tmp/src" || exit 1
-	case $system in
+if [ "$system" = cmake ]; then
+	"$hxbuild" -t "$target" --emit-cmake-toolchain "$tmp/tc.cmake" ||
+	    die 4 "hx-build -t $target --emit-cmake-toolchain failed"
+	echo "export CMAKE_TOOLCHAIN_FILE='$tmp/tc.cmake'" >>"$tmp/env"
+fi
+# As in hx-build, no other variable of the caller (MAKEFLAGS of an outer
+# make, say) reaches the build.
+env -i PATH="$PATH" HOME="$tmp" TMPDIR="${TMPDIR:-/tmp}" sh -c '
+	. "$1" && cd "$2" || exit 1
+	case $3 in
 	cmake) cmake -S . -B build && cmake --build build -j2 ;;
 	autotools)
 		{ [ -x configure ] || autoreconf -fi; } &&
 		    ./configure --host="$HX_TARGET" && make -j2 check TESTS= ;;
 	make) make -j2 ;;
 	esac
-) >"$log" 2>&1 || die 4 "the build failed; its log is $log"
+' hx-init "$tmp/env" "$tmp/src" "$system" >"$log" 2>&1 ||
+    die 4 "the build failed; its log is $log"
 rm -f "$log"
 triple=$(sed -n "s/^export HX_TARGET='\(.*\)'$/\1/p" "$tmp/env")
 machine=$(elf_machine "$triple") || die 4 "$target: unknown ELF machine"
@@ -256,7 +262,8 @@ name=$(basename "$dir")
 	    "$system"
 	[ -z "$configure" ] || printf '  "configure": %s,\n' "$configure"
 	printf '  "build": %s,\n' "$build"
-	printf '  "no_timing": ["*.md", "docs/**", ".gitlab-ci.yml", ".github/**", "hx-policy.json"],\n'
+	printf '  "no_timing": ["*.md", "docs/**", ".gitlab-ci.yml", %s\n' \
+	    '".github/**", "hx-policy.json"],'
 	printf '  "outputs": [\n'
 	awk -v names="$tmp/names" "$outputs_awk" "$tmp/outputs"
 	printf '\n  ]\n}\n'

@@ -140,6 +140,79 @@ test_expect_success 'hx init: no build system, a failing build' '
 	test ! -e broken/hx.json
 '
 
+# outputs DIR: the outputs of DIR/hx.json, then those hx-build built.
+outputs() {
+	jq -c "[.outputs[] | [.name, .path, .kind]]" "$1/hx.json" &&
+	hx-build -q -t riscv64-gcc --cache-dir "$PWD/cache" "$1" |
+		jq -c -s "[.[] | select(.type == \"artifact\") |
+		    [.name, .status, .kind]]"
+}
+
+if command -v cmake >/dev/null 2>&1; then
+	test_expect_success 'hx init on a CMake project: tests from ctest' '
+		mkdir cm &&
+		cp proj/*.c cm &&
+		cat >cm/CMakeLists.txt <<-\EOF &&
+		cmake_minimum_required(VERSION 3.21)
+		project(sum C)
+		add_library(sum STATIC sum.c)
+		add_executable(sumbench sumbench.c)
+		target_link_libraries(sumbench sum)
+		add_executable(checksum test_sum.c)
+		target_link_libraries(checksum sum)
+		enable_testing()
+		add_test(NAME checksum COMMAND checksum)
+		EOF
+		hx init cm 2>err &&
+		jq -r .system cm/hx.json >actual &&
+		echo cmake >expect &&
+		test_cmp expect actual &&
+		outputs cm >actual &&
+		cat >expect <<-\EOF &&
+		[["checksum","build/checksum","test"],["libsum","build/libsum.a","lib"],["sumbench","build/sumbench","exe"]]
+		[["checksum","ok","test"],["libsum","ok","lib"],["sumbench","ok","exe"]]
+		EOF
+		test_cmp expect actual
+	'
+else
+	test_skip_unless_required 'hx init on a CMake project' \
+		'cmake is missing (Debian package cmake)'
+fi
+
+test_expect_success 'hx init on an autotools project: tests from check_PROGRAMS' '
+	mkdir at &&
+	cp proj/*.c at &&
+	cat >at/configure.ac <<-\EOF &&
+	AC_INIT([sum], [1])
+	AM_INIT_AUTOMAKE([foreign])
+	AC_PROG_CC
+	AM_PROG_AR
+	AC_PROG_RANLIB
+	AC_CONFIG_FILES([Makefile])
+	AC_OUTPUT
+	EOF
+	cat >at/Makefile.am <<-\EOF &&
+	noinst_LIBRARIES = libsum.a
+	libsum_a_SOURCES = sum.c
+	bin_PROGRAMS = sumbench
+	sumbench_LDADD = libsum.a
+	check_PROGRAMS = checksum
+	checksum_SOURCES = test_sum.c
+	checksum_LDADD = libsum.a
+	TESTS = checksum
+	EOF
+	hx init at 2>err &&
+	jq -r .system at/hx.json >actual &&
+	echo autotools >expect &&
+	test_cmp expect actual &&
+	outputs at >actual &&
+	cat >expect <<-\EOF &&
+	[["checksum","checksum","test"],["libsum","libsum.a","lib"],["sumbench","sumbench","exe"]]
+	[["checksum","ok","test"],["libsum","ok","lib"],["sumbench","ok","exe"]]
+	EOF
+	test_cmp expect actual
+'
+
 (cd proj && git add . && git commit -q -m "hx init" && git push -q origin main)
 
 # ci KIND NAME [VAR=VALUE]...: run proj's CI file of KIND (gitlab or
