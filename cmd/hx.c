@@ -77,10 +77,11 @@ usage(void)
 
 	printf("Usage: hx [-hV] TOOL [ARG]...\n"
 	    "       hx doctor [-hq]\n"
+	    "       hx init [-fh] [-t target] [DIR]\n"
 	    "       hx\n"
 	    "Run the hx tool TOOL (the program hx-TOOL) with ARGs, check this\n"
-	    "machine with doctor, or, with no arguments on a terminal, open a\n"
-	    "prompt that runs tools.\n"
+	    "machine with doctor, start using hx in a project with init, or,\n"
+	    "with no arguments on a terminal, open a prompt that runs tools.\n"
 	    "\n"
 	    "Tools:\n");
 	for (i = 0; i < NTOOLS; i++) {
@@ -91,6 +92,8 @@ usage(void)
 	}
 	printf("  %-8s %s\n", "doctor",
 	    "check this machine for what the pipeline needs");
+	printf("  %-8s %s\n", "init",
+	    "write hx.json, a policy and CI files for a project");
 	printf("\n"
 	    "Options:\n"
 	    "  -h, --help     show this help and exit\n"

@@ -55,6 +55,10 @@ test_expect_success 'hx doctor: man page and completions know its options' '
 	check_program hx.1 hx doctor
 '
 
+test_expect_success 'hx init: man page and completions know its options' '
+	check_program hx.1 hx init
+'
+
 # A program is cmd/hx-X.c, or cmd/AREA/hx-X.c when it has several files.
 for src in "$top_srcdir"/cmd/hx-*.c "$top_srcdir"/cmd/*/hx-*.c; do
 	[ -e "$src" ] || continue

@@ -1,6 +1,6 @@
 # fish completion for hx(1).
 #
-# Completes `hx' and `hx doctor'.  For `hx TOOL ARG...' it hands over to
+# Completes `hx', `hx doctor' and `hx init'.  For `hx TOOL ARG...' it hands over to
 # the completion of hx-TOOL (the hx-TOOL.fish each tool installs beside
 # this one); fish completes file names when there is none.
 
@@ -26,11 +26,12 @@ function __hx_tool_is
     and test "$tool" = "$argv[1]"
 end
 
-# A tool other than doctor: the tool's own completion decides.
+# A tool other than doctor and init: the tool's own completion decides.
 function __hx_delegates
     set -l tool (__hx_tool)
     or return 1
     test $tool != doctor
+    and test $tool != init
     and not string match -q -- '*/*' $tool
 end
 
@@ -61,5 +62,11 @@ complete -c hx -n __hx_needs_tool -a doctor -d 'Check this machine for what the 
 
 complete -c hx -n '__hx_tool_is doctor' -s h -l help -d 'Show help and exit'
 complete -c hx -n '__hx_tool_is doctor' -s q -l quiet -d 'Print no checklist'
+
+complete -c hx -n __hx_needs_tool -a init -d 'Write hx.json, a policy and CI files for a project'
+complete -c hx -n '__hx_tool_is init' -s h -l help -d 'Show help and exit'
+complete -c hx -n '__hx_tool_is init' -s f -l force -d 'Replace files that exist'
+complete -c hx -n '__hx_tool_is init' -s t -l target -x -a 'riscv64-gcc riscv64-clang host' -d 'Toolchain to build with'
+complete -c hx -n '__hx_tool_is init' -x -a '(__fish_complete_directories)'
 
 complete -c hx -n __hx_delegates -a '(__hx_complete_tool)'
