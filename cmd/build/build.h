@@ -41,6 +41,7 @@ struct build {
 	int64_t source_date_epoch;
 	char **flags;			/* toolchain, project, -F */
 	char key[HX_SHA256_HEX];	/* the cache key */
+	char *log;			/* a failed build's log, or NULL */
 };
 
 /* One declared output after a build or a restore. */

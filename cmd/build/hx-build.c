@@ -314,7 +314,7 @@ build_project(struct build *b, struct hx_git *git)
 	bool use_cache = !b->opt->no_cache && !b->opt->check_repro, hit = false;
 	int *repro = hx_xcalloc(n, sizeof(int)), failed = 0, status;
 	int64_t start = hx_spawn_now_ns(), duration = 0;
-	char *tail = NULL;
+	char *tail = NULL, *log;
 	unsigned evicted;
 
 	if (b->opt->changed_since != NULL)
@@ -337,6 +337,12 @@ build_project(struct build *b, struct hx_git *git)
 		if (!failed && use_cache)
 			build_store(b, &cache, results);
 	}
+	if (!failed) {
+		/* A log of an earlier failure no longer applies. */
+		log = hx_xasprintf("%s/hx-build.log", b->opt->output_dir);
+		unlink(log);
+		free(log);
+	}
 	for (i = 0; i < n; i++)
 		repro[i] = -1;
 	if (b->opt->check_repro && !failed &&
@@ -356,10 +362,17 @@ build_project(struct build *b, struct hx_git *git)
 		build_write_bundle(b);
 	if (!b->opt->quiet)
 		fprintf(stderr, "hx-build: %s: %s: cache: %s %.12s, %s in "
-		    "%.2fs\n", b->project.name, b->tc.name,
+		    "%.2fs%s%s\n", b->project.name, b->tc.name,
 		    !use_cache ? "off" : hit ? "hit" : "miss", b->key,
 		    failed ? "failed" : hit ? "restored" : "built",
-		    (double)duration / 1e9);
+		    (double)duration / 1e9, b->log != NULL ? "; log: " : "",
+		    b->log != NULL ? b->log : "");
+	if (failed && b->log != NULL && b->tc.cxx != NULL &&
+	    b->found.cxx_path == NULL)
+		hx_warn("%s: C++ compiler %s not found%s%s", b->tc.name,
+		    b->tc.cxx, b->tc.cxx_package != NULL ?
+		    "; install the Debian package " : "",
+		    b->tc.cxx_package != NULL ? b->tc.cxx_package : "");
 	status = failed ? HX_EXIT_VERDICT : HX_EXIT_OK;
 	hx_strv_free(ch.paths);
 	if (use_cache)
@@ -367,6 +380,7 @@ build_project(struct build *b, struct hx_git *git)
 	build_free_results(results, n);
 	free(repro);
 	free(tail);
+	free(b->log);
 	return status;
 }
 
