@@ -22,7 +22,7 @@ struct build_options {
 	char *output_dir;		/* -o, absolute */
 	char *cache_dir;		/* --cache-dir, HX_CACHE_DIR, XDG */
 	bool no_cache;
-	const char *cache_url;		/* --cache-url, HX_CACHE_URL, or NULL */
+	const char *cache_url;		/* --cache-url, HX_CACHE_URL */
 	struct hx_http_limits http;	/* its timeouts */
 	uint64_t cache_max;		/* 0: no eviction */
 	bool check_repro;

@@ -35,7 +35,8 @@
 enum {
 	OPT_BUNDLE = 256, OPT_CACHE_DIR, OPT_CACHE_MAX, OPT_CHANGED_SINCE,
 	OPT_CHECK_REPRO, OPT_EMIT_CMAKE, OPT_NO_CACHE, OPT_PIN, OPT_PRINT_ENV,
-	OPT_TIMEOUT, OPT_CACHE_URL, OPT_CACHE_CONNECT_TIMEOUT, OPT_CACHE_TIMEOUT,
+	OPT_TIMEOUT, OPT_CACHE_URL, OPT_CACHE_CONNECT_TIMEOUT,
+	OPT_CACHE_TIMEOUT,
 };
 
 /* The largest --timeout, in seconds: some 31 years. */
@@ -47,7 +48,8 @@ usage(void)
 	printf("Usage: hx-build -t TARGET [-q] [-F FLAG]... [-o DIR] "
 	    "[--cache-dir DIR]\n"
 	    "                [--cache-max SIZE] [--no-cache] [--check-repro]\n"
-	    "                [--cache-url URL] [--cache-connect-timeout SECONDS]\n"
+	    "                [--cache-url URL] "
+	    "[--cache-connect-timeout SECONDS]\n"
 	    "                [--cache-timeout SECONDS]\n"
 	    "                [--bundle FILE] [--changed-since REV] "
 	    "[--timeout SECONDS] [DIR]\n"

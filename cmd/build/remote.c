@@ -130,6 +130,7 @@ build_remote_store(struct build *b, struct hx_cache *cache)
 {
 	const struct hx_project *p = &b->project;
 	char err[1024], *dir, *path, *url;
+	const char *sha;
 	json_t *meta, *o;
 	struct hx_json_error jerr;
 	size_t i;
@@ -142,8 +143,14 @@ build_remote_store(struct build *b, struct hx_cache *cache)
 	free(path);
 	for (i = 0; rc == 0 && i < p->noutputs; i++) {
 		o = json_array_get(json_object_get(meta, "outputs"), i);
-		url = remote_url(b, "cas",
-		    json_string_value(json_object_get(o, "sha256")));
+		if ((sha = json_string_value(json_object_get(o, "sha256")))
+		    == NULL) {
+			snprintf(err, sizeof(err), "%s: no sha256 for %s", dir,
+			    p->outputs[i].path);
+			rc = -1;
+			break;
+		}
+		url = remote_url(b, "cas", sha);
 		path = hx_xasprintf("%s/files/%s", dir, p->outputs[i].path);
 		rc = hx_http_put_file(url, path, &b->opt->http, err,
 		    sizeof(err));

@@ -37,8 +37,8 @@ struct hx_toolchain_found {
 	char *cc_path;		/* the driver, symbolic links resolved */
 	char *version;
 	char digest[HX_SHA256_HEX];
-	char *cxx_path;		/* the C++ driver resolved, or NULL: none */
-	char cxx_sha256[HX_SHA256_HEX];	/* its content, when there is one */
+	char *cxx_path;		/* the C++ driver resolved, or NULL */
+	char cxx_sha256[HX_SHA256_HEX];	/* its content's digest */
 };
 
 /*
