@@ -11,6 +11,7 @@
 #include "build/hx_cache.h"
 #include "hx_git.h"
 #include "hx_hash.h"
+#include "hx_http.h"
 #include "hx_strv.h"
 #include "build/hx_project.h"
 #include "build/hx_toolchain.h"
@@ -21,6 +22,8 @@ struct build_options {
 	char *output_dir;		/* -o, absolute */
 	char *cache_dir;		/* --cache-dir, HX_CACHE_DIR, XDG */
 	bool no_cache;
+	const char *cache_url;		/* --cache-url, HX_CACHE_URL */
+	struct hx_http_limits http;	/* its timeouts */
 	uint64_t cache_max;		/* 0: no eviction */
 	bool check_repro;
 	const char *bundle;
@@ -41,6 +44,7 @@ struct build {
 	int64_t source_date_epoch;
 	char **flags;			/* toolchain, project, -F */
 	char key[HX_SHA256_HEX];	/* the cache key */
+	char *log;			/* a failed build's log, or NULL */
 };
 
 /* One declared output after a build or a restore. */
@@ -104,5 +108,14 @@ bool build_restore(struct build *b, struct hx_cache *cache,
 void build_store(struct build *b, struct hx_cache *cache,
     struct build_result *results);
 void build_free_results(struct build_result *results, size_t n);
+
+/*
+ * remote.c: the remote cache at opt->cache_url.  build_remote_fetch puts
+ * entry b->key, fetched and checked, into CACHE and returns true, or
+ * warns and returns false; build_remote_store uploads entry b->key from
+ * CACHE, warning when it cannot.
+ */
+bool build_remote_fetch(struct build *b, struct hx_cache *cache);
+void build_remote_store(struct build *b, struct hx_cache *cache);
 
 #endif

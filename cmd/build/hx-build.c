@@ -25,7 +25,8 @@
 enum {
 	OPT_BUNDLE = 256, OPT_CACHE_DIR, OPT_CACHE_MAX, OPT_CHANGED_SINCE,
 	OPT_CHECK_REPRO, OPT_EMIT_CMAKE, OPT_NO_CACHE, OPT_PIN, OPT_PRINT_ENV,
-	OPT_TIMEOUT,
+	OPT_TIMEOUT, OPT_CACHE_URL, OPT_CACHE_CONNECT_TIMEOUT,
+	OPT_CACHE_TIMEOUT,
 };
 
 /* The largest --timeout, in seconds: some 31 years. */
@@ -37,6 +38,9 @@ usage(void)
 	printf("Usage: hx-build -t TARGET [-q] [-F FLAG]... [-o DIR] "
 	    "[--cache-dir DIR]\n"
 	    "                [--cache-max SIZE] [--no-cache] [--check-repro]\n"
+	    "                [--cache-url URL] "
+	    "[--cache-connect-timeout SECONDS]\n"
+	    "                [--cache-timeout SECONDS]\n"
 	    "                [--bundle FILE] [--changed-since REV] "
 	    "[--timeout SECONDS] [DIR]\n"
 	    "       hx-build -t TARGET --pin FILE\n"
@@ -56,6 +60,12 @@ usage(void)
 	    "      --cache-max SIZE     evict least recently used entries\n"
 	    "                           beyond SIZE (K, M, G suffixes)\n"
 	    "      --no-cache           neither read nor write the cache\n"
+	    "      --cache-url URL      share the cache over HTTP GET and PUT\n"
+	    "                           (HX_CACHE_URL)\n"
+	    "      --cache-connect-timeout SECONDS\n"
+	    "                           give up connecting after SECONDS (5)\n"
+	    "      --cache-timeout SECONDS\n"
+	    "                           give up a transfer after SECONDS (60)\n"
 	    "      --check-repro        build twice in two directories and\n"
 	    "                           name the outputs that differ\n"
 	    "      --bundle FILE        write the outputs and SHA256SUMS to a\n"
@@ -287,9 +297,10 @@ build_project(struct build *b, struct hx_git *git)
 	struct hx_cache cache;
 	struct hx_err_info err;
 	bool use_cache = !b->opt->no_cache && !b->opt->check_repro, hit = false;
+	bool remote = false;
 	int *repro = hx_xcalloc(n, sizeof(int)), failed = 0, status;
 	int64_t start = hx_spawn_now_ns(), duration = 0;
-	char *tail = NULL;
+	char *tail = NULL, *log;
 	unsigned evicted;
 
 	if (b->opt->changed_since != NULL)
@@ -303,14 +314,25 @@ build_project(struct build *b, struct hx_git *git)
 	}
 	if (use_cache)
 		build_sweep(cache.tmp, "*", b->opt->quiet);
-	if (use_cache && build_restore(b, &cache, results)) {
+	if (use_cache && (build_restore(b, &cache, results) ||
+	    (b->opt->cache_url != NULL && (remote = build_remote_fetch(b,
+	    &cache)) && build_restore(b, &cache, results)))) {
 		hit = true;
 		duration = hx_spawn_now_ns() - start;
 	} else {
+		remote = false;
 		failed = build_run(b, results, "hx-build", true, &tail,
 		    &duration);
 		if (!failed && use_cache)
 			build_store(b, &cache, results);
+		if (!failed && use_cache && b->opt->cache_url != NULL)
+			build_remote_store(b, &cache);
+	}
+	if (!failed) {
+		/* A log of an earlier failure no longer applies. */
+		log = hx_xasprintf("%s/hx-build.log", b->opt->output_dir);
+		unlink(log);
+		free(log);
 	}
 	for (i = 0; i < n; i++)
 		repro[i] = -1;
@@ -331,10 +353,18 @@ build_project(struct build *b, struct hx_git *git)
 		build_write_bundle(b);
 	if (!b->opt->quiet)
 		fprintf(stderr, "hx-build: %s: %s: cache: %s %.12s, %s in "
-		    "%.2fs\n", b->project.name, b->tc.name,
-		    !use_cache ? "off" : hit ? "hit" : "miss", b->key,
+		    "%.2fs%s%s\n", b->project.name, b->tc.name,
+		    !use_cache ? "off" : remote ? "remote hit" : hit ? "hit" :
+		    "miss", b->key,
 		    failed ? "failed" : hit ? "restored" : "built",
-		    (double)duration / 1e9);
+		    (double)duration / 1e9, b->log != NULL ? "; log: " : "",
+		    b->log != NULL ? b->log : "");
+	if (failed && b->log != NULL && b->tc.cxx != NULL &&
+	    b->found.cxx_path == NULL)
+		hx_warn("%s: C++ compiler %s not found%s%s", b->tc.name,
+		    b->tc.cxx, b->tc.cxx_package != NULL ?
+		    "; install the Debian package " : "",
+		    b->tc.cxx_package != NULL ? b->tc.cxx_package : "");
 	status = failed ? HX_EXIT_VERDICT : HX_EXIT_OK;
 	hx_strv_free(ch.paths);
 	if (use_cache)
@@ -342,6 +372,7 @@ build_project(struct build *b, struct hx_git *git)
 	build_free_results(results, n);
 	free(repro);
 	free(tail);
+	free(b->log);
 	return status;
 }
 
@@ -388,6 +419,25 @@ add_flag(char **v, const char *flag)
 	return v;
 }
 
+/*
+ * The number of seconds S given to option NAME, more than 0 and at most
+ * TIMEOUT_MAX; exits with a usage error otherwise.
+ */
+static double
+parse_seconds(const char *name, const char *s)
+{
+	double seconds;
+	char *end;
+
+	seconds = strtod(s, &end);
+	/* Also refuses NaN, and what would overflow as nanoseconds. */
+	if (*s == '\0' || *end != '\0' ||
+	    !(seconds > 0 && seconds <= TIMEOUT_MAX))
+		hx_usage_error("%s: bad number of seconds %s (at most %.0f)",
+		    name, s, TIMEOUT_MAX);
+	return seconds;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -395,6 +445,10 @@ main(int argc, char **argv)
 		{ "bundle", required_argument, NULL, OPT_BUNDLE },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "cache-max", required_argument, NULL, OPT_CACHE_MAX },
+		{ "cache-connect-timeout", required_argument, NULL,
+		    OPT_CACHE_CONNECT_TIMEOUT },
+		{ "cache-timeout", required_argument, NULL, OPT_CACHE_TIMEOUT },
+		{ "cache-url", required_argument, NULL, OPT_CACHE_URL },
 		{ "changed-since", required_argument, NULL, OPT_CHANGED_SINCE },
 		{ "check-repro", no_argument, NULL, OPT_CHECK_REPRO },
 		{ "emit-cmake-toolchain", required_argument, NULL,
@@ -411,14 +465,13 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct build_options opt = { 0 };
+	struct build_options opt = { .http = { 5000, 60000 } };
 	struct build b = { 0 };
 	const char *pin = NULL, *cmake = NULL, *dir;
 	bool print_env = false;
 	struct hx_git *git;
-	char err[1024], *end;
+	char err[1024];
 	int c, status;
-	double seconds;
 
 	hx_rec_init(argv[0]);
 	build_catch_signals();
@@ -478,15 +531,19 @@ main(int argc, char **argv)
 			print_env = true;
 			break;
 		case OPT_TIMEOUT:
-			seconds = strtod(optarg, &end);
-			/* Also refuses NaN, and what would overflow as
-			 * nanoseconds. */
-			if (*optarg == '\0' || *end != '\0' ||
-			    !(seconds > 0 && seconds <= TIMEOUT_MAX))
-				hx_usage_error("--timeout: bad number of "
-				    "seconds %s (at most %.0f)", optarg,
-				    TIMEOUT_MAX);
-			opt.timeout_ns = (int64_t)(seconds * 1e9);
+			opt.timeout_ns = (int64_t)(parse_seconds("--timeout",
+			    optarg) * 1e9);
+			break;
+		case OPT_CACHE_URL:
+			opt.cache_url = optarg;
+			break;
+		case OPT_CACHE_CONNECT_TIMEOUT:
+			opt.http.connect_ms = (long)(parse_seconds(
+			    "--cache-connect-timeout", optarg) * 1e3);
+			break;
+		case OPT_CACHE_TIMEOUT:
+			opt.http.total_ms = (long)(parse_seconds(
+			    "--cache-timeout", optarg) * 1e3);
 			break;
 		default:
 			hx_usage_error("bad option");
@@ -506,6 +563,9 @@ main(int argc, char **argv)
 	dir = argc == 1 ? argv[0] : ".";
 	if (opt.cache_dir == NULL)
 		opt.cache_dir = hx_cache_default_dir();
+	if (opt.cache_url == NULL && (opt.cache_url = getenv("HX_CACHE_URL"))
+	    != NULL && *opt.cache_url == '\0')
+		opt.cache_url = NULL;
 	b.opt = &opt;
 	load_toolchain(&b, opt.target);
 	verify_toolchain(&b, pin != NULL);

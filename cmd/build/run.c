@@ -21,6 +21,7 @@
 
 #include "build.h"
 #include "build/hx_depgraph.h"
+#include "hx_atomic.h"
 #include "hx_elf.h"
 #include "hx_err.h"
 #include "hx_file.h"
@@ -89,6 +90,8 @@ build_compute_key(struct build *b)
 	hash_line(&h, "cc", b->found.cc_path);
 	hash_strings(&h, "cc_args", b->tc.cc_args);
 	hash_line(&h, "cxx", b->tc.cxx != NULL ? b->tc.cxx : "");
+	hash_line(&h, "cxx_sha256", b->found.cxx_path != NULL ?
+	    b->found.cxx_sha256 : "");
 	hash_line(&h, "ar", b->tc.ar);
 	hash_line(&h, "system", p->system);
 	hash_strings(&h, "configure", p->configure);
@@ -181,6 +184,48 @@ stage_inputs(struct build *b, const char *stage)
 	hx_strv_free(inputs);
 }
 
+/* What build tools log beside their output, kept with a failed step's. */
+static const char *const tool_logs[] = {
+	"config.log", "CMakeFiles/CMakeError.log",
+	"CMakeFiles/CMakeConfigureLog.yaml", NULL
+};
+
+/*
+ * Keep what failed step COMMAND wrote (OUT) and the tools' own logs in
+ * STAGE as hx-build.log in the output directory, which outlives the
+ * stage, and remember its path in B.
+ */
+static void
+keep_log(struct build *b, char **command, const char *stage, const char *out)
+{
+	struct hx_atomic a;
+	char buf[8192], *path;
+	FILE *in;
+	size_t i, len;
+
+	free(b->log);
+	b->log = hx_xasprintf("%s/hx-build.log", b->opt->output_dir);
+	make_parents(b->log);
+	if (hx_atomic_open(&a, b->log, 0644) != 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", b->log);
+	fputs("$", a.fp);
+	for (i = 0; command[i] != NULL; i++)
+		fprintf(a.fp, " %s", command[i]);
+	fprintf(a.fp, "\n%s", out);
+	for (i = 0; tool_logs[i] != NULL; i++) {
+		path = hx_xasprintf("%s/%s", stage, tool_logs[i]);
+		if ((in = fopen(path, "r")) != NULL) {
+			fprintf(a.fp, "\n==> %s <==\n", tool_logs[i]);
+			while ((len = fread(buf, 1, sizeof(buf), in)) > 0)
+				fwrite(buf, 1, len, a.fp);
+			fclose(in);
+		}
+		free(path);
+	}
+	if (hx_atomic_commit(&a) != 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", b->log);
+}
+
 /* Run one step in STAGE; returns 0, or 1 with the output tail in *TAIL. */
 static int
 run_step(struct build *b, char **command, bool configure, char **env,
@@ -219,6 +264,7 @@ run_step(struct build *b, char **command, bool configure, char **env,
 			    argv[0]);
 		else
 			*tail = hx_xstrdup(res.out);
+		keep_log(b, argv, stage, *tail);
 		if (!b->opt->quiet)
 			fprintf(stderr, "%s%s", res.out, res.out_len > 0 &&
 			    res.out[res.out_len - 1] != '\n' ? "\n" : "");

@@ -135,6 +135,7 @@ hx_toolchain_load(const char *path, struct hx_toolchain *tc, char *err,
 	tc->cxx = string_field(j, "cxx", 0, &f);
 	tc->sysroot = string_field(j, "sysroot", 0, &f);
 	tc->package = string_field(j, "package", 0, &f);
+	tc->cxx_package = string_field(j, "cxx_package", 0, &f);
 	tc->sysroot_package = string_field(j, "sysroot_package", 0, &f);
 	tc->cpu = string_field(j, "cpu", 0, &f);
 	tc->cc_args = string_array(j, "cc_args", &f);
@@ -165,6 +166,7 @@ hx_toolchain_free(struct hx_toolchain *tc)
 	free(tc->ar);
 	free(tc->sysroot);
 	free(tc->package);
+	free(tc->cxx_package);
 	free(tc->sysroot_package);
 	free(tc->cpu);
 	free(tc->version);
@@ -669,7 +671,7 @@ int
 hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
     struct hx_toolchain_found *found, char *err, size_t errlen)
 {
-	char resolved[PATH_MAX], name[HX_SHA256_HEX], *which;
+	char resolved[PATH_MAX], cxx[PATH_MAX], name[HX_SHA256_HEX], *which;
 	char *memo = NULL, *text;
 	struct text identity = { 0 };
 	char *binutils[NTOOLS] = { NULL };
@@ -690,6 +692,13 @@ hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
 	}
 	free(which);
 	found->cc_path = hx_xstrdup(resolved);
+	/* A C++ driver not installed fails only C++ builds: no error. */
+	if (tc->cxx != NULL && (which = hx_spawn_which(tc->cxx)) != NULL) {
+		if (realpath(which, cxx) != NULL &&
+		    hx_hash_sha256_file(cxx, found->cxx_sha256) == 0)
+			found->cxx_path = hx_xstrdup(cxx);
+		free(which);
+	}
 	if (tc->sysroot != NULL && (access(tc->sysroot, R_OK | X_OK) != 0 ||
 	    stat(tc->sysroot, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		snprintf(err, errlen, "%s: sysroot %s not found%s%s",
@@ -761,6 +770,7 @@ hx_toolchain_found_free(struct hx_toolchain_found *found)
 {
 	free(found->cc_path);
 	free(found->version);
+	free(found->cxx_path);
 	memset(found, 0, sizeof(*found));
 }
 

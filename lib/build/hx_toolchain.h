@@ -23,6 +23,7 @@ struct hx_toolchain {
 	char *ar;
 	char *sysroot;		/* NULL for the host */
 	char *package;		/* the Debian package of the driver */
+	char *cxx_package;	/* the Debian package of the C++ driver */
 	char *sysroot_package;	/* the Debian package of the sysroot */
 	char *version;		/* pinned --version line, or NULL */
 	char *digest;		/* pinned digest, 64 hex digits, or NULL */
@@ -36,6 +37,8 @@ struct hx_toolchain_found {
 	char *cc_path;		/* the driver, symbolic links resolved */
 	char *version;
 	char digest[HX_SHA256_HEX];
+	char *cxx_path;		/* the C++ driver resolved, or NULL */
+	char cxx_sha256[HX_SHA256_HEX];	/* its content's digest */
 };
 
 /*
@@ -78,7 +81,7 @@ char *hx_toolchain_names(const char *const *dirs);
  * inode, size, mtime, ctime) and reused while none of them changes, so a
  * build does not rehash the toolchain each time.  Returns 0, or 4 with a
  * message naming the Debian package to install when the driver or the
- * sysroot is missing.
+ * sysroot is missing.  A missing C++ driver leaves FOUND's cxx_path NULL.
  */
 int hx_toolchain_measure(const struct hx_toolchain *tc, const char *memo_dir,
     struct hx_toolchain_found *found, char *err, size_t errlen);

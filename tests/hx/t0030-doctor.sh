@@ -14,6 +14,7 @@ mkdir -p fake sysroot/lib
 : >sysroot/lib/libc.so.6
 stub cc "cc (Fake) 12.2.0"
 stub riscv64-linux-gnu-gcc "riscv64-linux-gnu-gcc (Fake) 12.2.0"
+stub riscv64-linux-gnu-g++ "riscv64-linux-gnu-g++ (Fake) 12.2.0"
 stub qemu-riscv64 "qemu-riscv64 version 7.2.0 (fake)" \
 	'[ "$1" = -h ] && echo "-plugin    QEMU_PLUGIN   [file=]<file>"'
 stub clang "Debian clang version 14.0.6"
@@ -82,6 +83,12 @@ test_expect_success 'optional components do not fail the doctor' '
 	doctor >env 2>checklist &&
 	grep "^  \[missing\] slurm            sbatch not found in PATH; for hardware-in-the-loop jobs through Slurm install slurm-client\$" checklist &&
 	grep "^  \[missing\] nvcc " checklist
+'
+
+test_expect_success 'a missing C++ cross compiler is named with its package' '
+	rm fake/riscv64-linux-gnu-g++ &&
+	doctor >env 2>checklist &&
+	grep "^  \[missing\] riscv64-g++      riscv64-linux-gnu-g++ not found in PATH; for cross-compiling C++ for riscv64 install g++-riscv64-linux-gnu\$" checklist
 '
 
 test_expect_success 'doctor -h prints its usage, bad use exits 2' '
