@@ -306,8 +306,9 @@ sched_read_nodes(struct hx_inventory *inv, const struct sched_source *src,
 		free(text);
 	}
 	if (rc < 0)
-		hx_err(HX_EXIT_INPUT, "%s: %s", src->path != NULL ? src->path :
-		    from != NULL ? from : "local", m);
+		hx_err(HX_EXIT_INPUT, "%s:%s%s", src->path != NULL ?
+		    src->path : from != NULL ? from : "local", from != NULL &&
+		    strcmp(from, "scontrol") == 0 ? "" : " ", m);
 }
 
 void
