@@ -75,9 +75,10 @@ hx_job_read(const json_t *json, struct hx_job *out, char **message)
 		hx_job_clear(out);
 		return -1;
 	}
-	if (out->argv[0] == NULL) {
+	if (out->argv[0] == NULL || *out->name == '\0') {
+		key = out->argv[0] == NULL ? "argv" : "name";
 		hx_job_clear(out);
-		return hx_field_fault(message, w, "argv", "is empty");
+		return hx_field_fault(message, w, key, "is empty");
 	}
 	if (out->duration_ns >= HX_JOB_TIME_LIMIT ||
 	    out->deadline_ns >= HX_JOB_TIME_LIMIT) {

@@ -134,6 +134,18 @@ test_expect_success '--now of 2^62 ns or more is a usage error' '
 	grep "out of range" err
 '
 
+test_expect_success 'an ordered selector needs a version; a name must not be empty' '
+	echo "{\"type\":\"job\",\"name\":\"a\",\"argv\":[\"x\"],\"selector\":[\"driver>=abc\"]}" >jobs &&
+	test_status 3 plan jobs >out 2>err &&
+	test_must_be_empty out &&
+	grep "^hx-sched: jobs:1: job a selector\[0\]: column 9: expected a version, as 1.2, after >=$" err &&
+	echo "{\"type\":\"job\",\"name\":\"\",\"argv\":[\"x\"]}" >jobs &&
+	test_status 3 plan jobs >out 2>err &&
+	grep "^hx-sched: jobs:1: job name is empty$" err &&
+	test_status 0 plan -k jobs >out &&
+	has ".type == \"error\" and .message == \"job name is empty\"" out
+'
+
 test_expect_success 'usage errors' '
 	test_status 2 hx-sched plan --exec slurm </dev/null 2>err &&
 	test_status 2 hx-sched plan --emit helm x </dev/null 2>err &&
