@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
 #include "sched/hx_objects.h"
 #include "sched/hx_reservation.h"
 #include "sched/hx_selector.h"
+#include "sched/hx_slurm.h"
 #include "sched.h"
 
 /* What the record callback fills. */
@@ -209,6 +211,26 @@ write_plan(const struct hx_plan *plan, const struct sched_input *in)
 }
 
 /*
+ * The output directory of --emit slurm, DIR/output made absolute, must
+ * suit Slurm's options: a usage error before anything is read or written.
+ */
+static void
+check_slurm_dir(const char *dir)
+{
+	char *cwd = NULL, *path;
+
+	if (*dir != '/' && (cwd = getcwd(NULL, 0)) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "getcwd");
+	path = hx_xasprintf("%s%s%s/output", cwd != NULL ? cwd : "",
+	    cwd != NULL ? "/" : "", dir);
+	if (!hx_slurm_path_ok(path))
+		hx_usage_error("--emit slurm %s: Slurm takes no quotes, so "
+		    "%s must be letters, digits and _.-+/ only", dir, path);
+	free(path);
+	free(cwd);
+}
+
+/*
  * --partition PRIORITY=NAME or --qos PRIORITY=NAME: jobs of at least
  * PRIORITY go to that Slurm partition or QOS.
  */
@@ -368,6 +390,8 @@ sched_plan(int argc, char **argv)
 		hx_usage_error("--exec and --emit exclude each other");
 	if (queue != NULL && (emit == NULL || strcmp(emit, "k8s") != 0))
 		hx_usage_error("--kueue is for --emit k8s");
+	if (emit != NULL && strcmp(emit, "slurm") == 0)
+		check_slurm_dir(dest);
 	if (opt.now_ns < 0)
 		opt.now_ns = sched_now();
 	opt.teams = teams;
