@@ -56,17 +56,33 @@ struct run {
 	pthread_t thread;
 };
 
-/* The service groups running, for a stopping signal. */
+/* The service groups and the run directory, for a stopping signal. */
 static pid_t services[64];
 static size_t nservices;
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *running;
 
+/* On a stopping signal: kill the services, remove the run directory. */
 static void
-kill_services(void)
+stop_runs(void)
 {
 	size_t i;
 
 	for (i = 0; i < nservices; i++)
 		kill(-services[i], SIGKILL);
+	pthread_mutex_lock(&running_lock);
+	if (running != NULL)
+		hx_file_remove_tree(running);
+	pthread_mutex_unlock(&running_lock);
+}
+
+/* Set the run directory that a stopping signal removes to DIR. */
+static void
+set_running(char *dir)
+{
+	pthread_mutex_lock(&running_lock);
+	running = dir;
+	pthread_mutex_unlock(&running_lock);
 }
 
 /*
@@ -352,6 +368,7 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu)
 
 	if (mkdtemp(dir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
+	set_running(dir);
 	lock = hx_file_lock_dir(dir);
 	for (i = 0; i < n; i++)
 		offload = offload || is_offload(&m[i], grouped);
@@ -389,6 +406,7 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu)
 	free(socket);
 	if (lock >= 0)
 		close(lock);
+	set_running(NULL);
 	hx_file_remove_tree(dir);
 	free(dir);
 	return ok;
@@ -429,7 +447,7 @@ sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
 	hx_file_sweep(runs, "run.*", RUN_MAX_AGE, &swept);
 	self = hx_spawn_self_dir();
 	emu = hx_xasprintf("%s/hx-emu", self != NULL ? self : ".");
-	if (hx_spawn_stop_on_signals(NULL, kill_services, &err) < 0)
+	if (hx_spawn_stop_on_signals(NULL, stop_runs, &err) < 0)
 		hx_err_exit(&err);
 	idx = hx_xcalloc(n + 1, sizeof(*idx));
 	for (i = 0; i < n; i++)

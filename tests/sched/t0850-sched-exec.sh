@@ -125,4 +125,18 @@ test_expect_success 'a stale run directory is swept, one in use is not' '
 	test -d st/runs/run.busy
 '
 
+test_expect_success 'SIGTERM stops the run and leaves no run directory' '
+	mkfifo ready &&
+	printf "%s\n" "{\"type\":\"job\",\"name\":\"long\",\"argv\":[\"sh\",\"-c\",\"echo up >ready; exec sleep 1000\"]}" >jobs &&
+	{ hx-sched plan --inventory inv --now $NOW --exec local --state sig \
+	    jobs >out 2>err & } &&
+	pid=$! &&
+	read line <ready &&
+	test "$(ls sig/runs)" != "" &&
+	kill -TERM $pid &&
+	{ wait $pid; status=$?; } &&
+	test $status = 143 &&
+	test -z "$(ls sig/runs)"
+'
+
 test_done
