@@ -14,11 +14,14 @@
 #include "hx_atomic.h"
 #include "hx_file.h"
 #include "hx_hash.h"
+#include "rec/hx_span.h"
 #include "sched/hx_selector.h"
 #include "sched.h"
 
 /* The port a group's service listens on, in its Service. */
 #define SERVICE_PORT 7070
+/* Where an hx-offload container finds its token, from its Secret. */
+#define TOKEN_DIR "/var/run/hx-offload"
 
 /*
  * A DNS-1123 name for NAME: lowercase letters, digits and '-', at most
@@ -268,7 +271,8 @@ write_manifest(const char *dir, const char *name, const char *kind,
 	char *text = hx_json_to_string(manifest), *line;
 
 	line = hx_xasprintf("%s\n", text);
-	if (hx_atomic_write(path, line, strlen(line), 0644) < 0)
+	if (hx_atomic_write(path, line, strlen(line),
+	    strcmp(kind, "secret") == 0 ? 0600 : 0644) < 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 	free(line);
 	free(text);
@@ -282,6 +286,61 @@ is_service(const struct hx_job *job)
 {
 	return job->group != NULL && job->role != NULL &&
 	    strcmp(job->role, "service") == 0;
+}
+
+/* Whether service JOB is hx-offload, the GPU service. */
+static bool
+is_offload(const struct hx_job *job)
+{
+	return strcmp(job->argv[0], "hx-offload") == 0;
+}
+
+/*
+ * The Secret of hx-offload service NAME: a token of 32 random hex
+ * digits that it asks of its clients.
+ */
+static void
+emit_token(const char *dir, const char *name,
+    const struct hx_placement *p)
+{
+	char token[33], *secret = hx_xasprintf("%s-token", name);
+	json_t *sec;
+	int e;
+
+	if ((e = hx_span_new_id(token, 32)) != 0)
+		hx_err(HX_EXIT_SYSTEM, "getrandom: %s", strerror(e));
+	sec = json_pack("{s:s,s:s,s:o,s:s,s:{s:s}}", "apiVersion", "v1",
+	    "kind", "Secret", "metadata", metadata(secret, p, NULL,
+	    json_object()), "type", "Opaque", "stringData", "token", token);
+	write_manifest(dir, name, "secret", sec);
+	free(secret);
+}
+
+/*
+ * The environment of a runner of SERVICE's group: its host and port,
+ * and for hx-offload HX_OFFLOAD and the token of its Secret.
+ */
+static json_t *
+runner_env(const struct hx_job *service)
+{
+	char *svc = k8s_name(service->name, "");
+	char *secret = hx_xasprintf("%s-token", svc);
+	char *addr = hx_xasprintf("tcp:%s:%d", svc, SERVICE_PORT);
+	json_t *env;
+
+	env = json_pack("[{s:s,s:s},{s:s,s:s}]", "name", "HX_SERVICE_HOST",
+	    "value", svc, "name", "HX_SERVICE_PORT", "value", "7070");
+	if (is_offload(service)) {
+		json_array_append_new(env, json_pack("{s:s,s:s}", "name",
+		    "HX_OFFLOAD", "value", addr));
+		json_array_append_new(env, json_pack("{s:s,s:{s:{s:s,s:s}}}",
+		    "name", "HX_OFFLOAD_TOKEN", "valueFrom", "secretKeyRef",
+		    "name", secret, "key", "token"));
+	}
+	free(addr);
+	free(secret);
+	free(svc);
+	return env;
 }
 
 /* The service of JOB's group among the placed jobs, or NULL. */
@@ -308,11 +367,27 @@ emit_service(const char *dir, const struct hx_job *job,
     const char *image)
 {
 	char *name = k8s_name(job->name, "");
+	char *secret = hx_xasprintf("%s-token", name);
 	json_t *sel = json_pack("{s:s}", "app.kubernetes.io/name", name);
-	json_t *dep, *svc;
+	json_t *dep, *svc, *c, *cmd;
 
-	json_object_set_new(spec, "containers", json_pack("[o]",
-	    container(job, image, NULL, SERVICE_PORT)));
+	c = container(job, image, NULL, SERVICE_PORT);
+	if (is_offload(job)) {
+		cmd = json_object_get(c, "command");
+		json_array_append_new(cmd, json_string("--listen"));
+		json_array_append_new(cmd, json_sprintf("tcp:0.0.0.0:%d",
+		    SERVICE_PORT));
+		json_array_append_new(cmd, json_string("--token-file"));
+		json_array_append_new(cmd, json_string(TOKEN_DIR "/token"));
+		json_object_set_new(c, "volumeMounts", json_pack(
+		    "[{s:s,s:s,s:b}]", "name", "token", "mountPath",
+		    TOKEN_DIR, "readOnly", 1));
+		json_object_set_new(spec, "volumes", json_pack(
+		    "[{s:s,s:{s:s}}]", "name", "token", "secret",
+		    "secretName", secret));
+		emit_token(dir, name, p);
+	}
+	json_object_set_new(spec, "containers", json_pack("[o]", c));
 	dep = json_pack("{s:s,s:s,s:o,s:{s:i,s:{s:O},s:{s:{s:O},s:o}}}",
 	    "apiVersion", "apps/v1", "kind", "Deployment", "metadata",
 	    metadata(name, p, queue, json_deep_copy(sel)), "spec",
@@ -326,6 +401,7 @@ emit_service(const char *dir, const struct hx_job *job,
 	write_manifest(dir, name, "deployment", dep);
 	write_manifest(dir, name, "service", svc);
 	json_decref(sel);
+	free(secret);
 	free(name);
 }
 
@@ -337,7 +413,7 @@ sched_emit_k8s(const struct hx_plan *plan, const struct sched_input *in,
 	const struct hx_plan_result *res;
 	const struct hx_job *job, *service;
 	json_t *spec, *env, *manifest;
-	char *name, *svc;
+	char *name;
 	size_t n, i;
 
 	res = hx_plan_results(plan, &n);
@@ -357,13 +433,8 @@ sched_emit_k8s(const struct hx_plan *plan, const struct sched_input *in,
 			continue;
 		}
 		env = NULL;
-		if ((service = group_service(res, n, in, job)) != NULL) {
-			svc = k8s_name(service->name, "");
-			env = json_pack("[{s:s,s:s},{s:s,s:s}]", "name",
-			    "HX_SERVICE_HOST", "value", svc, "name",
-			    "HX_SERVICE_PORT", "value", "7070");
-			free(svc);
-		}
+		if ((service = group_service(res, n, in, job)) != NULL)
+			env = runner_env(service);
 		json_object_set_new(spec, "restartPolicy",
 		    json_string("Never"));
 		json_object_set_new(spec, "containers", json_pack("[o]",

@@ -4,7 +4,8 @@
  * first, with HX_SERVICE_SOCKET naming a unix socket in the group's run
  * directory, and once one accepts a connection the other members, each
  * on a thread of its own; the services are stopped when the others have
- * ended.  A riscv64 job's argv is the argument list of hx-emu (beside
+ * ended.  A service hx-offload gets its own socket, and the others
+ * HX_OFFLOAD.  A riscv64 job's argv is the argument list of hx-emu (beside
  * hx-sched), which runs it under QEMU or natively.  The records a job
  * writes go downstream, then a placement record done or failed with the
  * times it ran.
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emu/hx_stub.h"
 #include "hx_file.h"
 #include "hx_spawn.h"
 #include "rec/hx_rec.h"
@@ -50,55 +52,93 @@ struct run {
 	int error;		/* from hx_spawn_run */
 	int64_t start, end;	/* wall clock */
 	pid_t service;		/* a service's process group, or 0 */
+	struct hx_stub stub;	/* an hx-offload service */
 	pthread_t thread;
 };
 
-/* The service groups running, for a stopping signal. */
+/* The service groups and the run directory, for a stopping signal. */
 static pid_t services[64];
 static size_t nservices;
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *running;
 
+/* On a stopping signal: kill the services, remove the run directory. */
 static void
-kill_services(void)
+stop_runs(void)
 {
 	size_t i;
 
 	for (i = 0; i < nservices; i++)
 		kill(-services[i], SIGKILL);
+	pthread_mutex_lock(&running_lock);
+	if (running != NULL)
+		hx_file_remove_tree(running);
+	pthread_mutex_unlock(&running_lock);
 }
 
-/* ARGV with hx-emu in front for a riscv64 job; a new array. */
+/* Set the run directory that a stopping signal removes to DIR. */
+static void
+set_running(char *dir)
+{
+	pthread_mutex_lock(&running_lock);
+	running = dir;
+	pthread_mutex_unlock(&running_lock);
+}
+
+/*
+ * ARGV with hx-emu in front for a riscv64 job, and --gpu-stub=unix:SOCKET
+ * after it when OFFLOAD; a new array.
+ */
 static char **
-job_argv(const struct hx_job *job, const char *emu)
+job_argv(const struct hx_job *job, const char *emu, const char *socket,
+    bool offload)
 {
 	size_t n = 0, i, k = 0;
 	char **argv;
 
 	while (job->argv[n] != NULL)
 		n++;
-	argv = hx_xcalloc(n + 2, sizeof(*argv));
-	if (job->arch != NULL && strcmp(job->arch, "riscv64") == 0)
+	argv = hx_xcalloc(n + 3, sizeof(*argv));
+	if (job->arch != NULL && strcmp(job->arch, "riscv64") == 0) {
 		argv[k++] = hx_xstrdup(emu);
+		if (offload)
+			argv[k++] = hx_xasprintf("--gpu-stub=unix:%s", socket);
+	}
 	for (i = 0; i < n; i++)
 		argv[k++] = hx_xstrdup(job->argv[i]);
 	return argv;
 }
 
-/* This process's environment and the job's variables; a new array. */
+/* Whether R is a service member running hx-offload. */
+static bool
+is_offload(const struct run *r, bool grouped)
+{
+	return grouped && r->job->role != NULL &&
+	    strcmp(r->job->role, "service") == 0 &&
+	    strcmp(r->job->argv[0], "hx-offload") == 0;
+}
+
+/*
+ * This process's environment and the job's variables, with HX_OFFLOAD
+ * when the service is hx-offload; a new array.
+ */
 static char **
-job_env(const struct run *r, const char *socket)
+job_env(const struct run *r, const char *socket, bool offload)
 {
 	size_t n = 0, i;
 	char **env;
 
 	while (environ[n] != NULL)
 		n++;
-	env = hx_xcalloc(n + 4, sizeof(*env));
+	env = hx_xcalloc(n + 5, sizeof(*env));
 	for (i = 0; i < n; i++)
 		env[i] = hx_xstrdup(environ[i]);
 	env[n++] = hx_xasprintf("HX_SCHED_JOB=%s", r->job->name);
 	env[n++] = hx_xasprintf("HX_SCHED_NODE=%s", r->p->node);
 	if (socket != NULL)
 		env[n++] = hx_xasprintf("HX_SERVICE_SOCKET=%s", socket);
+	if (offload)
+		env[n++] = hx_xasprintf("HX_OFFLOAD=unix:%s", socket);
 	return env;
 }
 
@@ -187,14 +227,54 @@ start_service(struct run *r, const char *socket, char **why)
 	return 0;
 }
 
+/*
+ * Start hx-offload, found beside hx-sched, for service member R with the
+ * arguments of its argv and --listen on DIR/offload.sock, and wait for
+ * the address it writes once it accepts.  Returns 0, or -1 with *WHY.
+ */
+static int
+start_offload(struct run *r, const char *dir, char **why)
+{
+	struct hx_err_info err;
+	char *self = hx_spawn_self_dir(), *program;
+	int rc;
+
+	program = hx_stub_find(self);
+	free(self);
+	if (program == NULL) {
+		*why = hx_xstrdup("hx-offload is not installed");
+		return -1;
+	}
+	r->start = sched_now();
+	rc = hx_stub_start_args(&r->stub, program,
+	    (const char *const *)r->job->argv + 1, dir, &err);
+	free(program);
+	if (rc < 0) {
+		*why = hx_xstrdup(err.message);
+		return -1;
+	}
+	r->service = atomic_load(&r->stub.pid);
+	if (nservices < sizeof(services) / sizeof(services[0]))
+		services[nservices++] = r->service;
+	return 0;
+}
+
 /* Stop the service of R and reap it. */
 static void
 stop_service(struct run *r)
 {
+	struct hx_err_info err;
 	int status;
 
 	if (r->service == 0)
 		return;
+	if (atomic_load(&r->stub.pid) != 0) {
+		if (hx_stub_stop(&r->stub, &err) < 0)
+			hx_warn("job %s: %s", r->job->name, err.message);
+		r->end = sched_now();
+		nservices = 0;
+		return;
+	}
 	kill(-r->service, SIGKILL);
 	waitpid(r->service, &status, 0);
 	r->end = sched_now();
@@ -282,21 +362,27 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu)
 {
 	char *dir = hx_xasprintf("%s/run.XXXXXX", runs), *socket = NULL;
 	char *why = NULL;
-	bool ok = true, grouped = n > 1;
+	bool ok = true, grouped = n > 1, offload = false;
 	size_t i;
 	int lock;
 
 	if (mkdtemp(dir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
+	set_running(dir);
 	lock = hx_file_lock_dir(dir);
+	for (i = 0; i < n; i++)
+		offload = offload || is_offload(&m[i], grouped);
 	if (grouped)
-		socket = hx_xasprintf("%s/service.sock", dir);
+		socket = hx_xasprintf("%s/%s.sock", dir, offload ? "offload" :
+		    "service");
 	for (i = 0; i < n; i++) {
-		m[i].argv = job_argv(m[i].job, emu);
-		m[i].envp = job_env(&m[i], socket);
+		m[i].argv = job_argv(m[i].job, emu, socket, offload);
+		m[i].envp = job_env(&m[i], socket, offload);
 	}
 	for (i = 0; i < n && why == NULL; i++)
-		if (grouped && m[i].job->role != NULL &&
+		if (is_offload(&m[i], grouped))
+			start_offload(&m[i], dir, &why);
+		else if (grouped && m[i].job->role != NULL &&
 		    strcmp(m[i].job->role, "service") == 0)
 			start_service(&m[i], socket, &why);
 	for (i = 0; i < n && why == NULL; i++)
@@ -320,6 +406,7 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu)
 	free(socket);
 	if (lock >= 0)
 		close(lock);
+	set_running(NULL);
 	hx_file_remove_tree(dir);
 	free(dir);
 	return ok;
@@ -360,7 +447,7 @@ sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
 	hx_file_sweep(runs, "run.*", RUN_MAX_AGE, &swept);
 	self = hx_spawn_self_dir();
 	emu = hx_xasprintf("%s/hx-emu", self != NULL ? self : ".");
-	if (hx_spawn_stop_on_signals(NULL, kill_services, &err) < 0)
+	if (hx_spawn_stop_on_signals(NULL, stop_runs, &err) < 0)
 		hx_err_exit(&err);
 	idx = hx_xcalloc(n + 1, sizeof(*idx));
 	for (i = 0; i < n; i++)

@@ -115,14 +115,18 @@ sched_time_arg(const char *opt, const char *s)
 	long long v;
 	int64_t ns;
 
-	if (hx_reservation_time(s, &ns) == 0)
-		return ns;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0)
-		hx_usage_error("%s: not an RFC 3339 time or nanoseconds: %s",
-		    opt, s);
-	return v;
+	if (hx_reservation_time(s, &ns) < 0) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno != 0 || end == s || *end != '\0' || v < 0)
+			hx_usage_error("%s: not an RFC 3339 time or "
+			    "nanoseconds: %s", opt, s);
+		ns = v;
+	}
+	if (ns < 0 || ns >= HX_JOB_TIME_LIMIT)
+		hx_usage_error("%s: %s is out of range (below 2^62 ns)", opt,
+		    s);
+	return ns;
 }
 
 int64_t
@@ -302,8 +306,9 @@ sched_read_nodes(struct hx_inventory *inv, const struct sched_source *src,
 		free(text);
 	}
 	if (rc < 0)
-		hx_err(HX_EXIT_INPUT, "%s: %s", src->path != NULL ? src->path :
-		    from != NULL ? from : "local", m);
+		hx_err(HX_EXIT_INPUT, "%s:%s%s", src->path != NULL ?
+		    src->path : from != NULL ? from : "local", from != NULL &&
+		    strcmp(from, "scontrol") == 0 ? "" : " ", m);
 }
 
 void

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
 #include "sched/hx_objects.h"
 #include "sched/hx_reservation.h"
 #include "sched/hx_selector.h"
+#include "sched/hx_slurm.h"
 #include "sched.h"
 
 /* What the record callback fills. */
@@ -21,6 +23,7 @@ struct reading {
 	struct hx_inventory *inv;
 	struct sched_input *in;
 	json_t *names;		/* job names seen, as an object */
+	json_t *groups;		/* group: its first job and placement */
 };
 
 /* Keep JSON for as long as IN lives. */
@@ -51,6 +54,36 @@ check_selector(const struct hx_job *job, char **message)
 	return 0;
 }
 
+/*
+ * The members of a group must agree on its placement; returns 0, or -1
+ * with *MESSAGE naming JSON's job and the first member, from GROUPS.
+ */
+static int
+check_group(json_t *groups, const json_t *json, const struct hx_job *job,
+    char **message)
+{
+	const char *how = json_string_value(json_object_get(json,
+	    "placement")), *first;
+	json_t *g;
+
+	if (job->group == NULL)
+		return 0;
+	if (how == NULL)
+		how = "any";
+	if ((g = json_object_get(groups, job->group)) == NULL) {
+		json_object_set_new(groups, job->group, json_pack("{s:s,s:s}",
+		    "job", job->name, "placement", how));
+		return 0;
+	}
+	first = json_string_value(json_object_get(g, "placement"));
+	if (strcmp(first, how) == 0)
+		return 0;
+	*message = hx_xasprintf("job %s placement is %s, but job %s of group "
+	    "%s is %s", job->name, how, json_string_value(json_object_get(g,
+	    "job")), job->group, first);
+	return -1;
+}
+
 /* One job record. */
 static void
 on_job(struct reading *r, struct hx_record *rec, json_t *json)
@@ -59,7 +92,8 @@ on_job(struct reading *r, struct hx_record *rec, json_t *json)
 	struct hx_job job;
 	char *m = NULL;
 
-	if (hx_job_read(json, &job, &m) < 0 || check_selector(&job, &m) < 0) {
+	if (hx_job_read(json, &job, &m) < 0 || check_selector(&job, &m) < 0 ||
+	    check_group(r->groups, json, &job, &m) < 0) {
 		if (m == NULL)
 			m = hx_xstrdup("bad job");
 		hx_rec_bad(rec, "%s", m);
@@ -174,6 +208,26 @@ write_plan(const struct hx_plan *plan, const struct sched_input *in)
 			status = HX_EXIT_VERDICT;
 		}
 	return status;
+}
+
+/*
+ * The output directory of --emit slurm, DIR/output made absolute, must
+ * suit Slurm's options: a usage error before anything is read or written.
+ */
+static void
+check_slurm_dir(const char *dir)
+{
+	char *cwd = NULL, *path;
+
+	if (*dir != '/' && (cwd = getcwd(NULL, 0)) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "getcwd");
+	path = hx_xasprintf("%s%s%s/output", cwd != NULL ? cwd : "",
+	    cwd != NULL ? "/" : "", dir);
+	if (!hx_slurm_path_ok(path))
+		hx_usage_error("--emit slurm %s: Slurm takes no quotes, so "
+		    "%s must be letters, digits and _.-+/ only", dir, path);
+	free(path);
+	free(cwd);
 }
 
 /*
@@ -338,6 +392,8 @@ sched_plan(int argc, char **argv)
 		hx_usage_error("--exec and --emit exclude each other");
 	if (queue != NULL && (emit == NULL || strcmp(emit, "k8s") != 0))
 		hx_usage_error("--kueue is for --emit k8s");
+	if (emit != NULL && strcmp(emit, "slurm") == 0)
+		check_slurm_dir(dest);
 	if (opt.now_ns < 0)
 		opt.now_ns = sched_now();
 	opt.teams = teams;
@@ -349,11 +405,13 @@ sched_plan(int argc, char **argv)
 	r.inv = &inv;
 	r.in = &in;
 	r.names = json_object();
+	r.groups = json_object();
 	loop.consume = consume;
 	loop.fn = on_record;
 	loop.arg = &r;
 	sched_read_stream(&loop, argc, argv, &inv, &src);
 	json_decref(r.names);
+	json_decref(r.groups);
 
 	plan = hx_plan_run(&inv, &res, in.jobs, in.njobs, in.history,
 	    in.nhistory, &opt);

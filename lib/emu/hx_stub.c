@@ -88,15 +88,33 @@ int
 hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
     struct hx_err_info *err)
 {
+	const char *const args[] = { "--backend", "cpu", NULL };
+
+	return hx_stub_start_args(stub, program, args, dir, err);
+}
+
+int
+hx_stub_start_args(struct hx_stub *stub, const char *program,
+    const char *const *args, const char *dir, struct hx_err_info *err)
+{
 	char *socket = hx_xasprintf("%s/offload.sock", dir);
 	char *listen = hx_xasprintf("unix:%s", socket);
-	char fdarg[16], line[1024];
-	char *argv[] = { (char *)program, "--backend", "cpu", "--listen",
-	    listen, "--ready-fd", fdarg, NULL };
+	char fdarg[16], line[1024], **argv;
 	struct sockaddr_un sun;
 	int p[2], w, rc, status;
+	size_t n = 0, i;
 	pid_t pid;
 
+	while (args[n] != NULL)
+		n++;
+	argv = hx_xcalloc(n + 6, sizeof(*argv));
+	argv[0] = (char *)program;
+	for (i = 0; i < n; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[n + 1] = "--listen";
+	argv[n + 2] = listen;
+	argv[n + 3] = "--ready-fd";
+	argv[n + 4] = fdarg;
 	stub->address = NULL;
 	atomic_store(&stub->pid, 0);
 	snprintf(fdarg, sizeof(fdarg), "%d", STUB_READY_FD);
@@ -104,6 +122,7 @@ hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
 	free(socket);
 	if (rc < 0) {
 		free(listen);
+		free(argv);
 		return hx_err_set(err, HX_EXIT_SYSTEM, "--gpu-stub: the socket "
 		    "path in %s is too long for a Unix socket: set TMPDIR to "
 		    "a shorter directory", dir);
@@ -112,12 +131,14 @@ hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
 	if (pipe2(p, O_CLOEXEC) < 0 ||
 	    (w = fcntl(p[1], F_DUPFD_CLOEXEC, STUB_READY_FD + 1)) < 0) {
 		free(listen);
+		free(argv);
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "--gpu-stub: pipe");
 	}
 	close(p[1]);
 	rc = hx_spawn_start(argv, w, STUB_READY_FD, &pid);
 	close(w);
 	free(listen);
+	free(argv);
 	if (rc != 0) {
 		close(p[0]);
 		errno = rc;

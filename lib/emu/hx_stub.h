@@ -29,6 +29,9 @@ char *hx_stub_find(const char *self_dir);
  */
 int hx_stub_start(struct hx_stub *stub, const char *program,
     const char *dir, struct hx_err_info *err);
+/* The same with ARGS (NULL-terminated) in place of --backend cpu. */
+int hx_stub_start_args(struct hx_stub *stub, const char *program,
+    const char *const *args, const char *dir, struct hx_err_info *err);
 
 /*
  * Stop the service with SIGTERM and wait for it; safe to call again, and

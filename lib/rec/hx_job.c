@@ -43,7 +43,7 @@ read_resources(const json_t *json, struct hx_job_resources *r,
 int
 hx_job_read(const json_t *json, struct hx_job *out, char **message)
 {
-	const char *w = "job ";
+	const char *w = "job ", *key;
 	int placement = 0;
 
 	hx_job_init(out);
@@ -75,9 +75,17 @@ hx_job_read(const json_t *json, struct hx_job *out, char **message)
 		hx_job_clear(out);
 		return -1;
 	}
-	if (out->argv[0] == NULL) {
+	if (out->argv[0] == NULL || *out->name == '\0') {
+		key = out->argv[0] == NULL ? "argv" : "name";
 		hx_job_clear(out);
-		return hx_field_fault(message, w, "argv", "is empty");
+		return hx_field_fault(message, w, key, "is empty");
+	}
+	if (out->duration_ns >= HX_JOB_TIME_LIMIT ||
+	    out->deadline_ns >= HX_JOB_TIME_LIMIT) {
+		key = out->duration_ns >= HX_JOB_TIME_LIMIT ? "duration_ns" :
+		    "deadline_ns";
+		hx_job_clear(out);
+		return hx_field_fault(message, w, key, "is 2^62 ns or more");
 	}
 	out->placement = (enum hx_job_placement)placement;
 	return 0;

@@ -9,6 +9,12 @@
 
 #include "rec/hx_field.h"
 
+/*
+ * duration_ns and deadline_ns are below 2^62 ns (about 146 years):
+ * a time and a duration below it add up without overflow.
+ */
+#define HX_JOB_TIME_LIMIT	((int64_t)1 << 62)
+
 /* How the members of a group share nodes. */
 enum hx_job_placement {
 	HX_JOB_ANY,		/* wherever they fit */

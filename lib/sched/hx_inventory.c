@@ -10,11 +10,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sched/hx_inventory.h"
+
+#define MIB	(1024 * 1024)	/* Slurm counts memory in MiB */
 
 void
 hx_inventory_init(struct hx_inventory *inv)
@@ -298,8 +301,11 @@ slurm_gres(struct hx_inventory *inv, struct hx_node *n, const char *gres)
 			*parts[++nparts]++ = '\0';
 		if (strcmp(parts[0], "gpu") != 0)
 			continue;
+		errno = 0;
 		count = strtoll(parts[nparts], &end, 10);
-		if (nparts == 0 || *end != '\0' || count < 0) {
+		if (nparts == 0 || *end != '\0' || end == parts[nparts] ||
+		    count < 0 || errno == ERANGE ||
+		    count > INT32_MAX - n->gpus) {
 			free(copy);
 			return -1;
 		}
@@ -355,6 +361,11 @@ sinfo_node(struct hx_inventory *inv, json_t *item, size_t i,
 		    "cpus", i);
 		return -1;
 	}
+	if (cpus > INT32_MAX || mem > INT64_MAX / MIB) {
+		*message = hx_xasprintf("node %s: %s is out of range", name,
+		    cpus > INT32_MAX ? "cpus" : "real_memory");
+		return -1;
+	}
 	array = json_object_get(item, "state_flags");
 	json_array_foreach(array, j, flag)
 		if (json_is_string(flag) && nflags < 16)
@@ -362,7 +373,7 @@ sinfo_node(struct hx_inventory *inv, json_t *item, size_t i,
 	n = new_node(inv, name, HX_NODE_SLURM);
 	n->arch = arch != NULL && *arch != '\0' ? arch_name(arch) : "unknown";
 	n->cpus = cpus;
-	n->memory_bytes = (int64_t)mem * 1024 * 1024;
+	n->memory_bytes = (int64_t)mem * MIB;
 	n->state = slurm_state(state, flags, nflags);
 	slurm_features(inv, n, json_string_value(json_object_get(item,
 	    "active_features")));
@@ -404,6 +415,31 @@ word_value(const char *word, const char *key)
 	    NULL;
 }
 
+/*
+ * The number V of scontrol's KEY=V into *OUT, from 0 to MAX; returns 0,
+ * or -1 with *MESSAGE naming line LINENO and the field.
+ */
+static int
+scontrol_number(const char *key, const char *v, long long max,
+    unsigned long lineno, long long *out, char **message)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || !isdigit((unsigned char)*v)) {
+		*message = hx_xasprintf("%lu: %s is not a number: %s", lineno,
+		    key, v);
+		return -1;
+	}
+	if (errno == ERANGE || *out > max) {
+		*message = hx_xasprintf("%lu: %s is out of range: %s", lineno,
+		    key, v);
+		return -1;
+	}
+	return 0;
+}
+
 /* One line of scontrol -o show node, split into words in place. */
 static int
 scontrol_node(struct hx_inventory *inv, char *line, unsigned long lineno,
@@ -424,18 +460,22 @@ scontrol_node(struct hx_inventory *inv, char *line, unsigned long lineno,
 			name = v;
 		else if ((v = word_value(word, "Arch")) != NULL)
 			arch = v;
-		else if ((v = word_value(word, "CPUTot")) != NULL)
-			cpus = strtoll(v, NULL, 10);
-		else if ((v = word_value(word, "RealMemory")) != NULL)
-			mem = strtoll(v, NULL, 10);
-		else if ((v = word_value(word, "ActiveFeatures")) != NULL)
+		else if ((v = word_value(word, "CPUTot")) != NULL) {
+			if (scontrol_number("CPUTot", v, INT32_MAX, lineno,
+			    &cpus, message) < 0)
+				return -1;
+		} else if ((v = word_value(word, "RealMemory")) != NULL) {
+			if (scontrol_number("RealMemory", v, INT64_MAX /
+			    MIB, lineno, &mem, message) < 0)
+				return -1;
+		} else if ((v = word_value(word, "ActiveFeatures")) != NULL)
 			features = v;
 		else if ((v = word_value(word, "Gres")) != NULL)
 			gres = v;
 		else if ((v = word_value(word, "State")) != NULL)
 			state = v;
 	}
-	if (name == NULL || state == NULL || cpus < 0 || mem < 0) {
+	if (name == NULL || state == NULL || cpus < 0) {
 		*message = hx_xasprintf("%lu: expected NodeName=, State= and "
 		    "CPUTot=", lineno);
 		return -1;
@@ -448,7 +488,7 @@ scontrol_node(struct hx_inventory *inv, char *line, unsigned long lineno,
 	n = new_node(inv, own(inv, hx_xstrdup(name)), HX_NODE_SLURM);
 	n->arch = own(inv, hx_xstrdup(arch_name(arch)));
 	n->cpus = cpus;
-	n->memory_bytes = (int64_t)mem * 1024 * 1024;
+	n->memory_bytes = (int64_t)mem * MIB;
 	n->state = slurm_state(state, flags, nflags);
 	slurm_features(inv, n, features);
 	if (gres != NULL && strcmp(gres, "(null)") != 0 &&
@@ -502,7 +542,8 @@ quantity(const char *s)
 	double v;
 	size_t i;
 
-	if (s == NULL || !isdigit((unsigned char)*s))
+	if (s == NULL || !isdigit((unsigned char)*s) ||
+	    strpbrk(s, "xXnN") != NULL)
 		return -1;
 	v = strtod(s, &end);
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
@@ -561,7 +602,8 @@ k8s_node(struct hx_inventory *inv, json_t *item, size_t i, char **message)
 	    "memory")));
 	if ((v = json_object_get(alloc, "nvidia.com/gpu")) != NULL)
 		gpus = quantity(json_string_value(v));
-	if (n->cpus < 0 || n->memory_bytes < 0 || gpus < 0) {
+	if (n->cpus < 0 || n->cpus > INT32_MAX || n->memory_bytes < 0 ||
+	    gpus < 0 || gpus > INT32_MAX) {
 		*message = hx_xasprintf("node %s: allocatable cpu, memory or "
 		    "nvidia.com/gpu is not a quantity", name);
 		return -1;

@@ -1394,7 +1394,8 @@ preempt(struct hx_plan *plan, size_t j, struct best *b)
 	if (p.node == SIZE_MAX)
 		return NULL;
 	n = &plan->nodes[p.node];
-	end = p.start + ji->duration;
+	if (__builtin_add_overflow(p.start, ji->duration, &end))
+		end = INF;
 	for (k = 0; k < n->nallocs; k++) {
 		a = &n->allocs[k];
 		if (!a->live || !a->preemptible || a->start >= end ||
@@ -1427,6 +1428,7 @@ place_lone(struct hx_plan *plan, size_t j)
 	struct jobinfo *ji = &plan->info[j];
 	struct best b = { INF, SIZE_MAX };
 	char *preempted;
+	int64_t end;
 
 	search(plan, ji, plan->jobs[j].team, plan->opt.now_ns, false, &b);
 	preempted = preempt(plan, j, &b);
@@ -1434,7 +1436,12 @@ place_lone(struct hx_plan *plan, size_t j)
 		refuse(plan, j, false, "no node has room for it at any time");
 		return;
 	}
-	commit(plan, j, b.node, b.start, b.start + ji->duration, false);
+	if (__builtin_add_overflow(b.start, ji->duration, &end)) {
+		refuse(plan, j, false, "it would end past the largest time");
+		free(preempted);
+		return;
+	}
+	commit(plan, j, b.node, b.start, end, false);
 	charge(plan, plan->jobs[j].team, ji->duration, ji->end);
 	placed(plan, j, reason(plan, j, "earliest start", preempted));
 	free(preempted);
@@ -1488,6 +1495,7 @@ place_colocated(struct hx_plan *plan, const struct unit *u)
 	struct jobinfo all, *ji;
 	struct best b = { INF, SIZE_MAX };
 	size_t m, k, c, r, x;
+	int64_t end;
 
 	memset(&all, 0, sizeof(all));
 	ji = &plan->info[u->members[0]];
@@ -1520,6 +1528,10 @@ place_colocated(struct hx_plan *plan, const struct unit *u)
 		refuse_unit(plan, u, "no node has room for all of it");
 		return;
 	}
+	if (__builtin_add_overflow(b.start, all.duration, &end)) {
+		refuse_unit(plan, u, "it would end past the largest time");
+		return;
+	}
 	for (m = 0; m < u->n; m++)
 		commit(plan, u->members[m], b.node, b.start, b.start +
 		    plan->info[u->members[m]].duration, false);
@@ -1535,7 +1547,7 @@ static void
 place_spread(struct hx_plan *plan, const struct unit *u, bool split_group)
 {
 	struct best b;
-	int64_t t = plan->opt.now_ns;
+	int64_t t = plan->opt.now_ns, end;
 	size_t m, j, tries;
 
 	for (tries = 0; tries < 100000; tries++) {
@@ -1548,8 +1560,10 @@ place_spread(struct hx_plan *plan, const struct unit *u, bool split_group)
 			    split_group, &b);
 			if (b.start != t)
 				break;
-			commit(plan, j, b.node, t, t + plan->info[j].duration,
-			    false);
+			if (__builtin_add_overflow(t, plan->info[j].duration,
+			    &end))
+				break;
+			commit(plan, j, b.node, t, end, false);
 			plan->nodes[b.node].taken = plan->taken;
 		}
 		if (m == u->n) {
@@ -1559,6 +1573,11 @@ place_spread(struct hx_plan *plan, const struct unit *u, bool split_group)
 		while (m-- > 0)
 			release(plan, u->members[m],
 			    plan->info[u->members[m]].node);
+		if (b.start == t) {
+			refuse_unit(plan, u, "it would end past the largest "
+			    "time");
+			return;
+		}
 		if (b.start == INF) {
 			refuse_unit(plan, u, split_group ? "not enough "
 			    "nodes for a node each" : "no node has room for "

@@ -142,6 +142,12 @@ operator(struct parser *ps, struct hx_selector *out)
 			if (word(ps, "a value", &v) < 0)
 				return -1;
 			add_value(out, v);
+			if (out->op >= HX_SELECTOR_GE &&
+			    !isdigit((unsigned char)*v)) {
+				ps->p -= strlen(v);
+				return fail(ps, "expected a version, as 1.2, "
+				    "after %s", ops[i].text);
+			}
 			return 0;
 		}
 	if (*ps->p == '\0') {

@@ -48,6 +48,12 @@ slurm_token_ok(const char *s, const char *extra)
 	return true;
 }
 
+bool
+hx_slurm_path_ok(const char *path)
+{
+	return slurm_token_ok(path, "/");
+}
+
 /* The feature that label KEY=VALUE stands for, or NULL when none can. */
 static char *
 slurm_feature(const char *key, const char *value)
@@ -516,7 +522,7 @@ slurm_script(const struct hx_slurm_config *config,
 	size_t len = 0, i;
 	FILE *f;
 
-	if (!slurm_token_ok(config->output_dir, "/"))
+	if (!hx_slurm_path_ok(config->output_dir))
 		return hx_err_set(err, HX_EXIT_INPUT, "output directory %s "
 		    "cannot go to slurm (letters, digits and _.-+/ only)",
 		    config->output_dir);

@@ -94,4 +94,10 @@ int hx_slurm_run(const struct hx_slurm_config *config,
 /* Whether STATE is COMPLETED with exit code 0. */
 bool hx_slurm_outcome_ok(const struct hx_slurm_outcome *o);
 
+/*
+ * Whether PATH can be given to Slurm's options, which take no quotes:
+ * letters, digits and _.-+/ only.
+ */
+bool hx_slurm_path_ok(const char *path);
+
 #endif

@@ -15,6 +15,7 @@ const kinds = {
 	"batch/v1 Job": "kubernetes-models/batch/v1/Job",
 	"apps/v1 Deployment": "kubernetes-models/apps/v1/Deployment",
 	"v1 Service": "kubernetes-models/v1/Service",
+	"v1 Secret": "kubernetes-models/v1/Secret",
 };
 
 // The members of the first interface of a .d.ts file, and its imports.

@@ -77,4 +77,13 @@ test_expect_success '--submit needs --emit slurm' '
 	grep "^hx-sched: --submit, --partition and --qos are for --emit slurm" err
 '
 
+test_expect_success 'an output directory Slurm cannot take is a usage error' '
+	echo "{\"type\":\"job\",\"name\":\"a\",\"argv\":[\"x\"]}" >one.jsonl &&
+	test_status 2 hx-sched plan --inventory "$S/inventory.jsonl" --now 1 \
+	    --emit slurm "sl out" one.jsonl >records 2>err &&
+	test_must_be_empty records &&
+	test ! -e "sl out" &&
+	grep "^hx-sched: --emit slurm sl out: Slurm takes no quotes" err
+'
+
 test_done

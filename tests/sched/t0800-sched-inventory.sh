@@ -89,7 +89,42 @@ test_expect_success 'a bad node names its line and field' '
 test_expect_success 'bad scontrol output names its line' '
 	printf "NodeName=a State=IDLE\n" >bad.txt &&
 	test_status 3 hx-sched inventory --from scontrol bad.txt 2>err &&
-	grep "^hx-sched: bad.txt: 1: expected NodeName=, State= and CPUTot=$" err
+	grep "^hx-sched: bad.txt:1: expected NodeName=, State= and CPUTot=$" err
+'
+
+# bad_scontrol LINE MESSAGE: scontrol output LINE is refused with
+# MESSAGE (a grep pattern) naming its file and line.
+bad_scontrol() {
+	echo "NodeName=x State=IDLE $1" >bad.txt &&
+	test_status 3 hx-sched inventory --from scontrol bad.txt >out 2>err &&
+	test_must_be_empty out &&
+	grep "^hx-sched: bad.txt:1: $2$" err
+}
+
+test_expect_success 'scontrol numbers are checked, field by field' '
+	bad_scontrol "CPUTot=4 RealMemory=99999999999999" \
+	    "RealMemory is out of range: 99999999999999" &&
+	bad_scontrol "CPUTot=abc RealMemory=12" "CPUTot is not a number: abc" &&
+	bad_scontrol "CPUTot=4 RealMemory=12xyz" \
+	    "RealMemory is not a number: 12xyz" &&
+	bad_scontrol "CPUTot=99999999999999999999999" \
+	    "CPUTot is out of range: 9*" &&
+	bad_scontrol "CPUTot=-4" "CPUTot is not a number: -4"
+'
+
+test_expect_success 'sinfo and kubectl numbers out of range are refused' '
+	echo "{\"nodes\":[{\"name\":\"x\",\"state\":\"idle\",\"cpus\":4,\"real_memory\":99999999999999}]}" >sinfo.json &&
+	test_status 3 hx-sched inventory --from sinfo-json sinfo.json >out 2>err &&
+	test_must_be_empty out &&
+	grep "^hx-sched: sinfo.json: node x: real_memory is out of range$" err &&
+	for q in 0x10 99999999999 1e30 abc; do
+		echo "{\"items\":[{\"metadata\":{\"name\":\"k\"},\"status\":{\"allocatable\":{\"cpu\":\"$q\",\"memory\":\"16Gi\"}}}]}" >k.json &&
+		test_status 3 hx-sched inventory --from kubectl k.json 2>err &&
+		grep "node k: allocatable cpu, memory" err || return 1
+	done &&
+	echo "{\"items\":[{\"metadata\":{\"name\":\"k\"},\"status\":{\"allocatable\":{\"cpu\":\"3500m\",\"memory\":\"16Gi\"}}}]}" >k.json &&
+	hx-sched inventory --from kubectl k.json >out &&
+	jq -e "select(.cpus == 3 and .memory_bytes == 17179869184)" out
 '
 
 test_expect_success 'usage: a source needs its file, an unknown one is refused' '

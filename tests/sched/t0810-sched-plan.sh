@@ -103,6 +103,49 @@ test_expect_success 'a job name twice is bad input' '
 	grep "^hx-sched: jobs:2: job j is there twice$" err
 '
 
+test_expect_success 'a duration or deadline of 2^62 ns or more is bad input' '
+	echo "{\"type\":\"job\",\"name\":\"a\",\"argv\":[\"x\"],\"duration_ns\":9223372036854775807}" >big &&
+	test_status 3 hx-sched plan --now 1700000000000000000 \
+	    --inventory "$S/inventory.jsonl" <big >out 2>err &&
+	test_must_be_empty out &&
+	grep "^hx-sched: stdin:1: job duration_ns is 2^62 ns or more$" err &&
+	test_status 0 hx-sched plan -k --now 1700000000000000000 \
+	    --inventory "$S/inventory.jsonl" <big >out &&
+	has ".type == \"error\" and .line == 1" out &&
+	sed "s/duration_ns/deadline_ns/" big >late &&
+	test_status 3 plan <late 2>err &&
+	grep "job deadline_ns is 2^62 ns or more" err
+'
+
+test_expect_success 'a plan that would end past the largest time is refused' '
+	for i in 1 2 3 4 5; do
+		echo "{\"type\":\"job\",\"name\":\"j$i\",\"argv\":[\"x\"],\"duration_ns\":4611686018427387903,\"arch\":\"riscv64\",\"resources\":{\"cpus\":4}}"
+	done >chain &&
+	test_status 1 hx-sched plan --now 4611686018427387903 \
+	    --inventory "$S/inventory.jsonl" <chain >out &&
+	! jq -e "select(.end_ns != null and .end_ns < .start_ns)" out &&
+	has ".type == \"error\" and (.message | test(\"past the largest time\"))" out
+'
+
+test_expect_success '--now of 2^62 ns or more is a usage error' '
+	test_status 2 hx-sched plan --now 9223372036854775000 \
+	    --inventory "$S/inventory.jsonl" </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	grep "out of range" err
+'
+
+test_expect_success 'an ordered selector needs a version; a name must not be empty' '
+	echo "{\"type\":\"job\",\"name\":\"a\",\"argv\":[\"x\"],\"selector\":[\"driver>=abc\"]}" >jobs &&
+	test_status 3 plan jobs >out 2>err &&
+	test_must_be_empty out &&
+	grep "^hx-sched: jobs:1: job a selector\[0\]: column 9: expected a version, as 1.2, after >=$" err &&
+	echo "{\"type\":\"job\",\"name\":\"\",\"argv\":[\"x\"]}" >jobs &&
+	test_status 3 plan jobs >out 2>err &&
+	grep "^hx-sched: jobs:1: job name is empty$" err &&
+	test_status 0 plan -k jobs >out &&
+	has ".type == \"error\" and .message == \"job name is empty\"" out
+'
+
 test_expect_success 'usage errors' '
 	test_status 2 hx-sched plan --exec slurm </dev/null 2>err &&
 	test_status 2 hx-sched plan --emit helm x </dev/null 2>err &&

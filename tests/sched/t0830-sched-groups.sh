@@ -79,4 +79,15 @@ test_expect_success 'a gang of three with any placement starts together' '
 	test_cmp want actual
 '
 
+test_expect_success 'members of a group that disagree on placement are bad input' '
+	printf "%s\n" \
+	    "{\"type\":\"job\",\"name\":\"a\",\"argv\":[\"x\"],\"group\":\"g\",\"placement\":\"split\"}" \
+	    "{\"type\":\"job\",\"name\":\"b\",\"argv\":[\"x\"],\"group\":\"g\",\"placement\":\"colocated\"}" >jobs &&
+	test_status 3 hx-sched plan --inventory "$S/inventory.jsonl" --now $NOW jobs >out 2>err &&
+	test_must_be_empty out &&
+	grep "^hx-sched: jobs:2: job b placement is colocated, but job a of group g is split$" err &&
+	test_status 0 hx-sched plan -k --inventory "$S/inventory.jsonl" --now $NOW jobs >out &&
+	jq -e -s "map(select(.type == \"error\" and .line == 2)) | length == 1" out
+'
+
 test_done

@@ -82,6 +82,39 @@ test_expect_success 'a riscv64 job runs through hx-emu under qemu-riscv64' '
 	    .node == \"board\" and .status == \"done\"" out
 '
 
+test_expect_success 'an hx-offload service: a riscv64 client under QEMU uses it' '
+	TI=$top_srcdir/examples/tinyinfer &&
+	riscv64-linux-gnu-gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 \
+	    -I"$top_srcdir/include" -I"$TI/include" -o client \
+	    "$top_srcdir/tests/offload/offload-client.c" "$TI/src/quant.c" -lm &&
+	jq -nc --arg sysroot "$SYSROOT" --arg path "$PWD/client" "
+		{type: \"artifact\", name: \"client\", path: \$path,
+		 kind: \"test\", status: \"ok\", target: \"riscv64-linux-gnu\",
+		 arch: \"riscv64\", args: [\"-\", \"ops\"],
+		 toolchain: {name: \"gcc\", version: \"12\", digest: \"0\",
+		   sysroot: \$sysroot},
+		 size: 0, flags: [], cache: \"miss\",
+		 duration_ns: 0}" | with_sha256 >client.jsonl &&
+	printf "%s\n" \
+	    "{\"type\":\"job\",\"name\":\"gpu\",\"argv\":[\"hx-offload\",\"--backend\",\"cpu\"],\"group\":\"o\",\"role\":\"service\",\"placement\":\"colocated\"}" \
+	    "{\"type\":\"job\",\"name\":\"rv\",\"arch\":\"riscv64\",\"argv\":[\"client.jsonl\"],\"group\":\"o\",\"role\":\"runner\",\"placement\":\"colocated\"}" >jobs &&
+	hx-sched plan --inventory inv --now $NOW --exec local --state st jobs >out 2>err &&
+	jq -r "select(.type == \"placement\" and .status == \"planned\") |
+	    .node" out >nodes &&
+	printf "board\nboard\n" >want &&
+	test_cmp want nodes &&
+	jq -j "select(.type == \"test\") | .status, \"\n\", .stdout_tail" out >got &&
+	printf "%s\n" pass "backend cpu" "matmul_i8 ok" "matmul_f32 ok" \
+	    "conv1d_i8 ok" "add_i32 ok" "add_f32 ok" "relu_i8 ok" \
+	    "relu_i32 ok" "relu_f32 ok" "requantize ok" >want &&
+	test_cmp want got &&
+	jq -r "select(.status == \"done\") | \"\(.job) \(.reason)\"" out >actual &&
+	printf "%s\n" "gpu ran here: served its group until the others ended" \
+	    "rv ran here: exit status 0" >want &&
+	test_cmp want actual &&
+	test -z "$(ls st/runs)"
+'
+
 test_expect_success 'a stale run directory is swept, one in use is not' '
 	mkdir -p st/runs/run.old st/runs/run.busy &&
 	touch -d "2 days ago" st/runs/run.old st/runs/run.busy &&
@@ -90,6 +123,20 @@ test_expect_success 'a stale run directory is swept, one in use is not' '
 	    --exec local --state st jobs >out &&
 	test ! -e st/runs/run.old &&
 	test -d st/runs/run.busy
+'
+
+test_expect_success 'SIGTERM stops the run and leaves no run directory' '
+	mkfifo ready &&
+	printf "%s\n" "{\"type\":\"job\",\"name\":\"long\",\"argv\":[\"sh\",\"-c\",\"echo up >ready; exec sleep 1000\"]}" >jobs &&
+	{ hx-sched plan --inventory inv --now $NOW --exec local --state sig \
+	    jobs >out 2>err & } &&
+	pid=$! &&
+	read line <ready &&
+	test "$(ls sig/runs)" != "" &&
+	kill -TERM $pid &&
+	{ wait $pid; status=$?; } &&
+	test $status = 143 &&
+	test -z "$(ls sig/runs)"
 '
 
 test_done

@@ -15,8 +15,8 @@ test_expect_success 'the manifests of a plan' '
 	hx-sched plan --inventory "$S/inventory.jsonl" --now 1 \
 	    --emit k8s m <"$S/emit-jobs.jsonl" >out &&
 	ls m >actual &&
-	printf "%s\n" gpu-svc.deployment.json gpu-svc.service.json \
-	    matmul.job.json runner-1-cc2e0869.job.json unit-rv.job.json >want &&
+	printf "%s\n" gpu-svc.deployment.json gpu-svc.secret.json \
+	    gpu-svc.service.json matmul.job.json runner-1-cc2e0869.job.json unit-rv.job.json >want &&
 	test_cmp want actual &&
 	test "$(jq -r .type out | sort -u)" = placement
 '
@@ -24,6 +24,7 @@ test_expect_success 'the manifests of a plan' '
 test_expect_success 'every manifest is valid, with no unknown field' '
 	node "$CHECK" m >actual &&
 	printf "%s\n" "gpu-svc.deployment.json: apps/v1 Deployment valid" \
+	    "gpu-svc.secret.json: v1 Secret valid" \
 	    "gpu-svc.service.json: v1 Service valid" \
 	    "matmul.job.json: batch/v1 Job valid" \
 	    "runner-1-cc2e0869.job.json: batch/v1 Job valid" \
@@ -52,8 +53,27 @@ test_expect_success 'a split pair: the runner reaches the service by name' '
 	    m/gpu-svc.deployment.json &&
 	jq -e ".spec.template.spec.containers[0].env ==
 	    [{\"name\":\"HX_SERVICE_HOST\",\"value\":\"gpu-svc\"},
-	     {\"name\":\"HX_SERVICE_PORT\",\"value\":\"7070\"}]" m/runner-1-cc2e0869.job.json &&
+	     {\"name\":\"HX_SERVICE_PORT\",\"value\":\"7070\"},
+	     {\"name\":\"HX_OFFLOAD\",\"value\":\"tcp:gpu-svc:7070\"},
+	     {\"name\":\"HX_OFFLOAD_TOKEN\",\"valueFrom\":{\"secretKeyRef\":
+	      {\"name\":\"gpu-svc-token\",\"key\":\"token\"}}}]" m/runner-1-cc2e0869.job.json &&
 	jq -e ".metadata.annotations[\"hx-sched/job\"] == \"Runner_1\"" m/runner-1-cc2e0869.job.json
+'
+
+test_expect_success 'hx-offload listens on the Service port with the Secret token' '
+	jq -e ".spec.template.spec | .containers[0] |
+	    .command == [\"hx-offload\", \"--listen\", \"tcp:0.0.0.0:7070\",
+	      \"--token-file\", \"/var/run/hx-offload/token\"] and
+	    .ports[0].containerPort == 7070 and
+	    .volumeMounts == [{\"name\":\"token\",
+	      \"mountPath\":\"/var/run/hx-offload\",\"readOnly\":true}]" \
+	    m/gpu-svc.deployment.json &&
+	jq -e ".spec.template.spec.volumes ==
+	    [{\"name\":\"token\",\"secret\":{\"secretName\":\"gpu-svc-token\"}}]" \
+	    m/gpu-svc.deployment.json &&
+	jq -e ".metadata.name == \"gpu-svc-token\" and
+	    (.stringData.token | test(\"^[0-9a-f]{32}$\"))" m/gpu-svc.secret.json &&
+	test "$(stat -c %a m/gpu-svc.secret.json)" = 600
 '
 
 test_expect_success 'no Kueue unless asked; with --kueue the label and suspend' '
