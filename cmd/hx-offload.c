@@ -37,6 +37,9 @@
 /* The most clients served at once; more are turned away. */
 #define CONNECTIONS_MAX	64
 
+/* The longest hello: versions, maximum frame, token length and token. */
+#define HELLO_MAX	(10 + HX_OFFLOAD_TOKEN_MAX)
+
 /* What the service was asked to do, shared by every connection. */
 struct service {
 	const struct hx_backend *backend;
@@ -305,12 +308,6 @@ welcome(struct connection *c, const struct hx_codec_header *h,
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	int rc;
 
-	if (h->type != HX_OFFLOAD_FRAME_HELLO) {
-		hx_codec_error_write(out, h->id, HX_OFFLOAD_WIRE_PROTOCOL,
-		    "the first frame must be a hello");
-		flush(c->fd, out);
-		return false;
-	}
 	rc = hx_codec_hello_read(in->data, in->len, &hello, msg, sizeof(msg));
 	if (rc == 0 && svc->token != NULL &&
 	    !token_equal(hello.token, hello.token_len, svc->token)) {
@@ -326,6 +323,32 @@ welcome(struct connection *c, const struct hx_codec_header *h,
 	hx_codec_welcome_write(out, svc->max_frame, hx_backend_ops(),
 	    hx_backend_dtypes(), svc->backend->name);
 	return flush(c->fd, out);
+}
+
+/*
+ * Whether the header H of a client not yet welcomed announces a hello
+ * that can be one; else answer with an error, before a byte of the
+ * payload is read, so that a stranger cannot make the service hold a
+ * large frame.
+ */
+static bool
+hello_header(struct connection *c, const struct hx_codec_header *h,
+    struct hx_codec_buf *out)
+{
+	char msg[64];
+
+	if (h->type != HX_OFFLOAD_FRAME_HELLO)
+		hx_codec_error_write(out, h->id, HX_OFFLOAD_WIRE_PROTOCOL,
+		    "the first frame must be a hello");
+	else if (h->length > HELLO_MAX) {
+		snprintf(msg, sizeof(msg), "a hello of %u bytes, above %d",
+		    h->length, HELLO_MAX);
+		hx_codec_error_write(out, h->id, HX_OFFLOAD_WIRE_TOO_LARGE,
+		    msg);
+	} else
+		return true;
+	flush(c->fd, out);
+	return false;
 }
 
 /* Serve one client until it goes, or a frame ends the connection. */
@@ -349,6 +372,8 @@ serve(void *arg)
 			flush(c->fd, &out);
 			break;
 		}
+		if (!greeted && !hello_header(c, &h, &out))
+			break;
 		if (!recv_payload(c->fd, &in, h.length))
 			break;
 		if (!greeted)
