@@ -37,6 +37,10 @@
 /* The most clients served at once; more are turned away. */
 #define CONNECTIONS_MAX	64
 
+/* The default deadlines of a hello and of a frame once begun, in ms. */
+#define HELLO_TIMEOUT_MS	10000
+#define FRAME_TIMEOUT_MS	60000
+
 /* The longest hello: versions, maximum frame, token length and token. */
 #define HELLO_MAX	(10 + HX_OFFLOAD_TOKEN_MAX)
 
@@ -45,6 +49,8 @@ struct service {
 	const struct hx_backend *backend;
 	void *backend_state;
 	uint32_t max_frame;
+	unsigned hello_timeout_ms;	/* from the connection to the welcome */
+	unsigned frame_timeout_ms;	/* from a frame's first byte to its last */
 	char *token;		/* NULL: none asked for */
 	struct hx_fault fault;
 	bool unix_socket;
@@ -62,6 +68,8 @@ struct connection {
 	struct service *svc;
 	int fd;
 	pthread_t thread;
+	bool welcomed;		/* under the service's lock, as the others */
+	bool dropped;		/* shut down to make room for another */
 	bool done;
 	struct connection *next;
 };
@@ -73,6 +81,7 @@ usage(void)
 	    "                  [--ready-fd FD] [--token-file FILE]\n"
 	    "                  [--fault SPEC] [--fault-seed N]\n"
 	    "                  [--max-frame BYTES] [--spans FILE]\n"
+	    "                  [--hello-timeout MS] [--frame-timeout MS]\n"
 	    "Serve the tensor-offload protocol (hx-offload(5)) until SIGTERM.\n"
 	    "\n"
 	    "Options:\n"
@@ -88,24 +97,24 @@ usage(void)
 	    "      --fault-seed N      the seed of the faults (default 0)\n"
 	    "      --max-frame BYTES   the largest frame (default 67108864)\n"
 	    "      --spans FILE        append a span record for each request\n"
+	    "      --hello-timeout MS  close a client that has not said hello\n"
+	    "                          within MS milliseconds (default 10000)\n"
+	    "      --frame-timeout MS  close a client whose frame, once begun,\n"
+	    "                          is not whole within MS (default 60000)\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -V, --version           show the version and exit\n"
 	    "\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 4 system failure.\n");
 }
 
-/*
- * Send all of P to FD, or receive exactly LEN bytes into it; false when
- * the peer is gone or the stream ends first.
- */
+/* Send all of P to FD; false when the peer is gone. */
 static bool
-transfer(int fd, uint8_t *p, size_t len, bool sending)
+transfer(int fd, const uint8_t *p, size_t len)
 {
 	ssize_t n;
 
 	while (len > 0) {
-		n = sending ? send(fd, p, len, MSG_NOSIGNAL) :
-		    recv(fd, p, len, 0);
+		n = send(fd, p, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -116,12 +125,55 @@ transfer(int fd, uint8_t *p, size_t len, bool sending)
 	return true;
 }
 
+static int64_t
+monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /*
- * Read a payload of LEN bytes into BUF, growing it as the bytes come
- * rather than by the length the header claims.
+ * Receive exactly LEN bytes from FD into P before DEADLINE (of
+ * CLOCK_MONOTONIC, in ns; 0 for none); false when the peer is gone, the
+ * stream ends or the deadline passes first.
  */
 static bool
-recv_payload(int fd, struct hx_codec_buf *buf, size_t len)
+receive(int fd, uint8_t *p, size_t len, int64_t deadline)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	int64_t left;
+	ssize_t n;
+	int rc;
+
+	while (len > 0) {
+		if (deadline != 0) {
+			if ((left = deadline - monotonic_ns()) <= 0)
+				return false;
+			rc = poll(&pfd, 1, (int)((left + 999999) / 1000000));
+			if (rc < 0 && errno != EINTR)
+				return false;
+			if (rc <= 0)
+				continue;
+		}
+		n = recv(fd, p, len, deadline != 0 ? MSG_DONTWAIT : 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * Read a payload of LEN bytes into BUF before DEADLINE, growing it as the
+ * bytes come rather than by the length the header claims.
+ */
+static bool
+recv_payload(int fd, struct hx_codec_buf *buf, size_t len, int64_t deadline)
 {
 	size_t step;
 
@@ -135,7 +187,7 @@ recv_payload(int fd, struct hx_codec_buf *buf, size_t len)
 			buf->data = hx_xrealloc(buf->data, buf->cap);
 			step = buf->cap - buf->len;
 		}
-		if (!transfer(fd, buf->data + buf->len, step, false))
+		if (!receive(fd, buf->data + buf->len, step, deadline))
 			return false;
 		buf->len += step;
 	}
@@ -146,7 +198,7 @@ recv_payload(int fd, struct hx_codec_buf *buf, size_t len)
 static bool
 flush(int fd, struct hx_codec_buf *out)
 {
-	bool ok = transfer(fd, out->data, out->len, true);
+	bool ok = transfer(fd, out->data, out->len);
 
 	out->len = 0;
 	return ok;
@@ -351,7 +403,12 @@ hello_header(struct connection *c, const struct hx_codec_header *h,
 	return false;
 }
 
-/* Serve one client until it goes, or a frame ends the connection. */
+/*
+ * Serve one client until it goes, or a frame ends the connection.  The
+ * hello must be whole within --hello-timeout of the connection, and each
+ * later frame within --frame-timeout of its first byte; between frames a
+ * client may wait as long as it likes.
+ */
 static void *
 serve(void *arg)
 {
@@ -363,9 +420,16 @@ serve(void *arg)
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	uint32_t peer_max = 0;
 	bool greeted = false, go_on = true;
+	int64_t deadline;
 	int rc;
 
-	while (go_on && transfer(c->fd, head, sizeof(head), false)) {
+	deadline = monotonic_ns() + svc->hello_timeout_ms * 1000000LL;
+	while (go_on && receive(c->fd, head, 1, greeted ? 0 : deadline)) {
+		if (greeted)
+			deadline = monotonic_ns() +
+			    svc->frame_timeout_ms * 1000000LL;
+		if (!receive(c->fd, head + 1, sizeof(head) - 1, deadline))
+			break;
 		if ((rc = hx_codec_header_read(head, svc->max_frame, &h, msg,
 		    sizeof(msg))) != 0) {
 			hx_codec_error_write(&out, h.id, rc, msg);
@@ -374,11 +438,14 @@ serve(void *arg)
 		}
 		if (!greeted && !hello_header(c, &h, &out))
 			break;
-		if (!recv_payload(c->fd, &in, h.length))
+		if (!recv_payload(c->fd, &in, h.length, deadline))
 			break;
-		if (!greeted)
+		if (!greeted) {
 			go_on = greeted = welcome(c, &h, &in, &out, &peer_max);
-		else if (h.type == HX_OFFLOAD_FRAME_REQUEST)
+			pthread_mutex_lock(&svc->lock);
+			c->welcomed = greeted;
+			pthread_mutex_unlock(&svc->lock);
+		} else if (h.type == HX_OFFLOAD_FRAME_REQUEST)
 			go_on = answer(c, &h, &in, &out, peer_max);
 		else {
 			hx_codec_error_write(&out, h.id,
@@ -424,14 +491,45 @@ reap(struct service *svc, bool all)
 }
 
 /*
+ * Make room for a client: shut down the oldest connection that has not
+ * been welcomed, if one has not been shut down already.  Whether there is
+ * room now; the connection goes at the next reap.
+ */
+static bool
+drop_stranger(struct service *svc)
+{
+	struct connection *c, *oldest = NULL;
+	unsigned dropped = 0;
+
+	pthread_mutex_lock(&svc->lock);
+	for (c = svc->connections; c != NULL; c = c->next) {
+		dropped += c->dropped || c->done;
+		if (!c->welcomed && !c->dropped && !c->done)
+			oldest = c;
+	}
+	if (oldest != NULL && svc->nconnections - dropped <= CONNECTIONS_MAX) {
+		shutdown(oldest->fd, SHUT_RDWR);
+		oldest->dropped = true;
+	} else
+		oldest = NULL;
+	pthread_mutex_unlock(&svc->lock);
+	if (oldest != NULL)
+		hx_warn("dropped a client that had not said hello, to make "
+		    "room for another");
+	return oldest != NULL;
+}
+
+/*
  * Take a new client: a Unix socket's peer must be this user; then a
- * thread of its own.
+ * thread of its own.  When CONNECTIONS_MAX are connected, one that has
+ * not said hello makes room, or the new one is turned away.
  */
 static void
 take_client(struct service *svc, int fd)
 {
 	struct connection *c;
 	struct ucred cred;
+	struct timeval tv;
 	socklen_t len = sizeof(cred);
 	int error;
 
@@ -442,11 +540,14 @@ take_client(struct service *svc, int fd)
 		close(fd);
 		return;
 	}
-	if (svc->nconnections >= CONNECTIONS_MAX) {
+	if (svc->nconnections >= CONNECTIONS_MAX && !drop_stranger(svc)) {
 		hx_warn("refused a client: %d are connected", CONNECTIONS_MAX);
 		close(fd);
 		return;
 	}
+	tv.tv_sec = svc->frame_timeout_ms / 1000;
+	tv.tv_usec = (suseconds_t)(svc->frame_timeout_ms % 1000) * 1000;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	c = hx_xcalloc(1, sizeof(*c));
 	c->svc = svc;
 	c->fd = fd;
@@ -647,11 +748,13 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_READY = 256, OPT_TOKEN, OPT_FAULT, OPT_SEED, OPT_MAX,
-	    OPT_SPANS };
+	    OPT_SPANS, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "fault", required_argument, NULL, OPT_FAULT },
 		{ "fault-seed", required_argument, NULL, OPT_SEED },
+		{ "frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT },
+		{ "hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-frame", required_argument, NULL, OPT_MAX },
@@ -661,7 +764,9 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct service svc = { .max_frame = HX_OFFLOAD_MAX_FRAME };
+	struct service svc = { .max_frame = HX_OFFLOAD_MAX_FRAME,
+	    .hello_timeout_ms = HELLO_TIMEOUT_MS,
+	    .frame_timeout_ms = FRAME_TIMEOUT_MS };
 	const char *backend = "cpu", *token_file = NULL, *fault = NULL;
 	char *listen_addr = NULL, *fallback = NULL, addr[PATH_MAX + 16];
 	char msg[256];
@@ -687,6 +792,14 @@ main(int argc, char **argv)
 			return HX_EXIT_OK;
 		case OPT_FAULT:
 			fault = optarg;
+			break;
+		case OPT_FRAME_TIMEOUT:
+			svc.frame_timeout_ms = (unsigned)number(
+			    "--frame-timeout", optarg, 1, INT_MAX);
+			break;
+		case OPT_HELLO_TIMEOUT:
+			svc.hello_timeout_ms = (unsigned)number(
+			    "--hello-timeout", optarg, 1, INT_MAX);
 			break;
 		case OPT_MAX:
 			svc.max_frame = (uint32_t)number("--max-frame", optarg,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # hx-offload's guards: the Unix socket is 0600 and serves its own user only
 # (SO_PEERCRED, checked from another uid), and a TCP listener beyond
-# loopback requires a token that each client must send.
+# loopback requires a token that each client must send; clients that do
+# not say hello are closed after --hello-timeout, and make room for others.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/offload/service.sh"
 
@@ -61,6 +62,31 @@ test_expect_success 'an empty token file is refused' '
 	test_status 3 hx-offload --listen tcp:0.0.0.0:0 --token-file empty \
 		2>err &&
 	grep "1 to 256 bytes" err
+'
+
+test_expect_success 'a client that does not say hello in time is closed' '
+	start_service quick --listen "unix:$PWD/quick.sock" \
+		--hello-timeout 50 &&
+	python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+print(\"closed\" if s.recv(1) == b\"\" else \"answered\")
+" "$PWD/quick.sock" >out &&
+	echo closed >expect &&
+	test_cmp expect out &&
+	stop_service quick
+'
+
+test_expect_success '64 silent connections do not lock out a client' '
+	python3 -c "
+import socket, subprocess, sys
+held = []
+for i in range(64):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); held.append(s)
+sys.exit(subprocess.run(sys.argv[2:]).returncode)
+" "$PWD/s.sock" "$CLIENT" "$PWD/s.sock" repeat 1 >out &&
+	grep "^1 ok\$" out &&
+	grep "dropped a client that had not said hello" svc.err
 '
 
 test_expect_success 'stop' '
