@@ -107,24 +107,6 @@ usage(void)
 	    "Exit status: 0 stopped by a signal, 2 usage, 4 system failure.\n");
 }
 
-/* Send all of P to FD; false when the peer is gone. */
-static bool
-transfer(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static int64_t
 monotonic_ns(void)
 {
@@ -135,14 +117,14 @@ monotonic_ns(void)
 }
 
 /*
- * Receive exactly LEN bytes from FD into P before DEADLINE (of
- * CLOCK_MONOTONIC, in ns; 0 for none); false when the peer is gone, the
- * stream ends or the deadline passes first.
+ * Send all of P to FD, or receive exactly LEN bytes into it, before
+ * DEADLINE (of CLOCK_MONOTONIC, in ns; 0 for none); false when the peer
+ * is gone, the stream ends or the deadline passes first.
  */
 static bool
-receive(int fd, uint8_t *p, size_t len, int64_t deadline)
+transfer(int fd, uint8_t *p, size_t len, bool sending, int64_t deadline)
 {
-	struct pollfd pfd = { fd, POLLIN, 0 };
+	struct pollfd pfd = { fd, sending ? POLLOUT : POLLIN, 0 };
 	int64_t left;
 	ssize_t n;
 	int rc;
@@ -157,8 +139,10 @@ receive(int fd, uint8_t *p, size_t len, int64_t deadline)
 			if (rc <= 0)
 				continue;
 		}
-		n = recv(fd, p, len, deadline != 0 ? MSG_DONTWAIT : 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		n = sending ? send(fd, p, len, MSG_NOSIGNAL) :
+		    recv(fd, p, len, deadline != 0 ? MSG_DONTWAIT : 0);
+		if (n < 0 && (errno == EINTR || (errno == EAGAIN &&
+		    deadline != 0)))
 			continue;
 		if (n <= 0)
 			return false;
@@ -187,7 +171,7 @@ recv_payload(int fd, struct hx_codec_buf *buf, size_t len, int64_t deadline)
 			buf->data = hx_xrealloc(buf->data, buf->cap);
 			step = buf->cap - buf->len;
 		}
-		if (!receive(fd, buf->data + buf->len, step, deadline))
+		if (!transfer(fd, buf->data + buf->len, step, false, deadline))
 			return false;
 		buf->len += step;
 	}
@@ -198,7 +182,7 @@ recv_payload(int fd, struct hx_codec_buf *buf, size_t len, int64_t deadline)
 static bool
 flush(int fd, struct hx_codec_buf *out)
 {
-	bool ok = transfer(fd, out->data, out->len);
+	bool ok = transfer(fd, out->data, out->len, true, 0);
 
 	out->len = 0;
 	return ok;
@@ -424,11 +408,13 @@ serve(void *arg)
 	int rc;
 
 	deadline = monotonic_ns() + svc->hello_timeout_ms * 1000000LL;
-	while (go_on && receive(c->fd, head, 1, greeted ? 0 : deadline)) {
+	while (go_on && transfer(c->fd, head, 1, false,
+	    greeted ? 0 : deadline)) {
 		if (greeted)
 			deadline = monotonic_ns() +
 			    svc->frame_timeout_ms * 1000000LL;
-		if (!receive(c->fd, head + 1, sizeof(head) - 1, deadline))
+		if (!transfer(c->fd, head + 1, sizeof(head) - 1, false,
+		    deadline))
 			break;
 		if ((rc = hx_codec_header_read(head, svc->max_frame, &h, msg,
 		    sizeof(msg))) != 0) {
