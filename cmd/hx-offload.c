@@ -82,6 +82,7 @@ usage(void)
 	    "                  [--fault SPEC] [--fault-seed N]\n"
 	    "                  [--max-frame BYTES] [--spans FILE]\n"
 	    "                  [--hello-timeout MS] [--frame-timeout MS]\n"
+	    "                  [--parent-fd FD]\n"
 	    "Serve the tensor-offload protocol (hx-offload(5)) until SIGTERM.\n"
 	    "\n"
 	    "Options:\n"
@@ -97,6 +98,8 @@ usage(void)
 	    "      --fault-seed N      the seed of the faults (default 0)\n"
 	    "      --max-frame BYTES   the largest frame (default 67108864)\n"
 	    "      --spans FILE        append a span record for each request\n"
+	    "      --parent-fd FD      stop, as on SIGTERM, when the other end of\n"
+	    "                          the pipe FD is closed\n"
 	    "      --hello-timeout MS  close a client that has not said hello\n"
 	    "                          within MS milliseconds (default 10000)\n"
 	    "      --frame-timeout MS  close a client whose frame, once begun,\n"
@@ -706,18 +709,24 @@ number(const char *opt, const char *s, unsigned long long lo,
 	return v;
 }
 
-/* Accept clients until a stopping signal comes on SIGFD. */
+/*
+ * Accept clients until a stopping signal comes on SIGFD, or the pipe
+ * PARENT_FD (-1 for none) ends or breaks.
+ */
 static void
-run(struct service *svc, int lfd, int sigfd)
+run(struct service *svc, int lfd, int sigfd, int parent_fd)
 {
-	struct pollfd pfd[2] = { { lfd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+	struct pollfd pfd[3] = { { lfd, POLLIN, 0 }, { sigfd, POLLIN, 0 },
+	    { parent_fd, POLLIN, 0 } };
 	int fd;
 
 	for (;;) {
-		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+		if (poll(pfd, parent_fd >= 0 ? 3 : 2, 1000) < 0 &&
+		    errno != EINTR)
 			hx_err_errno(HX_EXIT_SYSTEM, "poll");
 		reap(svc, false);
-		if (pfd[1].revents & POLLIN)
+		if ((pfd[1].revents & POLLIN) || (parent_fd >= 0 &&
+		    pfd[2].revents != 0))
 			return;
 		if (!(pfd[0].revents & POLLIN))
 			continue;
@@ -734,7 +743,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_READY = 256, OPT_TOKEN, OPT_FAULT, OPT_SEED, OPT_MAX,
-	    OPT_SPANS, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT };
+	    OPT_SPANS, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_PARENT };
 	static const struct option longopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "fault", required_argument, NULL, OPT_FAULT },
@@ -744,6 +753,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-frame", required_argument, NULL, OPT_MAX },
+		{ "parent-fd", required_argument, NULL, OPT_PARENT },
 		{ "ready-fd", required_argument, NULL, OPT_READY },
 		{ "spans", required_argument, NULL, OPT_SPANS },
 		{ "token-file", required_argument, NULL, OPT_TOKEN },
@@ -756,7 +766,7 @@ main(int argc, char **argv)
 	const char *backend = "cpu", *token_file = NULL, *fault = NULL;
 	char *listen_addr = NULL, *fallback = NULL, addr[PATH_MAX + 16];
 	char msg[256];
-	int c, lfd, sigfd, ready_fd = -1;
+	int c, lfd, sigfd, ready_fd = -1, parent_fd = -1;
 	sigset_t stop;
 
 	hx_err_set_progname(argv[0]);
@@ -790,6 +800,13 @@ main(int argc, char **argv)
 		case OPT_MAX:
 			svc.max_frame = (uint32_t)number("--max-frame", optarg,
 			    HX_OFFLOAD_MIN_FRAME, UINT32_MAX);
+			break;
+		case OPT_PARENT:
+			parent_fd = (int)number("--parent-fd", optarg, 0,
+			    INT_MAX);
+			if (fcntl(parent_fd, F_SETFD, FD_CLOEXEC) < 0)
+				hx_err_errno(HX_EXIT_SYSTEM, "--parent-fd %d",
+				    parent_fd);
 			break;
 		case OPT_READY:
 			ready_fd = (int)number("--ready-fd", optarg, 0,
@@ -850,7 +867,7 @@ main(int argc, char **argv)
 		dprintf(ready_fd, "%s\n", addr);
 		close(ready_fd);
 	}
-	run(&svc, lfd, sigfd);
+	run(&svc, lfd, sigfd, parent_fd);
 	close(lfd);
 	if (svc.path != NULL)
 		unlink(svc.path);

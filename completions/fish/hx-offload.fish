@@ -3,6 +3,7 @@
 complete -c hx-offload -s l -l listen -r -F -a 'unix: tcp:127.0.0.1:0' -d 'The address to listen on'
 complete -c hx-offload -s b -l backend -x -a 'cpu cuda' -d 'The backend that computes'
 complete -c hx-offload -l ready-fd -x -d 'Write the address to this descriptor once listening'
+complete -c hx-offload -l parent-fd -x -d 'Stop when the pipe on this descriptor ends'
 complete -c hx-offload -l token-file -r -F -d 'Require the token in this file from clients'
 complete -c hx-offload -l fault -x -a 'error= drop= truncate= latency= delay=' -d 'Inject faults'
 complete -c hx-offload -l fault-seed -x -d 'The seed of the injected faults'
