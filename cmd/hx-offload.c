@@ -663,15 +663,36 @@ open_spans(struct service *svc)
 		svc->host[0] = '\0';
 }
 
-/* The default address: a socket in XDG_RUNTIME_DIR, or in /tmp. */
+/*
+ * The default address: a socket in XDG_RUNTIME_DIR, or else in a private
+ * directory of TMPDIR (/tmp by default), made 0700 and checked to be this
+ * user's alone, so that no other user can put a socket in its place.
+ */
 static char *
 default_address(void)
 {
-	const char *dir = getenv("XDG_RUNTIME_DIR");
+	const char *dir = getenv("XDG_RUNTIME_DIR"), *base = getenv("TMPDIR");
+	struct stat st;
+	char *priv, *addr;
 
 	if (dir != NULL && *dir != '\0')
 		return hx_xasprintf("unix:%s/hx-offload.sock", dir);
-	return hx_xasprintf("unix:/tmp/hx-offload-%ld.sock", (long)getuid());
+	if (base == NULL || *base != '/')
+		base = "/tmp";
+	priv = hx_xasprintf("%s/hx-offload-%ld", base, (long)getuid());
+	if (mkdir(priv, 0700) < 0 && errno != EEXIST)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", priv);
+	if (lstat(priv, &st) < 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", priv);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+	    (st.st_mode & 077) != 0)
+		hx_err(HX_EXIT_SYSTEM, "%s: not a private directory of this "
+		    "user (owner uid %ld, mode %03o): remove it, or set "
+		    "XDG_RUNTIME_DIR or --listen", priv, (long)st.st_uid,
+		    (unsigned)(st.st_mode & 0777));
+	addr = hx_xasprintf("unix:%s/sock", priv);
+	free(priv);
+	return addr;
 }
 
 /* The token: the first line of FILE, 1 to 256 bytes. */

@@ -126,7 +126,9 @@ struct hx_offload;
  * below waits as long as it takes.  On success *OUT is the handle and 0
  * is returned; otherwise *OUT is NULL, the status says why, and for
  * HX_OFFLOAD_EFALLBACK errno holds the system's reason (ECONNREFUSED,
- * ENOENT, ETIMEDOUT, EPROTO for a service that refused the hello).
+ * ENOENT, ETIMEDOUT, EPROTO for a service that refused the hello, EACCES
+ * for a Unix socket whose service runs as neither this user nor root:
+ * SO_PEERCRED says who it is, and such a service is not trusted).
  */
 int hx_offload_connect(const char *addr, int timeout_ms,
     struct hx_offload **out);
@@ -194,6 +196,9 @@ const char *hx_offload_strerror(int status);
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#if defined(__linux__) && !defined(SO_PEERCRED)
+#include <asm/socket.h>		/* SO_PEERCRED without _GNU_SOURCE */
+#endif
 
 struct hx_offload {
 	int fd;			/* -1 when not connected */
@@ -540,6 +545,31 @@ hx_offload__hangup(struct hx_offload *h)
 	h->fd = -1;
 }
 
+/*
+ * Whether the peer of FD, a Unix socket, runs as this user or as root;
+ * where the system cannot say (no SO_PEERCRED), the socket's mode 0600
+ * is all there is.  Sets *UID to the peer's.
+ */
+static int
+hx_offload__peer_trusted(int fd, unsigned *uid)
+{
+#ifdef SO_PEERCRED
+	unsigned cred[3];	/* struct ucred: pid, uid, gid */
+	socklen_t len = sizeof(cred);
+
+	*uid = (unsigned)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) != 0 ||
+	    len != sizeof(cred))
+		return 0;
+	*uid = cred[1];
+	return cred[1] == (unsigned)getuid() || cred[1] == 0;
+#else
+	(void)fd;
+	*uid = (unsigned)getuid();
+	return 1;
+#endif
+}
+
 /* Connect H, say hello and read the welcome. */
 static int
 hx_offload__open(struct hx_offload *h)
@@ -548,6 +578,7 @@ hx_offload__open(struct hx_offload *h)
 	int64_t deadline = hx_offload__deadline(h->timeout_ms);
 	unsigned char hello[HX_OFFLOAD_HEADER_SIZE + 10 + HX_OFFLOAD_TOKEN_MAX];
 	size_t tlen = token == NULL ? 0 : strlen(token), len, nlen;
+	unsigned uid;
 	int rc, type;
 
 	h->server_code = 0;
@@ -560,6 +591,15 @@ hx_offload__open(struct hx_offload *h)
 		snprintf(h->error, sizeof(h->error), "cannot connect to %s: %s",
 		    h->addr, strerror(rc));
 		errno = rc;
+		return HX_OFFLOAD_EFALLBACK;
+	}
+	if (strncmp(h->addr, "tcp:", 4) != 0 &&
+	    !hx_offload__peer_trusted(h->fd, &uid)) {
+		snprintf(h->error, sizeof(h->error), "refused the service at "
+		    "%s: it runs as uid %u, neither this user nor root",
+		    h->addr, uid);
+		hx_offload__hangup(h);
+		errno = EACCES;
 		return HX_OFFLOAD_EFALLBACK;
 	}
 	hx_offload__header(hello, HX_OFFLOAD_FRAME_HELLO, 0, 10 + tlen);
