@@ -43,8 +43,25 @@
 #ifndef HX_OFFLOAD_H
 #define HX_OFFLOAD_H
 
+/*
+ * The implementation needs POSIX.1-2008 (clock_gettime, getaddrinfo):
+ * strict ISO C (-std=c99, -std=c11) hides it, so it is asked for here
+ * when nothing else was; that takes effect when this header comes before
+ * every system header.  Otherwise the checks below stop the build with
+ * the remedy.
+ */
+#if defined(HX_OFFLOAD_IMPLEMENTATION) && defined(__STRICT_ANSI__) && \
+    !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* The protocol (hx-offload(5)): framing. */
 #define HX_OFFLOAD_MAGIC	0x464f5848u	/* "HXOF" */
@@ -182,6 +199,10 @@ void hx_offload_close(struct hx_offload *h);
 /* A sentence for a status of these functions. */
 const char *hx_offload_strerror(int status);
 
+#ifdef __cplusplus
+}
+#endif
+
 #ifdef HX_OFFLOAD_IMPLEMENTATION
 
 #include <errno.h>
@@ -198,6 +219,11 @@ const char *hx_offload_strerror(int status);
 #include <sys/un.h>
 #if defined(__linux__) && !defined(SO_PEERCRED)
 #include <asm/socket.h>		/* SO_PEERCRED without _GNU_SOURCE */
+#endif
+
+#if !defined(CLOCK_MONOTONIC) || !defined(AI_NUMERICHOST)
+#error "hx/offload.h needs POSIX.1-2008: define _POSIX_C_SOURCE 200809L, \
+or include hx/offload.h before any system header"
 #endif
 
 struct hx_offload {
@@ -385,7 +411,7 @@ hx_offload__reserve(struct hx_offload *h, size_t size)
 
 	if (size <= h->cap)
 		return 0;
-	if ((p = realloc(h->buf, size)) == NULL)
+	if ((p = (unsigned char *)realloc(h->buf, size)) == NULL)
 		return HX_OFFLOAD_ENOMEM;
 	h->buf = p;
 	h->cap = size;
@@ -648,11 +674,12 @@ hx_offload_connect(const char *addr, int timeout_ms, struct hx_offload **out)
 	*out = NULL;
 	if (addr == NULL && (addr = getenv("HX_OFFLOAD")) == NULL)
 		return HX_OFFLOAD_EADDR;
-	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->addr = strdup(addr)) == NULL) {
+	if ((h = (struct hx_offload *)calloc(1, sizeof(*h))) == NULL ||
+	    (h->addr = (char *)malloc(strlen(addr) + 1)) == NULL) {
 		free(h);
 		return HX_OFFLOAD_ENOMEM;
 	}
+	memcpy(h->addr, addr, strlen(addr) + 1);
 	h->fd = -1;
 	h->timeout_ms = timeout_ms;
 	if ((rc = hx_offload__open(h)) != 0) {
@@ -698,7 +725,7 @@ static unsigned char *
 hx_offload__put_data(unsigned char *p, int dtype, const void *data,
     size_t count)
 {
-	const unsigned char *q = data;
+	const unsigned char *q = (const unsigned char *)data;
 	uint32_t v;
 	size_t i;
 
@@ -785,7 +812,7 @@ hx_offload__take(struct hx_offload *h, size_t len, int dtype, size_t count,
     void *out)
 {
 	const unsigned char *p = h->buf;
-	unsigned char *q = out;
+	unsigned char *q = (unsigned char *)out;
 	uint32_t dims[HX_OFFLOAD_RANK_MAX], v;
 	unsigned rank, i;
 	size_t size = hx_offload__dtype_size(dtype);
