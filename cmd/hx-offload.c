@@ -50,7 +50,7 @@ struct service {
 	void *backend_state;
 	uint32_t max_frame;
 	unsigned hello_timeout_ms;	/* from the connection to the welcome */
-	unsigned frame_timeout_ms;	/* from a frame's first byte to its last */
+	unsigned frame_timeout_ms;	/* a frame, first byte to last */
 	char *token;		/* NULL: none asked for */
 	struct hx_fault fault;
 	bool unix_socket;
@@ -98,12 +98,13 @@ usage(void)
 	    "      --fault-seed N      the seed of the faults (default 0)\n"
 	    "      --max-frame BYTES   the largest frame (default 67108864)\n"
 	    "      --spans FILE        append a span record for each request\n"
-	    "      --parent-fd FD      stop, as on SIGTERM, when the other end of\n"
-	    "                          the pipe FD is closed\n"
+	    "      --parent-fd FD      stop, as on SIGTERM, when the other\n"
+	    "                          end of the pipe FD is closed\n"
 	    "      --hello-timeout MS  close a client that has not said hello\n"
 	    "                          within MS milliseconds (default 10000)\n"
-	    "      --frame-timeout MS  close a client whose frame, once begun,\n"
-	    "                          is not whole within MS (default 60000)\n"
+	    "      --frame-timeout MS  close a client whose frame, once\n"
+	    "                          begun, is not whole within MS\n"
+	    "                          (default 60000)\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -V, --version           show the version and exit\n"
 	    "\n"

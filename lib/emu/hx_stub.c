@@ -125,7 +125,8 @@ hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
 	if (pipe2(p, O_CLOEXEC) < 0 ||
 	    (w = fcntl(p[1], F_DUPFD_CLOEXEC, STUB_READY_FD + 1)) < 0) {
 		free(listen);
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "--gpu-stub: pipe");
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "--gpu-stub: pipe");
 	}
 	close(p[1]);
 	/* The read end is inherited as it is: not close-on-exec. */
@@ -134,7 +135,8 @@ hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
 		close(p[0]);
 		close(w);
 		free(listen);
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "--gpu-stub: pipe");
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "--gpu-stub: pipe");
 	}
 	close(life[0]);
 	snprintf(lifearg, sizeof(lifearg), "%d", r);
