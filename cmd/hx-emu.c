@@ -35,6 +35,9 @@
 #define DEFAULT_TIMEOUT_NS (300LL * 1000000000LL)
 #define DEFAULT_TAIL 4096
 
+/* How long a killed run's private directory stays before a sweep. */
+#define EMU_STALE_SECONDS 600
+
 /* One artifact to run, and where its records go in the output. */
 struct job {
 	struct hx_emu_test *test;
@@ -169,17 +172,24 @@ remove_tmpdir(void)
 		hx_file_remove_tree(tmpdir);
 }
 
-/* A private directory for count files and sysroot views. */
+/*
+ * A private directory for count files, sysroot views and the stub's
+ * socket, locked while this run lives; the ones of killed runs, unlocked
+ * and untouched for EMU_STALE_SECONDS, are swept first.
+ */
 static void
 setup_tmpdir(struct hx_emu_options *opt)
 {
 	const char *base = getenv("TMPDIR");
+	unsigned swept;
 
 	if (base == NULL || *base != '/')
 		base = "/tmp";
+	hx_file_sweep(base, "hx-emu.??????", EMU_STALE_SECONDS, &swept);
 	tmpdir = hx_xasprintf("%s/hx-emu.XXXXXX", base);
 	if (mkdtemp(tmpdir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", tmpdir);
+	hx_file_lock_dir(tmpdir);
 	atexit(remove_tmpdir);
 	opt->tmpdir = tmpdir;
 }

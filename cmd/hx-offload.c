@@ -37,11 +37,20 @@
 /* The most clients served at once; more are turned away. */
 #define CONNECTIONS_MAX	64
 
+/* The default deadlines of a hello and of a frame once begun, in ms. */
+#define HELLO_TIMEOUT_MS	10000
+#define FRAME_TIMEOUT_MS	60000
+
+/* The longest hello: versions, maximum frame, token length and token. */
+#define HELLO_MAX	(10 + HX_OFFLOAD_TOKEN_MAX)
+
 /* What the service was asked to do, shared by every connection. */
 struct service {
 	const struct hx_backend *backend;
 	void *backend_state;
 	uint32_t max_frame;
+	unsigned hello_timeout_ms;	/* from the connection to the welcome */
+	unsigned frame_timeout_ms;	/* a frame, first byte to last */
 	char *token;		/* NULL: none asked for */
 	struct hx_fault fault;
 	bool unix_socket;
@@ -59,6 +68,8 @@ struct connection {
 	struct service *svc;
 	int fd;
 	pthread_t thread;
+	bool welcomed;		/* under the service's lock, as the others */
+	bool dropped;		/* shut down to make room for another */
 	bool done;
 	struct connection *next;
 };
@@ -70,6 +81,8 @@ usage(void)
 	    "                  [--ready-fd FD] [--token-file FILE]\n"
 	    "                  [--fault SPEC] [--fault-seed N]\n"
 	    "                  [--max-frame BYTES] [--spans FILE]\n"
+	    "                  [--hello-timeout MS] [--frame-timeout MS]\n"
+	    "                  [--parent-fd FD]\n"
 	    "Serve the tensor-offload protocol (hx-offload(5)) until SIGTERM.\n"
 	    "\n"
 	    "Options:\n"
@@ -85,25 +98,55 @@ usage(void)
 	    "      --fault-seed N      the seed of the faults (default 0)\n"
 	    "      --max-frame BYTES   the largest frame (default 67108864)\n"
 	    "      --spans FILE        append a span record for each request\n"
+	    "      --parent-fd FD      stop, as on SIGTERM, when the other\n"
+	    "                          end of the pipe FD is closed\n"
+	    "      --hello-timeout MS  close a client that has not said hello\n"
+	    "                          within MS milliseconds (default 10000)\n"
+	    "      --frame-timeout MS  close a client whose frame, once\n"
+	    "                          begun, is not whole within MS\n"
+	    "                          (default 60000)\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -V, --version           show the version and exit\n"
 	    "\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 4 system failure.\n");
 }
 
+static int64_t
+monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /*
- * Send all of P to FD, or receive exactly LEN bytes into it; false when
- * the peer is gone or the stream ends first.
+ * Send all of P to FD, or receive exactly LEN bytes into it, before
+ * DEADLINE (of CLOCK_MONOTONIC, in ns; 0 for none); false when the peer
+ * is gone, the stream ends or the deadline passes first.
  */
 static bool
-transfer(int fd, uint8_t *p, size_t len, bool sending)
+transfer(int fd, uint8_t *p, size_t len, bool sending, int64_t deadline)
 {
+	struct pollfd pfd = { fd, sending ? POLLOUT : POLLIN, 0 };
+	int64_t left;
 	ssize_t n;
+	int rc;
 
 	while (len > 0) {
+		if (deadline != 0) {
+			if ((left = deadline - monotonic_ns()) <= 0)
+				return false;
+			rc = poll(&pfd, 1, (int)((left + 999999) / 1000000));
+			if (rc < 0 && errno != EINTR)
+				return false;
+			if (rc <= 0)
+				continue;
+		}
 		n = sending ? send(fd, p, len, MSG_NOSIGNAL) :
-		    recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
+		    recv(fd, p, len, deadline != 0 ? MSG_DONTWAIT : 0);
+		if (n < 0 && (errno == EINTR || (errno == EAGAIN &&
+		    deadline != 0)))
 			continue;
 		if (n <= 0)
 			return false;
@@ -114,11 +157,11 @@ transfer(int fd, uint8_t *p, size_t len, bool sending)
 }
 
 /*
- * Read a payload of LEN bytes into BUF, growing it as the bytes come
- * rather than by the length the header claims.
+ * Read a payload of LEN bytes into BUF before DEADLINE, growing it as the
+ * bytes come rather than by the length the header claims.
  */
 static bool
-recv_payload(int fd, struct hx_codec_buf *buf, size_t len)
+recv_payload(int fd, struct hx_codec_buf *buf, size_t len, int64_t deadline)
 {
 	size_t step;
 
@@ -132,7 +175,7 @@ recv_payload(int fd, struct hx_codec_buf *buf, size_t len)
 			buf->data = hx_xrealloc(buf->data, buf->cap);
 			step = buf->cap - buf->len;
 		}
-		if (!transfer(fd, buf->data + buf->len, step, false))
+		if (!transfer(fd, buf->data + buf->len, step, false, deadline))
 			return false;
 		buf->len += step;
 	}
@@ -143,7 +186,7 @@ recv_payload(int fd, struct hx_codec_buf *buf, size_t len)
 static bool
 flush(int fd, struct hx_codec_buf *out)
 {
-	bool ok = transfer(fd, out->data, out->len, true);
+	bool ok = transfer(fd, out->data, out->len, true, 0);
 
 	out->len = 0;
 	return ok;
@@ -305,12 +348,6 @@ welcome(struct connection *c, const struct hx_codec_header *h,
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	int rc;
 
-	if (h->type != HX_OFFLOAD_FRAME_HELLO) {
-		hx_codec_error_write(out, h->id, HX_OFFLOAD_WIRE_PROTOCOL,
-		    "the first frame must be a hello");
-		flush(c->fd, out);
-		return false;
-	}
 	rc = hx_codec_hello_read(in->data, in->len, &hello, msg, sizeof(msg));
 	if (rc == 0 && svc->token != NULL &&
 	    !token_equal(hello.token, hello.token_len, svc->token)) {
@@ -328,7 +365,38 @@ welcome(struct connection *c, const struct hx_codec_header *h,
 	return flush(c->fd, out);
 }
 
-/* Serve one client until it goes, or a frame ends the connection. */
+/*
+ * Whether the header H of a client not yet welcomed announces a hello
+ * that can be one; else answer with an error, before a byte of the
+ * payload is read, so that a stranger cannot make the service hold a
+ * large frame.
+ */
+static bool
+hello_header(struct connection *c, const struct hx_codec_header *h,
+    struct hx_codec_buf *out)
+{
+	char msg[64];
+
+	if (h->type != HX_OFFLOAD_FRAME_HELLO)
+		hx_codec_error_write(out, h->id, HX_OFFLOAD_WIRE_PROTOCOL,
+		    "the first frame must be a hello");
+	else if (h->length > HELLO_MAX) {
+		snprintf(msg, sizeof(msg), "a hello of %u bytes, above %d",
+		    h->length, HELLO_MAX);
+		hx_codec_error_write(out, h->id, HX_OFFLOAD_WIRE_TOO_LARGE,
+		    msg);
+	} else
+		return true;
+	flush(c->fd, out);
+	return false;
+}
+
+/*
+ * Serve one client until it goes, or a frame ends the connection.  The
+ * hello must be whole within --hello-timeout of the connection, and each
+ * later frame within --frame-timeout of its first byte; between frames a
+ * client may wait as long as it likes.
+ */
 static void *
 serve(void *arg)
 {
@@ -340,20 +408,34 @@ serve(void *arg)
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	uint32_t peer_max = 0;
 	bool greeted = false, go_on = true;
+	int64_t deadline;
 	int rc;
 
-	while (go_on && transfer(c->fd, head, sizeof(head), false)) {
+	deadline = monotonic_ns() + svc->hello_timeout_ms * 1000000LL;
+	while (go_on && transfer(c->fd, head, 1, false,
+	    greeted ? 0 : deadline)) {
+		if (greeted)
+			deadline = monotonic_ns() +
+			    svc->frame_timeout_ms * 1000000LL;
+		if (!transfer(c->fd, head + 1, sizeof(head) - 1, false,
+		    deadline))
+			break;
 		if ((rc = hx_codec_header_read(head, svc->max_frame, &h, msg,
 		    sizeof(msg))) != 0) {
 			hx_codec_error_write(&out, h.id, rc, msg);
 			flush(c->fd, &out);
 			break;
 		}
-		if (!recv_payload(c->fd, &in, h.length))
+		if (!greeted && !hello_header(c, &h, &out))
 			break;
-		if (!greeted)
+		if (!recv_payload(c->fd, &in, h.length, deadline))
+			break;
+		if (!greeted) {
 			go_on = greeted = welcome(c, &h, &in, &out, &peer_max);
-		else if (h.type == HX_OFFLOAD_FRAME_REQUEST)
+			pthread_mutex_lock(&svc->lock);
+			c->welcomed = greeted;
+			pthread_mutex_unlock(&svc->lock);
+		} else if (h.type == HX_OFFLOAD_FRAME_REQUEST)
 			go_on = answer(c, &h, &in, &out, peer_max);
 		else {
 			hx_codec_error_write(&out, h.id,
@@ -399,14 +481,45 @@ reap(struct service *svc, bool all)
 }
 
 /*
+ * Make room for a client: shut down the oldest connection that has not
+ * been welcomed, if one has not been shut down already.  Whether there is
+ * room now; the connection goes at the next reap.
+ */
+static bool
+drop_stranger(struct service *svc)
+{
+	struct connection *c, *oldest = NULL;
+	unsigned dropped = 0;
+
+	pthread_mutex_lock(&svc->lock);
+	for (c = svc->connections; c != NULL; c = c->next) {
+		dropped += c->dropped || c->done;
+		if (!c->welcomed && !c->dropped && !c->done)
+			oldest = c;
+	}
+	if (oldest != NULL && svc->nconnections - dropped <= CONNECTIONS_MAX) {
+		shutdown(oldest->fd, SHUT_RDWR);
+		oldest->dropped = true;
+	} else
+		oldest = NULL;
+	pthread_mutex_unlock(&svc->lock);
+	if (oldest != NULL)
+		hx_warn("dropped a client that had not said hello, to make "
+		    "room for another");
+	return oldest != NULL;
+}
+
+/*
  * Take a new client: a Unix socket's peer must be this user; then a
- * thread of its own.
+ * thread of its own.  When CONNECTIONS_MAX are connected, one that has
+ * not said hello makes room, or the new one is turned away.
  */
 static void
 take_client(struct service *svc, int fd)
 {
 	struct connection *c;
 	struct ucred cred;
+	struct timeval tv;
 	socklen_t len = sizeof(cred);
 	int error;
 
@@ -417,11 +530,14 @@ take_client(struct service *svc, int fd)
 		close(fd);
 		return;
 	}
-	if (svc->nconnections >= CONNECTIONS_MAX) {
+	if (svc->nconnections >= CONNECTIONS_MAX && !drop_stranger(svc)) {
 		hx_warn("refused a client: %d are connected", CONNECTIONS_MAX);
 		close(fd);
 		return;
 	}
+	tv.tv_sec = svc->frame_timeout_ms / 1000;
+	tv.tv_usec = (suseconds_t)(svc->frame_timeout_ms % 1000) * 1000;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	c = hx_xcalloc(1, sizeof(*c));
 	c->svc = svc;
 	c->fd = fd;
@@ -548,15 +664,36 @@ open_spans(struct service *svc)
 		svc->host[0] = '\0';
 }
 
-/* The default address: a socket in XDG_RUNTIME_DIR, or in /tmp. */
+/*
+ * The default address: a socket in XDG_RUNTIME_DIR, or else in a private
+ * directory of TMPDIR (/tmp by default), made 0700 and checked to be this
+ * user's alone, so that no other user can put a socket in its place.
+ */
 static char *
 default_address(void)
 {
-	const char *dir = getenv("XDG_RUNTIME_DIR");
+	const char *dir = getenv("XDG_RUNTIME_DIR"), *base = getenv("TMPDIR");
+	struct stat st;
+	char *priv, *addr;
 
 	if (dir != NULL && *dir != '\0')
 		return hx_xasprintf("unix:%s/hx-offload.sock", dir);
-	return hx_xasprintf("unix:/tmp/hx-offload-%ld.sock", (long)getuid());
+	if (base == NULL || *base != '/')
+		base = "/tmp";
+	priv = hx_xasprintf("%s/hx-offload-%ld", base, (long)getuid());
+	if (mkdir(priv, 0700) < 0 && errno != EEXIST)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", priv);
+	if (lstat(priv, &st) < 0)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", priv);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+	    (st.st_mode & 077) != 0)
+		hx_err(HX_EXIT_SYSTEM, "%s: not a private directory of this "
+		    "user (owner uid %ld, mode %03o): remove it, or set "
+		    "XDG_RUNTIME_DIR or --listen", priv, (long)st.st_uid,
+		    (unsigned)(st.st_mode & 0777));
+	addr = hx_xasprintf("unix:%s/sock", priv);
+	free(priv);
+	return addr;
 }
 
 /* The token: the first line of FILE, 1 to 256 bytes. */
@@ -594,18 +731,24 @@ number(const char *opt, const char *s, unsigned long long lo,
 	return v;
 }
 
-/* Accept clients until a stopping signal comes on SIGFD. */
+/*
+ * Accept clients until a stopping signal comes on SIGFD, or the pipe
+ * PARENT_FD (-1 for none) ends or breaks.
+ */
 static void
-run(struct service *svc, int lfd, int sigfd)
+run(struct service *svc, int lfd, int sigfd, int parent_fd)
 {
-	struct pollfd pfd[2] = { { lfd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+	struct pollfd pfd[3] = { { lfd, POLLIN, 0 }, { sigfd, POLLIN, 0 },
+	    { parent_fd, POLLIN, 0 } };
 	int fd;
 
 	for (;;) {
-		if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
+		if (poll(pfd, parent_fd >= 0 ? 3 : 2, 1000) < 0 &&
+		    errno != EINTR)
 			hx_err_errno(HX_EXIT_SYSTEM, "poll");
 		reap(svc, false);
-		if (pfd[1].revents & POLLIN)
+		if ((pfd[1].revents & POLLIN) || (parent_fd >= 0 &&
+		    pfd[2].revents != 0))
 			return;
 		if (!(pfd[0].revents & POLLIN))
 			continue;
@@ -622,25 +765,30 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_READY = 256, OPT_TOKEN, OPT_FAULT, OPT_SEED, OPT_MAX,
-	    OPT_SPANS };
+	    OPT_SPANS, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_PARENT };
 	static const struct option longopts[] = {
 		{ "backend", required_argument, NULL, 'b' },
 		{ "fault", required_argument, NULL, OPT_FAULT },
 		{ "fault-seed", required_argument, NULL, OPT_SEED },
+		{ "frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT },
+		{ "hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "max-frame", required_argument, NULL, OPT_MAX },
+		{ "parent-fd", required_argument, NULL, OPT_PARENT },
 		{ "ready-fd", required_argument, NULL, OPT_READY },
 		{ "spans", required_argument, NULL, OPT_SPANS },
 		{ "token-file", required_argument, NULL, OPT_TOKEN },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct service svc = { .max_frame = HX_OFFLOAD_MAX_FRAME };
+	struct service svc = { .max_frame = HX_OFFLOAD_MAX_FRAME,
+	    .hello_timeout_ms = HELLO_TIMEOUT_MS,
+	    .frame_timeout_ms = FRAME_TIMEOUT_MS };
 	const char *backend = "cpu", *token_file = NULL, *fault = NULL;
 	char *listen_addr = NULL, *fallback = NULL, addr[PATH_MAX + 16];
 	char msg[256];
-	int c, lfd, sigfd, ready_fd = -1;
+	int c, lfd, sigfd, ready_fd = -1, parent_fd = -1;
 	sigset_t stop;
 
 	hx_err_set_progname(argv[0]);
@@ -663,9 +811,24 @@ main(int argc, char **argv)
 		case OPT_FAULT:
 			fault = optarg;
 			break;
+		case OPT_FRAME_TIMEOUT:
+			svc.frame_timeout_ms = (unsigned)number(
+			    "--frame-timeout", optarg, 1, INT_MAX);
+			break;
+		case OPT_HELLO_TIMEOUT:
+			svc.hello_timeout_ms = (unsigned)number(
+			    "--hello-timeout", optarg, 1, INT_MAX);
+			break;
 		case OPT_MAX:
 			svc.max_frame = (uint32_t)number("--max-frame", optarg,
 			    HX_OFFLOAD_MIN_FRAME, UINT32_MAX);
+			break;
+		case OPT_PARENT:
+			parent_fd = (int)number("--parent-fd", optarg, 0,
+			    INT_MAX);
+			if (fcntl(parent_fd, F_SETFD, FD_CLOEXEC) < 0)
+				hx_err_errno(HX_EXIT_SYSTEM, "--parent-fd %d",
+				    parent_fd);
 			break;
 		case OPT_READY:
 			ready_fd = (int)number("--ready-fd", optarg, 0,
@@ -726,7 +889,7 @@ main(int argc, char **argv)
 		dprintf(ready_fd, "%s\n", addr);
 		close(ready_fd);
 	}
-	run(&svc, lfd, sigfd);
+	run(&svc, lfd, sigfd, parent_fd);
 	close(lfd);
 	if (svc.path != NULL)
 		unlink(svc.path);

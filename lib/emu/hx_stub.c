@@ -1,7 +1,10 @@
 /*
  * hx_stub: hx-offload as the stub service of a test run.  The service
  * writes its address on a pipe once it accepts connections (--ready-fd):
- * the tests start only after that line, never after a guessed delay.
+ * the tests start only after that line, never after a guessed delay.  It
+ * reads the end of another pipe (--parent-fd) whose write end only this
+ * process holds: however this process ends, even by SIGKILL, the service
+ * stops and removes its socket.
  */
 #include "config.h"
 
@@ -84,6 +87,15 @@ read_ready_line(int fd, char *line, size_t size)
 	return 1;
 }
 
+/* Close the write end of the service's --parent-fd, if open. */
+static void
+close_lifeline(struct hx_stub *stub)
+{
+	if (stub->lifeline >= 0)
+		close(stub->lifeline);
+	stub->lifeline = -1;
+}
+
 int
 hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
     struct hx_err_info *err)
@@ -99,15 +111,15 @@ hx_stub_start_args(struct hx_stub *stub, const char *program,
 {
 	char *socket = hx_xasprintf("%s/offload.sock", dir);
 	char *listen = hx_xasprintf("unix:%s", socket);
-	char fdarg[16], line[1024], **argv;
+	char fdarg[16], lifearg[16], line[1024], **argv;
 	struct sockaddr_un sun;
-	int p[2], w, rc, status;
+	int p[2], life[2], w, r, rc, status;
 	size_t n = 0, i;
 	pid_t pid;
 
 	while (args[n] != NULL)
 		n++;
-	argv = hx_xcalloc(n + 6, sizeof(*argv));
+	argv = hx_xcalloc(n + 8, sizeof(*argv));
 	argv[0] = (char *)program;
 	for (i = 0; i < n; i++)
 		argv[i + 1] = (char *)args[i];
@@ -115,7 +127,10 @@ hx_stub_start_args(struct hx_stub *stub, const char *program,
 	argv[n + 2] = listen;
 	argv[n + 3] = "--ready-fd";
 	argv[n + 4] = fdarg;
+	argv[n + 5] = "--parent-fd";
+	argv[n + 6] = lifearg;
 	stub->address = NULL;
+	stub->lifeline = -1;
 	atomic_store(&stub->pid, 0);
 	snprintf(fdarg, sizeof(fdarg), "%d", STUB_READY_FD);
 	rc = strlen(socket) < sizeof(sun.sun_path) ? 0 : -1;
@@ -132,15 +147,31 @@ hx_stub_start_args(struct hx_stub *stub, const char *program,
 	    (w = fcntl(p[1], F_DUPFD_CLOEXEC, STUB_READY_FD + 1)) < 0) {
 		free(listen);
 		free(argv);
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "--gpu-stub: pipe");
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "--gpu-stub: pipe");
 	}
 	close(p[1]);
+	/* The read end is inherited as it is: not close-on-exec. */
+	if (pipe2(life, O_CLOEXEC) < 0 ||
+	    (r = fcntl(life[0], F_DUPFD, STUB_READY_FD + 1)) < 0) {
+		close(p[0]);
+		close(w);
+		free(listen);
+		free(argv);
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "--gpu-stub: pipe");
+	}
+	close(life[0]);
+	snprintf(lifearg, sizeof(lifearg), "%d", r);
 	rc = hx_spawn_start(argv, w, STUB_READY_FD, &pid);
 	close(w);
+	close(r);
 	free(listen);
 	free(argv);
+	stub->lifeline = life[1];
 	if (rc != 0) {
 		close(p[0]);
+		close_lifeline(stub);
 		errno = rc;
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
 		    "--gpu-stub: cannot start %s", program);
@@ -153,6 +184,7 @@ hx_stub_start_args(struct hx_stub *stub, const char *program,
 		return 0;
 	}
 	atomic_store(&stub->pid, 0);
+	close_lifeline(stub);
 	status = hx_spawn_end(pid, SIGKILL);
 	if (rc < 0)
 		return hx_err_set(err, HX_EXIT_SYSTEM, "--gpu-stub: %s wrote no "
@@ -170,6 +202,7 @@ hx_stub_stop(struct hx_stub *stub, struct hx_err_info *err)
 	if (pid == 0)
 		return 0;
 	status = hx_spawn_end(pid, SIGTERM);
+	close_lifeline(stub);
 	free(stub->address);
 	stub->address = NULL;
 	if (status != 0)

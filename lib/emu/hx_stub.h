@@ -13,6 +13,7 @@
 struct hx_stub {
 	atomic_int pid;		/* the service's, 0 when none runs */
 	char *address;		/* as it reported it: "unix:PATH" */
+	int lifeline;		/* the write end of the service's --parent-fd */
 };
 
 /*

@@ -1,7 +1,8 @@
 #!/bin/sh
 # hx-emu --gpu-stub: a stub GPU-offload service for the time of a run,
 # its address in every test's HX_OFFLOAD, stopped at the end and on a
-# signal; --gpu-stub=ADDR for a service already running.  Here the
+# signal; --gpu-stub=ADDR for a service already running; the private
+# directories of killed runs are swept by the next.  Here the
 # service is a script beside a copy of hx-emu that plays hx-offload's
 # part of the bargain (tests/emu/t0370-emu-gpu-stub-qemu.sh runs the
 # real one and a riscv64 client).
@@ -50,8 +51,10 @@ test_expect_success '--gpu-stub starts the service and gives its address' '
 	case $sock in */hx-emu.*/offload.sock) ;; *) false;; esac &&
 	printf "pass\nHX_OFFLOAD=unix:%s\n" "$sock" >want &&
 	test_cmp want got &&
-	echo "--backend cpu --listen unix:$sock --ready-fd 3" >want &&
-	test_cmp want service.args
+	sed "s/--parent-fd [0-9]*\$/--parent-fd N/" service.args >args &&
+	echo "--backend cpu --listen unix:$sock --ready-fd 3 --parent-fd N" \
+		>want &&
+	test_cmp want args
 '
 
 test_expect_success 'the service is stopped with SIGTERM at the end' '
@@ -118,6 +121,16 @@ test_expect_success 'a signal stops the service too' '
 	test "$status" -eq 143 &&
 	echo stopped >want &&
 	test_cmp want service.log
+'
+
+test_expect_success 'the private directories that killed runs left are swept' '
+	mkdir tmp tmp/hx-emu.AAAAAA tmp/hx-emu.BBBBBB tmp/hx-emu.CCCCCC &&
+	: >tmp/hx-emu.AAAAAA/offload.sock &&
+	touch -d "1 day ago" tmp/hx-emu.AAAAAA tmp/hx-emu.BBBBBB &&
+	TMPDIR=$PWD/tmp flock tmp/hx-emu.BBBBBB bin/hx-emu t.jsonl >out 2>err &&
+	ls tmp >got &&
+	printf "hx-emu.BBBBBB\nhx-emu.CCCCCC\n" >want &&
+	test_cmp want got
 '
 
 test_expect_success '--gpu-stub= with no address is a usage error' '

@@ -123,4 +123,35 @@ test_expect_success 'no service at the address: one line, and local' '
 	test_cmp want got
 '
 
+test_expect_success 'hx-emu killed by SIGKILL: the service stops too' '
+	cat >hold.sh <<-\EOF &&
+	#!/bin/sh
+	echo "$HX_OFFLOAD $$" >"$HOLD.tmp" && mv "$HOLD.tmp" "$HOLD"
+	while :; do sleep 1; done
+	EOF
+	chmod +x hold.sh &&
+	arch=$(uname -m) &&
+	jq -nc --arg arch "$arch" --arg path "$PWD/hold.sh" \
+		--arg hold "$PWD/held" "{type: \"artifact\", name: \"hold\",
+		path: \$path, kind: \"test\", status: \"ok\",
+		target: \"\(\$arch)-linux-gnu\", arch: \$arch, args: [],
+		env: {HOLD: \$hold}, toolchain: {name: \"gcc\",
+		version: \"12\", digest: \"0\"}, size: 0, flags: [],
+		cache: \"miss\", duration_ns: 0}" | with_sha256 >hold.jsonl &&
+	{ hx-emu --gpu-stub hold.jsonl >/dev/null 2>hold.err & pid=$!; } &&
+	while ! test -e held && kill -0 $pid; do sleep 0.1; done &&
+	kill -KILL $pid &&
+	{ wait $pid; status=$?; } ;
+	test "$status" -eq 137 &&
+	read -r addr holder <held &&
+	kill $holder &&
+	sock=${addr#unix:} &&
+	case $sock in */hx-emu.*/offload.sock) ;; *) false;; esac &&
+	n=0 &&
+	while test -S "$sock" && test $n -lt 600; do
+		sleep 0.1; n=$((n + 1))
+	done &&
+	! test -S "$sock"
+'
+
 test_done

@@ -90,6 +90,16 @@ s = connect(hello=False)
 s.sendall(header(1, 0, 10, version=7) + b"\0" * 10)
 report("version 7", s)
 
+s = connect(hello=False)
+s.sendall(header(1, 0, 10 + 256 + 1))
+s.shutdown(socket.SHUT_WR)
+report("a hello of 267 bytes, before its payload", s)
+
+s = connect(hello=False)
+s.sendall(header(3, 1, 1 << 20))
+s.shutdown(socket.SHUT_WR)
+report("a request before the hello, before its payload", s)
+
 s = connect()
 s.sendall(header(3, 1, 0xFFFFFFFF))
 report("a payload of 4 GiB", s)

@@ -105,6 +105,25 @@ test_expect_success 'the default socket is in XDG_RUNTIME_DIR' '
 	stop_service def
 '
 
+test_expect_success 'else in a private directory of TMPDIR' '
+	mkdir tmp &&
+	(unset XDG_RUNTIME_DIR && TMPDIR=$PWD/tmp start_service priv) &&
+	uid=$(id -u) &&
+	test "$(addr priv)" = "unix:$PWD/tmp/hx-offload-$uid/sock" &&
+	test "$(stat -c %a tmp/hx-offload-$uid)" = 700 &&
+	test -S tmp/hx-offload-$uid/sock &&
+	stop_service priv
+'
+
+test_expect_success 'a directory open to others there is refused' '
+	mkdir -p tmp2/hx-offload-$(id -u) &&
+	chmod 777 tmp2/hx-offload-$(id -u) &&
+	(unset XDG_RUNTIME_DIR && TMPDIR=$PWD/tmp2 test_status 4 hx-offload \
+		2>err) &&
+	grep "tmp2/hx-offload-$(id -u): not a private directory of this user (owner uid $(id -u), mode 777)" err &&
+	! test -e tmp2/hx-offload-$(id -u)/sock
+'
+
 test_expect_success 'tcp:127.0.0.1:0 gets a free port, written on --ready-fd' '
 	start_service tcp --listen tcp:127.0.0.1:0 &&
 	case $(addr tcp) in tcp:127.0.0.1:0) exit 1;; tcp:127.0.0.1:*) ;;

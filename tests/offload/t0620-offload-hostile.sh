@@ -14,6 +14,8 @@ test_expect_success 'start the service' '
 cat >expect <<EOF
 bad magic: error 1, then closed
 version 7: error 2, then closed
+a hello of 267 bytes, before its payload: error 6, then closed
+a request before the hello, before its payload: error 9, then closed
 a payload of 4 GiB: error 6, then closed
 reserved flags: error 1, then closed
 type code 9: error 4, open

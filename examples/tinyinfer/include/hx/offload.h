@@ -43,8 +43,25 @@
 #ifndef HX_OFFLOAD_H
 #define HX_OFFLOAD_H
 
+/*
+ * The implementation needs POSIX.1-2008 (clock_gettime, getaddrinfo):
+ * strict ISO C (-std=c99, -std=c11) hides it, so it is asked for here
+ * when nothing else was; that takes effect when this header comes before
+ * every system header.  Otherwise the checks below stop the build with
+ * the remedy.
+ */
+#if defined(HX_OFFLOAD_IMPLEMENTATION) && defined(__STRICT_ANSI__) && \
+    !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* The protocol (hx-offload(5)): framing. */
 #define HX_OFFLOAD_MAGIC	0x464f5848u	/* "HXOF" */
@@ -126,7 +143,9 @@ struct hx_offload;
  * below waits as long as it takes.  On success *OUT is the handle and 0
  * is returned; otherwise *OUT is NULL, the status says why, and for
  * HX_OFFLOAD_EFALLBACK errno holds the system's reason (ECONNREFUSED,
- * ENOENT, ETIMEDOUT, EPROTO for a service that refused the hello).
+ * ENOENT, ETIMEDOUT, EPROTO for a service that refused the hello, EACCES
+ * for a Unix socket whose service runs as neither this user nor root:
+ * SO_PEERCRED says who it is, and such a service is not trusted).
  */
 int hx_offload_connect(const char *addr, int timeout_ms,
     struct hx_offload **out);
@@ -180,6 +199,10 @@ void hx_offload_close(struct hx_offload *h);
 /* A sentence for a status of these functions. */
 const char *hx_offload_strerror(int status);
 
+#ifdef __cplusplus
+}
+#endif
+
 #ifdef HX_OFFLOAD_IMPLEMENTATION
 
 #include <errno.h>
@@ -194,6 +217,14 @@ const char *hx_offload_strerror(int status);
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#if defined(__linux__) && !defined(SO_PEERCRED)
+#include <asm/socket.h>		/* SO_PEERCRED without _GNU_SOURCE */
+#endif
+
+#if !defined(CLOCK_MONOTONIC) || !defined(AI_NUMERICHOST)
+#error "hx/offload.h needs POSIX.1-2008: define _POSIX_C_SOURCE 200809L, \
+or include hx/offload.h before any system header"
+#endif
 
 struct hx_offload {
 	int fd;			/* -1 when not connected */
@@ -380,7 +411,7 @@ hx_offload__reserve(struct hx_offload *h, size_t size)
 
 	if (size <= h->cap)
 		return 0;
-	if ((p = realloc(h->buf, size)) == NULL)
+	if ((p = (unsigned char *)realloc(h->buf, size)) == NULL)
 		return HX_OFFLOAD_ENOMEM;
 	h->buf = p;
 	h->cap = size;
@@ -540,6 +571,31 @@ hx_offload__hangup(struct hx_offload *h)
 	h->fd = -1;
 }
 
+/*
+ * Whether the peer of FD, a Unix socket, runs as this user or as root;
+ * where the system cannot say (no SO_PEERCRED), the socket's mode 0600
+ * is all there is.  Sets *UID to the peer's.
+ */
+static int
+hx_offload__peer_trusted(int fd, unsigned *uid)
+{
+#ifdef SO_PEERCRED
+	unsigned cred[3];	/* struct ucred: pid, uid, gid */
+	socklen_t len = sizeof(cred);
+
+	*uid = (unsigned)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) != 0 ||
+	    len != sizeof(cred))
+		return 0;
+	*uid = cred[1];
+	return cred[1] == (unsigned)getuid() || cred[1] == 0;
+#else
+	(void)fd;
+	*uid = (unsigned)getuid();
+	return 1;
+#endif
+}
+
 /* Connect H, say hello and read the welcome. */
 static int
 hx_offload__open(struct hx_offload *h)
@@ -548,6 +604,7 @@ hx_offload__open(struct hx_offload *h)
 	int64_t deadline = hx_offload__deadline(h->timeout_ms);
 	unsigned char hello[HX_OFFLOAD_HEADER_SIZE + 10 + HX_OFFLOAD_TOKEN_MAX];
 	size_t tlen = token == NULL ? 0 : strlen(token), len, nlen;
+	unsigned uid;
 	int rc, type;
 
 	h->server_code = 0;
@@ -560,6 +617,15 @@ hx_offload__open(struct hx_offload *h)
 		snprintf(h->error, sizeof(h->error), "cannot connect to %s: %s",
 		    h->addr, strerror(rc));
 		errno = rc;
+		return HX_OFFLOAD_EFALLBACK;
+	}
+	if (strncmp(h->addr, "tcp:", 4) != 0 &&
+	    !hx_offload__peer_trusted(h->fd, &uid)) {
+		snprintf(h->error, sizeof(h->error), "refused the service at "
+		    "%s: it runs as uid %u, neither this user nor root",
+		    h->addr, uid);
+		hx_offload__hangup(h);
+		errno = EACCES;
 		return HX_OFFLOAD_EFALLBACK;
 	}
 	hx_offload__header(hello, HX_OFFLOAD_FRAME_HELLO, 0, 10 + tlen);
@@ -608,11 +674,12 @@ hx_offload_connect(const char *addr, int timeout_ms, struct hx_offload **out)
 	*out = NULL;
 	if (addr == NULL && (addr = getenv("HX_OFFLOAD")) == NULL)
 		return HX_OFFLOAD_EADDR;
-	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->addr = strdup(addr)) == NULL) {
+	if ((h = (struct hx_offload *)calloc(1, sizeof(*h))) == NULL ||
+	    (h->addr = (char *)malloc(strlen(addr) + 1)) == NULL) {
 		free(h);
 		return HX_OFFLOAD_ENOMEM;
 	}
+	memcpy(h->addr, addr, strlen(addr) + 1);
 	h->fd = -1;
 	h->timeout_ms = timeout_ms;
 	if ((rc = hx_offload__open(h)) != 0) {
@@ -658,7 +725,7 @@ static unsigned char *
 hx_offload__put_data(unsigned char *p, int dtype, const void *data,
     size_t count)
 {
-	const unsigned char *q = data;
+	const unsigned char *q = (const unsigned char *)data;
 	uint32_t v;
 	size_t i;
 
@@ -745,7 +812,7 @@ hx_offload__take(struct hx_offload *h, size_t len, int dtype, size_t count,
     void *out)
 {
 	const unsigned char *p = h->buf;
-	unsigned char *q = out;
+	unsigned char *q = (unsigned char *)out;
 	uint32_t dims[HX_OFFLOAD_RANK_MAX], v;
 	unsigned rank, i;
 	size_t size = hx_offload__dtype_size(dtype);
