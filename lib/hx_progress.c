@@ -168,7 +168,8 @@ hx_progress_start(struct hx_progress *p, const char *what)
 	pthread_mutex_lock(&p->lock);
 	p->running++;
 	step_line(p, "%s: started", what);
-	update(p, p->verbose);
+	/* Always show that work began after a pause. */
+	update(p, p->verbose || p->running == 1);
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -12,6 +12,7 @@ hx-build -t riscv64-gcc --pin tc.json || exit 1
 test_expect_success 'on a terminal the build steps done show' '
 	script -qec "hx-build -t tc.json --no-cache -o a repo >a.rec" \
 		/dev/null </dev/null >tty &&
+	grep "hx-build: 0/1 done, 1 running, 0 failed" tty &&
 	grep "hx-build: 1/1 done, 0 running, 0 failed" tty &&
 	grep "hx-build: tinyinfer: riscv64-gcc: cache: off" tty &&
 	test $(wc -l <a.rec) -eq 6
