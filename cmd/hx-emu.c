@@ -19,6 +19,7 @@
 #include "hx_err.h"
 #include "hx_file.h"
 #include "hx_pool.h"
+#include "hx_progress.h"
 #include "hx_spawn.h"
 #include "rec/hx_artifact.h"
 #include "rec/hx_error.h"
@@ -71,7 +72,7 @@ static struct hx_stub stub;
 static void
 usage(void)
 {
-	printf("Usage: hx-emu [-chkV] [-j N] [-t DURATION] [-r N] [-n N] "
+	printf("Usage: hx-emu [-chkVv] [-j N] [-t DURATION] [-r N] [-n N] "
 	    "[-q FILE] [-J FILE]\n"
 	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
 	    "[--tail BYTES]\n"
@@ -117,6 +118,12 @@ usage(void)
 	    "      --tail BYTES        output kept in records (default "
 	    "4096)\n"
 	    "  -V, --version           show the version and exit\n"
+	    "  -v, --verbose           print a line as each run starts and "
+	    "ends\n"
+	    "\n"
+	    "On a terminal, the runs done, running and failed and the time "
+	    "left show on\n"
+	    "one updating line of standard error.\n"
 	    "\n"
 	    "Exit status: 0 every test passed, 1 a test failed, 2 usage, 3 "
 	    "bad input,\n"
@@ -411,6 +418,9 @@ on_artifact(struct hx_record *rec, void *arg)
 	job = hx_xcalloc(1, sizeof(*job));
 	job->test = test;
 	job->slot = hx_writer_reserve(hx_rec_out());
+	/* A run per repetition; one step for a test that cannot run. */
+	hx_progress_add(emu->opt.progress, test->error != NULL ? 1 :
+	    (size_t)emu->opt.repeat);
 	hx_pool_submit(emu->pool, job);
 	reap_jobs(emu, false);
 	return 0;
@@ -552,6 +562,7 @@ main(int argc, char **argv)
 		{ "retries", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "tail", required_argument, NULL, 'T' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -560,7 +571,7 @@ main(int argc, char **argv)
 	struct hx_err_info err;
 	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	const char *junit_path = NULL, *quarantine_path = NULL;
-	bool gpu_stub = false;
+	bool gpu_stub = false, verbose = false;
 	struct hx_quarantine *quarantine = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	struct stat st;
@@ -572,7 +583,7 @@ main(int argc, char **argv)
 	emu.opt.tail = DEFAULT_TAIL;
 	emu.run_patterns = hx_xcalloc((size_t)argc,
 	    sizeof(*emu.run_patterns));
-	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:V", longopts,
+	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:Vv", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_CHANGED_SINCE:
@@ -632,6 +643,9 @@ main(int argc, char **argv)
 			printf("hx-emu %s\n", PACKAGE_VERSION);
 			hx_err_close_stdout();
 			return HX_EXIT_OK;
+		case 'v':
+			verbose = true;
+			break;
 		default:
 			hx_usage_error("bad option");
 		}
@@ -666,6 +680,7 @@ main(int argc, char **argv)
 		hx_err_exit(&err);
 	if (gpu_stub && emu.opt.offload == NULL)
 		setup_stub(&emu.opt);
+	emu.opt.progress = hx_progress_new("hx-emu", STDERR_FILENO, verbose);
 	emu.window = (size_t)jobs * 16 + 64;
 	if ((emu.pool = hx_pool_new((int)jobs, run_job, NULL, &err)) == NULL)
 		hx_err_exit(&err);
@@ -673,12 +688,14 @@ main(int argc, char **argv)
 	loop.fn = on_artifact;
 	loop.arg = &emu;
 	hx_rec_loop_run(&loop, argc, argv);
+	hx_progress_close(emu.opt.progress);
 	/* Nothing can be written any more: stop the runs. */
 	if (hx_writer_error(hx_rec_out()) != 0)
 		hx_spawn_kill_all();
 	/* Every record read so far goes out, in order, before any exit. */
 	reap_jobs(&emu, true);
 	hx_pool_free(emu.pool);
+	hx_progress_free(emu.opt.progress);
 	hx_spawn_stop_wait();
 	if (hx_stub_stop(&stub, &err) < 0)
 		hx_err_exit(&err);

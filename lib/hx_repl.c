@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 
 #define HISTORY_LINES 1000
 
-static const char *const *completion_words;
+static const struct hx_repl *repl;
+static char **candidates;
 
 /* A token: a word, or an operator when OP is one of '|', '<', '>', 'a'. */
 struct token {
@@ -111,6 +113,7 @@ line_free(struct hx_repl_line *line)
 	free(line->stages);
 	free(line->input);
 	free(line->output);
+	free(line->shell);
 	memset(line, 0, sizeof(*line));
 }
 
@@ -146,6 +149,12 @@ parse_line(const char *text, struct hx_repl_line *line, const char **error)
 	char **target;
 
 	memset(line, 0, sizeof(*line));
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text == '!') {
+		line->shell = hx_xstrdup(text + 1);
+		return 0;
+	}
 	if ((n = tokenize(text, &t)) < 0) {
 		*error = "unterminated quote";
 		return -1;
@@ -194,9 +203,9 @@ fail:
 	return -1;
 }
 
-/* readline generator over the command words. */
+/* readline generator over the caller's candidates. */
 static char *
-complete_command(const char *text, int state)
+complete_word(const char *text, int state)
 {
 	static size_t index, len;
 	const char *w;
@@ -205,7 +214,7 @@ complete_command(const char *text, int state)
 		index = 0;
 		len = strlen(text);
 	}
-	while ((w = completion_words[index]) != NULL) {
+	while ((w = candidates[index]) != NULL) {
 		index++;
 		if (strncmp(w, text, len) == 0)
 			return hx_xstrdup(w);
@@ -213,17 +222,54 @@ complete_command(const char *text, int state)
 	return NULL;
 }
 
+/*
+ * Ask the caller for the candidates of the word at START, given the words
+ * of its command before it; file names when it has none or after a
+ * redirection.
+ */
 static char **
 complete(const char *text, int start, int end)
 {
-	int i;
+	struct token *t;
+	char *before = hx_xstrdup(rl_line_buffer), **words, **matches = NULL;
+	int n, i, first = 0, nwords = 0;
+	size_t k;
 
-	/* The first word is a command; everything after it a file name. */
-	for (i = 0; i < start; i++)
-		if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
-			return NULL;
-	rl_attempted_completion_over = 1;
-	return rl_completion_matches(text, complete_command);
+	(void)end;
+	before[start] = '\0';
+	if (repl->complete == NULL || strchr(before, '!') == before ||
+	    (n = tokenize(before, &t)) < 0) {
+		free(before);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].op == '|')
+			first = i + 1;
+	words = hx_xcalloc((size_t)n + 1, sizeof(*words));
+	for (i = first; i < n; i++)
+		if (t[i].op == 0)
+			words[nwords++] = t[i].word;
+	if (n == 0 || t[n - 1].op == 0 || t[n - 1].op == '|') {
+		candidates = repl->complete(words, nwords, text, repl->arg);
+		if (candidates != NULL) {
+			rl_attempted_completion_over = 1;
+			for (k = 0; candidates[k] != NULL; k++)
+				if (strncmp(candidates[k], text,
+				    strlen(text)) == 0 && *candidates[k] != '\0'
+				    && candidates[k][strlen(candidates[k]) - 1]
+				    == '=')
+					rl_completion_suppress_append = 1;
+			matches = rl_completion_matches(text, complete_word);
+			hx_strv_free(candidates);
+			candidates = NULL;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(t[i].word);
+	free(t);
+	free(words);
+	free(before);
+	return matches;
 }
 
 /* Ctrl-C at the prompt drops the line being typed, as a shell does. */
@@ -237,48 +283,89 @@ on_interrupt(int sig)
 	rl_redisplay();
 }
 
+/* Whether LINE, parsed, asks to leave. */
+static bool
+is_exit(const struct hx_repl_line *line)
+{
+	return line->nstages == 1 && line->stages[0].argc == 1 &&
+	    (strcmp(line->stages[0].argv[0], "exit") == 0 ||
+	    strcmp(line->stages[0].argv[0], "quit") == 0);
+}
+
 void
-hx_repl_run(const char *prompt, const char *const *completions,
-    const char *history_path, hx_repl_fn fn, void *arg)
+hx_repl_run(const struct hx_repl *r)
 {
 	struct sigaction sa;
 	struct hx_repl_line parsed;
 	const char *error;
 	char *line;
 
-	completion_words = completions;
+	repl = r;
 	rl_readline_name = "hx";
 	rl_attempted_completion_function = complete;
+	/* Words break as the line splits them: "status=fail" is one. */
+	rl_completer_word_break_characters = " \t\n\"'|<>";
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_interrupt;
 	sigaction(SIGINT, &sa, NULL);
 	using_history();
 	stifle_history(HISTORY_LINES);
-	if (history_path != NULL)
-		read_history(history_path);
-	while ((line = readline(prompt)) != NULL) {
+	if (r->history_path != NULL)
+		read_history(r->history_path);
+	while ((line = readline(r->prompt)) != NULL) {
 		if (parse_line(line, &parsed, &error) < 0) {
 			hx_warn("%s", error);
 			add_history(line);
-		} else if (parsed.nstages > 0) {
+		} else if (parsed.nstages > 0 || parsed.shell != NULL) {
 			add_history(line);
-			if (parsed.nstages == 1 && (strcmp(parsed.stages[0].argv[0],
-			    "exit") == 0 || strcmp(parsed.stages[0].argv[0],
-			    "quit") == 0)) {
+			if (is_exit(&parsed)) {
 				line_free(&parsed);
 				free(line);
 				break;
 			}
-			fn(&parsed, arg);
+			r->run(&parsed, r->arg);
 		}
 		line_free(&parsed);
 		free(line);
 	}
 	if (line == NULL)
 		fputc('\n', stdout);
-	if (history_path != NULL) {
-		(void)hx_file_mkdir_parents(history_path, 0700);
-		if (write_history(history_path) != 0)
-			hx_warn("%s: cannot save history", history_path);
+	if (r->history_path != NULL) {
+		(void)hx_file_mkdir_parents(r->history_path, 0700);
+		if (write_history(r->history_path) != 0)
+			hx_warn("%s: cannot save history", r->history_path);
 	}
+}
+
+int
+hx_repl_script(FILE *f, const char *name, const struct hx_repl *r)
+{
+	struct hx_repl_line parsed;
+	const char *error;
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long number = 0;
+	ssize_t len;
+	int status = 0, rc;
+
+	while ((len = getline(&line, &cap, f)) > 0) {
+		number++;
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (parse_line(line, &parsed, &error) < 0) {
+			hx_warn("%s:%lu: %s", name, number, error);
+			status = HX_EXIT_USAGE;
+			continue;
+		}
+		if (is_exit(&parsed)) {
+			line_free(&parsed);
+			break;
+		}
+		if ((parsed.nstages > 0 || parsed.shell != NULL) &&
+		    (rc = r->run(&parsed, r->arg)) != 0)
+			status = rc;
+		line_free(&parsed);
+	}
+	free(line);
+	return status;
 }

@@ -5,6 +5,8 @@
 #ifndef HX_REPL_H
 #define HX_REPL_H
 
+#include <stdio.h>
+
 /* One command of a line: its words, NULL-terminated. */
 struct hx_repl_stage {
 	int argc;
@@ -21,20 +23,44 @@ struct hx_repl_line {
 	char *input;		/* or NULL */
 	char *output;		/* or NULL */
 	int append;		/* '>>' rather than '>' */
+	char *shell;		/* "!TEXT": TEXT for sh -c, else NULL */
 };
 
 /* Run one parsed line; returns its exit status. */
 typedef int (*hx_repl_fn)(const struct hx_repl_line *line, void *arg);
 
 /*
- * Read lines with PROMPT until end of file or "exit", parse each (words
- * split as sh(1) does with quotes and backslashes but no expansion, unquoted
- * '|', '<', '>' and '>>' as operators, '#' starting a comment) and hand it
- * to FN.  COMPLETIONS, NULL-terminated, complete the first word; later
- * words complete as file names.  History is kept in HISTORY_PATH when it is
- * not NULL.
+ * Completions of TEXT, the word being typed, after the NWORDS words WORDS
+ * of its command (those after the line's last '|'): a NULL-terminated
+ * array of new strings, those starting with TEXT are offered; or NULL
+ * for file names.  A candidate ending in '=' takes no space after it.
  */
-void hx_repl_run(const char *prompt, const char *const *completions,
-    const char *history_path, hx_repl_fn fn, void *arg);
+typedef char **(*hx_repl_complete_fn)(char *const *words, int nwords,
+    const char *text, void *arg);
+
+/* What a prompt or a script runs with. */
+struct hx_repl {
+	const char *prompt;
+	const char *history_path;	/* or NULL: no history kept */
+	hx_repl_fn run;
+	hx_repl_complete_fn complete;	/* or NULL: file names */
+	void *arg;
+};
+
+/*
+ * Read lines with R's prompt until end of file or "exit", parse each (words
+ * split as sh(1) does with quotes and backslashes but no expansion, unquoted
+ * '|', '<', '>' and '>>' as operators, '#' starting a comment, a line
+ * starting with '!' left whole for a shell) and hand it to R's run.
+ * History is kept in R's history path when it is not NULL.
+ */
+void hx_repl_run(const struct hx_repl *r);
+
+/*
+ * Run the lines of F as the prompt would, without a terminal, until its
+ * end or "exit"; NAME names F in messages.  Returns the status of the
+ * last line that failed (2 for one that does not parse), or 0.
+ */
+int hx_repl_script(FILE *f, const char *name, const struct hx_repl *r);
 
 #endif

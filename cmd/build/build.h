@@ -31,6 +31,7 @@ struct build_options {
 	char **extra_flags;		/* -F, NULL-terminated */
 	int64_t timeout_ns;
 	bool quiet;
+	struct hx_progress *progress;	/* a step per command, or NULL */
 };
 
 /* What one build run knows: project, toolchain, git, environment. */

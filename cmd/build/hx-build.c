@@ -19,6 +19,7 @@
 #include "hx_atomic.h"
 #include "hx_err.h"
 #include "hx_file.h"
+#include "hx_progress.h"
 #include "rec/hx_rec.h"
 #include "hx_spawn.h"
 
@@ -35,7 +36,7 @@ enum {
 static void
 usage(void)
 {
-	printf("Usage: hx-build -t TARGET [-q] [-F FLAG]... [-o DIR] "
+	printf("Usage: hx-build -t TARGET [-q | -v] [-F FLAG]... [-o DIR] "
 	    "[--cache-dir DIR]\n"
 	    "                [--cache-max SIZE] [--no-cache] [--check-repro]\n"
 	    "                [--cache-url URL] "
@@ -55,7 +56,10 @@ usage(void)
 	    "  -t, --target TARGET      toolchain manifest name or file\n"
 	    "  -o, --output-dir DIR     where outputs go (hx-out/NAME)\n"
 	    "  -F, --flag FLAG          add a compiler flag (repeatable)\n"
-	    "  -q, --quiet              no summary or build output on stderr\n"
+	    "  -q, --quiet              no summary, progress or build output\n"
+	    "                           on stderr\n"
+	    "  -v, --verbose            print each build step as it starts\n"
+	    "                           and ends\n"
 	    "      --cache-dir DIR      the artifact cache (HX_CACHE_DIR)\n"
 	    "      --cache-max SIZE     evict least recently used entries\n"
 	    "                           beyond SIZE (K, M, G suffixes)\n"
@@ -321,6 +325,11 @@ build_project(struct build *b, struct hx_git *git)
 		duration = hx_spawn_now_ns() - start;
 	} else {
 		remote = false;
+		/* Configure and build, twice to check reproducibility. */
+		hx_progress_add(b->opt->progress,
+		    (b->project.configure != NULL ? 2 : 1) *
+		    (b->opt->check_repro ? 2 : 1));
+		hx_progress_close(b->opt->progress);
 		failed = build_run(b, results, "hx-build", true, &tail,
 		    &duration);
 		if (!failed && use_cache)
@@ -351,6 +360,8 @@ build_project(struct build *b, struct hx_git *git)
 		hx_err_exit(&err);
 	if (b->opt->bundle != NULL && !failed)
 		build_write_bundle(b);
+	hx_progress_free(b->opt->progress);
+	b->opt->progress = NULL;
 	if (!b->opt->quiet)
 		fprintf(stderr, "hx-build: %s: %s: cache: %s %.12s, %s in "
 		    "%.2fs%s%s\n", b->project.name, b->tc.name,
@@ -462,20 +473,21 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "target", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_options opt = { .http = { 5000, 60000 } };
 	struct build b = { 0 };
 	const char *pin = NULL, *cmake = NULL, *dir;
-	bool print_env = false;
+	bool print_env = false, verbose = false;
 	struct hx_git *git;
 	char err[1024];
 	int c, status;
 
 	hx_rec_init(argv[0]);
 	build_catch_signals();
-	while ((c = getopt_long(argc, argv, "F:Vho:qt:", longopts,
+	while ((c = getopt_long(argc, argv, "F:Vho:qt:v", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'F':
@@ -498,6 +510,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			opt.target = optarg;
+			break;
+		case 'v':
+			verbose = true;
 			break;
 		case OPT_BUNDLE:
 			opt.bundle = optarg;
@@ -557,6 +572,8 @@ main(int argc, char **argv)
 		    "riscv64-clang, host, or a manifest file)");
 	if (argc > 1)
 		hx_usage_error("unexpected argument: %s", argv[1]);
+	if (opt.quiet && verbose)
+		hx_usage_error("--quiet and --verbose exclude each other");
 	if ((pin != NULL) + print_env + (cmake != NULL) > 1)
 		hx_usage_error("--pin, --print-env and --emit-cmake-toolchain "
 		    "exclude each other");
@@ -581,6 +598,9 @@ main(int argc, char **argv)
 		collect_flags(&b);
 		prepare_output_dir(&b);
 		build_compute_key(&b);
+		if (!opt.quiet)
+			opt.progress = hx_progress_new("hx-build",
+			    STDERR_FILENO, verbose);
 		git = read_git(&b, b.project.dir);
 		status = build_project(&b, git);
 		if (git != NULL)

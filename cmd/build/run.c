@@ -25,6 +25,7 @@
 #include "hx_elf.h"
 #include "hx_err.h"
 #include "hx_file.h"
+#include "hx_progress.h"
 #include "hx_spawn.h"
 
 #define TAIL_BYTES 8192
@@ -233,7 +234,7 @@ run_step(struct build *b, char **command, bool configure, char **env,
 {
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
-	char **argv, *host = NULL;
+	char **argv, *host = NULL, *label;
 	size_t n = 0, i;
 	int rc, failed;
 
@@ -252,11 +253,16 @@ run_step(struct build *b, char **command, bool configure, char **env,
 	spec.merge_stderr = true;
 	spec.tail_max = TAIL_BYTES;
 	spec.timeout_ns = b->opt->timeout_ns;
+	label = hx_xasprintf("%s: %s", configure ? "configure" : "build",
+	    argv[0]);
+	hx_progress_start(b->opt->progress, label);
 	if ((rc = hx_spawn_run(&spec, &res)) != 0)
 		hx_err(HX_EXIT_SYSTEM, "cannot run %s: %s", argv[0],
 		    strerror(rc));
 	*duration_ns += res.duration_ns;
 	failed = !res.exited || res.status != 0;
+	hx_progress_done(b->opt->progress, label, failed);
+	free(label);
 	if (failed) {
 		free(*tail);
 		if (res.timed_out)

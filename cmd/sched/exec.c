@@ -28,6 +28,7 @@
 
 #include "emu/hx_stub.h"
 #include "hx_file.h"
+#include "hx_progress.h"
 #include "hx_spawn.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_writer.h"
@@ -358,11 +359,12 @@ ran(const struct run *r, const char *failure)
 
 /* Run the N members of one unit in RUNS (a directory); false on failure. */
 static bool
-run_unit(struct run *m, size_t n, const char *runs, const char *emu)
+run_unit(struct run *m, size_t n, const char *runs, const char *emu,
+    struct hx_progress *progress)
 {
 	char *dir = hx_xasprintf("%s/run.XXXXXX", runs), *socket = NULL;
 	char *why = NULL;
-	bool ok = true, grouped = n > 1, offload = false;
+	bool ok = true, grouped = n > 1, offload = false, member_ok;
 	size_t i;
 	int lock;
 
@@ -379,6 +381,8 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu)
 		m[i].argv = job_argv(m[i].job, emu, socket, offload);
 		m[i].envp = job_env(&m[i], socket, offload);
 	}
+	for (i = 0; i < n; i++)
+		hx_progress_start(progress, m[i].job->name);
 	for (i = 0; i < n && why == NULL; i++)
 		if (is_offload(&m[i], grouped))
 			start_offload(&m[i], dir, &why);
@@ -396,7 +400,9 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu)
 		stop_service(&m[i]);
 	for (i = 0; i < n; i++) {
 		forward(&m[i]);
-		ok = ran(&m[i], why) && ok;
+		member_ok = ran(&m[i], why);
+		hx_progress_done(progress, m[i].job->name, !member_ok);
+		ok = member_ok && ok;
 		if (m[i].service == 0 && why == NULL)
 			hx_spawn_result_free(&m[i].r);
 		free_strings(m[i].argv);
@@ -428,7 +434,7 @@ by_start(const void *a, const void *b)
 
 int
 sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
-    const char *state_dir)
+    const char *state_dir, struct hx_progress *progress)
 {
 	const struct hx_plan_result *res;
 	struct hx_err_info err;
@@ -455,6 +461,8 @@ sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
 			idx[nidx++] = i;
 	order_base = res;
 	qsort(idx, nidx, sizeof(*idx), by_start);
+	hx_progress_add(progress, nidx);
+	hx_progress_close(progress);
 	done = hx_xcalloc(n + 1, sizeof(*done));
 	m = hx_xcalloc(n + 1, sizeof(*m));
 	for (i = 0; i < nidx; i++) {
@@ -471,7 +479,7 @@ sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
 				m[nm++].p = &res[idx[k]].placement;
 				done[idx[k]] = true;
 			}
-		ok = run_unit(m, nm, runs, emu) && ok;
+		ok = run_unit(m, nm, runs, emu, progress) && ok;
 	}
 	free(m);
 	free(done);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hx_progress.h"
 #include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
 #include "sched/hx_objects.h"
@@ -295,6 +296,7 @@ sched_plan(int argc, char **argv)
 		{ "share", required_argument, NULL, OPT_SHARE },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "submit", no_argument, NULL, OPT_SUBMIT },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const consume[] = { "node", "job", "placement",
@@ -313,9 +315,11 @@ sched_plan(int argc, char **argv)
 	struct hx_inventory inv;
 	struct reading r;
 	struct hx_plan *plan;
+	struct hx_progress *progress = NULL;
+	bool verbose = false;
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "hk", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "hkv", longopts, NULL)) != -1)
 		switch (c) {
 		case 'h':
 			sched_usage();
@@ -323,6 +327,9 @@ sched_plan(int argc, char **argv)
 			return HX_EXIT_OK;
 		case 'k':
 			loop.keep_going = true;
+			break;
+		case 'v':
+			verbose = true;
 			break;
 		case OPT_EMIT:
 			emit = optarg;
@@ -416,9 +423,12 @@ sched_plan(int argc, char **argv)
 	plan = hx_plan_run(&inv, &res, in.jobs, in.njobs, in.history,
 	    in.nhistory, &opt);
 	status = write_plan(plan, &in);
+	if (exec != NULL || slurm.submit)
+		progress = hx_progress_new("hx-sched", STDERR_FILENO, verbose);
+	slurm.progress = progress;
 	if (exec != NULL) {
 		sched_flush();
-		if (sched_exec_local(plan, &in, state) != HX_EXIT_OK)
+		if (sched_exec_local(plan, &in, state, progress) != HX_EXIT_OK)
 			status = HX_EXIT_VERDICT;
 	} else if (emit != NULL && strcmp(emit, "k8s") == 0)
 		sched_emit_k8s(plan, &in, &inv, dest, queue, image);
@@ -429,6 +439,7 @@ sched_plan(int argc, char **argv)
 			status = HX_EXIT_VERDICT;
 	} else if (emit != NULL)
 		sched_emit_gitlab(plan, &in, dest);
+	hx_progress_free(progress);
 	sched_flush();
 	hx_plan_free(plan);
 	hx_reservation_list_clear(&res);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hx_progress.h"
 #include "rec/hx_job.h"
 #include "rec/hx_placement.h"
 #include "rec/hx_rec.h"
@@ -76,9 +77,13 @@ void sched_flush(void);
 void sched_error_record(const char *file, unsigned long line,
     const char *message);
 
-/* The results of a plan run locally: returns the exit status. */
+/*
+ * The results of a plan run locally, a step of PROGRESS (or NULL) each:
+ * returns the exit status.
+ */
 int sched_exec_local(const struct hx_plan *plan,
-    const struct sched_input *in, const char *state_dir);
+    const struct sched_input *in, const char *state_dir,
+    struct hx_progress *progress);
 
 /*
  * Send the record lines of OUT, what JOB wrote, downstream, and the other
@@ -97,6 +102,7 @@ struct sched_slurm {
 	struct hx_slurm_class *classes;
 	size_t nclasses;
 	bool submit;
+	struct hx_progress *progress;	/* a step per submitted job */
 };
 
 /*

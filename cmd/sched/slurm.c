@@ -19,6 +19,7 @@
 
 #include "hx_file.h"
 #include "hx_json.h"
+#include "hx_progress.h"
 #include "hx_spawn.h"
 #include "sched.h"
 
@@ -136,6 +137,7 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 	char *out, *abs, *self;
 	size_t n, nm = 0, nb, i, k;
 	int status = HX_EXIT_OK;
+	bool ok;
 
 	r = hx_plan_results(plan, &n);
 	members = hx_xcalloc(n + 1, sizeof(*members));
@@ -162,14 +164,25 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 		if (hx_spawn_stop_on_signals(NULL, cancel_submitted, &err) < 0)
 			hx_err_exit(&err);
 	}
+	/* Submitted jobs run until the last is done: all of them at once. */
+	for (i = 0; opt->submit && i < nb; i++)
+		for (k = 0; k < batches[i].n; k++) {
+			hx_progress_add(opt->progress, 1);
+			hx_progress_start(opt->progress,
+			    batches[i].members[k].job->name);
+		}
+	hx_progress_close(opt->progress);
 	if (hx_slurm_emit(&c, batches, nb, dir, &err) == -1 ||
 	    (opt->submit && hx_slurm_run(&c, batches, nb, POLL_NS, &err) == -1))
 		hx_err_exit(&err);
 	for (i = 0; opt->submit && i < nb; i++)
 		for (k = 0; k < batches[i].n; k++) {
 			slurm_forward(&c, batches[i].members[k].job);
-			if (!slurm_ran(&batches[i].members[k],
-			    batches[i].job_id, &batches[i].outcomes[k]))
+			ok = slurm_ran(&batches[i].members[k],
+			    batches[i].job_id, &batches[i].outcomes[k]);
+			hx_progress_done(opt->progress,
+			    batches[i].members[k].job->name, !ok);
+			if (!ok)
 				status = HX_EXIT_VERDICT;
 		}
 	nsubmitted = 0;

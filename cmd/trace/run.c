@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hx_progress.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
 #include "rec/hx_rec.h"
@@ -206,6 +207,7 @@ trace_run(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "service", required_argument, NULL, 's' },
 		{ "spans", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *service = NULL, *spans = NULL;
@@ -215,13 +217,15 @@ trace_run(int argc, char **argv)
 	struct hx_span span;
 	struct hx_perf perf;
 	struct run r = { 0 };
+	struct hx_progress *progress;
+	bool verbose = false;
 	char **envp;
 	int64_t start;
 	int c, rc, status, fd;
 	size_t i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			name = optarg;
@@ -231,6 +235,9 @@ trace_run(int argc, char **argv)
 			break;
 		case 's':
 			service = optarg;
+			break;
+		case 'v':
+			verbose = true;
 			break;
 		default:
 			run_usage_error("bad option");
@@ -257,9 +264,17 @@ trace_run(int argc, char **argv)
 	spec.envp = envp;
 	spec.foreground = isatty(STDIN_FILENO) &&
 	    tcgetpgrp(STDIN_FILENO) == getpgrp();
+	/* One step, the command; its own output shares the terminal. */
+	progress = hx_progress_new("hx-trace", STDERR_FILENO, verbose);
+	hx_progress_add(progress, 1);
+	hx_progress_close(progress);
+	hx_progress_start(progress, name);
 	hx_perf_open(&perf);
 	start = trace_now_ns(CLOCK_REALTIME);
 	rc = hx_spawn_run(&spec, &res);
+	hx_progress_done(progress, name, rc != 0 || !res.exited ||
+	    res.status != 0);
+	hx_progress_free(progress);
 
 	hx_span_init(&span);
 	span.trace_id = r.trace_id;

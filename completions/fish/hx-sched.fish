@@ -10,6 +10,7 @@ complete -c hx-sched -l inventory -r -F -d 'Node records to add to the inventory
 complete -c hx-sched -l from -x -a 'local slurm sinfo-json scontrol kubectl' -n '__fish_seen_subcommand_from inventory' -d 'Where the nodes come from'
 complete -c hx-sched -l proc -x -a '(__fish_complete_directories)' -n '__fish_seen_subcommand_from inventory health' -d 'Read this machine from DIR, not /proc'
 complete -c hx-sched -s k -l keep-going -n '__fish_seen_subcommand_from plan' -d 'Turn bad records into error records'
+complete -c hx-sched -s v -l verbose -n '__fish_seen_subcommand_from plan' -d 'Print each job as it starts and ends'
 complete -c hx-sched -l reservations -r -F -n '__fish_seen_subcommand_from plan' -d 'Reservation windows per team'
 complete -c hx-sched -l now -x -n '__fish_seen_subcommand_from plan health' -d 'The time to plan from'
 complete -c hx-sched -l half-life -x -n '__fish_seen_subcommand_from plan' -d 'Fair-share usage half-life'

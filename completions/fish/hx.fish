@@ -51,6 +51,7 @@ complete -c hx -f
 
 complete -c hx -n __hx_needs_tool -s h -l help -d 'Show help and exit'
 complete -c hx -n __hx_needs_tool -s V -l version -d 'Show the version and exit'
+complete -c hx -n __hx_needs_tool -s f -l file -r -F -d 'Run the lines of a script as the prompt would'
 complete -c hx -n __hx_needs_tool -a build -d 'Cross-compile for riscv64 with a pinned toolchain'
 complete -c hx -n __hx_needs_tool -a emu -d 'Run tests under QEMU user mode with instruction counts'
 complete -c hx -n __hx_needs_tool -a offload -d 'Serve the tensor-offload protocol: the GPU service and its stub'

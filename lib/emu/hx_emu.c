@@ -17,6 +17,7 @@
 
 #include "hx_elf.h"
 #include "hx_hash.h"
+#include "hx_progress.h"
 #include "emu/hx_emu.h"
 #include "emu/hx_qemu.h"
 #include "rec/hx_env.h"
@@ -447,17 +448,24 @@ hx_emu_run(const struct hx_emu_test *t, struct hx_outcome *out)
 	};
 	struct repetition chosen, o;
 	bool have_chosen = false;
-	char *message;
+	char *message, *label;
 	int rep;
 
 	memset(out, 0, sizeof(*out));
 	if (t->error != NULL) {
+		hx_progress_start(t->opt->progress, t->name);
+		hx_progress_done(t->opt->progress, t->name, true);
 		hx_outcome_set_error(out, t->error);
 		return;
 	}
 	/* Report the first failed repetition, or else the last one. */
 	for (rep = 1; rep <= t->opt->repeat; rep++) {
+		label = t->opt->repeat > 1 ? hx_xasprintf("%s run %d/%d",
+		    t->name, rep, t->opt->repeat) : hx_xstrdup(t->name);
+		hx_progress_start(t->opt->progress, label);
 		run_with_retries(t, &o);
+		hx_progress_done(t->opt->progress, label, o.run.failed);
+		free(label);
 		if (!o.run.failed && o.run.status == HX_STATUS_PASS &&
 		    (o.run.counted || !t->opt->count))
 			hx_outcome_add_sample(out, &what, &o.run, rep);

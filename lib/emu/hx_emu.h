@@ -14,6 +14,7 @@
 
 #include "hx_err.h"
 #include "hx_json.h"
+#include "hx_progress.h"
 #include "rec/hx_artifact.h"
 #include "rec/hx_quarantine.h"
 #include "emu/hx_outcome.h"
@@ -31,6 +32,7 @@ struct hx_emu_options {
 	const char *tmpdir;		/* private: counts and sysroot views */
 	const char *offload;		/* HX_OFFLOAD for every test, or NULL */
 	const struct hx_quarantine *quarantine;	/* or NULL */
+	struct hx_progress *progress;	/* a step per run, or NULL */
 };
 
 /* One artifact made ready to run by hx_emu_prepare. */
@@ -61,8 +63,9 @@ struct hx_emu_test *hx_emu_prepare(const struct hx_artifact *artifact,
 
 /*
  * Run TEST, with its retries and repeats, into OUT: its test records and
- * samples, or an error when it could not run.  Free OUT with
- * hx_outcome_free.
+ * samples, or an error when it could not run.  Each repetition is a
+ * step of the options' progress (one step when TEST cannot run).  Free
+ * OUT with hx_outcome_free.
  */
 void hx_emu_run(const struct hx_emu_test *test, struct hx_outcome *out);
 
