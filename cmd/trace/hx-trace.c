@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,8 +43,8 @@ usage(void)
 	    "[--prom FILE]\n"
 	    "                [--textfile-dir DIR] [FILE]...\n"
 	    "       hx-trace run [--name NAME] [--service SERVICE] "
-	    "[--spans FILE] --\n"
-	    "                CMD [ARG]...\n"
+	    "[--spans FILE]\n"
+	    "                [--grace SECONDS] -- CMD [ARG]...\n"
 	    "       hx-trace gpu [--count N] [--interval MS]\n"
 	    "Pass records through and consume the span and metric records "
 	    "among them;\n"
@@ -77,6 +78,8 @@ usage(void)
 	    "$OTEL_SERVICE_NAME, or NAME)\n"
 	    "      --spans FILE      append the span record to FILE, not "
 	    "standard output\n"
+	    "      --grace SECONDS   time CMD gets to end after a signal "
+	    "(default 10)\n"
 	    "\n"
 	    "Options of gpu:\n"
 	    "      --count N         read the GPUs N times (default 1; 0: "
@@ -86,6 +89,20 @@ usage(void)
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure; "
 	    "run: CMD's.\n");
+}
+
+long
+trace_parse_count(const char *cmd, const char *opt, const char *arg, long min)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || v < min)
+		hx_usage_error("%s: %s: not a whole number from %ld: %s", cmd,
+		    opt, min, arg);
+	return v;
 }
 
 int64_t

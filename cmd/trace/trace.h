@@ -21,6 +21,13 @@ int trace_run(int argc, char **argv);
 int trace_gpu(int argc, char **argv);
 
 /* Nanoseconds on CLOCK: since the epoch for CLOCK_REALTIME. */
+/*
+ * The whole number ARG of option OPT of subcommand CMD, at least MIN, or
+ * a usage error.
+ */
+long trace_parse_count(const char *cmd, const char *opt, const char *arg,
+    long min);
+
 int64_t trace_now_ns(clockid_t clock);
 
 /* The export options, as getopt_long gives them. */
