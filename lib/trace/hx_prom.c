@@ -252,8 +252,9 @@ compare_pairs(const void *pa, const void *pb)
 /*
  * The label set of M as written: its labels and, unless one is called
  * so, service, sorted by name; characters a label name cannot have
- * become '_', and a name that would start with a digit or "__" gets a
- * leading "l"; of labels whose names then agree, the first is kept.
+ * become '_', and a name that would start with a digit or "__", and the
+ * names a histogram or summary gives its buckets ("le", "quantile"), get
+ * a leading "l"; of labels whose names then agree, the first is kept.
  */
 static char *
 label_set(const struct hx_metric *m)
@@ -280,6 +281,8 @@ label_set(const struct hx_metric *m)
 		name.len = 0;
 		if ((pairs[i].name[0] >= '0' && pairs[i].name[0] <= '9') ||
 		    strncmp(pairs[i].name, "__", 2) == 0 ||
+		    strcmp(pairs[i].name, "le") == 0 ||
+		    strcmp(pairs[i].name, "quantile") == 0 ||
 		    pairs[i].name[0] == '\0')
 			hx_tbuf_putc(&name, 'l');
 		for (p = pairs[i].name; *p != '\0'; p++)

@@ -97,6 +97,15 @@ test_expect_success 'no input: every export is still valid' '
 	grep "^hx_test_retry_ratio 0$" e.prom
 '
 
+test_expect_success 'metric labels le and quantile are renamed, promtool clean' '
+	echo "{\"type\":\"metric\",\"name\":\"q\",\"kind\":\"gauge\",\"value\":1,\"time_ns\":1,\"labels\":{\"le\":\"1\",\"quantile\":\"0.5\",\"__name__\":\"x\"}}" |
+	hx-trace --prom le.prom >out &&
+	promtool check metrics <le.prom >got 2>&1 &&
+	test_must_be_empty got &&
+	"$T/prom-check" le.prom &&
+	grep "^q{l__name__=\"x\",lle=\"1\",lquantile=\"0.5\"} 1$" le.prom
+'
+
 test_expect_success 'test records are not read without a Prometheus export' '
 	echo "{\"type\":\"test\",\"name\":1}" >bad-test.jsonl &&
 	hx-trace --otlp t.otlp <bad-test.jsonl >out &&
