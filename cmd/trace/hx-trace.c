@@ -169,6 +169,11 @@ on_record(struct hx_record *rec, void *arg)
 	} else {
 		if (hx_metric_read(j, &metric, &message) < 0)
 			goto bad;
+		if (trace_export_on_metric(&f->export, &metric,
+		    &message) < 0) {
+			hx_metric_clear(&metric);
+			goto bad;
+		}
 		hx_rec_pass(rec);
 		if (f->keep)
 			hx_spanset_add_metric(&f->set, &metric);
@@ -261,6 +266,7 @@ main(int argc, char **argv)
 	argv += optind;
 
 	hx_spanset_init(&f.set);
+	hx_prom_families_init(&f.export.families);
 	f.keep = correlate || trace_export_wanted(&f.export);
 	loop.consume = trace_export_tests(&f.export) ? consume_tests : consume;
 	loop.fn = on_record;
@@ -276,6 +282,7 @@ main(int argc, char **argv)
 		hx_err_exit(&loop.error);
 	}
 	hx_spanset_clear(&f.set);
+	hx_prom_families_clear(&f.export.families);
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
 	return HX_EXIT_OK;
