@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hx_hash.h"
+#include "hx_json.h"
 #include "rec/hx_metric.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_sample.h"
@@ -32,6 +34,7 @@ struct filter {
 	bool keep;		/* the set is needed at the end */
 	bool samples;		/* a sample record after each span */
 	struct trace_export export;
+	json_t *seen;		/* --correlate: "trace-span" to a digest */
 };
 
 static void
@@ -141,6 +144,37 @@ write_sample(const struct hx_span *span)
 }
 
 /*
+ * Whether SPAN repeats the ids of an earlier span of F with other
+ * contents, for --correlate: then *MESSAGE says so.  A repeat with the
+ * same contents is the same span.
+ */
+static int
+repeated(struct filter *f, const struct hx_span *span, char **message)
+{
+	char digest[HX_SHA256_HEX], *key, *text;
+	const char *seen;
+	json_t *j;
+
+	if (f->seen == NULL)
+		return 0;
+	j = hx_span_to_json(span);
+	text = hx_json_to_string(j);
+	hx_hash_sha256_buf(text, strlen(text), digest);
+	free(text);
+	json_decref(j);
+	key = hx_xasprintf("%s-%s", span->trace_id, span->span_id);
+	if ((seen = json_string_value(json_object_get(f->seen, key))) ==
+	    NULL)
+		json_object_set_new(f->seen, key, json_string(digest));
+	free(key);
+	if (seen == NULL || strcmp(seen, digest) == 0)
+		return 0;
+	*message = hx_xasprintf("span %s of trace %s: seen before with other "
+	    "contents", span->span_id, span->trace_id);
+	return -1;
+}
+
+/*
  * A span or metric record: checked, passed on, and kept when the
  * outputs need it.  A bad one is bad input.
  */
@@ -160,6 +194,10 @@ on_record(struct hx_record *rec, void *arg)
 	if (strcmp(rec->type, "span") == 0) {
 		if (hx_span_read(j, &span, &message) < 0)
 			goto bad;
+		if (repeated(f, &span, &message) < 0) {
+			hx_span_clear(&span);
+			goto bad;
+		}
 		hx_rec_pass(rec);
 		if (f->samples)
 			write_sample(&span);
@@ -266,6 +304,8 @@ main(int argc, char **argv)
 	argv += optind;
 
 	hx_spanset_init(&f.set);
+	if (correlate)
+		f.seen = json_object();
 	hx_prom_families_init(&f.export.families);
 	f.keep = correlate || trace_export_wanted(&f.export);
 	loop.consume = trace_export_tests(&f.export) ? consume_tests : consume;
@@ -282,6 +322,7 @@ main(int argc, char **argv)
 		hx_err_exit(&loop.error);
 	}
 	hx_spanset_clear(&f.set);
+	json_decref(f.seen);
 	hx_prom_families_clear(&f.export.families);
 	if (hx_rec_flush(&err) < 0)
 		hx_err_exit(&err);
