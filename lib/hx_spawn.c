@@ -54,16 +54,23 @@ hx_spawn_stop(void)
 	pthread_mutex_unlock(&spawn_lock);
 }
 
-void
-hx_spawn_kill_all(void)
+/* Stop as hx_spawn_stop does and send SIG to every child's group. */
+static void
+signal_all(int sig)
 {
 	size_t i;
 
 	pthread_mutex_lock(&spawn_lock);
 	spawn_stopped = true;
 	for (i = 0; i < ngroups; i++)
-		kill(-groups[i], SIGKILL);
+		kill(-groups[i], sig);
 	pthread_mutex_unlock(&spawn_lock);
+}
+
+void
+hx_spawn_kill_all(void)
+{
+	signal_all(SIGKILL);
 }
 
 /* Take the group PGID off the list of running ones. */
@@ -326,9 +333,13 @@ wait_at_exit(void)
 	hx_spawn_stop_wait();
 }
 
-int
-hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
-    struct hx_err_info *err)
+/*
+ * Block the stopping signals the caller does not ignore, in every thread,
+ * and start WAITER on a thread of its own to wait for them.  Returns 0, or
+ * -1 with ERR filled.
+ */
+static int
+watch_signals(void *(*waiter)(void *), struct hx_err_info *err)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction old;
@@ -336,8 +347,6 @@ hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
 	size_t i;
 	int rc;
 
-	stop_first = first;
-	stop_cleanup = cleanup;
 	sigemptyset(&stopping);
 	/* What the caller ignores (nohup, a background job) stays ignored. */
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
@@ -345,14 +354,63 @@ hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
 		    old.sa_handler != SIG_IGN)
 			sigaddset(&stopping, signals[i]);
 	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
-	if ((rc = pthread_create(&thread, NULL, stop_main, NULL)) != 0) {
+	if ((rc = pthread_create(&thread, NULL, waiter, NULL)) != 0) {
 		errno = rc;
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
 		    "cannot start threads");
 	}
 	pthread_detach(thread);
+	return 0;
+}
+
+int
+hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
+    struct hx_err_info *err)
+{
+	stop_first = first;
+	stop_cleanup = cleanup;
+	if (watch_signals(stop_main, err) < 0)
+		return -1;
 	atexit(wait_at_exit);
 	return 0;
+}
+
+/* The signal hx_spawn_forward_signals passed on, and the grace period. */
+static atomic_int forwarded;
+static struct timespec forward_grace;
+
+/*
+ * Pass a stopping signal on to every child's group; kill the groups when
+ * the grace period has passed or a second one came.
+ */
+static void *
+forward_main(void *unused)
+{
+	int sig;
+
+	(void)unused;
+	while (sigwait(&stopping, &sig) != 0)
+		continue;
+	forwarded = sig;
+	signal_all(sig);
+	while (sigtimedwait(&stopping, NULL, &forward_grace) < 0 &&
+	    errno == EINTR)
+		continue;
+	hx_spawn_kill_all();
+	return NULL;
+}
+
+int
+hx_spawn_forward_signals(long grace_s, struct hx_err_info *err)
+{
+	forward_grace.tv_sec = (time_t)grace_s;
+	return watch_signals(forward_main, err);
+}
+
+int
+hx_spawn_forwarded(void)
+{
+	return forwarded;
 }
 
 /* Close both ends of a pipe that are open; 0. */

@@ -85,6 +85,22 @@ int hx_spawn_stop_on_signals(void (*first)(void), void (*cleanup)(void),
     struct hx_err_info *err);
 
 /*
+ * Pass SIGINT, SIGTERM, SIGHUP and SIGQUIT (those the caller does not
+ * ignore) on, as a program that runs one command for the user must, so
+ * that the command can clean up: block them in every thread (call this
+ * before starting any), and on one, on a thread of its own, start no more
+ * children, send it to every child's process group, and kill those groups
+ * GRACE_S seconds later, or at once on a second such signal.  The
+ * program goes on: hx_spawn_run returns when its child has ended, and
+ * hx_spawn_forwarded says which signal came.  Returns 0, or -1 with ERR
+ * filled.
+ */
+int hx_spawn_forward_signals(long grace_s, struct hx_err_info *err);
+
+/* The signal hx_spawn_forward_signals passed on, or 0 while none came. */
+int hx_spawn_forwarded(void);
+
+/*
  * When a stopping signal arrived, wait for the end it brings, so that
  * nothing more is reported; otherwise return at once.
  */

@@ -78,6 +78,15 @@ trace_export_on_test(struct trace_export *x, struct hx_record *rec,
 	return 0;
 }
 
+int
+trace_export_on_metric(struct trace_export *x, const struct hx_metric *m,
+    char **message)
+{
+	if (!trace_export_tests(x))
+		return 0;
+	return hx_prom_families_add(&x->families, m, message);
+}
+
 /* The Prometheus exposition, to a file and into a textfile directory. */
 static int
 write_prom(struct trace_export *x, const struct hx_spanset *set,

@@ -42,21 +42,6 @@ static const struct {
 	    "NVLink" },
 };
 
-/* A positive whole number option, as --count 0 or --interval 500. */
-static long
-parse_count(const char *opt, const char *arg, long min)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || v < min)
-		hx_usage_error("gpu: %s: not a whole number from %ld: %s", opt,
-		    min, arg);
-	return v;
-}
-
 /*
  * Write the metrics of reading R of GPU INDEX, taken at TIME_NS; a part
  * NVML refused is named on standard error the first time (WARNED).
@@ -137,10 +122,10 @@ trace_gpu(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			count = parse_count("--count", optarg, 0);
+			count = trace_parse_count("gpu", "--count", optarg, 0);
 			break;
 		case 'i':
-			interval = parse_count("--interval", optarg, 1);
+			interval = trace_parse_count("gpu", "--interval", optarg, 1);
 			break;
 		default:
 			hx_usage_error("gpu: bad option");

@@ -11,12 +11,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hx_hash.h"
+#include "hx_json.h"
 #include "rec/hx_metric.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_sample.h"
@@ -31,6 +34,7 @@ struct filter {
 	bool keep;		/* the set is needed at the end */
 	bool samples;		/* a sample record after each span */
 	struct trace_export export;
+	json_t *seen;		/* --correlate: "trace-span" to a digest */
 };
 
 static void
@@ -43,7 +47,7 @@ usage(void)
 	    "                [--textfile-dir DIR] [FILE]...\n"
 	    "       hx-trace run [-v] [--name NAME] [--service SERVICE] "
 	    "[--spans FILE]\n"
-	    "                -- CMD [ARG]...\n"
+	    "                [--grace SECONDS] -- CMD [ARG]...\n"
 	    "       hx-trace gpu [--count N] [--interval MS]\n"
 	    "Pass records through and consume the span and metric records "
 	    "among them;\n"
@@ -81,6 +85,8 @@ usage(void)
 	    "On a terminal, run shows CMD as running on one line of standard "
 	    "error,\n"
 	    "erased when it ends.\n"
+	    "      --grace SECONDS   time CMD gets to end after a signal "
+	    "(default 10)\n"
 	    "\n"
 	    "Options of gpu:\n"
 	    "      --count N         read the GPUs N times (default 1; 0: "
@@ -90,6 +96,20 @@ usage(void)
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure; "
 	    "run: CMD's.\n");
+}
+
+long
+trace_parse_count(const char *cmd, const char *opt, const char *arg, long min)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || v < min)
+		hx_usage_error("%s: %s: not a whole number from %ld: %s", cmd,
+		    opt, min, arg);
+	return v;
 }
 
 int64_t
@@ -128,6 +148,37 @@ write_sample(const struct hx_span *span)
 }
 
 /*
+ * Whether SPAN repeats the ids of an earlier span of F with other
+ * contents, for --correlate: then *MESSAGE says so.  A repeat with the
+ * same contents is the same span.
+ */
+static int
+repeated(struct filter *f, const struct hx_span *span, char **message)
+{
+	char digest[HX_SHA256_HEX], *key, *text;
+	const char *seen;
+	json_t *j;
+
+	if (f->seen == NULL)
+		return 0;
+	j = hx_span_to_json(span);
+	text = hx_json_to_string(j);
+	hx_hash_sha256_buf(text, strlen(text), digest);
+	free(text);
+	json_decref(j);
+	key = hx_xasprintf("%s-%s", span->trace_id, span->span_id);
+	if ((seen = json_string_value(json_object_get(f->seen, key))) ==
+	    NULL)
+		json_object_set_new(f->seen, key, json_string(digest));
+	free(key);
+	if (seen == NULL || strcmp(seen, digest) == 0)
+		return 0;
+	*message = hx_xasprintf("span %s of trace %s: seen before with other "
+	    "contents", span->span_id, span->trace_id);
+	return -1;
+}
+
+/*
  * A span or metric record: checked, passed on, and kept when the
  * outputs need it.  A bad one is bad input.
  */
@@ -147,6 +198,10 @@ on_record(struct hx_record *rec, void *arg)
 	if (strcmp(rec->type, "span") == 0) {
 		if (hx_span_read(j, &span, &message) < 0)
 			goto bad;
+		if (repeated(f, &span, &message) < 0) {
+			hx_span_clear(&span);
+			goto bad;
+		}
 		hx_rec_pass(rec);
 		if (f->samples)
 			write_sample(&span);
@@ -156,6 +211,11 @@ on_record(struct hx_record *rec, void *arg)
 	} else {
 		if (hx_metric_read(j, &metric, &message) < 0)
 			goto bad;
+		if (trace_export_on_metric(&f->export, &metric,
+		    &message) < 0) {
+			hx_metric_clear(&metric);
+			goto bad;
+		}
 		hx_rec_pass(rec);
 		if (f->keep)
 			hx_spanset_add_metric(&f->set, &metric);
@@ -248,6 +308,9 @@ main(int argc, char **argv)
 	argv += optind;
 
 	hx_spanset_init(&f.set);
+	if (correlate)
+		f.seen = json_object();
+	hx_prom_families_init(&f.export.families);
 	f.keep = correlate || trace_export_wanted(&f.export);
 	loop.consume = trace_export_tests(&f.export) ? consume_tests : consume;
 	loop.fn = on_record;
@@ -263,6 +326,8 @@ main(int argc, char **argv)
 		hx_err_exit(&loop.error);
 	}
 	hx_spanset_clear(&f.set);
+	json_decref(f.seen);
+	hx_prom_families_clear(&f.export.families);
 	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	return HX_EXIT_OK;

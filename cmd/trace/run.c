@@ -208,6 +208,7 @@ trace_run(int argc, char **argv)
 		{ "service", required_argument, NULL, 's' },
 		{ "spans", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "grace", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *service = NULL, *spans = NULL;
@@ -221,12 +222,16 @@ trace_run(int argc, char **argv)
 	bool verbose = false;
 	char **envp;
 	int64_t start;
-	int c, rc, status, fd;
+	long grace = 10;
+	int c, rc, status, fd, sig;
 	size_t i;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+v", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'g':
+			grace = trace_parse_count("run", "--grace", optarg, 0);
+			break;
 		case 'n':
 			name = optarg;
 			break;
@@ -257,7 +262,7 @@ trace_run(int argc, char **argv)
 	fd = open_spans(spans);
 	new_ids(&r);
 	envp = child_environment(&r);
-	if (hx_spawn_stop_on_signals(NULL, NULL, &err) < 0)
+	if (hx_spawn_forward_signals(grace, &err) < 0)
 		hx_err_exit(&err);
 
 	spec.argv = argv;
@@ -275,6 +280,7 @@ trace_run(int argc, char **argv)
 	hx_progress_done(progress, name, rc != 0 || !res.exited ||
 	    res.status != 0);
 	hx_progress_free(progress);
+	sig = hx_spawn_forwarded();
 
 	hx_span_init(&span);
 	span.trace_id = r.trace_id;
@@ -289,7 +295,8 @@ trace_run(int argc, char **argv)
 	if (rc != 0) {
 		/* As env(1): 127 for a command not found, else 126. */
 		status = rc == ENOENT ? 127 : 126;
-		hx_warn("%s: %s", argv[0], strerror(rc));
+		if (sig == 0)
+			hx_warn("%s: %s", argv[0], strerror(rc));
 		span.end_ns = start;
 		span.error = true;
 		span.message = hx_xasprintf("cannot run %s: %s", argv[0],
@@ -309,6 +316,14 @@ trace_run(int argc, char **argv)
 			span.message = hx_xasprintf("exit status %d",
 			    res.status);
 		hx_spawn_result_free(&res);
+	}
+	if (sig != 0) {
+		/* Stopped: the signal, not the command's own status. */
+		status = 128 + sig;
+		span.error = true;
+		free((char *)span.message);
+		span.message = hx_xasprintf("stopped by signal %d", sig);
+		add_attr(&r, "stop_signal", hx_xasprintf("%d", sig));
 	}
 	hx_perf_close(&perf);
 	span.attrs = r.attrs;

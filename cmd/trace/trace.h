@@ -21,6 +21,13 @@ int trace_run(int argc, char **argv);
 int trace_gpu(int argc, char **argv);
 
 /* Nanoseconds on CLOCK: since the epoch for CLOCK_REALTIME. */
+/*
+ * The whole number ARG of option OPT of subcommand CMD, at least MIN, or
+ * a usage error.
+ */
+long trace_parse_count(const char *cmd, const char *opt, const char *arg,
+    long min);
+
 int64_t trace_now_ns(clockid_t clock);
 
 /* The export options, as getopt_long gives them. */
@@ -40,6 +47,7 @@ struct trace_export {
 	const char *prom;		/* --prom FILE */
 	const char *textfile_dir;	/* --textfile-dir DIR */
 	struct hx_prom_tests tests;	/* the test records read */
+	struct hx_prom_families families;	/* the metric families read */
 };
 
 /*
@@ -62,6 +70,13 @@ int trace_export_on_test(struct trace_export *x, struct hx_record *rec,
  * Write every export of SET after the input.  Returns 0, or -1 with ERR
  * filled.
  */
+/*
+ * Check the metric record M as read, for the Prometheus export when there
+ * is one.  Returns 0, or -1 with *MESSAGE (to free) saying what is bad.
+ */
+int trace_export_on_metric(struct trace_export *x, const struct hx_metric *m,
+    char **message);
+
 int trace_export_write(struct trace_export *x, const struct hx_spanset *set,
     struct hx_err_info *err);
 

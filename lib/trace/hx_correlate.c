@@ -397,6 +397,55 @@ by_order(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Mark node TOP and every node below it in SEEN. */
+static void
+mark_below(const struct build *b, size_t top, bool *seen)
+{
+	size_t *stack = hx_xcalloc(b->n + 1, sizeof(*stack)), depth = 0, i, k;
+
+	if (!seen[top]) {
+		seen[top] = true;
+		stack[depth++] = top;
+	}
+	while (depth > 0) {
+		i = stack[--depth];
+		for (k = 0; k < b->nodes[i].nchildren; k++)
+			if (!seen[b->nodes[i].children[k]]) {
+				seen[b->nodes[i].children[k]] = true;
+				stack[depth++] = b->nodes[i].children[k];
+			}
+	}
+	free(stack);
+}
+
+/*
+ * The spans of B below neither ROOT nor an orphan, those whose parents
+ * go round in a cycle, into T in the order of the set.
+ */
+static void
+find_unreachable(const struct build *b, size_t root,
+    struct hx_correlate_trace *t)
+{
+	bool *seen = hx_xcalloc(b->n + 1, sizeof(*seen));
+	const struct node **lost = hx_xcalloc(b->n + 1, sizeof(*lost));
+	size_t i;
+
+	mark_below(b, root, seen);
+	for (i = 0; i < b->n; i++)
+		if (b->nodes[i].parent == -2)
+			mark_below(b, i, seen);
+	for (i = 0; i < b->n; i++)
+		if (!seen[i])
+			lost[t->nunreachable++] = &b->nodes[i];
+	qsort(lost, t->nunreachable, sizeof(*lost), by_order);
+	t->unreachable = hx_xcalloc(t->nunreachable + 1,
+	    sizeof(*t->unreachable));
+	for (i = 0; i < t->nunreachable; i++)
+		t->unreachable[i] = lost[i]->span;
+	free(lost);
+	free(seen);
+}
+
 /* T from the N distinct spans of one trace in NODES, sorted by id. */
 static void
 build_trace(struct hx_correlate_trace *t, struct node *nodes, size_t n)
@@ -422,6 +471,7 @@ build_trace(struct hx_correlate_trace *t, struct node *nodes, size_t n)
 	for (i = 0; i < t->norphans; i++)
 		t->orphans[i] = orphans[i]->span;
 	free(orphans);
+	find_unreachable(&b, root, t);
 	t->services = hx_xcalloc(n + 1, sizeof(*t->services));
 	for (i = 0; i < n; i++)
 		add_service(t, nodes[i].span->service, self_time(&b, i));
@@ -496,6 +546,23 @@ hx_correlate(const struct hx_spanset *set,
 	free(sorted);
 }
 
+/* The array of SPANS[0 .. N - 1]: span_id, name and parent_id of each. */
+static json_t *
+span_list(const struct hx_span *const *spans, size_t n)
+{
+	json_t *list = json_array(), *item;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		item = json_object();
+		hx_field_set_string(item, "span_id", spans[i]->span_id);
+		hx_field_set_string(item, "name", spans[i]->name);
+		hx_field_set_string(item, "parent_id", spans[i]->parent_id);
+		json_array_append_new(list, item);
+	}
+	return list;
+}
+
 json_t *
 hx_correlate_to_json(const struct hx_correlate_trace *t)
 {
@@ -509,16 +576,11 @@ hx_correlate_to_json(const struct hx_correlate_trace *t)
 	json_object_set_new(rec, "start_ns", json_integer(t->start_ns));
 	json_object_set_new(rec, "duration_ns", json_integer(t->duration_ns));
 	json_object_set_new(rec, "spans", json_integer((json_int_t)t->nspans));
-	list = json_array();
-	for (i = 0; i < t->norphans; i++) {
-		item = json_object();
-		hx_field_set_string(item, "span_id", t->orphans[i]->span_id);
-		hx_field_set_string(item, "name", t->orphans[i]->name);
-		hx_field_set_string(item, "parent_id",
-		    t->orphans[i]->parent_id);
-		json_array_append_new(list, item);
-	}
-	json_object_set_new(rec, "orphans", list);
+	json_object_set_new(rec, "orphans", span_list(t->orphans,
+	    t->norphans));
+	if (t->nunreachable > 0)
+		json_object_set_new(rec, "unreachable",
+		    span_list(t->unreachable, t->nunreachable));
 	list = json_array();
 	for (i = 0; i < t->npath; i++) {
 		item = json_object();
@@ -549,6 +611,7 @@ hx_correlate_free(struct hx_correlate_trace *traces, size_t ntraces)
 
 	for (i = 0; i < ntraces; i++) {
 		free(traces[i].orphans);
+		free(traces[i].unreachable);
 		free(traces[i].path);
 		free(traces[i].services);
 		free(traces[i].offsets);

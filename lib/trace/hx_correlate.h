@@ -67,6 +67,12 @@ struct hx_correlate_trace {
 	size_t nspans;			/* distinct span ids */
 	const struct hx_span **orphans;	/* in the order of the set */
 	size_t norphans;
+	/*
+	 * The spans below neither the root nor an orphan: those in a cycle
+	 * of parents and below it, in the order of the set.
+	 */
+	const struct hx_span **unreachable;
+	size_t nunreachable;
 	struct hx_correlate_step *path;	/* in time order */
 	size_t npath;
 	struct hx_correlate_service *services;	/* sorted by name */
@@ -78,7 +84,8 @@ struct hx_correlate_trace {
 /*
  * The traces of SET, in the order their first span came: *TRACES, an
  * array of *NTRACES to free with hx_correlate_free.  A span id seen
- * again in the same trace is the same span: the first one counts.
+ * again in the same trace is the same span: the first one counts (the
+ * reader refuses one with other contents).
  */
 void hx_correlate(const struct hx_spanset *set,
     struct hx_correlate_trace **traces, size_t *ntraces);

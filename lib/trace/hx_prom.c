@@ -233,6 +233,81 @@ test_families(struct hx_tbuf *b, const struct hx_prom_tests *t)
 	hx_tbuf_putc(b, '\n');
 }
 
+/* The family of M: its name, "_total" added to a counter without it. */
+static char *
+family_name(const struct hx_metric *m)
+{
+	size_t len = strlen(m->name);
+
+	return m->kind == HX_METRIC_COUNTER && (len < 6 ||
+	    strcmp(m->name + len - 6, "_total") != 0) ?
+	    hx_xasprintf("%s_total", m->name) : hx_xstrdup(m->name);
+}
+
+/* Order families by name. */
+static int
+compare_families(const void *pa, const void *pb)
+{
+	const struct hx_prom_family *a = pa, *b = pb;
+
+	return strcmp(a->name, b->name);
+}
+
+void
+hx_prom_families_init(struct hx_prom_families *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+int
+hx_prom_families_add(struct hx_prom_families *f, const struct hx_metric *m,
+    char **message)
+{
+	struct hx_prom_family key, *found;
+	size_t i;
+
+	key.name = family_name(m);
+	key.kind = m->kind;
+	found = bsearch(&key, f->v, f->n, sizeof(*f->v), compare_families);
+	*message = NULL;
+	if (hx_field_index(hx_prom_own, key.name) >= 0 ||
+	    strncmp(key.name, hx_prom_own[0], strlen(hx_prom_own[0])) == 0)
+		*message = hx_xasprintf("metric %s: family %s is one "
+		    "hx-trace exports itself", m->name, key.name);
+	else if (m->kind == HX_METRIC_COUNTER && m->value < 0)
+		*message = hx_xasprintf("metric %s: a counter below zero",
+		    m->name);
+	else if (found != NULL && found->kind != m->kind)
+		*message = hx_xasprintf("metric %s: family %s is a %s, "
+		    "this is a %s", m->name, key.name,
+		    hx_metric_kind_name(found->kind),
+		    hx_metric_kind_name(m->kind));
+	if (*message != NULL || found != NULL) {
+		free(key.name);
+		return *message != NULL ? -1 : 0;
+	}
+	if (f->n == f->cap) {
+		f->cap = f->cap > 0 ? f->cap * 2 : 16;
+		f->v = hx_xrealloc(f->v, f->cap * sizeof(*f->v));
+	}
+	for (i = f->n; i > 0 && strcmp(f->v[i - 1].name, key.name) > 0; i--)
+		f->v[i] = f->v[i - 1];
+	f->v[i] = key;
+	f->n++;
+	return 0;
+}
+
+void
+hx_prom_families_clear(struct hx_prom_families *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].name);
+	free(f->v);
+	hx_prom_families_init(f);
+}
+
 /* A metric record as the exporter sees it: its family and series. */
 struct series {
 	const struct hx_metric *m;
@@ -252,8 +327,9 @@ compare_pairs(const void *pa, const void *pb)
 /*
  * The label set of M as written: its labels and, unless one is called
  * so, service, sorted by name; characters a label name cannot have
- * become '_', and a name that would start with a digit or "__" gets a
- * leading "l"; of labels whose names then agree, the first is kept.
+ * become '_', and a name that would start with a digit or "__", and the
+ * names a histogram or summary gives its buckets ("le", "quantile"), get
+ * a leading "l"; of labels whose names then agree, the first is kept.
  */
 static char *
 label_set(const struct hx_metric *m)
@@ -280,6 +356,8 @@ label_set(const struct hx_metric *m)
 		name.len = 0;
 		if ((pairs[i].name[0] >= '0' && pairs[i].name[0] <= '9') ||
 		    strncmp(pairs[i].name, "__", 2) == 0 ||
+		    strcmp(pairs[i].name, "le") == 0 ||
+		    strcmp(pairs[i].name, "quantile") == 0 ||
 		    pairs[i].name[0] == '\0')
 			hx_tbuf_putc(&name, 'l');
 		for (p = pairs[i].name; *p != '\0'; p++)
@@ -319,52 +397,23 @@ compare_series(const void *pa, const void *pb)
 	return (a->m > b->m) - (a->m < b->m);
 }
 
-/* Check the metric readings S[0 .. N - 1], sorted, for what cannot go out. */
-static int
-check_series(const struct series *s, size_t n, struct hx_err_info *err)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (hx_field_index(hx_prom_own, s[i].family) >= 0 ||
-		    strncmp(s[i].family, hx_prom_own[0],
-		    strlen(hx_prom_own[0])) == 0)
-			return hx_err_set(err, HX_EXIT_INPUT, "metric %s: a "
-			    "family hx-trace exports itself", s[i].m->name);
-		if (s[i].m->kind == HX_METRIC_COUNTER && s[i].m->value < 0)
-			return hx_err_set(err, HX_EXIT_INPUT, "metric %s: a "
-			    "counter below zero", s[i].m->name);
-		if (i > 0 && strcmp(s[i - 1].family, s[i].family) == 0 &&
-		    s[i - 1].m->kind != s[i].m->kind)
-			return hx_err_set(err, HX_EXIT_INPUT, "metric %s: both "
-			    "a gauge and a counter", s[i].family);
-	}
-	return 0;
-}
-
 /* The families of the metric records: the last reading of each series. */
-static int
-metric_families(struct hx_tbuf *b, const struct hx_spanset *set,
-    struct hx_err_info *err)
+static void
+metric_families(struct hx_tbuf *b, const struct hx_spanset *set)
 {
 	const struct hx_metric *m;
 	struct series *s;
-	size_t n = set->nmetrics, i, len;
+	size_t n = set->nmetrics, i;
 	char *help;
-	int rc;
 
 	s = hx_xcalloc(n + 1, sizeof(*s));
 	for (i = 0; i < n; i++) {
 		m = s[i].m = &set->metrics[i];
-		len = strlen(m->name);
-		s[i].family = m->kind == HX_METRIC_COUNTER && (len < 6 ||
-		    strcmp(m->name + len - 6, "_total") != 0) ?
-		    hx_xasprintf("%s_total", m->name) : hx_xstrdup(m->name);
+		s[i].family = family_name(m);
 		s[i].labels = label_set(m);
 	}
 	qsort(s, n, sizeof(*s), compare_series);
-	rc = check_series(s, n, err);
-	for (i = 0; rc == 0 && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i == 0 || strcmp(s[i - 1].family, s[i].family) != 0) {
 			help = hx_xasprintf("Metric records hx-trace read, "
 			    "the last of each label set%s%s.",
@@ -392,7 +441,6 @@ metric_families(struct hx_tbuf *b, const struct hx_spanset *set,
 		free(s[i].labels);
 	}
 	free(s);
-	return rc;
 }
 
 int
@@ -401,13 +449,13 @@ hx_prom_write_file(const struct hx_spanset *set,
     struct hx_err_info *err)
 {
 	struct hx_tbuf b;
-	int rc;
+	int rc = 0;
 
 	hx_tbuf_init(&b);
 	span_families(&b, set);
 	test_families(&b, tests);
-	rc = metric_families(&b, set, err);
-	if (rc == 0 && hx_atomic_write(path, b.data, b.len, 0666) < 0)
+	metric_families(&b, set);
+	if (hx_atomic_write(path, b.data, b.len, 0666) < 0)
 		rc = hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", path);
 	hx_tbuf_clear(&b);
 	return rc;

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "hx_err.h"
+#include "rec/hx_metric.h"
 #include "rec/hx_test.h"
 #include "trace/hx_spanset.h"
 
@@ -38,12 +39,35 @@ struct hx_prom_tests {
 /* Count the test T into TESTS (zeroed to start). */
 void hx_prom_tests_add(struct hx_prom_tests *tests, const struct hx_test *t);
 
+/* The metric families of the records read so far, and their kinds. */
+struct hx_prom_family {
+	char *name;
+	enum hx_metric_kind kind;
+};
+
+struct hx_prom_families {
+	struct hx_prom_family *v;	/* sorted by name */
+	size_t n, cap;
+};
+
+void hx_prom_families_init(struct hx_prom_families *f);
+
 /*
- * Write the exposition of SET and TESTS to PATH, atomically.  Returns 0,
- * or -1 with ERR filled: HX_EXIT_INPUT when a metric record cannot be
- * exported (its name is one of the families above, it is both a gauge
- * and a counter, a counter is below zero), HX_EXIT_SYSTEM when PATH
- * cannot be written.
+ * Check, as it is read, that the metric record M can be exported beside
+ * those added to F before, and add its family.  Returns 0, or -1 with
+ * *MESSAGE (to free) saying why not: its family is one of the families
+ * above, or was read with the other kind (a counter x beside a gauge
+ * x_total), or it is a counter below zero.
+ */
+int hx_prom_families_add(struct hx_prom_families *f,
+    const struct hx_metric *m, char **message);
+
+void hx_prom_families_clear(struct hx_prom_families *f);
+
+/*
+ * Write the exposition of SET and TESTS to PATH, atomically; SET's
+ * metric records passed hx_prom_families_add.  Returns 0, or -1 with ERR
+ * filled (HX_EXIT_SYSTEM) when PATH cannot be written.
  */
 int hx_prom_write_file(const struct hx_spanset *set,
     const struct hx_prom_tests *tests, const char *path,

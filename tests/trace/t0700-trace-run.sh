@@ -189,4 +189,70 @@ test_expect_success '--spans to a file that cannot be written: 4, nothing run' '
 	grep "^hx-trace: no/such/dir/s.jsonl: No such file or directory$" err
 '
 
+# A command that says it is ready on descriptor 3 (the fifo ready), and
+# on SIGTERM writes the marker "bye" (with the argument trap), or else
+# ignores it.
+cat >trapper.sh <<'EOF'
+#!/bin/sh
+if test "$1" = trap; then
+	trap 'echo bye >marker; exit 0' TERM
+else
+	trap '' TERM
+fi
+echo ready >&3
+exec 3>&-
+while :; do
+	sleep 1
+done
+EOF
+chmod +x trapper.sh
+
+# stop_run ARGS...: hx-trace run ARGS in the background, SIGTERM once its
+# command wrote a line on descriptor 3; $rc is hx-trace's exit status.
+stop_run() {
+	rm -f ready marker &&
+	mkfifo ready &&
+	{ hx-trace run "$@" 3>ready & } &&
+	pid=$! &&
+	read -r line <ready
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+}
+
+test_expect_success 'SIGTERM is passed on: the command cleans up, a span, 143' '
+	rm -f spans &&
+	stop_run --spans spans -- ./trapper.sh trap &&
+	test "$rc" = 143 &&
+	test "$(cat marker)" = bye &&
+	test "$(one .status spans)" = error &&
+	test "$(one .message spans)" = "stopped by signal 15" &&
+	test "$(one .attrs.stop_signal spans)" = 15 &&
+	test "$(one .attrs.exit_code spans)" = 0
+'
+
+test_expect_success 'after the grace period the command is killed, still a span' '
+	rm -f spans &&
+	stop_run --grace 0 --spans spans -- ./trapper.sh ignore &&
+	test "$rc" = 143 &&
+	! test -e marker &&
+	test "$(one .status spans)" = error &&
+	test "$(one .attrs.stop_signal spans)" = 15 &&
+	test "$(one .attrs.signal spans)" = 9
+'
+
+test_expect_success 'the offload service stopped under run removes its socket' '
+	rm -f spans &&
+	stop_run --spans spans -- hx-offload --listen "unix:$PWD/t.sock" \
+	    --ready-fd 3 &&
+	test "$rc" = 143 &&
+	! test -e t.sock &&
+	test "$(one .attrs.stop_signal spans)" = 15
+'
+
+test_expect_success '--grace takes a whole number of seconds' '
+	test_status 2 hx-trace run --grace soon -- true 2>err &&
+	grep "hx-trace: run: --grace: not a whole number" err
+'
+
 test_done

@@ -139,4 +139,42 @@ test_expect_success 'no spans: no trace records' '
 	test "$(wc -l <out)" -eq 1
 '
 
+# span ID NAME [PARENT]: a span of trace ...0003 at [START=10,END=20].
+cyc_span() {
+	printf '{"type":"span","trace_id":"00000000000000000000000000000003","span_id":"%s","name":"%s",%s"service":"s","kind":"internal","start_ns":10,"end_ns":20,"status":"ok"}\n' \
+	    "$1" "$2" "${3:+\"parent_id\":\"$3\",}"
+}
+
+test_expect_success 'a cycle of parents beside a root: its spans are unreachable' '
+	{
+		cyc_span 000000000000000a a 000000000000000b &&
+		cyc_span 000000000000000b b 000000000000000a &&
+		cyc_span 000000000000000c c 000000000000000b &&
+		cyc_span 0000000000000001 root
+	} >cycle.jsonl &&
+	hx-trace --correlate cycle.jsonl | tail -n 1 >t &&
+	jq -e ".root == \"root\" and .spans == 4 and .orphans == [] and
+	    (.unreachable | map(.name)) == [\"a\", \"b\", \"c\"] and
+	    (.unreachable[0].parent_id == \"000000000000000b\")" t &&
+	cyc_span 0000000000000001 root | hx-trace --correlate | tail -n 1 >t &&
+	jq -e "has(\"unreachable\") | not" t
+'
+
+test_expect_success 'a span id repeated with other contents: status 3 at its line, -k' '
+	{
+		cyc_span 0000000000000001 root &&
+		cyc_span 0000000000000002 kid 0000000000000001 &&
+		cyc_span 0000000000000002 kid 0000000000000001 &&
+		cyc_span 0000000000000002 other 0000000000000001
+	} >dup.jsonl &&
+	test_status 3 hx-trace --correlate dup.jsonl >out 2>err &&
+	grep "^hx-trace: dup.jsonl:4: span 0000000000000002 of trace 00000000000000000000000000000003: seen before with other contents$" err &&
+	hx-trace -k --correlate dup.jsonl >out &&
+	test "$(jq -r "select(.type == \"error\") | .line" out)" = 4 &&
+	jq -e "select(.type == \"trace\") | .spans == 2" out &&
+	head -n 3 dup.jsonl >want &&
+	hx-trace <want >out &&
+	test_cmp want out
+'
+
 test_done

@@ -97,6 +97,15 @@ test_expect_success 'no input: every export is still valid' '
 	grep "^hx_test_retry_ratio 0$" e.prom
 '
 
+test_expect_success 'metric labels le and quantile are renamed, promtool clean' '
+	echo "{\"type\":\"metric\",\"name\":\"q\",\"kind\":\"gauge\",\"value\":1,\"time_ns\":1,\"labels\":{\"le\":\"1\",\"quantile\":\"0.5\",\"__name__\":\"x\"}}" |
+	hx-trace --prom le.prom >out &&
+	promtool check metrics <le.prom >got 2>&1 &&
+	test_must_be_empty got &&
+	"$T/prom-check" le.prom &&
+	grep "^q{l__name__=\"x\",lle=\"1\",lquantile=\"0.5\"} 1$" le.prom
+'
+
 test_expect_success 'test records are not read without a Prometheus export' '
 	echo "{\"type\":\"test\",\"name\":1}" >bad-test.jsonl &&
 	hx-trace --otlp t.otlp <bad-test.jsonl >out &&
@@ -114,8 +123,27 @@ test_expect_success 'a bad test record is bad input for --prom; -k goes on' '
 test_expect_success 'a metric that clashes with a family of hx-trace: status 3' '
 	echo "{\"type\":\"metric\",\"name\":\"hx_test_retries\",\"kind\":\"counter\",\"value\":1,\"time_ns\":1}" |
 	test_status 3 hx-trace --prom c.prom >out 2>err &&
-	grep "^hx-trace: metric hx_test_retries: a family hx-trace exports itself$" err &&
+	grep "^hx-trace: stdin:1: metric hx_test_retries: family hx_test_retries_total is one hx-trace exports itself$" err &&
 	! test -e c.prom
+'
+
+# A counter x and a gauge x_total are one family of two kinds.
+test_expect_success 'a family of two kinds: status 3 at its line; -k exports the rest' '
+	m="{\"type\":\"metric\",\"time_ns\":1,\"value\":1" &&
+	{
+		echo "$m,\"name\":\"x\",\"kind\":\"counter\"}" &&
+		echo "$m,\"name\":\"y\",\"kind\":\"gauge\"}" &&
+		echo "$m,\"name\":\"x_total\",\"kind\":\"gauge\"}"
+	} >kinds.jsonl &&
+	test_status 3 hx-trace --prom k.prom <kinds.jsonl >out 2>err &&
+	grep "^hx-trace: stdin:3: metric x_total: family x_total is a counter, this is a gauge$" err &&
+	! test -e k.prom &&
+	test_status 0 hx-trace -k --prom k.prom <kinds.jsonl >out &&
+	test "$(jq -r "select(.type == \"error\") | .line" out)" = 3 &&
+	promtool check metrics <k.prom &&
+	grep "^x_total 1$" k.prom &&
+	grep "^y 1$" k.prom &&
+	grep -c "^x_total" k.prom | grep -qx 1
 '
 
 test_expect_success 'unwritable exports: status 4, the path named' '

@@ -322,22 +322,33 @@ test_chrome(const struct hx_spanset *set)
 	free(text);
 }
 
-/* Whether exporting the metric NAME of KIND and VALUE is refused. */
+/*
+ * Whether the metric NAME of KIND and VALUE is refused when read after a
+ * gauge queue_depth_total.
+ */
 static void
 prom_refuses(const char *name, enum hx_metric_kind kind, double value,
     const char *want)
 {
-	struct hx_prom_tests tests = { 0 };
-	struct hx_spanset set;
-	struct hx_err_info err;
+	struct hx_prom_families f;
+	struct hx_metric m;
+	char *message = NULL;
 
-	hx_spanset_init(&set);
-	add_metric(&set, "queue_depth_total", HX_METRIC_GAUGE, 1, 0, "0");
-	add_metric(&set, name, kind, value, 0, "0");
-	tap_ok(hx_prom_write_file(&set, &tests, "refused.prom", &err) < 0 &&
-	    err.status == HX_EXIT_INPUT && strstr(err.message, want) != NULL,
-	    "prom: metric %s refused: %s", name, want);
-	hx_spanset_clear(&set);
+	hx_prom_families_init(&f);
+	hx_metric_init(&m);
+	m.name = "queue_depth_total";
+	m.value = 1;
+	tap_ok(hx_prom_families_add(&f, &m, &message) == 0 &&
+	    hx_prom_families_add(&f, &m, &message) == 0,
+	    "prom: a gauge read twice");
+	m.name = name;
+	m.kind = kind;
+	m.value = value;
+	tap_ok(hx_prom_families_add(&f, &m, &message) < 0 && message != NULL &&
+	    strstr(message, want) != NULL, "prom: metric %s refused: %s", name,
+	    want);
+	free(message);
+	hx_prom_families_clear(&f);
 }
 
 /* A unit with a newline and label names that agree once made valid. */
@@ -418,11 +429,13 @@ test_prom(const struct hx_spanset *set)
 	free(text);
 	test_prom_odd_metric();
 	prom_refuses("hx_test_retries", HX_METRIC_COUNTER, 1,
-	    "a family hx-trace exports itself");
+	    "family hx_test_retries_total is one hx-trace exports itself");
+	prom_refuses("hx_test_retries_total", HX_METRIC_GAUGE, 1,
+	    "family hx_test_retries_total is one hx-trace exports itself");
 	prom_refuses("hx_span_duration_seconds_bucket", HX_METRIC_GAUGE, 1,
-	    "a family hx-trace exports itself");
+	    "is one hx-trace exports itself");
 	prom_refuses("queue_depth", HX_METRIC_COUNTER, 1,
-	    "both a gauge and a counter");
+	    "family queue_depth_total is a gauge, this is a counter");
 	prom_refuses("drops", HX_METRIC_COUNTER, -1, "a counter below zero");
 }
 
