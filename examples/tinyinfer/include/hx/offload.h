@@ -684,6 +684,8 @@ hx_offload_connect(const char *addr, int timeout_ms, struct hx_offload **out)
 	h->timeout_ms = timeout_ms;
 	if ((rc = hx_offload__open(h)) != 0) {
 		error = errno;
+		hx_offload__hangup(h);
+		free(h->buf);
 		free(h->addr);
 		free(h);
 		errno = error;
@@ -785,7 +787,8 @@ hx_offload__build(struct hx_offload *h, int op, const int32_t *params,
 	p[2] = (unsigned char)nparams;
 	p[3] = (unsigned char)nargs;
 	p[4] = (unsigned char)tplen;
-	memcpy(p + 5, tp, tplen);
+	if (tplen > 0)
+		memcpy(p + 5, tp, tplen);
 	p += 5 + tplen;
 	for (i = 0; i < nparams; i++, p += 4)
 		hx_offload__put32(p, (uint32_t)params[i]);
