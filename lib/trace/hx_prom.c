@@ -268,7 +268,8 @@ hx_prom_families_add(struct hx_prom_families *f, const struct hx_metric *m,
 
 	key.name = family_name(m);
 	key.kind = m->kind;
-	found = bsearch(&key, f->v, f->n, sizeof(*f->v), compare_families);
+	found = f->n == 0 ? NULL :
+	    bsearch(&key, f->v, f->n, sizeof(*f->v), compare_families);
 	*message = NULL;
 	if (hx_field_index(hx_prom_own, key.name) >= 0 ||
 	    strncmp(key.name, hx_prom_own[0], strlen(hx_prom_own[0])) == 0)
@@ -341,7 +342,8 @@ label_set(const struct hx_metric *m)
 	const char *p;
 
 	pairs = hx_xcalloc(n + 1, sizeof(*pairs));
-	memcpy(pairs, m->labels, n * sizeof(*pairs));
+	if (n > 0)
+		memcpy(pairs, m->labels, n * sizeof(*pairs));
 	for (i = 0; i < n && strcmp(pairs[i].name, "service") != 0; i++)
 		continue;
 	if (m->service != NULL && i == n) {
