@@ -9,6 +9,10 @@ srcdir = .
 # Set by mk/fuzz.am from configure's findings, as the gcc build has them.
 pkglibexecdir = /usr/local/libexec/hx
 bindir = /usr/local/bin
+pkglibdir = /usr/local/lib/hx
+pkgdatadir = /usr/local/share/hx
+abs_top_srcdir = $(abspath $(srcdir))
+abs_top_builddir = $(abspath .)
 HX_WARN_CFLAGS =
 HX_DEP_CFLAGS =
 HX_DEP_LIBS =
@@ -24,7 +28,10 @@ OBJ = fuzz/obj
 LIB_SOURCES = $(wildcard $(srcdir)/lib/*.c $(srcdir)/lib/*/*.c)
 LIB_OBJECTS = $(patsubst $(srcdir)/%.c,$(OBJ)/%.o,$(LIB_SOURCES))
 CPPFLAGS_ALL = -DHAVE_CONFIG_H -I. -I$(srcdir)/lib -I$(srcdir)/fuzz \
-	-DHX_LIBEXECDIR='"$(pkglibexecdir)"' -DHX_BINDIR='"$(bindir)"'
+	-DHX_LIBEXECDIR='"$(pkglibexecdir)"' -DHX_BINDIR='"$(bindir)"' \
+	-DHX_PKGLIBDIR='"$(pkglibdir)"' -DHX_PKGDATADIR='"$(pkgdatadir)"' \
+	-DHX_ABS_SRCDIR='"$(abs_top_srcdir)"' \
+	-DHX_ABS_BUILDDIR='"$(abs_top_builddir)"'
 
 all: $(OBJ)/libfuzzer-links $(TARGETS:%=fuzz/fuzz-%) seeds
 
