@@ -76,16 +76,23 @@ reservation_of(const struct hx_placement *p, const struct hx_inventory *inv,
 	return NULL;
 }
 
-/* The placement record of member M as Slurm ran it; whether it went well. */
+/*
+ * The placement record of member M of batch B as Slurm ran it (or held
+ * it); whether it went well.
+ */
 static bool
-slurm_ran(const struct hx_slurm_member *m, const char *job_id,
+slurm_ran(const struct hx_slurm_member *m, const struct hx_slurm_batch *b,
     const struct hx_slurm_outcome *o)
 {
 	struct hx_placement p = *m->placement;
+	const char *job_id = b->job_id;
 	char *reason;
-	bool ok = hx_slurm_outcome_ok(o);
+	bool ok = hx_slurm_outcome_ok(o) && b->held == NULL;
 
-	if (o->signal != 0)
+	if (b->held != NULL)
+		reason = hx_xasprintf("slurm job %s: held by Slurm (%s), "
+		    "cancelled", job_id, b->held);
+	else if (o->signal != 0)
 		reason = hx_xasprintf("slurm job %s: %s, killed by signal %d",
 		    job_id, o->state, o->signal);
 	else
@@ -179,7 +186,7 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 		for (k = 0; k < batches[i].n; k++) {
 			slurm_forward(&c, batches[i].members[k].job);
 			ok = slurm_ran(&batches[i].members[k],
-			    batches[i].job_id, &batches[i].outcomes[k]);
+			    &batches[i], &batches[i].outcomes[k]);
 			hx_progress_done(opt->progress,
 			    batches[i].members[k].job->name, !ok);
 			if (!ok)

@@ -780,6 +780,7 @@ hx_slurm_batches_free(struct hx_slurm_batch *batches, size_t n)
 		free(batches[i].members);
 		free(batches[i].script);
 		free(batches[i].job_id);
+		free(batches[i].held);
 	}
 	free(batches);
 }
@@ -876,21 +877,55 @@ slurm_member_outcomes(const struct hx_slurm_config *c,
 }
 
 /*
- * Whether a job of the N BATCHES is still in Slurm's queue (pending,
- * running or completing), from one squeue for all of them: a cheap
- * poll, where scontrol would take one call per job.
+ * Cancel the job of batch B, which Slurm holds for REASON: a held job
+ * (priority 0, as after "launch failed requeued held") never runs of
+ * itself, and waiting for it would wait for ever.
  */
 static int
-slurm_queued(const struct hx_slurm_batch *batches, size_t n, bool *queued,
+slurm_cancel_held(struct hx_slurm_batch *b, const char *reason,
     struct hx_err_info *err)
 {
-	char *argv[] = { "squeue", "-h", "-o", "%A", "-j", NULL, NULL };
+	char *argv[] = { "scancel", b->job_id, NULL };
 	struct hx_spawn spec = { .argv = argv, .capture = true };
 	struct hx_spawn_result r;
-	char *ids = NULL;
+	int e;
+
+	b->held = hx_xstrdup(reason);
+	if ((e = hx_spawn_run(&spec, &r)) != 0) {
+		errno = e;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
+		    "cannot run scancel");
+	}
+	if (!r.exited || r.status != 0) {
+		hx_err_set(err, HX_EXIT_SYSTEM, "scancel %s failed: %.*s",
+		    b->job_id, (int)strcspn(r.err, "\n"), r.err);
+		hx_spawn_result_free(&r);
+		return -1;
+	}
+	hx_spawn_result_free(&r);
+	return 0;
+}
+
+/*
+ * Whether a job of the N BATCHES is still in Slurm's queue (pending,
+ * running or completing), from one squeue for all of them: a cheap
+ * poll, where scontrol would take one call per job.  A job Slurm holds
+ * is cancelled (slurm_cancel_held) and counts as queued until it has
+ * left.
+ */
+static int
+slurm_queued(struct hx_slurm_batch *batches, size_t n, bool *queued,
+    struct hx_err_info *err)
+{
+	char *argv[] = { "squeue", "-h", "-o", "%i|%T|%Q|%r", "-j", NULL,
+		NULL };
+	struct hx_spawn spec = { .argv = argv, .capture = true,
+		.tail_max = 1 << 20 };
+	struct hx_spawn_result r;
+	char *ids = NULL, *line, *save, *state, *prio, *reason;
 	size_t len = 0, i;
 	FILE *f;
-	int e;
+	int e, rc = 0;
 
 	if ((f = open_memstream(&ids, &len)) == NULL)
 		hx_err_out_of_memory();
@@ -906,15 +941,32 @@ slurm_queued(const struct hx_slurm_batch *batches, size_t n, bool *queued,
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
 		    "cannot run squeue");
 	}
-	if (!r.exited || r.status != 0) {
+	if (!r.exited || r.status != 0 || r.out_truncated) {
 		hx_err_set(err, HX_EXIT_SYSTEM, "squeue failed: %.*s",
 		    (int)strcspn(r.err, "\n"), r.err);
 		hx_spawn_result_free(&r);
 		return -1;
 	}
 	*queued = r.out_len > 0;
+	/* JOBID[+OFFSET]|STATE|PRIORITY|REASON, one line per component. */
+	for (line = strtok_r(r.out, "\n", &save); line != NULL && rc == 0;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((state = strchr(line, '|')) == NULL ||
+		    (prio = strchr(state + 1, '|')) == NULL ||
+		    (reason = strchr(prio + 1, '|')) == NULL)
+			continue;
+		line[strcspn(line, "+_|")] = '\0';
+		*state++ = *prio++ = *reason++ = '\0';
+		if (strcmp(state, "PENDING") != 0 || strcmp(prio, "0") != 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strcmp(batches[i].job_id, line) == 0 &&
+			    batches[i].held == NULL)
+				rc = slurm_cancel_held(&batches[i], reason,
+				    err);
+	}
 	hx_spawn_result_free(&r);
-	return 0;
+	return rc;
 }
 
 int

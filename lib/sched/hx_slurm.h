@@ -61,6 +61,7 @@ struct hx_slurm_batch {
 	char *script;			/* its path once written */
 	char *job_id;			/* once submitted */
 	struct hx_slurm_outcome *outcomes;	/* one per member */
+	char *held;	/* Slurm's reason, when it held the job (cancelled) */
 };
 
 /*

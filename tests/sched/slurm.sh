@@ -21,8 +21,14 @@
 # (AuthInfo only reaches the daemons), so accounting sets it too.
 # With accounting, the accounts team-a (fairshare 30) and team-b (10)
 # exist, and root is a user of both.
+# The sockets (munged's, mariadb's and those slurmstepd makes in each
+# node's spool directory) live in a short directory of their own under
+# /tmp, removed by stop_slurm: a Unix socket path has at most 108 bytes,
+# and a trash directory deep in a build tree (a CI clone, the sanitizer
+# build) leaves too few of them.
 
 SLURM_DIR=$TRASH/slurm
+SLURM_RUN=
 SLURM_NODES="rv1 rv2 gpu1 x1"
 slurm_pids=
 
@@ -77,11 +83,11 @@ slurm_wait() {
 # directory of mode 711 (munged refuses anything more open).
 slurm_start_munged() {
 	mkdir -p "$SLURM_DIR/munge"
-	chmod 711 "$SLURM_DIR/munge"
+	chmod 711 "$SLURM_DIR/munge" "$SLURM_RUN"
 	dd if=/dev/urandom of="$SLURM_DIR/munge/munge.key" bs=1024 count=1 \
 	    2>/dev/null
 	chmod 400 "$SLURM_DIR/munge/munge.key"
-	MUNGE_SOCKET=$SLURM_DIR/munge/munge.socket
+	MUNGE_SOCKET=$SLURM_RUN/munge.socket
 	munged --force --socket="$MUNGE_SOCKET" \
 	    --key-file="$SLURM_DIR/munge/munge.key" \
 	    --pid-file="$SLURM_DIR/munge/munged.pid" \
@@ -100,14 +106,14 @@ slurm_start_mariadb() {
 	    --datadir="$db/data" --user=root --skip-test-db \
 	    >"$db/install.log" 2>&1 || { cat "$db/install.log" >&2; return 1; }
 	mariadbd --no-defaults --datadir="$db/data" --user=root \
-	    --socket="$db/mysqld.sock" --skip-networking \
+	    --socket="$SLURM_RUN/mysqld.sock" --skip-networking \
 	    --pid-file="$db/mysqld.pid" --log-error="$db/mysqld.log" \
 	    --innodb-buffer-pool-size=16M --innodb-log-file-size=8M \
 	    >"$db/mysqld.out" 2>&1 &
 	slurm_pids="$! $slurm_pids"
-	slurm_wait mariadb mariadb --no-defaults -S "$db/mysqld.sock" -uroot \
+	slurm_wait mariadb mariadb --no-defaults -S "$SLURM_RUN/mysqld.sock" -uroot \
 	    -e 'select 1' || return 1
-	mariadb --no-defaults -S "$db/mysqld.sock" -uroot -e "
+	mariadb --no-defaults -S "$SLURM_RUN/mysqld.sock" -uroot -e "
 	    create user 'slurm'@'localhost' identified by 'hxslurm';
 	    grant all on slurm_acct_db.* to 'slurm'@'localhost';"
 }
@@ -130,7 +136,7 @@ slurm_write_conf() {
 		echo "CredType=cred/munge"
 		echo "AuthInfo=socket=$MUNGE_SOCKET"
 		echo "StateSaveLocation=$d/state"
-		echo "SlurmdSpoolDir=$d/spool/%n"
+		echo "SlurmdSpoolDir=$SLURM_RUN/%n"
 		echo "SlurmctldPidFile=$d/slurmctld.pid"
 		echo "SlurmdPidFile=$d/slurmd-%n.pid"
 		echo "SlurmctldLogFile=$d/log/slurmctld.log"
@@ -204,7 +210,7 @@ slurm_start_slurmdbd() {
 		echo "StoragePass=hxslurm"
 	} >"$d/slurmdbd.conf"
 	chmod 600 "$d/slurmdbd.conf"
-	MYSQL_UNIX_PORT=$d/db/mysqld.sock SLURM_CONF=$d/slurm.conf slurmdbd -D >"$d/log/slurmdbd.out" 2>&1 &
+	MYSQL_UNIX_PORT=$SLURM_RUN/mysqld.sock SLURM_CONF=$d/slurm.conf slurmdbd -D >"$d/log/slurmdbd.out" 2>&1 &
 	slurm_pids="$! $slurm_pids"
 	slurm_wait slurmdbd timeout 10 sacctmgr -i list cluster
 }
@@ -234,6 +240,7 @@ start_slurm() {
 	slurm_ports=
 	trap stop_slurm EXIT
 	mkdir -p "$SLURM_DIR"
+	SLURM_RUN=$(mktemp -d /tmp/hx-slurm.XXXXXX) || return 1
 	slurm_start_munged || return 1
 	if [ "$mode" = accounting ]; then
 		SLURM_DBD_PORT=$(slurm_free_port)
@@ -247,7 +254,7 @@ start_slurm() {
 	slurm_pids="$! $slurm_pids"
 	slurm_wait slurmctld timeout 10 scontrol ping || return 1
 	for n in $SLURM_NODES; do
-		mkdir -p "$SLURM_DIR/spool/$n"
+		mkdir -p "$SLURM_RUN/$n"
 		slurmd -D -N "$n" -f "$SLURM_CONF" \
 		    >"$SLURM_DIR/log/slurmd-$n.out" 2>&1 &
 		slurm_pids="$! $slurm_pids"
@@ -281,6 +288,10 @@ stop_slurm() {
 	if [ -f "$SLURM_DIR/munge/munged.pid" ]; then
 		slurm_stop_pid "$(cat "$SLURM_DIR/munge/munged.pid")"
 		rm -f "$SLURM_DIR/munge/munged.pid"
+	fi
+	if [ -n "$SLURM_RUN" ]; then
+		rm -rf "$SLURM_RUN"
+		SLURM_RUN=
 	fi
 }
 

@@ -130,4 +130,31 @@ test_expect_success 'a stopping signal cancels the jobs submitted' '
 	test_cmp expect actual
 '
 
+# held_pending: the job named held waits in the queue.
+held_pending() {
+	[ -n "$(squeue -h -n held -t PD -o %i)" ]
+}
+
+test_expect_success 'a job Slurm holds is cancelled and fails with the reason' '
+	echo "{\"type\":\"job\",\"name\":\"held\",\"argv\":[\"true\"],\"selector\":[\"riscv64=true\"]}" >held.jsonl &&
+	scontrol update nodename=rv1,rv2 state=drain reason=hx-test &&
+	{ hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm held --submit held.jsonl >held.out 2>held.err & } &&
+	pid=$! &&
+	slurm_wait "the held job" held_pending &&
+	id=$(squeue -h -n held -o %i) &&
+	scontrol hold "$id" &&
+	{ wait $pid; status=$?; } &&
+	scontrol update nodename=rv1,rv2 state=resume &&
+	test $status = 1 &&
+	jq -r "select(.status != \"planned\") | [.job, .status, .reason] | @tsv" \
+	    held.out >actual &&
+	printf "held\tfailed\tslurm job %s: held by Slurm (JobHeldAdmin), cancelled\n" \
+	    "$id" >expect &&
+	test_cmp expect actual &&
+	echo CANCELLED >expect &&
+	slurm_wait_job "$id" >actual &&
+	test_cmp expect actual
+'
+
 test_done
