@@ -552,6 +552,9 @@ run_pipeline(char ***argvs, int n, const char *input, const char *output,
 		    strrchr(argvs[i][0], '/') + 1 : argvs[i][0];
 		if (strncmp(name, "hx-", 3) == 0)
 			name += 3;
+		/* doctor for hx doctor. */
+		if (strcmp(name, "hx") == 0 && argvs[i][1] != NULL)
+			name = argvs[i][1];
 		fprintf(stderr, "[%s: exit %d]\n", name, statuses[i]);
 	}
 	free(statuses);
