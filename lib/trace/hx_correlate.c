@@ -338,12 +338,17 @@ struct frame {
 	int64_t from, to;
 };
 
-/* The critical path of B from ROOT into T, in time order. */
+/*
+ * The critical path of B from ROOT into T, in time order.  A span on the
+ * walk already is never entered again: a trace whose parents go round in
+ * a cycle (no root but a span of the cycle) would walk it for ever.
+ */
 static void
 critical_path(const struct build *b, size_t root,
     struct hx_correlate_trace *t)
 {
 	struct frame *stack = hx_xcalloc(b->n + 1, sizeof(*stack)), *f;
+	bool *walking = hx_xcalloc(b->n + 1, sizeof(*walking));
 	const struct node *v, *c;
 	size_t depth = 1, k, i;
 	int64_t end, best_end, start;
@@ -353,6 +358,7 @@ critical_path(const struct build *b, size_t root,
 	t->path = hx_xcalloc(2 * b->n + 1, sizeof(*t->path));
 	stack[0] = (struct frame){ root, b->nodes[root].start,
 	    b->nodes[root].end };
+	walking[root] = true;
 	while (depth > 0) {
 		f = &stack[depth - 1];
 		v = &b->nodes[f->node];
@@ -361,13 +367,15 @@ critical_path(const struct build *b, size_t root,
 		for (k = 0; k < v->nchildren; k++) {
 			c = &b->nodes[v->children[k]];
 			end = c->end < f->to ? c->end : f->to;
-			if (c->start < f->to && end > best_end) {
+			if (!walking[v->children[k]] && c->start < f->to &&
+			    end > best_end) {
 				best = (long)v->children[k];
 				best_end = end;
 			}
 		}
 		if (best < 0) {
 			add_step(t, v->span, f->to - f->from);
+			walking[f->node] = false;
 			depth--;
 			continue;
 		}
@@ -377,7 +385,9 @@ critical_path(const struct build *b, size_t root,
 		f->to = start;
 		stack[depth++] = (struct frame){ (size_t)best, start,
 		    best_end };
+		walking[best] = true;
 	}
+	free(walking);
 	free(stack);
 	for (i = 0; i < t->npath / 2; i++) {
 		struct hx_correlate_step tmp = t->path[i];

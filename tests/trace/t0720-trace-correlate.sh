@@ -160,6 +160,25 @@ test_expect_success 'a cycle of parents beside a root: its spans are unreachable
 	jq -e "has(\"unreachable\") | not" t
 '
 
+# ring_span ID NAME PARENT START END: a span of trace ...0004.
+ring_span() {
+	printf '{"type":"span","trace_id":"00000000000000000000000000000004","span_id":"%s","parent_id":"%s","name":"%s","service":"s","kind":"internal","start_ns":%s,"end_ns":%s,"status":"ok"}\n' \
+	    "$1" "$3" "$2" "$4" "$5"
+}
+
+test_expect_success 'a trace that is only a cycle of parents: no endless walk' '
+	{
+		ring_span 000000000000000c c 000000000000000d 6200 6800 &&
+		ring_span 000000000000000d d 000000000000000c 6250 6450 &&
+		ring_span 000000000000000f f 000000000000000c 6500 6750
+	} >ring.jsonl &&
+	hx-trace --correlate ring.jsonl >out &&
+	tail -n 1 out >t &&
+	jq -e ".type == \"trace\" and .spans == 3 and .root == \"c\" and
+	    .orphans == [] and
+	    (.critical_path | map(.name)) == [\"c\", \"d\", \"c\", \"f\", \"c\"]" t
+'
+
 test_expect_success 'a span id repeated with other contents: status 3 at its line, -k' '
 	{
 		cyc_span 0000000000000001 root &&
