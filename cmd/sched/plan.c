@@ -225,8 +225,8 @@ check_slurm_dir(const char *dir)
 	path = hx_xasprintf("%s%s%s/output", cwd != NULL ? cwd : "",
 	    cwd != NULL ? "/" : "", dir);
 	if (!hx_slurm_path_ok(path))
-		hx_usage_error("--emit slurm %s: Slurm takes no quotes, so "
-		    "%s must be letters, digits and _.-+/ only", dir, path);
+		hx_usage_error("--emit slurm %s: Slurm cannot take a newline "
+		    "or a backslash in %s", dir, path);
 	free(path);
 	free(cwd);
 }

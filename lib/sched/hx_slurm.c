@@ -7,9 +7,10 @@
  * "key", arch=X is feature "X"); when a term has no Slurm form (!=,
  * notin, version comparisons, a bare key) the batch is pinned to the
  * planned node with --nodelist, as every member of a group is, so that
- * pairs land as the planner split or colocated them.  Slurm's own
- * options take no quotes, so names and features are checked to be plain
- * words; the command itself is quoted word by word for sh.
+ * pairs land as the planner split or colocated them.  Names and
+ * features are checked to be plain words, as Slurm wants them; the paths
+ * of the output files are escaped for sbatch's reading of #SBATCH lines
+ * and the command is quoted word by word for sh.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include "hx_file.h"
 #include "hx_json.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
 #include "sched/hx_slurm.h"
 
 /* What one selector term asks of Slurm. */
@@ -51,7 +53,27 @@ slurm_token_ok(const char *s, const char *extra)
 bool
 hx_slurm_path_ok(const char *path)
 {
-	return slurm_token_ok(path, "/");
+	return strpbrk(path, "\n\\") == NULL;
+}
+
+/*
+ * Write "#SBATCH --OPTION=PATH" for a file Slurm opens.  sbatch splits
+ * the line into words at blanks outside quotes, taking a backslash as
+ * an escape everywhere, so PATH goes in double quotes with each " as
+ * \"; Slurm expands % in file names, so each % is written %%.
+ */
+static void
+slurm_path_option(FILE *f, const char *option, const char *path)
+{
+	fprintf(f, "#SBATCH --%s=\"", option);
+	for (; *path != '\0'; path++) {
+		if (*path == '%')
+			fputc('%', f);
+		else if (*path == '"')
+			fputc('\\', f);
+		fputc(*path, f);
+	}
+	fputs("\"\n", f);
 }
 
 /* The feature that label KEY=VALUE stands for, or NULL when none can. */
@@ -186,20 +208,6 @@ slurm_term(const struct hx_slurm_config *c, const struct hx_job *j,
 	free(key);
 	if (t->feature != NULL)
 		t->pin = false;
-}
-
-/* Quote S for sh: in single quotes, each ' as '\''. */
-static void
-slurm_quote(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
 }
 
 /*
@@ -352,10 +360,10 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
 	}
 	if (!group) {
 		path = hx_slurm_output_path(c, j, "out");
-		fprintf(f, "#SBATCH --output=%s\n", path);
+		slurm_path_option(f, "output", path);
 		free(path);
 		path = hx_slurm_output_path(c, j, "err");
-		fprintf(f, "#SBATCH --error=%s\n", path);
+		slurm_path_option(f, "error", path);
 		free(path);
 	}
 	return 0;
@@ -373,11 +381,11 @@ slurm_argv(FILE *f, const struct hx_slurm_config *c, const struct hx_job *j)
 	if (c->emu != NULL && j->arch != NULL &&
 	    strcmp(j->arch, "riscv64") == 0) {
 		fputc(' ', f);
-		slurm_quote(f, c->emu);
+		hx_strv_sh_quote(f, c->emu);
 	}
 	for (i = 0; j->argv[i] != NULL; i++) {
 		fputc(' ', f);
-		slurm_quote(f, j->argv[i]);
+		hx_strv_sh_quote(f, j->argv[i]);
 	}
 }
 
@@ -390,11 +398,11 @@ slurm_redirect(FILE *f, const struct hx_slurm_config *c,
 
 	fputs(" >", f);
 	path = hx_slurm_output_path(c, j, "out");
-	slurm_quote(f, path);
+	hx_strv_sh_quote(f, path);
 	free(path);
 	fputs(" 2>", f);
 	path = hx_slurm_output_path(c, j, "err");
-	slurm_quote(f, path);
+	hx_strv_sh_quote(f, path);
 	free(path);
 }
 
@@ -435,7 +443,7 @@ slurm_group_body(FILE *f, const struct hx_slurm_config *c,
 		}
 		path = hx_slurm_output_path(c, j, "status");
 		fputs("; echo $? >", f);
-		slurm_quote(f, path);
+		hx_strv_sh_quote(f, path);
 		free(path);
 		fputs(")", f);
 		slurm_redirect(f, c, j);
@@ -450,7 +458,7 @@ slurm_group_body(FILE *f, const struct hx_slurm_config *c,
 			continue;
 		fputs("read s <", f);
 		path = hx_slurm_output_path(c, members[i].job, "status");
-		slurm_quote(f, path);
+		hx_strv_sh_quote(f, path);
 		free(path);
 		fputs(" && [ \"$s\" = 0 ] || status=1\n", f);
 	}
@@ -524,7 +532,7 @@ slurm_script(const struct hx_slurm_config *config,
 
 	if (!hx_slurm_path_ok(config->output_dir))
 		return hx_err_set(err, HX_EXIT_INPUT, "output directory %s "
-		    "cannot go to slurm (letters, digits and _.-+/ only)",
+		    "cannot go to slurm (no newline or backslash)",
 		    config->output_dir);
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		hx_err_out_of_memory();
@@ -536,7 +544,7 @@ slurm_script(const struct hx_slurm_config *config,
 	if (n > 1) {
 		path = hx_xasprintf("%s/%s.batch.out", config->output_dir,
 		    first->group);
-		fprintf(f, "#SBATCH --output=%s\n", path);
+		slurm_path_option(f, "output", path);
 		free(path);
 	}
 	if (slurm_colocated(members, n)) {

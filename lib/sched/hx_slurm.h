@@ -95,8 +95,9 @@ int hx_slurm_run(const struct hx_slurm_config *config,
 bool hx_slurm_outcome_ok(const struct hx_slurm_outcome *o);
 
 /*
- * Whether PATH can be given to Slurm's options, which take no quotes:
- * letters, digits and _.-+/ only.
+ * Whether PATH can be given to an #SBATCH --output line: anything but a
+ * newline (which ends the line) and a backslash (which makes Slurm drop
+ * the backslashes of the file name).
  */
 bool hx_slurm_path_ok(const char *path);
 

@@ -97,6 +97,16 @@ test_expect_success 'a colocated pair: one node, each member its own status' '
 	    co.records | grep -x "slurm job [0-9]*: FAILED, exit status 5"
 '
 
+test_expect_success 'Slurm writes to an output directory with blanks, quotes, # and %' '
+	d="sl o'"'"'t \"#1 %j" &&
+	echo "{\"type\":\"job\",\"name\":\"odd\",\"argv\":[\"echo\",\"odd ran\"]}" >odd.jsonl &&
+	hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm "$d" --submit odd.jsonl >odd.records &&
+	echo "odd ran" >expect &&
+	test_cmp expect "$d/output/odd.out" &&
+	test_must_be_empty "$d/output/odd.err"
+'
+
 test_expect_success 'each job carries its team as account and its partition' '
 	for j in unit-rv matmul anyrv; do
 		scontrol -o show job "$(slurm_id $j)" | tr " " "\n" |
