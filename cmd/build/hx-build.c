@@ -323,6 +323,9 @@ build_project(struct build *b, struct hx_git *git)
 	    &cache)) && build_restore(b, &cache, results)))) {
 		hit = true;
 		duration = hx_spawn_now_ns() - start;
+		/* A local hit the server lacks is shared with it. */
+		if (!remote && b->opt->cache_url != NULL)
+			build_remote_share(b, &cache);
 	} else {
 		remote = false;
 		/* Configure and build, twice to check reproducibility. */
