@@ -174,6 +174,17 @@ hx_progress_start(struct hx_progress *p, const char *what)
 }
 
 void
+hx_progress_note(struct hx_progress *p, const char *what, const char *state)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	step_line(p, "%s: %s", what, state);
+	update(p, p->verbose);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
 hx_progress_done(struct hx_progress *p, const char *what, bool failed)
 {
 	if (p == NULL)

@@ -788,6 +788,7 @@ hx_slurm_batches_free(struct hx_slurm_batch *batches, size_t n)
 		free(batches[i].members);
 		free(batches[i].script);
 		free(batches[i].job_id);
+		free(batches[i].state);
 	}
 	free(batches);
 }
@@ -883,20 +884,58 @@ slurm_member_outcomes(const struct hx_slurm_config *c,
 	}
 }
 
+/* Tell CONFIG's watcher that batch B is now in STATE. */
+static void
+slurm_watch(const struct hx_slurm_config *config,
+    const struct hx_slurm_batch *b, const char *state)
+{
+	if (config->watch != NULL)
+		config->watch(config->watch_arg, b, state);
+}
+
 /*
- * Whether a job of the N BATCHES is still in Slurm's queue (pending,
- * running or completing), from one squeue for all of them: a cheap
- * poll, where scontrol would take one call per job.
+ * The state squeue shows for batch B in OUT, its "ID STATE" lines (a
+ * heterogeneous job's components as ID+N), or NULL when B has left the
+ * queue; the first component's state stands for the batch.
+ */
+static char *
+slurm_queue_state(const struct hx_slurm_batch *b, const char *out)
+{
+	size_t idlen = strlen(b->job_id), n;
+	const char *line, *state;
+
+	for (line = out; *line != '\0'; line += n + (line[n] == '\n')) {
+		n = strcspn(line, "\n");
+		if (strncmp(line, b->job_id, idlen) != 0 ||
+		    strchr(" +", line[idlen]) == NULL ||
+		    (state = memchr(line, ' ', n)) == NULL)
+			continue;
+		state++;
+		return hx_xasprintf("%.*s", (int)(n - (size_t)(state - line)),
+		    state);
+	}
+	return NULL;
+}
+
+/*
+ * Poll the N BATCHES once with one squeue for all of them, a cheap poll
+ * where scontrol would take a call per job: note each state that
+ * changed, and for each batch that has left the queue ask scontrol how
+ * it ended.  *LEFT gets the number of batches not ended.
  */
 static int
-slurm_queued(const struct hx_slurm_batch *batches, size_t n, bool *queued,
+slurm_poll(const struct hx_slurm_config *config,
+    struct hx_slurm_batch *batches, size_t n, size_t *left,
     struct hx_err_info *err)
 {
-	char *argv[] = { "squeue", "-h", "-o", "%A", "-j", NULL, NULL };
-	struct hx_spawn spec = { .argv = argv, .capture = true };
+	char *argv[] = { "squeue", "-h", "-o", "%i %T", "-j", NULL, NULL };
+	struct hx_spawn spec = { .argv = argv, .capture = true,
+		.tail_max = 1 << 20 };
 	struct hx_spawn_result r;
-	char *ids = NULL;
+	struct hx_slurm_batch *b;
+	char *ids = NULL, *state;
 	size_t len = 0, i;
+	bool done = false;
 	FILE *f;
 	int e;
 
@@ -914,13 +953,37 @@ slurm_queued(const struct hx_slurm_batch *batches, size_t n, bool *queued,
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
 		    "cannot run squeue");
 	}
-	if (!r.exited || r.status != 0) {
+	if (!r.exited || r.status != 0 || r.out_truncated) {
 		hx_err_set(err, HX_EXIT_SYSTEM, "squeue failed: %.*s",
 		    (int)strcspn(r.err, "\n"), r.err);
 		hx_spawn_result_free(&r);
 		return -1;
 	}
-	*queued = r.out_len > 0;
+	*left = 0;
+	for (i = 0; i < n; i++) {
+		b = &batches[i];
+		if (b->ended)
+			continue;
+		if ((state = slurm_queue_state(b, r.out)) != NULL) {
+			if (b->state == NULL || strcmp(state, b->state) != 0) {
+				free(b->state);
+				b->state = state;
+				slurm_watch(config, b, state);
+			} else
+				free(state);
+		} else if (slurm_query(b->job_id, b->outcomes,
+		    slurm_colocated(b->members, b->n) ? 1 : b->n, &done,
+		    err) == -1) {
+			hx_spawn_result_free(&r);
+			return -1;
+		} else if (done) {
+			slurm_member_outcomes(config, b);
+			b->ended = true;
+			slurm_watch(config, b, "ended");
+			continue;
+		}
+		++*left;
+	}
 	hx_spawn_result_free(&r);
 	return 0;
 }
@@ -931,30 +994,19 @@ hx_slurm_run(const struct hx_slurm_config *config,
     struct hx_err_info *err)
 {
 	struct timespec ts = { poll_ns / 1000000000, poll_ns % 1000000000 };
-	size_t i, left;
-	bool done, queued = false;
+	size_t i, left = n;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (slurm_submit(batches[i].script, &batches[i].job_id,
 		    err) == -1)
 			return -1;
-	for (;;) {
-		if (n > 0 && slurm_queued(batches, n, &queued, err) == -1)
-			return -1;
-		left = 0;
-		for (i = 0; n > 0 && !queued && i < n; i++) {
-			if (slurm_query(batches[i].job_id,
-			    batches[i].outcomes,
-			    slurm_colocated(batches[i].members, batches[i].n) ?
-			    1 : batches[i].n, &done, err) == -1)
-				return -1;
-			left += !done;
-		}
-		if (n == 0 || (!queued && left == 0))
-			break;
-		nanosleep(&ts, NULL);
+		slurm_watch(config, &batches[i], "submitted");
 	}
-	for (i = 0; i < n; i++)
-		slurm_member_outcomes(config, &batches[i]);
+	while (left > 0) {
+		if (slurm_poll(config, batches, n, &left, err) == -1)
+			return -1;
+		if (left > 0)
+			nanosleep(&ts, NULL);
+	}
 	return 0;
 }
