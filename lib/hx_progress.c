@@ -105,6 +105,9 @@ update(struct hx_progress *p, bool force)
 		draw(p);
 }
 
+static void step_line(struct hx_progress *, const char *, ...)
+    HX_PRINTF(2, 3);
+
 /* With verbose: print one step line above the progress line. */
 static void
 step_line(struct hx_progress *p, const char *fmt, ...)
