@@ -1,7 +1,8 @@
 #!/bin/sh
 # The layout of lib/ (lib/README): generic helpers include no area, and
 # each area includes only lib/ and the areas before it; every global symbol
-# carries its module's prefix, and something outside its module uses it.
+# carries its module's prefix, and something outside its module uses it;
+# no two test scripts share a number.
 . "$top_srcdir/tests/lib.sh"
 
 # The areas, in their one-way order.
@@ -169,6 +170,13 @@ test_expect_success 'the checks find a stray prefix and an unused symbol' '
 	check_used fake >unused &&
 	echo "hx_a: hx_b_idle" >want &&
 	test_cmp want unused
+'
+
+test_expect_success 'every test script has a number of its own' '
+	find "$top_srcdir/tests" -name "trash.*" -prune -o -name "t[0-9]*.sh" \
+	    -print | sed "s,.*/,," |
+	    cut -c1-5 | sort | uniq -d >same &&
+	test_must_be_empty same
 '
 
 test_done
