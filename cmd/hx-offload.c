@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_err.h"
 #include "offload/hx_backend.h"
 #include "offload/hx_codec.h"
@@ -111,15 +112,6 @@ usage(void)
 	    "Exit status: 0 stopped by a signal, 2 usage, 4 system failure.\n");
 }
 
-static int64_t
-monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * Send all of P to FD, or receive exactly LEN bytes into it, before
  * DEADLINE (of CLOCK_MONOTONIC, in ns; 0 for none); false when the peer
@@ -135,7 +127,7 @@ transfer(int fd, uint8_t *p, size_t len, bool sending, int64_t deadline)
 
 	while (len > 0) {
 		if (deadline != 0) {
-			if ((left = deadline - monotonic_ns()) <= 0)
+			if ((left = deadline - hx_clock_mono_ns()) <= 0)
 				return false;
 			rc = poll(&pfd, 1, (int)((left + 999999) / 1000000));
 			if (rc < 0 && errno != EINTR)
@@ -204,15 +196,6 @@ token_equal(const char *a, size_t alen, const char *b)
 	return diff == 0;
 }
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * Append the span of request ID (operation OP, traceparent TRACEPARENT,
  * "" for none) to the --spans file: a server span, the child of the
@@ -245,7 +228,7 @@ write_span(struct service *svc, uint64_t id, int op, const char *traceparent,
 	span.host = svc->host[0] != '\0' ? svc->host : NULL;
 	span.kind = HX_SPAN_SERVER;
 	span.start_ns = start_ns;
-	span.end_ns = now_ns();
+	span.end_ns = hx_clock_real_ns();
 	span.error = message != NULL;
 	span.message = message;
 	span.attrs = attrs;
@@ -293,7 +276,7 @@ answer(struct connection *c, const struct hx_codec_header *h,
 	enum hx_fault_kind fault;
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	unsigned delay_ms = 0;
-	int64_t start_ns = now_ns();
+	int64_t start_ns = hx_clock_real_ns();
 	size_t most;
 	bool sent;
 	int rc;
@@ -411,11 +394,11 @@ serve(void *arg)
 	int64_t deadline;
 	int rc;
 
-	deadline = monotonic_ns() + svc->hello_timeout_ms * 1000000LL;
+	deadline = hx_clock_mono_ns() + svc->hello_timeout_ms * 1000000LL;
 	while (go_on && transfer(c->fd, head, 1, false,
 	    greeted ? 0 : deadline)) {
 		if (greeted)
-			deadline = monotonic_ns() +
+			deadline = hx_clock_mono_ns() +
 			    svc->frame_timeout_ms * 1000000LL;
 		if (!transfer(c->fd, head + 1, sizeof(head) - 1, false,
 		    deadline))

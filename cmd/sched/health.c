@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_file.h"
 #include "hx_spawn.h"
 #include "rec/hx_nodedrift.h"
@@ -169,7 +170,7 @@ sched_health(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (now < 0)
-		now = sched_now();
+		now = hx_clock_real_ns();
 	root = sched_state_dir(state);
 	dir = hx_xasprintf("%s/health", root);
 	if (hx_file_mkdir_p(dir, 0700) < 0)

@@ -112,15 +112,6 @@ trace_parse_count(const char *cmd, const char *opt, const char *arg, long min)
 	return v;
 }
 
-int64_t
-trace_now_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The sample record of SPAN: its duration in ns, named after it. */
 static void
 write_sample(const struct hx_span *span)
