@@ -698,22 +698,6 @@ read_token(const char *file)
 	return hx_xstrdup(line);
 }
 
-static unsigned long long
-number(const char *opt, const char *s, unsigned long long lo,
-    unsigned long long hi)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || *s == '-' || errno != 0 || v < lo ||
-	    v > hi)
-		hx_usage_error("%s %s: not a number from %llu to %llu", opt, s,
-		    lo, hi);
-	return v;
-}
-
 /*
  * Accept clients until a stopping signal comes on SIGFD, or the pipe
  * PARENT_FD (-1 for none) ends or breaks.
@@ -795,31 +779,31 @@ main(int argc, char **argv)
 			fault = optarg;
 			break;
 		case OPT_FRAME_TIMEOUT:
-			svc.frame_timeout_ms = (unsigned)number(
-			    "--frame-timeout", optarg, 1, INT_MAX);
+			svc.frame_timeout_ms = (unsigned)hx_usage_uint(optarg,
+			    "--frame-timeout", 1, INT_MAX);
 			break;
 		case OPT_HELLO_TIMEOUT:
-			svc.hello_timeout_ms = (unsigned)number(
-			    "--hello-timeout", optarg, 1, INT_MAX);
+			svc.hello_timeout_ms = (unsigned)hx_usage_uint(optarg,
+			    "--hello-timeout", 1, INT_MAX);
 			break;
 		case OPT_MAX:
-			svc.max_frame = (uint32_t)number("--max-frame", optarg,
-			    HX_OFFLOAD_MIN_FRAME, UINT32_MAX);
+			svc.max_frame = (uint32_t)hx_usage_uint(optarg,
+			    "--max-frame", HX_OFFLOAD_MIN_FRAME, UINT32_MAX);
 			break;
 		case OPT_PARENT:
-			parent_fd = (int)number("--parent-fd", optarg, 0,
+			parent_fd = (int)hx_usage_uint(optarg, "--parent-fd", 0,
 			    INT_MAX);
 			if (fcntl(parent_fd, F_SETFD, FD_CLOEXEC) < 0)
 				hx_err_errno(HX_EXIT_SYSTEM, "--parent-fd %d",
 				    parent_fd);
 			break;
 		case OPT_READY:
-			ready_fd = (int)number("--ready-fd", optarg, 0,
+			ready_fd = (int)hx_usage_uint(optarg, "--ready-fd", 0,
 			    INT_MAX);
 			break;
 		case OPT_SEED:
-			svc.fault.seed = number("--fault-seed", optarg, 0,
-			    UINT64_MAX);
+			svc.fault.seed = hx_usage_uint(optarg, "--fault-seed",
+			    0, UINT64_MAX);
 			break;
 		case OPT_SPANS:
 			svc.spans_path = optarg;

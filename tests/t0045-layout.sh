@@ -41,7 +41,7 @@ archives() {
 # "MODULE: SYMBOL" patterns that check_prefixes and check_used let pass:
 # hx_err's names follow err(3) and the xalloc family.
 KNOWN='
-hx_err: hx_usage_error
+hx_err: hx_usage_*
 hx_err: hx_*warn*
 hx_err: hx_x*
 '
@@ -108,7 +108,7 @@ test_expect_success 'the check finds an include against the order' '
 
 # Calls only cmd/ makes: ending the program, and showing a diagnostic (with
 # -k the record loop hands its warnings to the program's hook).
-EXITS='(exit|_exit|abort|hx_err|hx_err_errno|hx_err_exit|hx_usage_error|hx_err_close_stdout)'
+EXITS='(exit|_exit|abort|hx_err|hx_err_errno|hx_err_exit|hx_usage_error|hx_usage_uint|hx_err_close_stdout)'
 PRINTS='(hx_warn|hx_warn_errno|hx_vwarn|hx_err_warn|perror)'
 
 # lib_calls DIR NAMES [FILE...]: print each call in DIR/lib to one of

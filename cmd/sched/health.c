@@ -131,7 +131,7 @@ sched_health(int argc, char **argv)
 	const char *state = NULL, *driver, *firmware;
 	int64_t now = -1, timeout_ns = 60000000000LL;
 	long drain_after = 3;
-	char *dir, *root, *why, *m, *end;
+	char *dir, *root, *why, *m;
 	struct hx_node *n;
 	size_t i;
 	int c, fd, rc;
@@ -143,11 +143,8 @@ sched_health(int argc, char **argv)
 			hx_err_close_stdout();
 			return HX_EXIT_OK;
 		case OPT_DRAIN_AFTER:
-			drain_after = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    drain_after < 1 || drain_after > HX_HEALTH_KEEP)
-				hx_usage_error("--drain-after: not a number "
-				    "from 1 to %d: %s", HX_HEALTH_KEEP, optarg);
+			drain_after = (long)hx_usage_uint(optarg,
+			    "--drain-after", 1, HX_HEALTH_KEEP);
 			break;
 		case OPT_INVENTORY:
 			src.inventory = optarg;
