@@ -593,8 +593,8 @@ main(int argc, char **argv)
 			emu.opt.sysroot = optarg;
 			break;
 		case 'n':
-			emu.opt.repeat = (int)hx_usage_uint(optarg, "--repeat", 1,
-			    1000000);
+			emu.opt.repeat = (int)hx_usage_uint(optarg,
+			    "--repeat", 1, 1000000);
 			break;
 		case 'q':
 			quarantine_path = optarg;
@@ -603,8 +603,8 @@ main(int argc, char **argv)
 			emu.run_patterns[emu.nrun_patterns++] = optarg;
 			break;
 		case 'r':
-			emu.opt.retries = (int)hx_usage_uint(optarg, "--retries", 0,
-			    1000);
+			emu.opt.retries = (int)hx_usage_uint(optarg,
+			    "--retries", 0, 1000);
 			break;
 		case 't':
 			emu.opt.timeout_ns = duration_arg(optarg);
@@ -620,8 +620,8 @@ main(int argc, char **argv)
 			emu.opt.offload = optarg;
 			break;
 		case 'T':
-			emu.opt.tail = (size_t)hx_usage_uint(optarg, "--tail", 0,
-			    1024 * 1024);
+			emu.opt.tail = (size_t)hx_usage_uint(optarg,
+			    "--tail", 0, 1024 * 1024);
 			break;
 		case 'V':
 			printf("hx-emu %s\n", PACKAGE_VERSION);

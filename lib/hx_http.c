@@ -1,6 +1,6 @@
 /*
- * hx_http.c: GET, HEAD and PUT of whole files with libcurl's easy interface, one
- * handle a transfer.
+ * hx_http.c: GET, HEAD and PUT of whole files with libcurl's easy
+ * interface, one handle a transfer.
  */
 #include "config.h"
 

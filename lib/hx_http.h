@@ -1,7 +1,7 @@
 /*
- * hx_http: files over HTTP GET, HEAD and PUT, through libcurl (the only module
- * that touches it), for stores that speak plain HTTP as ccache's and
- * bazel-remote's HTTP backends do: a WebDAV server, bazel-remote, an
+ * hx_http: files over HTTP GET, HEAD and PUT, through libcurl (the only
+ * module that touches it), for stores that speak plain HTTP as ccache's
+ * and bazel-remote's HTTP backends do: a WebDAV server, bazel-remote, an
  * object store behind a proxy.
  */
 #ifndef HX_HTTP_H

@@ -918,10 +918,10 @@ slurm_queue_state(const struct hx_slurm_batch *b, const char *out)
 }
 
 /*
- * Poll the N BATCHES once with one squeue for all of them, a cheap poll
- * where scontrol would take a call per job: note each state that
- * changed, and for each batch that has left the queue ask scontrol how
- * it ended.  *LEFT gets the number of batches not ended.
+ * Poll the N BATCHES once with one squeue for all that have not ended,
+ * a cheap poll where scontrol would take a call per job: note each state
+ * that changed, and for each batch that has left the queue ask scontrol
+ * how it ended.  *LEFT gets the number of batches not ended.
  */
 static int
 slurm_poll(const struct hx_slurm_config *config,
@@ -942,7 +942,9 @@ slurm_poll(const struct hx_slurm_config *config,
 	if ((f = open_memstream(&ids, &len)) == NULL)
 		hx_err_out_of_memory();
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s%s", i > 0 ? "," : "", batches[i].job_id);
+		if (!batches[i].ended)
+			fprintf(f, "%s%s", ftell(f) > 0 ? "," : "",
+			    batches[i].job_id);
 	if (fclose(f) != 0)
 		hx_err_out_of_memory();
 	argv[5] = ids;
