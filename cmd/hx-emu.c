@@ -132,22 +132,6 @@ usage(void)
 	    "not run.\n");
 }
 
-/* A non-negative integer option no larger than MAX. */
-static long
-number_arg(const char *option, const char *arg, long min, long max)
-{
-	char *end;
-	long value;
-
-	errno = 0;
-	value = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || value < min ||
-	    value > max)
-		hx_usage_error("%s: expected an integer from %ld to %ld: %s",
-		    option, min, max, arg);
-	return value;
-}
-
 /* A duration: a number of seconds, or with a unit ms, s, m or h. */
 static int64_t
 duration_arg(const char *arg)
@@ -600,7 +584,7 @@ main(int argc, char **argv)
 			junit_path = optarg;
 			break;
 		case 'j':
-			jobs = number_arg("--jobs", optarg, 1, 1024);
+			jobs = (long)hx_usage_uint(optarg, "--jobs", 1, 1024);
 			break;
 		case 'k':
 			loop.keep_going = true;
@@ -609,8 +593,8 @@ main(int argc, char **argv)
 			emu.opt.sysroot = optarg;
 			break;
 		case 'n':
-			emu.opt.repeat = (int)number_arg("--repeat", optarg, 1,
-			    1000000);
+			emu.opt.repeat = (int)hx_usage_uint(optarg,
+			    "--repeat", 1, 1000000);
 			break;
 		case 'q':
 			quarantine_path = optarg;
@@ -619,8 +603,8 @@ main(int argc, char **argv)
 			emu.run_patterns[emu.nrun_patterns++] = optarg;
 			break;
 		case 'r':
-			emu.opt.retries = (int)number_arg("--retries", optarg, 0,
-			    1000);
+			emu.opt.retries = (int)hx_usage_uint(optarg,
+			    "--retries", 0, 1000);
 			break;
 		case 't':
 			emu.opt.timeout_ns = duration_arg(optarg);
@@ -636,8 +620,8 @@ main(int argc, char **argv)
 			emu.opt.offload = optarg;
 			break;
 		case 'T':
-			emu.opt.tail = (size_t)number_arg("--tail", optarg, 0,
-			    1024 * 1024);
+			emu.opt.tail = (size_t)hx_usage_uint(optarg,
+			    "--tail", 0, 1024 * 1024);
 			break;
 		case 'V':
 			printf("hx-emu %s\n", PACKAGE_VERSION);

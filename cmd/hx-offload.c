@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_err.h"
 #include "offload/hx_backend.h"
 #include "offload/hx_codec.h"
@@ -111,15 +112,6 @@ usage(void)
 	    "Exit status: 0 stopped by a signal, 2 usage, 4 system failure.\n");
 }
 
-static int64_t
-monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * Send all of P to FD, or receive exactly LEN bytes into it, before
  * DEADLINE (of CLOCK_MONOTONIC, in ns; 0 for none); false when the peer
@@ -135,7 +127,7 @@ transfer(int fd, uint8_t *p, size_t len, bool sending, int64_t deadline)
 
 	while (len > 0) {
 		if (deadline != 0) {
-			if ((left = deadline - monotonic_ns()) <= 0)
+			if ((left = deadline - hx_clock_mono_ns()) <= 0)
 				return false;
 			rc = poll(&pfd, 1, (int)((left + 999999) / 1000000));
 			if (rc < 0 && errno != EINTR)
@@ -204,15 +196,6 @@ token_equal(const char *a, size_t alen, const char *b)
 	return diff == 0;
 }
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * Append the span of request ID (operation OP, traceparent TRACEPARENT,
  * "" for none) to the --spans file: a server span, the child of the
@@ -245,7 +228,7 @@ write_span(struct service *svc, uint64_t id, int op, const char *traceparent,
 	span.host = svc->host[0] != '\0' ? svc->host : NULL;
 	span.kind = HX_SPAN_SERVER;
 	span.start_ns = start_ns;
-	span.end_ns = now_ns();
+	span.end_ns = hx_clock_real_ns();
 	span.error = message != NULL;
 	span.message = message;
 	span.attrs = attrs;
@@ -293,7 +276,7 @@ answer(struct connection *c, const struct hx_codec_header *h,
 	enum hx_fault_kind fault;
 	char msg[HX_OFFLOAD_MESSAGE_MAX];
 	unsigned delay_ms = 0;
-	int64_t start_ns = now_ns();
+	int64_t start_ns = hx_clock_real_ns();
 	size_t most;
 	bool sent;
 	int rc;
@@ -411,11 +394,11 @@ serve(void *arg)
 	int64_t deadline;
 	int rc;
 
-	deadline = monotonic_ns() + svc->hello_timeout_ms * 1000000LL;
+	deadline = hx_clock_mono_ns() + svc->hello_timeout_ms * 1000000LL;
 	while (go_on && transfer(c->fd, head, 1, false,
 	    greeted ? 0 : deadline)) {
 		if (greeted)
-			deadline = monotonic_ns() +
+			deadline = hx_clock_mono_ns() +
 			    svc->frame_timeout_ms * 1000000LL;
 		if (!transfer(c->fd, head + 1, sizeof(head) - 1, false,
 		    deadline))
@@ -715,22 +698,6 @@ read_token(const char *file)
 	return hx_xstrdup(line);
 }
 
-static unsigned long long
-number(const char *opt, const char *s, unsigned long long lo,
-    unsigned long long hi)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || *s == '-' || errno != 0 || v < lo ||
-	    v > hi)
-		hx_usage_error("%s %s: not a number from %llu to %llu", opt, s,
-		    lo, hi);
-	return v;
-}
-
 /*
  * Accept clients until a stopping signal comes on SIGFD, or the pipe
  * PARENT_FD (-1 for none) ends or breaks.
@@ -812,31 +779,31 @@ main(int argc, char **argv)
 			fault = optarg;
 			break;
 		case OPT_FRAME_TIMEOUT:
-			svc.frame_timeout_ms = (unsigned)number(
-			    "--frame-timeout", optarg, 1, INT_MAX);
+			svc.frame_timeout_ms = (unsigned)hx_usage_uint(optarg,
+			    "--frame-timeout", 1, INT_MAX);
 			break;
 		case OPT_HELLO_TIMEOUT:
-			svc.hello_timeout_ms = (unsigned)number(
-			    "--hello-timeout", optarg, 1, INT_MAX);
+			svc.hello_timeout_ms = (unsigned)hx_usage_uint(optarg,
+			    "--hello-timeout", 1, INT_MAX);
 			break;
 		case OPT_MAX:
-			svc.max_frame = (uint32_t)number("--max-frame", optarg,
-			    HX_OFFLOAD_MIN_FRAME, UINT32_MAX);
+			svc.max_frame = (uint32_t)hx_usage_uint(optarg,
+			    "--max-frame", HX_OFFLOAD_MIN_FRAME, UINT32_MAX);
 			break;
 		case OPT_PARENT:
-			parent_fd = (int)number("--parent-fd", optarg, 0,
+			parent_fd = (int)hx_usage_uint(optarg, "--parent-fd", 0,
 			    INT_MAX);
 			if (fcntl(parent_fd, F_SETFD, FD_CLOEXEC) < 0)
 				hx_err_errno(HX_EXIT_SYSTEM, "--parent-fd %d",
 				    parent_fd);
 			break;
 		case OPT_READY:
-			ready_fd = (int)number("--ready-fd", optarg, 0,
+			ready_fd = (int)hx_usage_uint(optarg, "--ready-fd", 0,
 			    INT_MAX);
 			break;
 		case OPT_SEED:
-			svc.fault.seed = number("--fault-seed", optarg, 0,
-			    UINT64_MAX);
+			svc.fault.seed = hx_usage_uint(optarg, "--fault-seed",
+			    0, UINT64_MAX);
 			break;
 		case OPT_SPANS:
 			svc.spans_path = optarg;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hx_err.h"
+#include "hx_opt.h"
 
 static const char *progname = "hx";
 
@@ -149,6 +150,17 @@ hx_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 	exit(HX_EXIT_USAGE);
+}
+
+uint64_t
+hx_usage_uint(const char *arg, const char *name, uint64_t min, uint64_t max)
+{
+	struct hx_err_info err;
+	uint64_t v;
+
+	if (hx_opt_uint(arg, name, min, max, &v, &err) < 0)
+		hx_usage_error("%s", err.message);
+	return v;
 }
 
 void

@@ -7,6 +7,7 @@
 #define HX_ERR_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 /* Exit statuses, the same for every program (see hx(7)). */
 enum hx_exit {
@@ -59,6 +60,12 @@ void hx_vwarn(const char *fmt, va_list ap) HX_PRINTF(1, 0);
 
 /* Print "prog: message" and the pointer to --help, and exit 2. */
 void hx_usage_error(const char *fmt, ...) HX_PRINTF(1, 2) HX_NORETURN;
+/*
+ * ARG, the value of option NAME, as a whole number from MIN to MAX
+ * (hx_opt_uint), or a usage error.
+ */
+uint64_t hx_usage_uint(const char *arg, const char *name, uint64_t min,
+    uint64_t max);
 
 /*
  * Flush stdio's stdout before exit: a closed pipe ends quietly with status

@@ -1,6 +1,6 @@
 /*
- * hx_http.c: GET and PUT of whole files with libcurl's easy interface, one
- * handle a transfer.
+ * hx_http.c: GET, HEAD and PUT of whole files with libcurl's easy
+ * interface, one handle a transfer.
  */
 #include "config.h"
 
@@ -100,6 +100,27 @@ hx_http_get_file(const char *url, const char *path,
 	if (status == 200)
 		return 0;
 	unlink(path);
+	if (status == 404)
+		return 1;
+	if (status > 0)
+		snprintf(err, errlen, "%s: HTTP status %ld", url, status);
+	return -1;
+}
+
+int
+hx_http_head(const char *url, const struct hx_http_limits *lim, char *err,
+    size_t errlen)
+{
+	CURL *h;
+	long status;
+
+	if ((h = http_handle(url, lim, err, errlen)) == NULL)
+		return -1;
+	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	status = http_perform(h, url, err, errlen);
+	curl_easy_cleanup(h);
+	if (status == 200)
+		return 0;
 	if (status == 404)
 		return 1;
 	if (status > 0)

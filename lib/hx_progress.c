@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_err.h"
 #include "hx_progress.h"
 
@@ -28,15 +28,6 @@ struct hx_progress {
 	size_t total, done, running, failed;
 	int64_t started_ns, drawn_ns;
 };
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Write all LEN bytes of S to the descriptor; a lost line is no error. */
 static void
@@ -79,7 +70,7 @@ draw(struct hx_progress *p)
 	int64_t elapsed, left;
 
 	if (p->closed && p->done > 0 && p->done < p->total) {
-		elapsed = now_ns() - p->started_ns;
+		elapsed = hx_clock_mono_ns() - p->started_ns;
 		left = elapsed / (int64_t)p->done *
 		    (int64_t)(p->total - p->done) / 1000000000LL;
 		snprintf(eta, sizeof(eta), ", ETA %lld:%02lld",
@@ -94,16 +85,19 @@ draw(struct hx_progress *p)
 		len = width + 3;
 	put(p, line, len);
 	p->drawn = true;
-	p->drawn_ns = now_ns();
+	p->drawn_ns = hx_clock_mono_ns();
 }
 
 /* Redraw when the last drawing is old enough or FORCE. */
 static void
 update(struct hx_progress *p, bool force)
 {
-	if (p->tty && (force || now_ns() - p->drawn_ns >= REDRAW_NS))
+	if (p->tty && (force || hx_clock_mono_ns() - p->drawn_ns >= REDRAW_NS))
 		draw(p);
 }
+
+static void step_line(struct hx_progress *, const char *, ...)
+    HX_PRINTF(2, 3);
 
 /* With verbose: print one step line above the progress line. */
 static void
@@ -134,7 +128,7 @@ hx_progress_new(const char *progname, int fd, bool verbose)
 	p->fd = fd;
 	p->tty = isatty(fd) == 1;
 	p->verbose = verbose;
-	p->started_ns = now_ns();
+	p->started_ns = hx_clock_mono_ns();
 	return p;
 }
 
@@ -170,6 +164,17 @@ hx_progress_start(struct hx_progress *p, const char *what)
 	step_line(p, "%s: started", what);
 	/* Always show that work began after a pause. */
 	update(p, p->verbose || p->running == 1);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+hx_progress_note(struct hx_progress *p, const char *what, const char *state)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	step_line(p, "%s: %s", what, state);
+	update(p, p->verbose);
 	pthread_mutex_unlock(&p->lock);
 }
 

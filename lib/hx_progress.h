@@ -34,6 +34,10 @@ void hx_progress_close(struct hx_progress *p);
 /* A step called WHAT starts. */
 void hx_progress_start(struct hx_progress *p, const char *what);
 
+/* With verbose: the step WHAT is now in STATE, counting nothing. */
+void hx_progress_note(struct hx_progress *p, const char *what,
+    const char *state);
+
 /* The step WHAT is done; FAILED counts it as a failure. */
 void hx_progress_done(struct hx_progress *p, const char *what, bool failed);
 

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_err.h"
 #include "hx_spawn.h"
 
@@ -113,15 +114,6 @@ guarded_spawn(pid_t *pid, pid_t pgid, const char *file,
 }
 #define DRAIN_LIMIT_NS 1000000000LL
 #define TICK_MS 20
-
-int64_t
-hx_spawn_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 char *
 hx_spawn_self_dir(void)
@@ -445,7 +437,7 @@ watch(pid_t pid, const struct hx_spawn *spec, int outfd, int errfd,
 		if (pidfd >= 0)
 			pfd[nfds++] = (struct pollfd){ pidfd, POLLIN, 0 };
 		wait_ms = pidfd >= 0 ? -1 : TICK_MS;
-		now = hx_spawn_now_ns();
+		now = hx_clock_mono_ns();
 		if (kill_at > 0 || deadline > 0) {
 			int64_t next = kill_at > 0 ? kill_at : deadline;
 			int ms = next > now ? (int)((next - now) / 1000000) + 1 : 0;
@@ -469,7 +461,7 @@ watch(pid_t pid, const struct hx_spawn *spec, int outfd, int errfd,
 		}
 		if (has_ended(pid))
 			break;
-		now = hx_spawn_now_ns();
+		now = hx_clock_mono_ns();
 		if (deadline > 0 && now >= deadline && !res->timed_out) {
 			res->timed_out = true;
 			kill(-pid, SIGTERM);
@@ -479,14 +471,14 @@ watch(pid_t pid, const struct hx_spawn *spec, int outfd, int errfd,
 			kill_at = 0;
 		}
 	}
-	res->duration_ns = hx_spawn_now_ns() - start;
+	res->duration_ns = hx_clock_mono_ns() - start;
 	/* Nothing the child started may outlive it. */
 	kill(-pid, SIGKILL);
 	if (pidfd >= 0)
 		close(pidfd);
 	/* Collect what is left in the pipes, for a bounded time. */
-	deadline = hx_spawn_now_ns() + DRAIN_LIMIT_NS;
-	while ((outfd >= 0 || errfd >= 0) && hx_spawn_now_ns() < deadline) {
+	deadline = hx_clock_mono_ns() + DRAIN_LIMIT_NS;
+	while ((outfd >= 0 || errfd >= 0) && hx_clock_mono_ns() < deadline) {
 		nfds = 0;
 		if (outfd >= 0)
 			pfd[nfds++] = (struct pollfd){ outfd, POLLIN, 0 };
@@ -585,7 +577,7 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	if (spec->cwd != NULL)
 		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
 #endif
-	start = hx_spawn_now_ns();
+	start = hx_clock_mono_ns();
 	rc = guarded_spawn(&pid, 0, spec->argv[0], &fa, &attr, spec->argv,
 	    spec->envp != NULL ? spec->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);

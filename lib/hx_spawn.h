@@ -143,9 +143,6 @@ int hx_spawn_start(char *const *argv, int fd, int child_fd, pid_t *pid);
  */
 int hx_spawn_end(pid_t pid, int sig);
 
-/* Nanoseconds on the monotonic clock. */
-int64_t hx_spawn_now_ns(void);
-
 /*
  * The directory this program's executable is in (from /proc/self/exe,
  * symbolic links resolved), for finding the files installed or built

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,5 +48,37 @@ hx_strv_join(const char *const *v, const char *sep)
 			strcat(s, sep);
 		strcat(s, v[i]);
 	}
+	return s;
+}
+
+void
+hx_strv_sh_quote(FILE *fp, const char *s)
+{
+	fputc('\'', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			fputs("'\\''", fp);
+		else
+			fputc(*s, fp);
+	}
+	fputc('\'', fp);
+}
+
+char *
+hx_strv_sh_join(const char *const *v)
+{
+	char *s = NULL;
+	size_t len = 0, i;
+	FILE *fp;
+
+	if ((fp = open_memstream(&s, &len)) == NULL)
+		hx_err_out_of_memory();
+	for (i = 0; v[i] != NULL; i++) {
+		if (i > 0)
+			fputc(' ', fp);
+		hx_strv_sh_quote(fp, v[i]);
+	}
+	if (fclose(fp) != 0)
+		hx_err_out_of_memory();
 	return s;
 }

@@ -5,6 +5,7 @@
 #define HX_STRV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Free each string of V, then V; V may be NULL. */
 void hx_strv_free(char **v);
@@ -14,5 +15,14 @@ void hx_strv_sort(char **v, size_t n);
 
 /* The strings of V joined with SEP between them: a new string. */
 char *hx_strv_join(const char *const *v, const char *sep);
+
+/*
+ * Write S to FP as one word for a POSIX shell: in single quotes, each '
+ * as '\''; any byte but NUL survives, newlines and $ included.
+ */
+void hx_strv_sh_quote(FILE *fp, const char *s);
+
+/* V as one POSIX shell command line, each word quoted: a new string. */
+char *hx_strv_sh_join(const char *const *v);
 
 #endif

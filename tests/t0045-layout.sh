@@ -1,7 +1,8 @@
 #!/bin/sh
 # The layout of lib/ (lib/README): generic helpers include no area, and
 # each area includes only lib/ and the areas before it; every global symbol
-# carries its module's prefix, and something outside its module uses it.
+# carries its module's prefix, and something outside its module uses it;
+# no two test scripts share a number.
 . "$top_srcdir/tests/lib.sh"
 
 # The areas, in their one-way order.
@@ -40,7 +41,7 @@ archives() {
 # "MODULE: SYMBOL" patterns that check_prefixes and check_used let pass:
 # hx_err's names follow err(3) and the xalloc family.
 KNOWN='
-hx_err: hx_usage_error
+hx_err: hx_usage_*
 hx_err: hx_*warn*
 hx_err: hx_x*
 '
@@ -107,7 +108,7 @@ test_expect_success 'the check finds an include against the order' '
 
 # Calls only cmd/ makes: ending the program, and showing a diagnostic (with
 # -k the record loop hands its warnings to the program's hook).
-EXITS='(exit|_exit|abort|hx_err|hx_err_errno|hx_err_exit|hx_usage_error|hx_err_close_stdout)'
+EXITS='(exit|_exit|abort|hx_err|hx_err_errno|hx_err_exit|hx_usage_error|hx_usage_uint|hx_err_close_stdout)'
 PRINTS='(hx_warn|hx_warn_errno|hx_vwarn|hx_err_warn|perror)'
 
 # lib_calls DIR NAMES [FILE...]: print each call in DIR/lib to one of
@@ -169,6 +170,13 @@ test_expect_success 'the checks find a stray prefix and an unused symbol' '
 	check_used fake >unused &&
 	echo "hx_a: hx_b_idle" >want &&
 	test_cmp want unused
+'
+
+test_expect_success 'every test script has a number of its own' '
+	find "$top_srcdir/tests" -name "trash.*" -prune -o -name "t[0-9]*.sh" \
+	    -print | sed "s,.*/,," |
+	    cut -c1-5 | sort | uniq -d >same &&
+	test_must_be_empty same
 '
 
 test_done

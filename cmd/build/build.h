@@ -114,9 +114,11 @@ void build_free_results(struct build_result *results, size_t n);
  * remote.c: the remote cache at opt->cache_url.  build_remote_fetch puts
  * entry b->key, fetched and checked, into CACHE and returns true, or
  * warns and returns false; build_remote_store uploads entry b->key from
- * CACHE, warning when it cannot.
+ * CACHE, warning when it cannot; build_remote_share does so after a local
+ * hit when the server lacks the entry.
  */
 bool build_remote_fetch(struct build *b, struct hx_cache *cache);
 void build_remote_store(struct build *b, struct hx_cache *cache);
+void build_remote_share(struct build *b, struct hx_cache *cache);
 
 #endif

@@ -16,6 +16,7 @@
 #include "build.h"
 #include "hx_atomic.h"
 #include "hx_err.h"
+#include "hx_strv.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
@@ -143,20 +144,6 @@ build_write_cmake_toolchain(const struct build *b, const char *path)
 	return hx_atomic_commit(&a);
 }
 
-/* Quote S for a POSIX shell: single quotes, with ' written as '\''. */
-static void
-print_quoted(const char *s)
-{
-	putchar('\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			fputs("'\\''", stdout);
-		else
-			putchar(*s);
-	}
-	putchar('\'');
-}
-
 void
 build_print_env(const struct build *b, const char *workdir)
 {
@@ -171,7 +158,7 @@ build_print_env(const struct build *b, const char *workdir)
 			continue;
 		eq = strchr(env[i], '=');
 		printf("export %.*s=", (int)(eq - env[i]), env[i]);
-		print_quoted(eq + 1);
+		hx_strv_sh_quote(stdout, eq + 1);
 		putchar('\n');
 	}
 	hx_strv_free(env);

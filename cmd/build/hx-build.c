@@ -17,6 +17,7 @@
 #include "build.h"
 #include "hx_archive.h"
 #include "hx_atomic.h"
+#include "hx_clock.h"
 #include "hx_err.h"
 #include "hx_file.h"
 #include "hx_progress.h"
@@ -303,7 +304,7 @@ build_project(struct build *b, struct hx_git *git)
 	bool use_cache = !b->opt->no_cache && !b->opt->check_repro, hit = false;
 	bool remote = false;
 	int *repro = hx_xcalloc(n, sizeof(int)), failed = 0, status;
-	int64_t start = hx_spawn_now_ns(), duration = 0;
+	int64_t start = hx_clock_mono_ns(), duration = 0;
 	char *tail = NULL, *log;
 	unsigned evicted;
 
@@ -322,7 +323,10 @@ build_project(struct build *b, struct hx_git *git)
 	    (b->opt->cache_url != NULL && (remote = build_remote_fetch(b,
 	    &cache)) && build_restore(b, &cache, results)))) {
 		hit = true;
-		duration = hx_spawn_now_ns() - start;
+		duration = hx_clock_mono_ns() - start;
+		/* A local hit the server lacks is shared with it. */
+		if (!remote && b->opt->cache_url != NULL)
+			build_remote_share(b, &cache);
 	} else {
 		remote = false;
 		/* Configure and build, twice to check reproducibility. */

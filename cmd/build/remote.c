@@ -4,7 +4,9 @@
  * cas/SHA256 each output's bytes.  An entry fetched is checked against
  * its digests and put into the local cache, from which it is restored as
  * a local hit; a build stored locally is uploaded, the outputs first and
- * the meta.json last, so a reader that finds ac/KEY finds its outputs.
+ * the meta.json last, so a reader that finds ac/KEY finds its outputs,
+ * and so is a local hit that the server lacks (one HEAD of ac/KEY tells),
+ * so that a runner with a warm local cache shares it.
  * Nothing here fails the build: a server that fails, stalls or sends
  * what does not match its digest gives a warning and a local build.
  */
@@ -169,4 +171,18 @@ build_remote_store(struct build *b, struct hx_cache *cache)
 		hx_warn("cache: remote %s; entry not uploaded", err);
 	json_decref(meta);
 	free(dir);
+}
+
+void
+build_remote_share(struct build *b, struct hx_cache *cache)
+{
+	char err[1024], *url = remote_url(b, "ac", b->key);
+	int rc;
+
+	rc = hx_http_head(url, &b->opt->http, err, sizeof(err));
+	free(url);
+	if (rc < 0)
+		hx_warn("cache: remote %s; entry not uploaded", err);
+	else if (rc > 0)
+		build_remote_store(b, cache);
 }

@@ -14,6 +14,7 @@
 #include "hx_atomic.h"
 #include "hx_file.h"
 #include "hx_hash.h"
+#include "hx_strv.h"
 #include "rec/hx_span.h"
 #include "sched/hx_selector.h"
 #include "sched.h"
@@ -465,35 +466,6 @@ yaml_string(FILE *fp, const char *s)
 	json_decref(j);
 }
 
-/* ARGV as one POSIX shell command line, each word single-quoted. */
-static char *
-shell_line(const char *const *argv)
-{
-	char *s = hx_xstrdup(""), *t;
-	const char *p;
-	size_t i, n;
-
-	for (i = 0; argv[i] != NULL; i++) {
-		n = strlen(s);
-		t = hx_xmalloc(n + 4 * strlen(argv[i]) + 4);
-		memcpy(t, s, n);
-		if (i > 0)
-			t[n++] = ' ';
-		t[n++] = '\'';
-		for (p = argv[i]; *p != '\0'; p++)
-			if (*p == '\'') {
-				memcpy(t + n, "'\\''", 4);
-				n += 4;
-			} else
-				t[n++] = *p;
-		t[n++] = '\'';
-		t[n] = '\0';
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 /* One YAML list item S, at INDENT. */
 static void
 yaml_item(FILE *fp, const char *indent, const char *s)
@@ -549,7 +521,7 @@ gitlab_job(FILE *fp, const struct hx_job *job, const struct hx_placement *p)
 	fputs("  variables:\n    HX_SCHED_NODE: ", fp);
 	yaml_string(fp, p->node);
 	fputs("\n  script:\n", fp);
-	line = shell_line(job->argv);
+	line = hx_strv_sh_join(job->argv);
 	yaml_item(fp, "    ", line);
 	free(line);
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "emu/hx_stub.h"
+#include "hx_clock.h"
 #include "hx_file.h"
 #include "hx_progress.h"
 #include "hx_spawn.h"
@@ -161,9 +162,9 @@ run_member(void *arg)
 	struct hx_spawn spec = { .argv = r->argv, .envp = r->envp,
 	    .capture = true, .tail_max = OUTPUT_MAX };
 
-	r->start = sched_now();
+	r->start = hx_clock_real_ns();
 	r->error = hx_spawn_run(&spec, &r->r);
-	r->end = sched_now();
+	r->end = hx_clock_real_ns();
 	return NULL;
 }
 
@@ -200,7 +201,7 @@ start_service(struct run *r, const char *socket, char **why)
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&attr, 0);
-	r->start = sched_now();
+	r->start = hx_clock_real_ns();
 	e = posix_spawnp(&pid, r->argv[0], NULL, &attr, r->argv, r->envp);
 	posix_spawnattr_destroy(&attr);
 	if (e != 0) {
@@ -210,7 +211,7 @@ start_service(struct run *r, const char *socket, char **why)
 	r->service = pid;
 	if (nservices < sizeof(services) / sizeof(services[0]))
 		services[nservices++] = pid;
-	deadline = hx_spawn_now_ns() + READY_NS;
+	deadline = hx_clock_mono_ns() + READY_NS;
 	while (!accepts(socket)) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			r->service = 0;
@@ -218,7 +219,7 @@ start_service(struct run *r, const char *socket, char **why)
 			    "listened on HX_SERVICE_SOCKET");
 			return -1;
 		}
-		if (hx_spawn_now_ns() > deadline) {
+		if (hx_clock_mono_ns() > deadline) {
 			*why = hx_xstrdup("the service did not listen on "
 			    "HX_SERVICE_SOCKET within 60 s");
 			return -1;
@@ -246,7 +247,7 @@ start_offload(struct run *r, const char *dir, char **why)
 		*why = hx_xstrdup("hx-offload is not installed");
 		return -1;
 	}
-	r->start = sched_now();
+	r->start = hx_clock_real_ns();
 	rc = hx_stub_start_args(&r->stub, program,
 	    (const char *const *)r->job->argv + 1, dir, &err);
 	free(program);
@@ -272,13 +273,13 @@ stop_service(struct run *r)
 	if (atomic_load(&r->stub.pid) != 0) {
 		if (hx_stub_stop(&r->stub, &err) < 0)
 			hx_warn("job %s: %s", r->job->name, err.message);
-		r->end = sched_now();
+		r->end = hx_clock_real_ns();
 		nservices = 0;
 		return;
 	}
 	kill(-r->service, SIGKILL);
 	waitpid(r->service, &status, 0);
-	r->end = sched_now();
+	r->end = hx_clock_real_ns();
 	nservices = 0;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_file.h"
 #include "hx_spawn.h"
 #include "rec/hx_nodedrift.h"
@@ -130,7 +131,7 @@ sched_health(int argc, char **argv)
 	const char *state = NULL, *driver, *firmware;
 	int64_t now = -1, timeout_ns = 60000000000LL;
 	long drain_after = 3;
-	char *dir, *root, *why, *m, *end;
+	char *dir, *root, *why, *m;
 	struct hx_node *n;
 	size_t i;
 	int c, fd, rc;
@@ -142,11 +143,8 @@ sched_health(int argc, char **argv)
 			hx_err_close_stdout();
 			return HX_EXIT_OK;
 		case OPT_DRAIN_AFTER:
-			drain_after = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    drain_after < 1 || drain_after > HX_HEALTH_KEEP)
-				hx_usage_error("--drain-after: not a number "
-				    "from 1 to %d: %s", HX_HEALTH_KEEP, optarg);
+			drain_after = (long)hx_usage_uint(optarg,
+			    "--drain-after", 1, HX_HEALTH_KEEP);
 			break;
 		case OPT_INVENTORY:
 			src.inventory = optarg;
@@ -169,7 +167,7 @@ sched_health(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (now < 0)
-		now = sched_now();
+		now = hx_clock_real_ns();
 	root = sched_state_dir(state);
 	dir = hx_xasprintf("%s/health", root);
 	if (hx_file_mkdir_p(dir, 0700) < 0)

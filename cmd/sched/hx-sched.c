@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "hx_file.h"
 #include "hx_spawn.h"
@@ -104,15 +103,6 @@ sched_usage(void)
 	    "Exit status: 0 ok, 1 a job cannot be placed or failed, 2 usage, "
 	    "3 bad input,\n"
 	    "4 system failure.\n");
-}
-
-int64_t
-sched_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 int64_t

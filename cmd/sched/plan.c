@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_progress.h"
 #include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
@@ -225,8 +226,8 @@ check_slurm_dir(const char *dir)
 	path = hx_xasprintf("%s%s%s/output", cwd != NULL ? cwd : "",
 	    cwd != NULL ? "/" : "", dir);
 	if (!hx_slurm_path_ok(path))
-		hx_usage_error("--emit slurm %s: Slurm takes no quotes, so "
-		    "%s must be letters, digits and _.-+/ only", dir, path);
+		hx_usage_error("--emit slurm %s: Slurm cannot take a newline "
+		    "or a backslash in %s", dir, path);
 	free(path);
 	free(cwd);
 }
@@ -402,7 +403,7 @@ sched_plan(int argc, char **argv)
 	if (emit != NULL && strcmp(emit, "slurm") == 0)
 		check_slurm_dir(dest);
 	if (opt.now_ns < 0)
-		opt.now_ns = sched_now();
+		opt.now_ns = hx_clock_real_ns();
 	opt.teams = teams;
 	opt.quarantine = quarantine;
 	if (reservations != NULL)

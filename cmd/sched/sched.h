@@ -64,8 +64,6 @@ int64_t sched_time_arg(const char *opt, const char *s);
 /* An option's duration: nanoseconds, or a number with s, m, h or d. */
 int64_t sched_duration_arg(const char *opt, const char *s);
 
-/* Now, in nanoseconds since the epoch. */
-int64_t sched_now(void);
 
 /* Write REC (released) downstream; exits quietly on a closed pipe. */
 void sched_emit(json_t *rec);

@@ -1,8 +1,9 @@
 /*
  * slurm.c: --emit slurm DIR, the plan as sbatch scripts (DIR/manifest
  * lists them; the jobs write their output to DIR/output), and --submit,
- * which hands them to the running Slurm, waits for every job to end, and
- * sends downstream the records each job wrote, then a placement record
+ * which hands them to the running Slurm, follows each job (progress on a
+ * terminal, a line per state with -v) until the last ends, and as each
+ * ends sends downstream the records it wrote, then a placement record
  * done or failed with the node and times Slurm reports and, in its
  * reason, the Slurm job id, its state and exit status.  A stopping
  * signal cancels the jobs submitted.
@@ -11,6 +12,7 @@
 
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -130,6 +132,69 @@ slurm_forward(const struct hx_slurm_config *c, const struct hx_job *job)
 	free(path);
 }
 
+/* What --submit follows of the batches it handed to Slurm. */
+struct watch {
+	const struct sched_slurm *opt;
+	const struct hx_slurm_config *config;
+	const struct hx_slurm_batch *batches;
+	bool *started;		/* one per batch: counted as running */
+	int status;		/* HX_EXIT_VERDICT once a job failed */
+};
+
+/* Count the members of batch I as running, once. */
+static void
+watch_start(struct watch *w, size_t i)
+{
+	size_t k;
+
+	if (w->started[i])
+		return;
+	w->started[i] = true;
+	for (k = 0; k < w->batches[i].n; k++)
+		hx_progress_start(w->opt->progress,
+		    w->batches[i].members[k].job->name);
+}
+
+/*
+ * A batch changed state: a running one counts its members as running,
+ * one that ended sends downstream what each member wrote and its
+ * placement record as it ran, and with -v every other state is a line.
+ */
+static void
+slurm_watched(void *arg, const struct hx_slurm_batch *b, const char *state)
+{
+	struct watch *w = arg;
+	size_t i = (size_t)(b - w->batches), k;
+	char *note, *c;
+	bool ok;
+
+	if (strcmp(state, "RUNNING") == 0) {
+		watch_start(w, i);
+		return;
+	}
+	if (strcmp(state, "ended") == 0) {
+		watch_start(w, i);
+		for (k = 0; k < b->n; k++) {
+			slurm_forward(w->config, b->members[k].job);
+			ok = slurm_ran(&b->members[k], b, &b->outcomes[k]);
+			hx_progress_done(w->opt->progress,
+			    b->members[k].job->name, !ok);
+			if (!ok)
+				w->status = HX_EXIT_VERDICT;
+		}
+		return;
+	}
+	if (strcmp(state, "submitted") == 0)
+		note = hx_xasprintf("submitted as slurm job %s", b->job_id);
+	else
+		for (c = note = hx_xstrdup(state); *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+	for (k = 0; k < b->n; k++)
+		hx_progress_note(w->opt->progress, b->members[k].job->name,
+		    note);
+	free(note);
+}
+
 int
 sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
     const struct hx_inventory *inv, const struct hx_reservation_list *res,
@@ -142,9 +207,8 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 	struct hx_slurm_batch *batches;
 	struct hx_err_info err;
 	char *out, *abs, *self;
-	size_t n, nm = 0, nb, i, k;
-	int status = HX_EXIT_OK;
-	bool ok;
+	size_t n, nm = 0, nb, i;
+	struct watch w;
 
 	r = hx_plan_results(plan, &n);
 	members = hx_xcalloc(n + 1, sizeof(*members));
@@ -171,31 +235,24 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 		if (hx_spawn_stop_on_signals(NULL, cancel_submitted, &err) < 0)
 			hx_err_exit(&err);
 	}
-	/* Submitted jobs run until the last is done: all of them at once. */
 	for (i = 0; opt->submit && i < nb; i++)
-		for (k = 0; k < batches[i].n; k++) {
-			hx_progress_add(opt->progress, 1);
-			hx_progress_start(opt->progress,
-			    batches[i].members[k].job->name);
-		}
+		hx_progress_add(opt->progress, batches[i].n);
 	hx_progress_close(opt->progress);
+	w.opt = opt;
+	w.config = &c;
+	w.batches = batches;
+	w.started = hx_xcalloc(nb + 1, sizeof(*w.started));
+	w.status = HX_EXIT_OK;
+	c.watch = slurm_watched;
+	c.watch_arg = &w;
 	if (hx_slurm_emit(&c, batches, nb, dir, &err) == -1 ||
 	    (opt->submit && hx_slurm_run(&c, batches, nb, POLL_NS, &err) == -1))
 		hx_err_exit(&err);
-	for (i = 0; opt->submit && i < nb; i++)
-		for (k = 0; k < batches[i].n; k++) {
-			slurm_forward(&c, batches[i].members[k].job);
-			ok = slurm_ran(&batches[i].members[k],
-			    &batches[i], &batches[i].outcomes[k]);
-			hx_progress_done(opt->progress,
-			    batches[i].members[k].job->name, !ok);
-			if (!ok)
-				status = HX_EXIT_VERDICT;
-		}
+	free(w.started);
 	nsubmitted = 0;
 	hx_slurm_batches_free(batches, nb);
 	free(members);
 	free(abs);
 	free(out);
-	return status;
+	return w.status;
 }

@@ -17,6 +17,7 @@
 #include "rec/hx_rec.h"
 #include "trace/hx_nvml.h"
 #include "trace.h"
+#include "hx_clock.h"
 
 /* The metrics of one reading, with what NVML said when it had none. */
 enum {
@@ -147,7 +148,7 @@ trace_gpu(int argc, char **argv)
 		strcpy(host, "localhost");
 	host[sizeof(host) - 1] = '\0';
 	warned = hx_xcalloc((size_t)ngpus * GPU_NMETRICS + 1, sizeof(*warned));
-	next = trace_now_ns(CLOCK_MONOTONIC);
+	next = hx_clock_mono_ns();
 	for (n = 0; ngpus > 0 && (count == 0 || n < count); n++) {
 		if (n > 0)
 			sleep_until(next += interval * 1000000);
@@ -155,7 +156,7 @@ trace_gpu(int argc, char **argv)
 			if ((rc = hx_nvml_read(nvml, g, &reading, &err)) < 0)
 				break;
 			write_reading(g, host, &reading,
-			    trace_now_ns(CLOCK_REALTIME),
+			    hx_clock_real_ns(),
 			    warned + g * GPU_NMETRICS);
 		}
 		if (rc < 0 || (rc = hx_rec_finish(NULL, &err)) < 0)

@@ -11,8 +11,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,24 +101,11 @@ usage(void)
 long
 trace_parse_count(const char *cmd, const char *opt, const char *arg, long min)
 {
-	char *end;
-	long v;
+	char *name = hx_xasprintf("%s: %s", cmd, opt);
+	long v = (long)hx_usage_uint(arg, name, (uint64_t)min, LONG_MAX);
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || v < min)
-		hx_usage_error("%s: %s: not a whole number from %ld: %s", cmd,
-		    opt, min, arg);
+	free(name);
 	return v;
-}
-
-int64_t
-trace_now_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* The sample record of SPAN: its duration in ns, named after it. */

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_progress.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
@@ -275,7 +275,7 @@ trace_run(int argc, char **argv)
 	hx_progress_close(progress);
 	hx_progress_start(progress, name);
 	hx_perf_open(&perf);
-	start = trace_now_ns(CLOCK_REALTIME);
+	start = hx_clock_real_ns();
 	rc = hx_spawn_run(&spec, &res);
 	hx_progress_done(progress, name, rc != 0 || !res.exited ||
 	    res.status != 0);

@@ -8,7 +8,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "rec/hx_rec.h"
 #include "trace/hx_prom.h"
@@ -28,7 +27,6 @@ int trace_gpu(int argc, char **argv);
 long trace_parse_count(const char *cmd, const char *opt, const char *arg,
     long min);
 
-int64_t trace_now_ns(clockid_t clock);
 
 /* The export options, as getopt_long gives them. */
 enum {

@@ -568,10 +568,8 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			o.block = (size_t)parse_number("-b", optarg, 1, 1e9);
-			if ((double)o.block != strtod(optarg, NULL))
-				hx_usage_error("-b: not a whole number: %s",
-				    optarg);
+			o.block = (size_t)hx_usage_uint(optarg, "-b", 1,
+			    1000000000);
 			break;
 		case 'f':
 			o.force = true;

@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hx_clock.h"
 #include "hx_spawn.h"
 #include "emu/hx_stub.h"
 
@@ -65,11 +66,11 @@ read_ready_line(int fd, char *line, size_t size)
 	size_t len = 0;
 	ssize_t n;
 	char *nl;
-	int64_t deadline = hx_spawn_now_ns() + STUB_READY_MS * 1000000LL;
+	int64_t deadline = hx_clock_mono_ns() + STUB_READY_MS * 1000000LL;
 	int left;
 
 	while (len + 1 < size) {
-		left = (int)((deadline - hx_spawn_now_ns()) / 1000000);
+		left = (int)((deadline - hx_clock_mono_ns()) / 1000000);
 		if (left <= 0 || poll(&pfd, 1, left) == 0)
 			return -1;
 		n = read(fd, line + len, size - 1 - len);

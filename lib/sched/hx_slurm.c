@@ -7,9 +7,10 @@
  * "key", arch=X is feature "X"); when a term has no Slurm form (!=,
  * notin, version comparisons, a bare key) the batch is pinned to the
  * planned node with --nodelist, as every member of a group is, so that
- * pairs land as the planner split or colocated them.  Slurm's own
- * options take no quotes, so names and features are checked to be plain
- * words; the command itself is quoted word by word for sh.
+ * pairs land as the planner split or colocated them.  Names and
+ * features are checked to be plain words, as Slurm wants them; the paths
+ * of the output files are escaped for sbatch's reading of #SBATCH lines
+ * and the command is quoted word by word for sh.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include "hx_file.h"
 #include "hx_json.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
 #include "sched/hx_slurm.h"
 
 /* What one selector term asks of Slurm. */
@@ -51,7 +53,27 @@ slurm_token_ok(const char *s, const char *extra)
 bool
 hx_slurm_path_ok(const char *path)
 {
-	return slurm_token_ok(path, "/");
+	return strpbrk(path, "\n\\") == NULL;
+}
+
+/*
+ * Write "#SBATCH --OPTION=PATH" for a file Slurm opens.  sbatch splits
+ * the line into words at blanks outside quotes, taking a backslash as
+ * an escape everywhere, so PATH goes in double quotes with each " as
+ * \"; Slurm expands % in file names, so each % is written %%.
+ */
+static void
+slurm_path_option(FILE *f, const char *option, const char *path)
+{
+	fprintf(f, "#SBATCH --%s=\"", option);
+	for (; *path != '\0'; path++) {
+		if (*path == '%')
+			fputc('%', f);
+		else if (*path == '"')
+			fputc('\\', f);
+		fputc(*path, f);
+	}
+	fputs("\"\n", f);
 }
 
 /* The feature that label KEY=VALUE stands for, or NULL when none can. */
@@ -186,20 +208,6 @@ slurm_term(const struct hx_slurm_config *c, const struct hx_job *j,
 	free(key);
 	if (t->feature != NULL)
 		t->pin = false;
-}
-
-/* Quote S for sh: in single quotes, each ' as '\''. */
-static void
-slurm_quote(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
 }
 
 /*
@@ -352,10 +360,10 @@ slurm_options(FILE *f, const struct hx_slurm_config *c,
 	}
 	if (!group) {
 		path = hx_slurm_output_path(c, j, "out");
-		fprintf(f, "#SBATCH --output=%s\n", path);
+		slurm_path_option(f, "output", path);
 		free(path);
 		path = hx_slurm_output_path(c, j, "err");
-		fprintf(f, "#SBATCH --error=%s\n", path);
+		slurm_path_option(f, "error", path);
 		free(path);
 	}
 	return 0;
@@ -373,11 +381,11 @@ slurm_argv(FILE *f, const struct hx_slurm_config *c, const struct hx_job *j)
 	if (c->emu != NULL && j->arch != NULL &&
 	    strcmp(j->arch, "riscv64") == 0) {
 		fputc(' ', f);
-		slurm_quote(f, c->emu);
+		hx_strv_sh_quote(f, c->emu);
 	}
 	for (i = 0; j->argv[i] != NULL; i++) {
 		fputc(' ', f);
-		slurm_quote(f, j->argv[i]);
+		hx_strv_sh_quote(f, j->argv[i]);
 	}
 }
 
@@ -390,11 +398,11 @@ slurm_redirect(FILE *f, const struct hx_slurm_config *c,
 
 	fputs(" >", f);
 	path = hx_slurm_output_path(c, j, "out");
-	slurm_quote(f, path);
+	hx_strv_sh_quote(f, path);
 	free(path);
 	fputs(" 2>", f);
 	path = hx_slurm_output_path(c, j, "err");
-	slurm_quote(f, path);
+	hx_strv_sh_quote(f, path);
 	free(path);
 }
 
@@ -435,7 +443,7 @@ slurm_group_body(FILE *f, const struct hx_slurm_config *c,
 		}
 		path = hx_slurm_output_path(c, j, "status");
 		fputs("; echo $? >", f);
-		slurm_quote(f, path);
+		hx_strv_sh_quote(f, path);
 		free(path);
 		fputs(")", f);
 		slurm_redirect(f, c, j);
@@ -450,7 +458,7 @@ slurm_group_body(FILE *f, const struct hx_slurm_config *c,
 			continue;
 		fputs("read s <", f);
 		path = hx_slurm_output_path(c, members[i].job, "status");
-		slurm_quote(f, path);
+		hx_strv_sh_quote(f, path);
 		free(path);
 		fputs(" && [ \"$s\" = 0 ] || status=1\n", f);
 	}
@@ -524,7 +532,7 @@ slurm_script(const struct hx_slurm_config *config,
 
 	if (!hx_slurm_path_ok(config->output_dir))
 		return hx_err_set(err, HX_EXIT_INPUT, "output directory %s "
-		    "cannot go to slurm (letters, digits and _.-+/ only)",
+		    "cannot go to slurm (no newline or backslash)",
 		    config->output_dir);
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		hx_err_out_of_memory();
@@ -536,7 +544,7 @@ slurm_script(const struct hx_slurm_config *config,
 	if (n > 1) {
 		path = hx_xasprintf("%s/%s.batch.out", config->output_dir,
 		    first->group);
-		fprintf(f, "#SBATCH --output=%s\n", path);
+		slurm_path_option(f, "output", path);
 		free(path);
 	}
 	if (slurm_colocated(members, n)) {
@@ -780,6 +788,7 @@ hx_slurm_batches_free(struct hx_slurm_batch *batches, size_t n)
 		free(batches[i].members);
 		free(batches[i].script);
 		free(batches[i].job_id);
+		free(batches[i].state);
 		free(batches[i].held);
 	}
 	free(batches);
@@ -876,21 +885,65 @@ slurm_member_outcomes(const struct hx_slurm_config *c,
 	}
 }
 
+/* Tell CONFIG's watcher that batch B is now in STATE. */
+static void
+slurm_watch(const struct hx_slurm_config *config,
+    const struct hx_slurm_batch *b, const char *state)
+{
+	if (config->watch != NULL)
+		config->watch(config->watch_arg, b, state);
+}
+
 /*
- * Cancel the job of batch B, which Slurm holds for REASON: a held job
- * (priority 0, as after "launch failed requeued held") never runs of
- * itself, and waiting for it would wait for ever.
+ * The state of batch B in squeue's output OUT, lines of "ID[+OFFSET]
+ * STATE PRIORITY REASON": a new string, or NULL when B is not queued.
+ * *HELD gets the reason (a new string) when B is pending with priority
+ * 0, which is how Slurm holds a job, else NULL.
+ */
+static char *
+slurm_queue_state(const struct hx_slurm_batch *b, const char *out,
+    char **held)
+{
+	size_t idlen = strlen(b->job_id), n, slen, plen;
+	const char *line, *end, *state, *prio, *reason;
+
+	*held = NULL;
+	for (line = out; *line != '\0'; line += n + (line[n] == '\n')) {
+		n = strcspn(line, "\n");
+		end = line + n;
+		if (strncmp(line, b->job_id, idlen) != 0 ||
+		    strchr(" +", line[idlen]) == NULL ||
+		    (state = memchr(line, ' ', n)) == NULL)
+			continue;
+		state++;
+		slen = strcspn(state, " \n");
+		prio = state + slen + (state[slen] == ' ');
+		plen = strcspn(prio, " \n");
+		reason = prio + plen + (prio[plen] == ' ');
+		if (reason > end)
+			reason = end;
+		if (slen == 7 && strncmp(state, "PENDING", 7) == 0 &&
+		    plen == 1 && *prio == '0')
+			*held = hx_xasprintf("%.*s", (int)(end - reason),
+			    reason);
+		return hx_xasprintf("%.*s", (int)slen, state);
+	}
+	return NULL;
+}
+
+/*
+ * Cancel the job of batch B, which Slurm holds: a held job (after an
+ * scontrol hold, or a launch that failed: "launch failed requeued held")
+ * never runs of itself, and waiting for it would wait for ever.
  */
 static int
-slurm_cancel_held(struct hx_slurm_batch *b, const char *reason,
-    struct hx_err_info *err)
+slurm_cancel(const struct hx_slurm_batch *b, struct hx_err_info *err)
 {
 	char *argv[] = { "scancel", b->job_id, NULL };
 	struct hx_spawn spec = { .argv = argv, .capture = true };
 	struct hx_spawn_result r;
 	int e;
 
-	b->held = hx_xstrdup(reason);
 	if ((e = hx_spawn_run(&spec, &r)) != 0) {
 		errno = e;
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
@@ -907,30 +960,34 @@ slurm_cancel_held(struct hx_slurm_batch *b, const char *reason,
 }
 
 /*
- * Whether a job of the N BATCHES is still in Slurm's queue (pending,
- * running or completing), from one squeue for all of them: a cheap
- * poll, where scontrol would take one call per job.  A job Slurm holds
- * is cancelled (slurm_cancel_held) and counts as queued until it has
- * left.
+ * Poll the N BATCHES once with one squeue for all that have not ended,
+ * a cheap poll where scontrol would take a call per job: note each state
+ * that changed, and for each batch that has left the queue ask scontrol
+ * how it ended.  *LEFT gets the number of batches not ended.
  */
 static int
-slurm_queued(struct hx_slurm_batch *batches, size_t n, bool *queued,
+slurm_poll(const struct hx_slurm_config *config,
+    struct hx_slurm_batch *batches, size_t n, size_t *left,
     struct hx_err_info *err)
 {
-	char *argv[] = { "squeue", "-h", "-o", "%i|%T|%Q|%r", "-j", NULL,
+	char *argv[] = { "squeue", "-h", "-o", "%i %T %Q %r", "-j", NULL,
 		NULL };
 	struct hx_spawn spec = { .argv = argv, .capture = true,
 		.tail_max = 1 << 20 };
 	struct hx_spawn_result r;
-	char *ids = NULL, *line, *save, *state, *prio, *reason;
+	struct hx_slurm_batch *b;
+	char *ids = NULL, *state, *held;
 	size_t len = 0, i;
+	bool done = false;
 	FILE *f;
-	int e, rc = 0;
+	int e;
 
 	if ((f = open_memstream(&ids, &len)) == NULL)
 		hx_err_out_of_memory();
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s%s", i > 0 ? "," : "", batches[i].job_id);
+		if (!batches[i].ended)
+			fprintf(f, "%s%s", ftell(f) > 0 ? "," : "",
+			    batches[i].job_id);
 	if (fclose(f) != 0)
 		hx_err_out_of_memory();
 	argv[5] = ids;
@@ -947,26 +1004,43 @@ slurm_queued(struct hx_slurm_batch *batches, size_t n, bool *queued,
 		hx_spawn_result_free(&r);
 		return -1;
 	}
-	*queued = r.out_len > 0;
-	/* JOBID[+OFFSET]|STATE|PRIORITY|REASON, one line per component. */
-	for (line = strtok_r(r.out, "\n", &save); line != NULL && rc == 0;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if ((state = strchr(line, '|')) == NULL ||
-		    (prio = strchr(state + 1, '|')) == NULL ||
-		    (reason = strchr(prio + 1, '|')) == NULL)
+	*left = 0;
+	for (i = 0; i < n; i++) {
+		b = &batches[i];
+		if (b->ended)
 			continue;
-		line[strcspn(line, "+_|")] = '\0';
-		*state++ = *prio++ = *reason++ = '\0';
-		if (strcmp(state, "PENDING") != 0 || strcmp(prio, "0") != 0)
+		if ((state = slurm_queue_state(b, r.out, &held)) != NULL) {
+			if (held != NULL && b->held == NULL) {
+				b->held = held;
+				held = NULL;
+				if (slurm_cancel(b, err) == -1) {
+					free(state);
+					hx_spawn_result_free(&r);
+					return -1;
+				}
+			}
+			free(held);
+			if (b->state == NULL || strcmp(state, b->state) != 0) {
+				free(b->state);
+				b->state = state;
+				slurm_watch(config, b, state);
+			} else
+				free(state);
+		} else if (slurm_query(b->job_id, b->outcomes,
+		    slurm_colocated(b->members, b->n) ? 1 : b->n, &done,
+		    err) == -1) {
+			hx_spawn_result_free(&r);
+			return -1;
+		} else if (done) {
+			slurm_member_outcomes(config, b);
+			b->ended = true;
+			slurm_watch(config, b, "ended");
 			continue;
-		for (i = 0; i < n; i++)
-			if (strcmp(batches[i].job_id, line) == 0 &&
-			    batches[i].held == NULL)
-				rc = slurm_cancel_held(&batches[i], reason,
-				    err);
+		}
+		++*left;
 	}
 	hx_spawn_result_free(&r);
-	return rc;
+	return 0;
 }
 
 int
@@ -975,30 +1049,19 @@ hx_slurm_run(const struct hx_slurm_config *config,
     struct hx_err_info *err)
 {
 	struct timespec ts = { poll_ns / 1000000000, poll_ns % 1000000000 };
-	size_t i, left;
-	bool done, queued = false;
+	size_t i, left = n;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (slurm_submit(batches[i].script, &batches[i].job_id,
 		    err) == -1)
 			return -1;
-	for (;;) {
-		if (n > 0 && slurm_queued(batches, n, &queued, err) == -1)
-			return -1;
-		left = 0;
-		for (i = 0; n > 0 && !queued && i < n; i++) {
-			if (slurm_query(batches[i].job_id,
-			    batches[i].outcomes,
-			    slurm_colocated(batches[i].members, batches[i].n) ?
-			    1 : batches[i].n, &done, err) == -1)
-				return -1;
-			left += !done;
-		}
-		if (n == 0 || (!queued && left == 0))
-			break;
-		nanosleep(&ts, NULL);
+		slurm_watch(config, &batches[i], "submitted");
 	}
-	for (i = 0; i < n; i++)
-		slurm_member_outcomes(config, &batches[i]);
+	while (left > 0) {
+		if (slurm_poll(config, batches, n, &left, err) == -1)
+			return -1;
+		if (left > 0)
+			nanosleep(&ts, NULL);
+	}
 	return 0;
 }

@@ -22,6 +22,8 @@ struct hx_slurm_class {
 	const char *qos;	/* or NULL */
 };
 
+struct hx_slurm_batch;
+
 /* What every script of a run shares. */
 struct hx_slurm_config {
 	const struct hx_slurm_class *classes;	/* any order */
@@ -29,6 +31,15 @@ struct hx_slurm_config {
 	const char *output_dir;	/* absolute; where job output goes */
 	const char *emu;	/* hx-emu, that runs riscv64 jobs, or NULL */
 	const struct hx_inventory *inventory;	/* the nodes planned on */
+	/*
+	 * Told of each batch hx_slurm_run follows, or NULL: STATE is
+	 * "submitted" once sbatch took it, squeue's state (PENDING,
+	 * RUNNING, ...) each time that changes, and "ended" once the
+	 * outcomes of its members are known.
+	 */
+	void (*watch)(void *arg, const struct hx_slurm_batch *batch,
+	    const char *state);
+	void *watch_arg;
 };
 
 /* One job of a batch and where the planner put it. */
@@ -61,6 +72,8 @@ struct hx_slurm_batch {
 	char *script;			/* its path once written */
 	char *job_id;			/* once submitted */
 	struct hx_slurm_outcome *outcomes;	/* one per member */
+	char *state;			/* as squeue last showed it */
+	bool ended;			/* its outcomes are known */
 	char *held;	/* Slurm's reason, when it held the job (cancelled) */
 };
 
@@ -84,9 +97,9 @@ int hx_slurm_emit(const struct hx_slurm_config *config,
 
 /*
  * Submit every written batch, then poll squeue every POLL_NS until all
- * have left the queue, ask scontrol how each ended, and fill the outcome
- * of each member.  Returns 0, or -1 with
- * ERR.
+ * have left the queue; as each leaves, ask scontrol how it ended and fill
+ * the outcome of each member.  CONFIG's watch hears of every change.
+ * Returns 0, or -1 with ERR.
  */
 int hx_slurm_run(const struct hx_slurm_config *config,
     struct hx_slurm_batch *batches, size_t n, int64_t poll_ns,
@@ -96,8 +109,9 @@ int hx_slurm_run(const struct hx_slurm_config *config,
 bool hx_slurm_outcome_ok(const struct hx_slurm_outcome *o);
 
 /*
- * Whether PATH can be given to Slurm's options, which take no quotes:
- * letters, digits and _.-+/ only.
+ * Whether PATH can be given to an #SBATCH --output line: anything but a
+ * newline (which ends the line) and a backslash (which makes Slurm drop
+ * the backslashes of the file name).
  */
 bool hx_slurm_path_ok(const char *path);
 

@@ -2,7 +2,8 @@
 # hx-build's remote cache (--cache-url, HX_CACHE_URL) against Debian's
 # nginx with WebDAV PUT on loopback: two builds in different directories
 # share it, a damaged entry is rebuilt, a server that is down, dies
-# mid-transfer or stalls gives a local build with a warning.
+# mid-transfer or stalls gives a local build with a warning; a local hit
+# the server lacks is uploaded to it.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/build/build-lib.sh"
 
@@ -176,6 +177,44 @@ test_expect_success 'a server that never answers: --cache-timeout, a local build
 	grep "^hx-build: cache: remote $STALL_URL/ac/.*timed out.*; building locally\$" \
 		seven.err &&
 	test "$(jq -r .status seven.rec | sort -u)" = ok
+'
+
+test_expect_success 'a local hit the server lacks is uploaded' '
+	key=$(ls c1/build-v1/*) &&
+	rm -r "$TRASH/dav/ac" "$TRASH/dav/cas" &&
+	HX_CACHE_URL=$URL hx-build -t riscv64-gcc --cache-dir c1 -o o8 \
+		small >eight.rec 2>eight.err &&
+	grep "cache: hit .*, restored in" eight.err &&
+	! grep "remote" eight.err &&
+	test "$(jq -r .cache eight.rec | sort -u)" = hit &&
+	test "$(jq -r .key "$TRASH/dav/ac/$key")" = "$key" &&
+	for s in $(jq -r .sha256 eight.rec); do
+		test "$(sha256sum <"$TRASH/dav/cas/$s" | cut -d" " -f1)" = "$s" ||
+			exit 1
+	done &&
+	rm -r c2 &&
+	hx-build -t riscv64-gcc --cache-url "$URL" --cache-dir c2 -o o2 \
+		small2 >two.rec 2>two.err &&
+	grep "cache: remote hit .*, restored in" two.err
+'
+
+test_expect_success 'a local hit the server has is not uploaded again' '
+	s=$(jq -r "select(.name == \"prog\") | .sha256" one.rec) &&
+	printf "left as it is\n" >"$TRASH/dav/cas/$s" &&
+	cp "$TRASH/dav/cas/$s" expect &&
+	HX_CACHE_URL=$URL hx-build -t riscv64-gcc --cache-dir c1 -o o8 \
+		small >nine.rec 2>nine.err &&
+	grep "cache: hit .*, restored in" nine.err &&
+	test_cmp expect "$TRASH/dav/cas/$s"
+'
+
+test_expect_success 'a local hit with the server down: a warning, still a hit' '
+	down=http://127.0.0.1:$(free_port) &&
+	HX_CACHE_URL=$down hx-build -t riscv64-gcc --cache-dir c1 -o o8 \
+		small >ten.rec 2>ten.err &&
+	grep "^hx-build: cache: remote $down/ac/.*; entry not uploaded\$" \
+		ten.err &&
+	test "$(jq -r .cache ten.rec | sort -u)" = hit
 '
 
 test_expect_success 'bad timeouts are usage errors' '

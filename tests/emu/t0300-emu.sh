@@ -449,7 +449,9 @@ test_expect_success 'options: help, version, bad use' '
 	hx-emu -V >out && grep "^hx-emu " out &&
 	test_status 2 hx-emu --bogus </dev/null 2>err &&
 	test_status 2 hx-emu -j 0 </dev/null 2>err &&
-	grep "^hx-emu: --jobs: expected an integer from 1 to 1024: 0" err &&
+	grep "^hx-emu: --jobs: not a whole number from 1 to 1024: 0" err &&
+	test_status 2 hx-emu --retries -1 </dev/null 2>err &&
+	grep "^hx-emu: --retries: not a whole number from 0 to 1000: -1" err &&
 	test_status 2 hx-emu -t soon </dev/null 2>err &&
 	grep "^hx-emu: --timeout: expected a duration" err &&
 	mkfifo fifo &&

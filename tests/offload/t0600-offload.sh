@@ -144,6 +144,9 @@ test_expect_success 'command line: usage errors and the cuda backend' '
 	test_status 2 hx-offload --backend tpu 2>err &&
 	grep "not cpu or cuda" err &&
 	test_status 2 hx-offload --max-frame 100 2>err &&
+	grep "^hx-offload: --max-frame: not a whole number from [0-9]* to 4294967295: 100" err &&
+	test_status 2 hx-offload --ready-fd -1 2>err &&
+	grep "^hx-offload: --ready-fd: not a whole number from 0 to 2147483647: -1" err &&
 	test_status 2 hx-offload --fault boom=1 2>err &&
 	test_status 2 hx-offload extra 2>err &&
 	hx-offload --help >out && grep -q -- --listen out &&

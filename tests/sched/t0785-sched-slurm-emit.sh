@@ -77,13 +77,35 @@ test_expect_success '--submit needs --emit slurm' '
 	grep "^hx-sched: --submit, --partition and --qos are for --emit slurm" err
 '
 
-test_expect_success 'an output directory Slurm cannot take is a usage error' '
+test_expect_success 'an output directory with blanks, quotes, # and % is escaped' '
 	echo "{\"type\":\"job\",\"name\":\"a\",\"argv\":[\"x\"]}" >one.jsonl &&
+	d="sl o'"'"'t \"#1 \$HOME %j" &&
+	hx-sched plan --inventory "$S/inventory.jsonl" --now 1 \
+	    --emit slurm "$d" one.jsonl >/dev/null &&
+	grep "^#SBATCH --output=" "$d/a.sbatch" |
+	    sed "s|$PWD/|@PWD@/|" >actual &&
+	cat >expect <<-\EOF &&
+	#SBATCH --output="@PWD@/sl o'"'"'t \"#1 $HOME %%j/output/a.out"
+	EOF
+	test_cmp expect actual &&
+	cat >co.jsonl <<-\EOJ &&
+	{"type":"job","name":"r","argv":["echo","r ran"],"group":"co","placement":"colocated"}
+	{"type":"job","name":"s","argv":["echo","s ran"],"group":"co","placement":"colocated"}
+	EOJ
+	hx-sched plan --inventory "$S/slurm-inventory.jsonl" --now 1 \
+	    --emit slurm "$d" co.jsonl >/dev/null &&
+	sh "$d/co.sbatch" &&
+	cat "$d/output/r.out" "$d/output/s.out" "$d/output/r.status" >actual &&
+	printf "r ran\ns ran\n0\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an output directory Slurm cannot take is a usage error' '
 	test_status 2 hx-sched plan --inventory "$S/inventory.jsonl" --now 1 \
-	    --emit slurm "sl out" one.jsonl >records 2>err &&
+	    --emit slurm "sl\\out" one.jsonl >records 2>err &&
 	test_must_be_empty records &&
-	test ! -e "sl out" &&
-	grep "^hx-sched: --emit slurm sl out: Slurm takes no quotes" err
+	test ! -e "sl\\out" &&
+	grep "^hx-sched: --emit slurm sl.out: Slurm cannot take a newline or a backslash in" err
 '
 
 test_done

@@ -8,6 +8,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sched/slurm.sh"
 require_slurm
+require_program script bsdutils
 
 S="$FILES/sched"
 
@@ -95,6 +96,53 @@ test_expect_success 'a colocated pair: one node, each member its own status' '
 	test_cmp expect actual &&
 	jq -r "select(.job == \"co-s\" and .status == \"failed\") | .reason" \
 	    co.records | grep -x "slurm job [0-9]*: FAILED, exit status 5"
+'
+
+test_expect_success 'Slurm writes to an output directory with blanks, quotes, # and %' '
+	d="sl o'"'"'t \"#1 %j" &&
+	echo "{\"type\":\"job\",\"name\":\"odd\",\"argv\":[\"echo\",\"odd ran\"]}" >odd.jsonl &&
+	hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm "$d" --submit odd.jsonl >odd.records &&
+	echo "odd ran" >expect &&
+	test_cmp expect "$d/output/odd.out" &&
+	test_must_be_empty "$d/output/odd.err"
+'
+
+test_expect_success '--submit -v prints each job as its state changes' '
+	printf "%s\n" "{\"type\":\"job\",\"name\":\"vok\",\"argv\":[\"true\"]}" \
+	    "{\"type\":\"job\",\"name\":\"vbad\",\"argv\":[\"sh\",\"-c\",\"exit 4\"]}" \
+	    >v.jsonl &&
+	test_status 1 hx-sched plan -v --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm v --submit v.jsonl >v.records 2>v.err &&
+	for j in vok vbad; do
+		grep -E "^hx-sched: $j: (submitted|started|done|failed)" v.err ||
+			return 1
+	done | sed "s/slurm job [0-9]*\$/slurm job N/" >actual &&
+	cat >expect <<-\EOF &&
+	hx-sched: vok: submitted as slurm job N
+	hx-sched: vok: started
+	hx-sched: vok: done
+	hx-sched: vbad: submitted as slurm job N
+	hx-sched: vbad: started
+	hx-sched: vbad: failed
+	EOF
+	test_cmp expect actual &&
+	! grep -v "^hx-sched: v[a-z]*: [a-z]" v.err &&
+	! grep -F "$(printf "\r")" v.err
+'
+
+test_expect_success '--submit on a terminal shows the jobs done, running and failed' '
+	test_status 1 script -qec "hx-sched plan --inventory $S/slurm-inventory.jsonl --emit slurm t --submit v.jsonl >t.records" \
+	    /dev/null </dev/null >tty &&
+	grep "hx-sched: 2/2 done, 0 running, 1 failed" tty &&
+	test $(jq -s "map(select(.status == \"failed\")) | length" t.records) = 1
+'
+
+test_expect_success '--submit without a terminal and -v writes no progress' '
+	test_status 1 hx-sched plan --inventory "$S/slurm-inventory.jsonl" \
+	    --emit slurm q --submit v.jsonl >q.records 2>q.err &&
+	! grep "done, .* running" q.err &&
+	! grep "vok: " q.err
 '
 
 test_expect_success 'each job carries its team as account and its partition' '

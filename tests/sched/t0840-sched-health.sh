@@ -109,4 +109,13 @@ test_expect_success 'other records pass through' '
 	head -n 1 out | grep -x "{\"type\":\"note\"}"
 '
 
+test_expect_success 'a --drain-after that is not a whole number in range is a usage error' '
+	test_status 2 hx-sched health --inventory inv --state st \
+	    --drain-after 0 </dev/null 2>err &&
+	grep "^hx-sched: --drain-after: not a whole number from 1 to [0-9]*: 0" err &&
+	test_status 2 hx-sched health --inventory inv --state st \
+	    --drain-after " 2" </dev/null 2>err &&
+	grep "^hx-sched: --drain-after: not a whole number from 1 to [0-9]*:  2" err
+'
+
 test_done

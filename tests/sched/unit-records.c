@@ -13,21 +13,8 @@
 #include "rec/hx_node.h"
 #include "rec/hx_nodedrift.h"
 #include "rec/hx_placement.h"
+#include "../rec/json.h"
 #include "../tap.h"
-
-/* Any JSON value, as the tests spell it. */
-static json_t *
-parse(const char *s)
-{
-	json_error_t err;
-	json_t *j = json_loads(s, 0, &err);
-
-	if (j == NULL) {
-		printf("Bail out! cannot parse %s: %s\n", s, err.text);
-		exit(1);
-	}
-	return j;
-}
 
 /*
  * JSON read as the record TYPE and written again into *TEXT: 0, or -1
@@ -57,8 +44,7 @@ again(char type, const json_t *json, char **text, char **message)
 		hx_nodedrift_clear(&d);
 	} else
 		return -1;
-	*text = hx_json_to_string(rec);
-	json_decref(rec);
+	*text = text_of(rec);
 	return 0;
 }
 

@@ -185,7 +185,10 @@ test_expect_success 'usage errors exit 2' '
 	test_status 2 hx-wcet -m weibull </dev/null 2>err &&
 	grep "not gev, gpd or auto" err &&
 	test_status 2 hx-wcet -p 2 </dev/null &&
-	test_status 2 hx-wcet -b 0 </dev/null &&
+	test_status 2 hx-wcet -b 0 </dev/null 2>err &&
+	grep "^hx-wcet: -b: not a whole number from 1 to 1000000000: 0" err &&
+	test_status 2 hx-wcet -b 1.5 </dev/null 2>err &&
+	grep "^hx-wcet: -b: not a whole number from 1 to 1000000000: 1.5" err &&
 	test_status 2 hx-wcet -m gev -u 10 </dev/null &&
 	test_status 2 hx-wcet --alpha 1 </dev/null
 '
