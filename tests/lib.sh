@@ -30,6 +30,11 @@ with_sha256() {
 }
 export PATH LC_ALL
 unset HX_LINE_MAX HX_SYSROOT
+# A script stopped by a signal (the watchdog, ^C) ends through exit, so
+# that the EXIT trap a script sets to stop its servers still runs.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 rm -rf "$TRASH"
 mkdir -p "$TRASH"
