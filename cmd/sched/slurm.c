@@ -78,6 +78,13 @@ reservation_of(const struct hx_placement *p, const struct hx_inventory *inv,
 	return NULL;
 }
 
+/* Whether the member of batch B that ended as O went well. */
+static bool
+slurm_ok(const struct hx_slurm_batch *b, const struct hx_slurm_outcome *o)
+{
+	return hx_slurm_outcome_ok(o) && b->held == NULL;
+}
+
 /*
  * The placement record of member M of batch B as Slurm ran it (or held
  * it); whether it went well.
@@ -89,7 +96,7 @@ slurm_ran(const struct hx_slurm_member *m, const struct hx_slurm_batch *b,
 	struct hx_placement p = *m->placement;
 	const char *job_id = b->job_id;
 	char *reason;
-	bool ok = hx_slurm_outcome_ok(o) && b->held == NULL;
+	bool ok = slurm_ok(b, o);
 
 	if (b->held != NULL)
 		reason = hx_xasprintf("slurm job %s: held by Slurm (%s), "
@@ -157,8 +164,10 @@ watch_start(struct watch *w, size_t i)
 
 /*
  * A batch changed state: a running one counts its members as running,
- * one that ended sends downstream what each member wrote and its
- * placement record as it ran, and with -v every other state is a line.
+ * one that ended counts them as done or failed, and with -v every other
+ * state is a line.  What the jobs wrote goes downstream once all have
+ * ended, in the order of the plan, so that the output does not depend
+ * on which job Slurm finished first.
  */
 static void
 slurm_watched(void *arg, const struct hx_slurm_batch *b, const char *state)
@@ -166,7 +175,6 @@ slurm_watched(void *arg, const struct hx_slurm_batch *b, const char *state)
 	struct watch *w = arg;
 	size_t i = (size_t)(b - w->batches), k;
 	char *note, *c;
-	bool ok;
 
 	if (strcmp(state, "RUNNING") == 0) {
 		watch_start(w, i);
@@ -174,14 +182,10 @@ slurm_watched(void *arg, const struct hx_slurm_batch *b, const char *state)
 	}
 	if (strcmp(state, "ended") == 0) {
 		watch_start(w, i);
-		for (k = 0; k < b->n; k++) {
-			slurm_forward(w->config, b->members[k].job);
-			ok = slurm_ran(&b->members[k], b, &b->outcomes[k]);
+		for (k = 0; k < b->n; k++)
 			hx_progress_done(w->opt->progress,
-			    b->members[k].job->name, !ok);
-			if (!ok)
-				w->status = HX_EXIT_VERDICT;
-		}
+			    b->members[k].job->name,
+			    !slurm_ok(b, &b->outcomes[k]));
 		return;
 	}
 	if (strcmp(state, "submitted") == 0)
@@ -207,7 +211,7 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 	struct hx_slurm_batch *batches;
 	struct hx_err_info err;
 	char *out, *abs, *self;
-	size_t n, nm = 0, nb, i;
+	size_t n, nm = 0, nb, i, k;
 	struct watch w;
 
 	r = hx_plan_results(plan, &n);
@@ -248,6 +252,13 @@ sched_emit_slurm(const struct hx_plan *plan, const struct sched_input *in,
 	if (hx_slurm_emit(&c, batches, nb, dir, &err) == -1 ||
 	    (opt->submit && hx_slurm_run(&c, batches, nb, POLL_NS, &err) == -1))
 		hx_err_exit(&err);
+	for (i = 0; opt->submit && i < nb; i++)
+		for (k = 0; k < batches[i].n; k++) {
+			slurm_forward(&c, batches[i].members[k].job);
+			if (!slurm_ran(&batches[i].members[k], &batches[i],
+			    &batches[i].outcomes[k]))
+				w.status = HX_EXIT_VERDICT;
+		}
 	free(w.started);
 	nsubmitted = 0;
 	hx_slurm_batches_free(batches, nb);

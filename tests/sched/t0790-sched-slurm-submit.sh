@@ -42,6 +42,14 @@ test_expect_success 'the plan runs on Slurm and fails with its failing job' '
 	test_cmp expect actual
 '
 
+test_expect_success 'the jobs as they ran come in the order of the plan' '
+	jq -r "select(.type == \"placement\" and .status == \"planned\") |
+	    .job" records >expect &&
+	jq -r "select(.type == \"placement\" and .status != \"planned\") |
+	    .job" records >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the records a job writes come downstream, quotes intact' '
 	echo "{\"type\":\"status\",\"message\":\"it'"'"'s \$SLURMD_NODENAME\"}" >expect &&
 	grep "\"type\":\"status\"" records >actual &&
