@@ -70,6 +70,10 @@ http_perform(CURL *h, const char *url, char *err, size_t errlen)
 		return -1;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	if (status <= 0) {
+		snprintf(err, errlen, "%s: no HTTP status in the reply", url);
+		return -1;
+	}
 	return status;
 }
 

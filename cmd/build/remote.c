@@ -177,9 +177,17 @@ void
 build_remote_share(struct build *b, struct hx_cache *cache)
 {
 	char err[1024], *url = remote_url(b, "ac", b->key);
+	struct hx_http_limits lim = b->opt->http;
 	int rc;
 
-	rc = hx_http_head(url, &b->opt->http, err, sizeof(err));
+	/*
+	 * A hit must not wait on a stalling server for a whole transfer's
+	 * time: the HEAD gets the connect timeout (5 s unless set) in all.
+	 */
+	lim.total_ms = lim.connect_ms > 0 ? lim.connect_ms : 5000;
+	if (b->opt->http.total_ms > 0 && b->opt->http.total_ms < lim.total_ms)
+		lim.total_ms = b->opt->http.total_ms;
+	rc = hx_http_head(url, &lim, err, sizeof(err));
 	free(url);
 	if (rc < 0)
 		hx_warn("cache: remote %s; entry not uploaded", err);
