@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,13 +241,15 @@ check_slurm_dir(const char *dir)
 static void
 add_class(struct sched_slurm *s, bool qos, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
+	const char *eq = strchr(arg, '='), *digits = arg + (*arg == '-');
 	struct hx_slurm_class *c;
-	char *end;
-	long long min;
+	char *end = NULL;
+	long long min = 0;
 
-	min = eq != NULL ? strtoll(arg, &end, 10) : 0;
-	if (eq == NULL || end != eq || eq == arg || eq[1] == '\0')
+	errno = 0;
+	if (eq != NULL && isdigit((unsigned char)*digits))
+		min = strtoll(arg, &end, 10);
+	if (eq == NULL || end != eq || errno != 0 || eq[1] == '\0')
 		hx_usage_error("--%s %s: expected PRIORITY=NAME",
 		    qos ? "qos" : "partition", arg);
 	s->classes = hx_xrealloc(s->classes, (s->nclasses + 1) *

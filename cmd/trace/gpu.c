@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,10 +124,13 @@ trace_gpu(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			count = trace_parse_count("gpu", "--count", optarg, 0);
+			count = trace_parse_count("gpu", "--count", optarg, 0,
+			    LONG_MAX);
 			break;
 		case 'i':
-			interval = trace_parse_count("gpu", "--interval", optarg, 1);
+			/* In ns it must fit, with room for the next. */
+			interval = trace_parse_count("gpu", "--interval",
+			    optarg, 1, LONG_MAX / 2000000);
 			break;
 		default:
 			hx_usage_error("gpu: bad option");

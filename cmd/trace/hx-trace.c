@@ -99,10 +99,11 @@ usage(void)
 }
 
 long
-trace_parse_count(const char *cmd, const char *opt, const char *arg, long min)
+trace_parse_count(const char *cmd, const char *opt, const char *arg, long min,
+    long max)
 {
 	char *name = hx_xasprintf("%s: %s", cmd, opt);
-	long v = (long)hx_usage_uint(arg, name, (uint64_t)min, LONG_MAX);
+	long v = (long)hx_usage_uint(arg, name, (uint64_t)min, (uint64_t)max);
 
 	free(name);
 	return v;

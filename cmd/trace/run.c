@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,7 +231,8 @@ trace_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
-			grace = trace_parse_count("run", "--grace", optarg, 0);
+			grace = trace_parse_count("run", "--grace", optarg, 0,
+			    LONG_MAX);
 			break;
 		case 'n':
 			name = optarg;

@@ -19,13 +19,12 @@ int trace_run(int argc, char **argv);
 /* hx-trace gpu ARGS (ARGV[0] is "gpu"): returns the exit status. */
 int trace_gpu(int argc, char **argv);
 
-/* Nanoseconds on CLOCK: since the epoch for CLOCK_REALTIME. */
 /*
- * The whole number ARG of option OPT of subcommand CMD, at least MIN, or
- * a usage error.
+ * The whole number ARG of option OPT of subcommand CMD, from MIN to MAX,
+ * or a usage error.
  */
 long trace_parse_count(const char *cmd, const char *opt, const char *arg,
-    long min);
+    long min, long max);
 
 
 /* The export options, as getopt_long gives them. */

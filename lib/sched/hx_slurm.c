@@ -998,7 +998,13 @@ slurm_poll(const struct hx_slurm_config *config,
 		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
 		    "cannot run squeue");
 	}
-	if (!r.exited || r.status != 0 || r.out_truncated) {
+	if (r.exited && r.status == 0 && r.out_truncated) {
+		hx_err_set(err, HX_EXIT_SYSTEM, "squeue wrote more than %d "
+		    "bytes", 1 << 20);
+		hx_spawn_result_free(&r);
+		return -1;
+	}
+	if (!r.exited || r.status != 0) {
 		hx_err_set(err, HX_EXIT_SYSTEM, "squeue failed: %.*s",
 		    (int)strcspn(r.err, "\n"), r.err);
 		hx_spawn_result_free(&r);

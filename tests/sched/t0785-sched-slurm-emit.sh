@@ -72,6 +72,16 @@ test_expect_success 'sinfo --json and scontrol captured from the test Slurm read
 	test_cmp expect actual2
 '
 
+test_expect_success 'a priority that is not a whole number is a usage error' '
+	for p in 99999999999999999999999 +5 " 5" 5x ""; do
+		test_status 2 hx-sched plan --emit slurm bad --partition "$p=main" \
+		    </dev/null 2>err &&
+		grep "^hx-sched: --partition $p=main: expected PRIORITY=NAME$" err ||
+		return 1
+	done &&
+	hx-sched plan --emit slurm neg --partition -5=low </dev/null
+'
+
 test_expect_success '--submit needs --emit slurm' '
 	test_status 2 hx-sched plan --submit </dev/null 2>err &&
 	grep "^hx-sched: --submit, --partition and --qos are for --emit slurm" err

@@ -140,7 +140,8 @@ test_expect_success '--submit -v prints each job as its state changes' '
 '
 
 test_expect_success '--submit on a terminal shows the jobs done, running and failed' '
-	test_status 1 script -qec "hx-sched plan --inventory $S/slurm-inventory.jsonl --emit slurm t --submit v.jsonl >t.records" \
+	cp "$S/slurm-inventory.jsonl" inventory.jsonl &&
+	test_status 1 script -qec "hx-sched plan --inventory inventory.jsonl --emit slurm t --submit v.jsonl >t.records" \
 	    /dev/null </dev/null >tty &&
 	grep "hx-sched: 2/2 done, 0 running, 1 failed" tty &&
 	test $(jq -s "map(select(.status == \"failed\")) | length" t.records) = 1

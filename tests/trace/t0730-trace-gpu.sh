@@ -80,6 +80,8 @@ test_expect_success 'usage errors' '
 	test_status 2 hx-trace gpu --count -1 2>err &&
 	grep "^hx-trace: gpu: --count: not a whole number from 0: -1" err &&
 	test_status 2 hx-trace gpu --interval 0 2>err &&
+	test_status 2 hx-trace gpu --interval 9300000000000 2>err &&
+	grep "^hx-trace: gpu: --interval: not a whole number from 1 to [0-9]*: 9300000000000$" err &&
 	test_status 2 hx-trace gpu extra 2>err
 '
 
