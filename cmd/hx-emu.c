@@ -29,15 +29,13 @@
 #include "rec/hx_test.h"
 #include "rec/hx_writer.h"
 #include "report/hx_junit.h"
+#include "report/hx_junit_run.h"
 #include "emu/hx_emu.h"
 #include "emu/hx_qemu.h"
 #include "emu/hx_stub.h"
 
 #define DEFAULT_TIMEOUT_NS (300LL * 1000000000LL)
 #define DEFAULT_TAIL 4096
-
-/* How long a killed run's private directory stays before a sweep. */
-#define EMU_STALE_SECONDS 600
 
 /* One artifact to run, and where its records go in the output. */
 struct job {
@@ -163,24 +161,14 @@ remove_tmpdir(void)
 		hx_file_remove_tree(tmpdir);
 }
 
-/*
- * A private directory for count files, sysroot views and the stub's
- * socket, locked while this run lives; the ones of killed runs, unlocked
- * and untouched for EMU_STALE_SECONDS, are swept first.
- */
+/* The private directory, removed at exit (hx_stub_tmpdir). */
 static void
 setup_tmpdir(struct hx_emu_options *opt)
 {
-	const char *base = getenv("TMPDIR");
-	unsigned swept;
+	struct hx_err_info err;
 
-	if (base == NULL || *base != '/')
-		base = "/tmp";
-	hx_file_sweep(base, "hx-emu.??????", EMU_STALE_SECONDS, &swept);
-	tmpdir = hx_xasprintf("%s/hx-emu.XXXXXX", base);
-	if (mkdtemp(tmpdir) == NULL)
-		hx_err_errno(HX_EXIT_SYSTEM, "%s", tmpdir);
-	hx_file_lock_dir(tmpdir);
+	if ((tmpdir = hx_stub_tmpdir(&err)) == NULL)
+		hx_err_exit(&err);
 	atexit(remove_tmpdir);
 	opt->tmpdir = tmpdir;
 }
@@ -202,24 +190,15 @@ cleanup(void)
 	remove_tmpdir();
 }
 
-/*
- * Start the stub of --gpu-stub: the hx-offload beside this program,
- * installed, or in PATH, listening in the private directory.
- */
+/* Start the stub of --gpu-stub, listening in the private directory. */
 static void
 setup_stub(struct hx_emu_options *opt)
 {
 	struct hx_err_info err;
-	char *dir = hx_spawn_self_dir(), *program = hx_stub_find(dir);
 
-	free(dir);
-	if (program == NULL)
-		hx_err(HX_EXIT_SYSTEM, "--gpu-stub: hx-offload is neither beside "
-		    "hx-emu, nor in %s, nor in PATH (reinstall hx)", HX_BINDIR);
 	atexit(stop_stub);
-	if (hx_stub_start(&stub, program, tmpdir, &err) < 0)
+	if (hx_stub_start(&stub, tmpdir, &err) < 0)
 		hx_err_exit(&err);
-	free(program);
 	opt->offload = stub.address;
 }
 
@@ -352,12 +331,8 @@ skip_unchanged(struct emu *emu, struct hx_record *rec,
 	hx_writer_slot_done(slot);
 	emu->tests++;
 	emu->skipped++;
-	if (emu->junit != NULL) {
-		hx_junit_suite(emu->junit, art->name);
-		hx_junit_add(emu->junit, &(struct hx_junit_case){
-		    .classname = art->name, .name = art->name,
-		    .status = HX_JUNIT_SKIPPED, .message = reason });
-	}
+	if (emu->junit != NULL)
+		hx_junit_run_skip(emu->junit, art->name, reason);
 	free(reason);
 	return true;
 }
@@ -410,100 +385,17 @@ on_artifact(struct hx_record *rec, void *arg)
 	return 0;
 }
 
-/*
- * Add test T to the JUnit report as a case of the current suite; with
- * TAP its points have no time of their own (the runs' times are the
- * suite's, see junit_tap_time).
- */
-static void
-junit_add(struct hx_junit *junit, const struct hx_emu_test *test,
-    const struct hx_test *t, bool tap)
-{
-	const char *status = hx_status_name(t->status);
-	struct hx_junit_case c = { 0 };
-	char *message = NULL;
-
-	c.classname = test->name;
-	c.name = t->name;
-	c.time_ns = tap ? -1 : t->duration_ns;
-	c.system_out = t->stdout_tail;
-	c.system_err = t->stderr_tail;
-	c.message = t->message;
-	c.body = t->diagnostics != NULL ? t->diagnostics : c.message;
-	if (t->status == HX_STATUS_SKIP) {
-		c.status = HX_JUNIT_SKIPPED;
-		c.message = t->directive;
-	} else if (t->status == HX_STATUS_PASS) {
-		c.status = HX_JUNIT_PASS;
-	} else if (t->quarantined) {
-		/* A quarantined failure must not turn the report red. */
-		c.status = HX_JUNIT_SKIPPED;
-		message = hx_xasprintf("quarantined: %s%s%s", status,
-		    c.message != NULL ? ": " : "",
-		    c.message != NULL ? c.message : "");
-		c.message = message;
-	} else if (t->status == HX_STATUS_FAIL) {
-		c.status = HX_JUNIT_FAILURE;
-		if (c.message == NULL)
-			c.message = t->diagnostics != NULL ? t->diagnostics :
-			    "failed";
-	} else {
-		c.status = HX_JUNIT_ERROR;
-		c.type = status;
-	}
-	hx_junit_add(junit, &c);
-	free(message);
-}
-
-/*
- * The time of the runs of a TAP program, for its JUnit suite: a record
- * starts a run when its attempt changes or its point number does not
- * grow; the records of one run share the run's duration.
- */
-static void
-junit_tap_time(struct hx_junit *junit, const struct hx_outcome *out)
-{
-	const struct hx_test *t;
-	int64_t number = -1;
-	int attempt = 0;
-	size_t i;
-
-	for (i = 0; i < out->ntests; i++) {
-		t = &out->tests[i];
-		if (t->attempt != attempt || (t->number >= 0 && number >= 0 &&
-		    t->number <= number))
-			hx_junit_suite_time(junit, t->duration_ns);
-		attempt = t->attempt;
-		if (t->number >= 0)
-			number = t->number;
-	}
-}
-
 /* On the main thread, in input order: count from the results, report, free. */
 static void
 finish_job(struct emu *emu, struct job *job)
 {
 	const struct hx_outcome *out = &job->outcome;
 	struct hx_emu_test *test = job->test;
-	struct hx_junit_case c = { 0 };
 	const struct hx_test *t;
-	bool tap = false;
 	size_t i;
 
-	for (i = 0; i < out->ntests; i++)
-		tap = tap || out->tests[i].number >= 0;
-	if (emu->junit != NULL)
-		hx_junit_suite(emu->junit, test->name);
-	if (out->error != NULL) {
-		if (emu->errors++ == 0)
-			emu->first_error = hx_xstrdup(out->error);
-		c.classname = c.name = test->name;
-		c.status = HX_JUNIT_ERROR;
-		c.type = "error";
-		c.message = c.body = out->error;
-		if (emu->junit != NULL)
-			hx_junit_add(emu->junit, &c);
-	}
+	if (out->error != NULL && emu->errors++ == 0)
+		emu->first_error = hx_xstrdup(out->error);
 	for (i = 0; i < out->ntests; i++) {
 		t = &out->tests[i];
 		emu->tests++;
@@ -515,11 +407,10 @@ finish_job(struct emu *emu, struct job *job)
 			emu->skipped++;
 		else
 			emu->quarantined++;
-		if (emu->junit != NULL)
-			junit_add(emu->junit, test, t, tap);
 	}
-	if (emu->junit != NULL && tap)
-		junit_tap_time(emu->junit, out);
+	if (emu->junit != NULL)
+		hx_junit_run_add(emu->junit, test->name, out->error,
+		    out->tests, out->ntests);
 	hx_outcome_free(&job->outcome);
 	hx_emu_test_free(test);
 	free(job);

@@ -359,8 +359,7 @@ help_options(const char *name)
 {
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
-	char *argv[] = { NULL, "--help", NULL }, **v, *p, *q, *word;
-	size_t n = 0;
+	char *argv[] = { NULL, "--help", NULL }, **v;
 
 	v = hx_xcalloc(1, sizeof(*v));
 	if ((argv[0] = find_tool(name)) == NULL)
@@ -371,20 +370,8 @@ help_options(const char *name)
 		free(argv[0]);
 		return v;
 	}
-	for (p = res.out; p != NULL && (p = strchr(p, '-')) != NULL; p = q) {
-		for (q = p + 1; *q == '-' || *q == '_' || (*q >= 'a' &&
-		    *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' &&
-		    *q <= '9'); q++)
-			;
-		if ((p == res.out || strchr(" ,[|\n", p[-1]) != NULL) &&
-		    q - p >= 2 && p[q - p - 1] != '-' && (p[1] == '-' ?
-		    q - p > 3 : q - p == 2) && p[p[1] == '-' ? 2 : 1] != '-') {
-			word = hx_xasprintf("%.*s", (int)(q - p), p);
-			if (!contains(v, word))
-				push(&v, &n, word);
-			free(word);
-		}
-	}
+	hx_strv_free(v);
+	v = hx_repl_options(res.out != NULL ? res.out : "");
 	hx_spawn_result_free(&res);
 	free(argv[0]);
 	return v;
@@ -435,35 +422,16 @@ last_result(const struct session *s, bool quiet)
 	return t;
 }
 
-/* "FIELD=" for each field of the last result, or "FIELD=VALUE" ones. */
+/* "FIELD=" or "FIELD=VALUE" for the last result (hx_table_complete). */
 static char **
 where_candidates(const struct session *s, const char *text)
 {
 	struct hx_table *t = last_result(s, true);
-	const char *eq = strchr(text, '=');
-	char **names, **v = hx_xcalloc(1, sizeof(*v)), *field, *w;
-	size_t n = 0, i;
+	char **v;
 
 	if (t == NULL)
-		return v;
-	if (eq == NULL) {
-		names = hx_table_fields(t, NULL);
-		for (i = 0; names[i] != NULL; i++) {
-			w = hx_xasprintf("%s=", names[i]);
-			push(&v, &n, w);
-			free(w);
-		}
-	} else {
-		field = hx_xasprintf("%.*s", (int)(eq - text), text);
-		names = hx_table_values(t, field);
-		for (i = 0; names[i] != NULL; i++) {
-			w = hx_xasprintf("%s=%s", field, names[i]);
-			push(&v, &n, w);
-			free(w);
-		}
-		free(field);
-	}
-	hx_strv_free(names);
+		return hx_xcalloc(1, sizeof(char *));
+	v = hx_table_complete(t, text);
 	hx_table_free(t);
 	return v;
 }
@@ -600,50 +568,6 @@ help(const struct hx_repl_stage *st)
 	return status;
 }
 
-/* count: how many records the last result holds, and of which types. */
-static int
-count(const struct session *s, FILE *out)
-{
-	struct hx_table *t = last_result(s, false), *of;
-	char **types;
-	size_t i;
-
-	if (t == NULL)
-		return HX_EXIT_USAGE;
-	fprintf(out, "%zu record%s", hx_table_count(t),
-	    hx_table_count(t) == 1 ? "" : "s");
-	types = hx_table_values(t, "type");
-	for (i = 0; types[i] != NULL; i++) {
-		of = hx_table_where(t, "type", types[i]);
-		fprintf(out, "%s %zu %s", i == 0 ? ":" : ",",
-		    hx_table_count(of), types[i]);
-		hx_table_free(of);
-	}
-	fputc('\n', out);
-	hx_strv_free(types);
-	hx_table_free(t);
-	return HX_EXIT_OK;
-}
-
-/* fields: the fields of the last result and how many records have each. */
-static int
-fields(const struct session *s, FILE *out)
-{
-	struct hx_table *t = last_result(s, false);
-	size_t *counts, i;
-	char **names;
-
-	if (t == NULL)
-		return HX_EXIT_USAGE;
-	names = hx_table_fields(t, &counts);
-	for (i = 0; names[i] != NULL; i++)
-		fprintf(out, "%-20s %zu\n", names[i], counts[i]);
-	hx_strv_free(names);
-	free(counts);
-	hx_table_free(t);
-	return HX_EXIT_OK;
-}
-
 /*
  * where FIELD=VALUE...: the records of the last result that match every
  * condition become the last result; written as a table to a terminal,
@@ -652,32 +576,19 @@ fields(const struct session *s, FILE *out)
 static int
 where(const struct session *s, const struct hx_repl_stage *st, FILE *out)
 {
+	struct hx_err_info err;
 	struct hx_table *t, *next;
-	char *field, *eq;
 	FILE *f;
-	int i;
 
-	if (st->argc < 2) {
-		hx_warn("where: expected FIELD=VALUE");
+	if (hx_table_conditions(st->argv + 1, st->argc - 1, &err) < 0) {
+		hx_warn("where: %s", err.message);
 		return HX_EXIT_USAGE;
 	}
-	for (i = 1; i < st->argc; i++)
-		if ((eq = strchr(st->argv[i], '=')) == NULL ||
-		    eq == st->argv[i]) {
-			hx_warn("where: %s: expected FIELD=VALUE", st->argv[i]);
-			return HX_EXIT_USAGE;
-		}
 	if ((t = last_result(s, false)) == NULL)
 		return HX_EXIT_USAGE;
-	for (i = 1; i < st->argc; i++) {
-		eq = strchr(st->argv[i], '=');
-		field = hx_xasprintf("%.*s", (int)(eq - st->argv[i]),
-		    st->argv[i]);
-		next = hx_table_where(t, field, eq + 1);
-		free(field);
-		hx_table_free(t);
-		t = next;
-	}
+	next = hx_table_select(t, st->argv + 1, st->argc - 1);
+	hx_table_free(t);
+	t = next;
 	if ((f = fopen(s->last, "w")) == NULL ||
 	    hx_table_write_json(t, f) < 0 || fclose(f) == EOF)
 		hx_warn_errno("%s", s->last);
@@ -723,17 +634,18 @@ run_builtin(struct session *s, const struct hx_repl_line *line)
 		free(piped);
 		return HX_EXIT_SYSTEM;
 	}
-	if (strcmp(name, "count") == 0)
-		status = count(s, out);
-	else if (strcmp(name, "fields") == 0)
-		status = fields(s, out);
-	else if (strcmp(name, "where") == 0)
+	if (strcmp(name, "where") == 0)
 		status = where(s, st, out);
 	else if ((t = last_result(s, false)) == NULL)
 		status = HX_EXIT_USAGE;
 	else {
-		hx_table_write_text(t, out, isatty(fileno(out)) ?
-		    terminal_width() : SIZE_MAX);
+		if (strcmp(name, "count") == 0)
+			hx_table_write_count(t, out);
+		else if (strcmp(name, "fields") == 0)
+			hx_table_write_fields(t, out);
+		else
+			hx_table_write_text(t, out, isatty(fileno(out)) ?
+			    terminal_width() : SIZE_MAX);
 		hx_table_free(t);
 		status = HX_EXIT_OK;
 	}

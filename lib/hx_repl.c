@@ -369,3 +369,33 @@ hx_repl_script(FILE *f, const char *name, const struct hx_repl *r)
 	free(line);
 	return status;
 }
+
+char **
+hx_repl_options(const char *help)
+{
+	char **v = hx_xcalloc(1, sizeof(*v)), *word;
+	const char *p, *q;
+	size_t n = 0, i;
+
+	for (p = help; (p = strchr(p, '-')) != NULL; p = q) {
+		for (q = p + 1; *q == '-' || *q == '_' || (*q >= 'a' &&
+		    *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' &&
+		    *q <= '9'); q++)
+			;
+		if ((p == help || strchr(" ,[|\n", p[-1]) != NULL) &&
+		    q - p >= 2 && p[q - p - 1] != '-' && (p[1] == '-' ?
+		    q - p > 3 : q - p == 2) && p[p[1] == '-' ? 2 : 1] != '-') {
+			word = hx_xasprintf("%.*s", (int)(q - p), p);
+			for (i = 0; i < n && strcmp(v[i], word) != 0; i++)
+				continue;
+			if (i < n) {
+				free(word);
+				continue;
+			}
+			v = hx_xrealloc(v, (n + 2) * sizeof(*v));
+			v[n++] = word;
+			v[n] = NULL;
+		}
+	}
+	return v;
+}

@@ -63,4 +63,11 @@ void hx_repl_run(const struct hx_repl *r);
  */
 int hx_repl_script(FILE *f, const char *name, const struct hx_repl *r);
 
+/*
+ * The options a program's --help text HELP lists: every word that starts
+ * with "-" or "--" and a letter, as the program spells it, once each.  A
+ * NULL-terminated array of new strings; free with hx_strv_free.
+ */
+char **hx_repl_options(const char *help);
+
 #endif

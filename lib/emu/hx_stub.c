@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hx_clock.h"
+#include "hx_file.h"
 #include "hx_spawn.h"
 #include "emu/hx_stub.h"
 
@@ -98,12 +99,40 @@ close_lifeline(struct hx_stub *stub)
 }
 
 int
-hx_stub_start(struct hx_stub *stub, const char *program, const char *dir,
-    struct hx_err_info *err)
+hx_stub_start(struct hx_stub *stub, const char *dir, struct hx_err_info *err)
 {
 	const char *const args[] = { "--backend", "cpu", NULL };
+	char *self = hx_spawn_self_dir(), *program = hx_stub_find(self);
+	int rc;
 
-	return hx_stub_start_args(stub, program, args, dir, err);
+	free(self);
+	if (program == NULL)
+		return hx_err_set(err, HX_EXIT_SYSTEM, "--gpu-stub: hx-offload "
+		    "is neither beside hx-emu, nor in %s, nor in PATH "
+		    "(reinstall hx)", HX_BINDIR);
+	rc = hx_stub_start_args(stub, program, args, dir, err);
+	free(program);
+	return rc;
+}
+
+char *
+hx_stub_tmpdir(struct hx_err_info *err)
+{
+	const char *base = getenv("TMPDIR");
+	unsigned swept;
+	char *dir;
+
+	if (base == NULL || *base != '/')
+		base = "/tmp";
+	hx_file_sweep(base, "hx-emu.??????", HX_STUB_STALE_SECONDS, &swept);
+	dir = hx_xasprintf("%s/hx-emu.XXXXXX", base);
+	if (mkdtemp(dir) == NULL) {
+		hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", dir);
+		free(dir);
+		return NULL;
+	}
+	hx_file_lock_dir(dir);
+	return dir;
 }
 
 int

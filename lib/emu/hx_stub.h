@@ -10,6 +10,9 @@
 
 #include "hx_err.h"
 
+/* How long a killed run's private directory stays before a sweep. */
+#define HX_STUB_STALE_SECONDS 600
+
 struct hx_stub {
 	atomic_int pid;		/* the service's, 0 when none runs */
 	char *address;		/* as it reported it: "unix:PATH" */
@@ -24,15 +27,26 @@ struct hx_stub {
 char *hx_stub_find(const char *self_dir);
 
 /*
- * Start PROGRAM --backend cpu listening on DIR/offload.sock and wait for
- * the address it writes once it accepts.  Returns 0, or -1 with ERR
- * filled (status 4) when it cannot start or ends before it is ready.
+ * Start the hx-offload hx_stub_find finds beside the running program
+ * with --backend cpu, listening on DIR/offload.sock, and wait for the
+ * address it writes once it accepts.  Returns 0, or -1 with ERR filled
+ * (status 4) when there is none, it cannot start or it ends before it is
+ * ready.
  */
-int hx_stub_start(struct hx_stub *stub, const char *program,
-    const char *dir, struct hx_err_info *err);
+int hx_stub_start(struct hx_stub *stub, const char *dir,
+    struct hx_err_info *err);
 /* The same with ARGS (NULL-terminated) in place of --backend cpu. */
 int hx_stub_start_args(struct hx_stub *stub, const char *program,
     const char *const *args, const char *dir, struct hx_err_info *err);
+
+/*
+ * Make the private directory of a run of hx-emu under TMPDIR (/tmp by
+ * default), for count files, sysroot views and the stub's socket, locked
+ * while this process lives; the ones of killed runs, unlocked and
+ * untouched for HX_STUB_STALE_SECONDS, are swept first.  A new string,
+ * or NULL with ERR filled (status 4).
+ */
+char *hx_stub_tmpdir(struct hx_err_info *err);
 
 /*
  * Stop the service with SIGTERM and wait for it; safe to call again, and

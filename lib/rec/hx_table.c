@@ -66,12 +66,6 @@ hx_table_read(const char *path, struct hx_err_info *err)
 	return t;
 }
 
-size_t
-hx_table_count(const struct hx_table *t)
-{
-	return t->n;
-}
-
 /* The value at the dotted PATH in REC, or NULL. */
 static json_t *
 lookup(json_t *rec, const char *path)
@@ -121,8 +115,12 @@ strv_push(char ***v, size_t *n, char *s)
 	(*v)[*n] = NULL;
 }
 
-char **
-hx_table_fields(const struct hx_table *t, size_t **counts)
+/*
+ * The top-level fields in the order first seen, NULL-terminated, with in
+ * *COUNTS (when not NULL, a new array) how many records have each.
+ */
+static char **
+fields_of(const struct hx_table *t, size_t **counts)
 {
 	char **v = hx_xcalloc(1, sizeof(*v));
 	size_t n = 0, *c = NULL, i;
@@ -147,8 +145,9 @@ hx_table_fields(const struct hx_table *t, size_t **counts)
 	return v;
 }
 
-char **
-hx_table_values(const struct hx_table *t, const char *field)
+/* The distinct values of FIELD as text, in the order first seen. */
+static char **
+values_of(const struct hx_table *t, const char *field)
 {
 	char **v = hx_xcalloc(1, sizeof(*v)), *s;
 	size_t n = 0, i;
@@ -166,9 +165,9 @@ hx_table_values(const struct hx_table *t, const char *field)
 	return v;
 }
 
-struct hx_table *
-hx_table_where(const struct hx_table *t, const char *field,
-    const char *value)
+/* The records whose FIELD, as text, is VALUE: a new table. */
+static struct hx_table *
+where_is(const struct hx_table *t, const char *field, const char *value)
 {
 	struct hx_table *out = table_new();
 	json_t *v;
@@ -184,6 +183,98 @@ hx_table_where(const struct hx_table *t, const char *field,
 		free(s);
 	}
 	return out;
+}
+
+int
+hx_table_conditions(char *const *conds, int n, struct hx_err_info *err)
+{
+	const char *eq;
+	int i;
+
+	if (n < 1)
+		return hx_err_set(err, HX_EXIT_USAGE, "expected FIELD=VALUE");
+	for (i = 0; i < n; i++)
+		if ((eq = strchr(conds[i], '=')) == NULL || eq == conds[i])
+			return hx_err_set(err, HX_EXIT_USAGE,
+			    "%s: expected FIELD=VALUE", conds[i]);
+	return 0;
+}
+
+struct hx_table *
+hx_table_select(const struct hx_table *t, char *const *conds, int n)
+{
+	struct hx_table *out = table_new(), *next;
+	char *field;
+	const char *eq;
+	size_t k;
+	int i;
+
+	for (k = 0; k < t->n; k++)
+		table_add(out, t->recs[k]);
+	for (i = 0; i < n; i++) {
+		eq = strchr(conds[i], '=');
+		field = hx_xasprintf("%.*s", (int)(eq - conds[i]), conds[i]);
+		next = where_is(out, field, eq + 1);
+		free(field);
+		hx_table_free(out);
+		out = next;
+	}
+	return out;
+}
+
+char **
+hx_table_complete(const struct hx_table *t, const char *text)
+{
+	const char *eq = strchr(text, '=');
+	char **names, **v = hx_xcalloc(1, sizeof(*v)), *field;
+	size_t n = 0, i;
+
+	if (eq == NULL) {
+		names = fields_of(t, NULL);
+		for (i = 0; names[i] != NULL; i++)
+			strv_push(&v, &n, hx_xasprintf("%s=", names[i]));
+	} else {
+		field = hx_xasprintf("%.*s", (int)(eq - text), text);
+		names = values_of(t, field);
+		for (i = 0; names[i] != NULL; i++)
+			strv_push(&v, &n, hx_xasprintf("%s=%s", field,
+			    names[i]));
+		free(field);
+	}
+	hx_strv_free(names);
+	return v;
+}
+
+int
+hx_table_write_count(const struct hx_table *t, FILE *f)
+{
+	struct hx_table *of;
+	char **types;
+	size_t i;
+
+	fprintf(f, "%zu record%s", t->n, t->n == 1 ? "" : "s");
+	types = values_of(t, "type");
+	for (i = 0; types[i] != NULL; i++) {
+		of = where_is(t, "type", types[i]);
+		fprintf(f, "%s %zu %s", i == 0 ? ":" : ",", of->n, types[i]);
+		hx_table_free(of);
+	}
+	fputc('\n', f);
+	hx_strv_free(types);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+hx_table_write_fields(const struct hx_table *t, FILE *f)
+{
+	size_t *counts, i;
+	char **names = fields_of(t, &counts);
+
+	for (i = 0; names[i] != NULL; i++)
+		fprintf(f, "%-20s %zu\n", names[i], counts[i]);
+	hx_strv_free(names);
+	free(counts);
+	return ferror(f) ? -1 : 0;
 }
 
 int
@@ -256,7 +347,7 @@ put_cell(FILE *f, const char *s, size_t width, bool last)
 int
 hx_table_write_text(const struct hx_table *t, FILE *f, size_t width)
 {
-	char **fields = hx_table_fields(t, NULL), ***cells;
+	char **fields = fields_of(t, NULL), ***cells;
 	size_t nf = 0, *w, *order, i, j, k, ncol = 0, used = 0, last = 0;
 	int pass;
 	bool *shown;

@@ -23,22 +23,37 @@ struct hx_table;
  */
 struct hx_table *hx_table_read(const char *path, struct hx_err_info *err);
 
-/* Records held. */
-size_t hx_table_count(const struct hx_table *t);
+/*
+ * Whether CONDS, N strings, are conditions "FIELD=VALUE" (at least one,
+ * FIELD not empty); 0, or -1 with ERR naming the first that is not one.
+ */
+int hx_table_conditions(char *const *conds, int n, struct hx_err_info *err);
 
 /*
- * The top-level fields in the order first seen, NULL-terminated, with in
- * *COUNTS (when not NULL, a new array) how many records have each.  Free
- * with hx_strv_free and free.
+ * The records whose every FIELD, as text, is its VALUE by the N
+ * conditions CONDS, checked by hx_table_conditions: a new table.
  */
-char **hx_table_fields(const struct hx_table *t, size_t **counts);
+struct hx_table *hx_table_select(const struct hx_table *t,
+    char *const *conds, int n);
 
-/* The distinct values of FIELD as text, in the order first seen. */
-char **hx_table_values(const struct hx_table *t, const char *field);
+/*
+ * What completes TEXT, a condition being typed: "FIELD=" for each field,
+ * or "FIELD=VALUE" for each value of FIELD once TEXT has its '='.  A
+ * NULL-terminated array of new strings; free with hx_strv_free.
+ */
+char **hx_table_complete(const struct hx_table *t, const char *text);
 
-/* The records whose FIELD, as text, is VALUE: a new table. */
-struct hx_table *hx_table_where(const struct hx_table *t, const char *field,
-    const char *value);
+/*
+ * Write "N records: N TYPE, ..." (by their type field) and a newline to
+ * F; -1 on failure.
+ */
+int hx_table_write_count(const struct hx_table *t, FILE *f);
+
+/*
+ * Write the top-level fields in the order first seen, each with how many
+ * records have it, a line each, to F; -1 on failure.
+ */
+int hx_table_write_fields(const struct hx_table *t, FILE *f);
 
 /* Write the records as JSON lines to F; -1 with errno on failure. */
 int hx_table_write_json(const struct hx_table *t, FILE *f);

@@ -11,6 +11,8 @@
 
 #include "hx_err.h"
 #include "report/hx_junit.h"
+#include "report/hx_junit_run.h"
+#include "rec/hx_test.h"
 #include "hx_spawn.h"
 #include "../tap.h"
 
@@ -27,6 +29,54 @@ slurp(const char *path)
 	buf[n] = '\0';
 	fclose(fp);
 	return buf;
+}
+
+/*
+ * The test records of a run as a suite: the error first, a quarantined
+ * failure skipped, TAP points without a time of their own and the suite
+ * timed by its two runs.
+ */
+static void
+check_run(void)
+{
+	struct hx_junit *j = hx_junit_new("hx-emu");
+	struct hx_test t[3];
+	char *mem = NULL;
+	size_t memlen = 0, i;
+	FILE *fp;
+
+	for (i = 0; i < 3; i++) {
+		hx_test_init(&t[i]);
+		t[i].name = "point";
+		t[i].status = HX_STATUS_PASS;
+		t[i].number = (int64_t)i % 2 + 1;
+		t[i].duration_ns = 2000000000;
+	}
+	t[1].status = HX_STATUS_FAIL;
+	t[1].quarantined = true;
+	t[1].message = "wrong";
+	hx_junit_run_add(j, "tap", "qemu is missing", t, 3);
+	hx_junit_run_skip(j, "old", "no file changed since HEAD feeds it");
+	fp = open_memstream(&mem, &memlen);
+	tap_ok(fp != NULL && hx_junit_write_stream(j, fp) == 0 &&
+	    fclose(fp) == 0, "a run is written");
+	tap_ok(mem != NULL && strstr(mem, "<testcase name=\"tap\" "
+	    "classname=\"tap\" time=\"0.000\">\n      <error "
+	    "message=\"qemu is missing\" type=\"error\">qemu is "
+	    "missing</error>") != NULL,
+	    "a run that could not happen is an error case");
+	tap_ok(mem != NULL && strstr(mem, "<skipped message=\"quarantined: "
+	    "fail: wrong\">") != NULL, "a quarantined failure is skipped");
+	tap_ok(mem != NULL && strstr(mem, "name=\"point\" time=") == NULL &&
+	    strstr(mem, "name=\"tap\" tests=\"4\" failures=\"0\" "
+	    "errors=\"1\" skipped=\"1\" time=\"4.000") != NULL,
+	    "TAP points are timed by their two runs");
+	tap_ok(mem != NULL && strstr(mem, "<testcase name=\"old\" "
+	    "classname=\"old\" time=\"0.000\">\n      <skipped "
+	    "message=\"no file changed since HEAD feeds it\"/>") != NULL,
+	    "a test left out is skipped");
+	free(mem);
+	hx_junit_free(j);
 }
 
 int
@@ -130,5 +180,6 @@ main(void)
 	free(mem);
 	free(schema);
 	hx_junit_free(j);
+	check_run();
 	return tap_done();
 }
