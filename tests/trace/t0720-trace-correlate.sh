@@ -160,6 +160,19 @@ test_expect_success 'a cycle of parents beside a root: its spans are unreachable
 	jq -e "has(\"unreachable\") | not" t
 '
 
+test_expect_success 'every parent in a cycle: the first span is the root' '
+	{
+		cyc_span 000000000000000a a 000000000000000b &&
+		cyc_span 000000000000000b b 000000000000000a &&
+		cyc_span 000000000000000c c 000000000000000b
+	} >ring.jsonl &&
+	hx-trace --correlate ring.jsonl | tail -n 1 >t &&
+	jq -e ".root == \"a\" and .spans == 3 and .orphans == [] and
+	    (has(\"unreachable\") | not) and
+	    ([.critical_path[].ns] | add) == .duration_ns and
+	    .duration_ns == 10" t
+'
+
 test_expect_success 'a span id repeated with other contents: status 3 at its line, -k' '
 	{
 		cyc_span 0000000000000001 root &&
