@@ -379,6 +379,57 @@ glob_token(const char *pat, size_t *len)
 	return *pat == '*' ? GLOB_STAR : *pat == '?' ? GLOB_ONE : GLOB_CHAR;
 }
 
+/* A token of a compiled pattern; C is the byte of a GLOB_CHAR. */
+struct glob_tok {
+	enum glob_token token;
+	char c;
+};
+
+/* Whether TOKEN matches the empty string and more: a kind of star. */
+static bool
+glob_star(enum glob_token token)
+{
+	return token == GLOB_STAR || token == GLOB_ANY || token == GLOB_DIRS;
+}
+
+/*
+ * PAT as tokens up to its GLOB_END, each run of stars cut to one that
+ * matches the same: "*" "*" is "*", "**" + "/" twice is once, a run with
+ * "**" is "**", and so is one of three that alternate between "*" and
+ * "**" + "/" (each covers what the others leave out).  The automaton's
+ * work is then the name's length times the pattern's without its runs
+ * of stars, where a fuzzer or a careless manifest put thousands.
+ */
+static struct glob_tok *
+glob_compile(const char *pat, size_t *ntok)
+{
+	struct glob_tok *t = hx_xcalloc(strlen(pat) + 1, sizeof(*t));
+	size_t n = 0, run = 0, len;
+	enum glob_token token;
+
+	for (;; pat += len) {
+		token = glob_token(pat, &len);
+		if (!glob_star(token)) {
+			t[n++] = (struct glob_tok){ token, *pat };
+			if (token == GLOB_END)
+				break;
+			run = 0;
+		} else if (run > 0 && (t[n - 1].token == token ||
+		    t[n - 1].token == GLOB_ANY))
+			continue;
+		else if (token == GLOB_ANY || run == 2) {
+			n -= run;
+			t[n++].token = GLOB_ANY;
+			run = 1;
+		} else {
+			t[n++].token = token;
+			run++;
+		}
+	}
+	*ntok = n;
+	return t;
+}
+
 /* A set of pattern positions, listed so that a step visits only those. */
 struct glob_set {
 	bool *has;		/* by position */
@@ -395,23 +446,15 @@ glob_add(struct glob_set *set, size_t i)
 	}
 }
 
-/* Make position I of PAT alive in SET, and what it reaches on no byte. */
+/* Make token I of T alive in SET, and what it reaches on no byte. */
 static void
-glob_enter(const char *pat, struct glob_set *set, size_t i)
+glob_enter(const struct glob_tok *t, struct glob_set *set, size_t i)
 {
-	size_t len;
-
 	while (!set->has[i]) {
 		glob_add(set, i);
-		switch (glob_token(pat + i, &len)) {
-		case GLOB_STAR:
-		case GLOB_ANY:
-		case GLOB_DIRS:
-			i += len;
-			break;
-		default:
+		if (!glob_star(t[i].token))
 			return;
-		}
+		i++;
 	}
 }
 
@@ -423,45 +466,47 @@ glob_clear(struct glob_set *set)
 }
 
 /*
- * Match S against PAT.  LIVE: the positions alive; INSIDE: the "**" + "/"
+ * Match S against PAT.  LIVE: the tokens alive; INSIDE: the "**" + "/"
  * tokens that have taken bytes and wait for a '/' to end them.  The match
  * stops early when nothing is alive.
  */
 static bool
 glob_match(const char *pat, const char *s)
 {
-	size_t n = strlen(pat) + 1, i, k, len;
+	size_t n, i, k;
+	struct glob_tok *t = glob_compile(pat, &n);
 	bool *has = hx_xcalloc(4 * n, sizeof(bool)), match;
 	size_t *at = hx_xcalloc(4 * n, sizeof(size_t));
 	struct glob_set sets[4], *live = &sets[0], *next = &sets[1];
-	struct glob_set *inside = &sets[2], *next_inside = &sets[3], *t;
+	struct glob_set *inside = &sets[2], *next_inside = &sets[3], *x;
 	enum glob_token token;
 
 	for (k = 0; k < 4; k++)
 		sets[k] = (struct glob_set){ has + k * n, at + k * n, 0 };
-	glob_enter(pat, live, 0);
+	glob_enter(t, live, 0);
 	for (; *s != '\0' && live->n + inside->n > 0; s++) {
 		for (k = 0; k < live->n + inside->n; k++) {
 			i = k < live->n ? live->at[k] : inside->at[k - live->n];
-			token = glob_token(pat + i, &len);
+			token = t[i].token;
 			if (k >= live->n || token == GLOB_DIRS) {
 				if (*s == '/')
-					glob_enter(pat, next, i);
+					glob_enter(t, next, i);
 				else
 					glob_add(next_inside, i);
 			} else if (token == GLOB_ANY ||
 			    (token == GLOB_STAR && *s != '/'))
-				glob_enter(pat, next, i);
+				glob_enter(t, next, i);
 			else if (token == GLOB_ONE ? *s != '/' :
-			    token == GLOB_CHAR && *s == pat[i])
-				glob_enter(pat, next, i + 1);
+			    token == GLOB_CHAR && *s == t[i].c)
+				glob_enter(t, next, i + 1);
 		}
 		glob_clear(live);
 		glob_clear(inside);
-		t = live, live = next, next = t;
-		t = inside, inside = next_inside, next_inside = t;
+		x = live, live = next, next = x;
+		x = inside, inside = next_inside, next_inside = x;
 	}
 	match = *s == '\0' && live->has[n - 1];
+	free(t);
 	free(has);
 	free(at);
 	return match;

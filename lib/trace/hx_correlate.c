@@ -143,18 +143,21 @@ link_tree(struct build *b)
 
 /*
  * The root: the earliest node without a parent, else the earliest whose
- * parent is missing (ties: the first in the set).
+ * parent is missing, else, when every parent goes round in a cycle, the
+ * earliest node (ties: the first in the set).
  */
 static size_t
 find_root(const struct build *b)
 {
 	size_t i, best = 0;
-	bool found = false, any_root = false;
+	bool found = false, any_root = false, any_orphan = false;
 
-	for (i = 0; i < b->n; i++)
-		any_root |= b->nodes[i].parent == -1;
 	for (i = 0; i < b->n; i++) {
-		if (any_root ? b->nodes[i].parent != -1 :
+		any_root |= b->nodes[i].parent == -1;
+		any_orphan |= b->nodes[i].parent == -2;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (any_root ? b->nodes[i].parent != -1 : any_orphan &&
 		    b->nodes[i].parent != -2)
 			continue;
 		if (!found || b->nodes[i].span->start_ns <
@@ -365,6 +368,9 @@ critical_path(const struct build *b, size_t root,
 		best = -1;
 		best_end = f->from;
 		for (k = 0; k < v->nchildren; k++) {
+			/* A root in a cycle is no child of the spans below it. */
+			if (v->children[k] == root)
+				continue;
 			c = &b->nodes[v->children[k]];
 			end = c->end < f->to ? c->end : f->to;
 			if (!walking[v->children[k]] && c->start < f->to &&

@@ -60,7 +60,8 @@ struct hx_correlate_trace {
 	const char *trace_id;
 	/*
 	 * The earliest span without a parent, or, when every span has one
-	 * that is missing, the earliest orphan.
+	 * that is missing, the earliest orphan, or, when every parent goes
+	 * round in a cycle, the earliest span, walked as if it had none.
 	 */
 	const struct hx_span *root;
 	int64_t start_ns, duration_ns;	/* the root's, corrected */

@@ -160,6 +160,19 @@ test_expect_success 'a cycle of parents beside a root: its spans are unreachable
 	jq -e "has(\"unreachable\") | not" t
 '
 
+test_expect_success 'every parent in a cycle: the first span is the root' '
+	{
+		cyc_span 000000000000000a a 000000000000000b &&
+		cyc_span 000000000000000b b 000000000000000a &&
+		cyc_span 000000000000000c c 000000000000000b
+	} >ring.jsonl &&
+	hx-trace --correlate ring.jsonl | tail -n 1 >t &&
+	jq -e ".root == \"a\" and .spans == 3 and .orphans == [] and
+	    (has(\"unreachable\") | not) and
+	    ([.critical_path[].ns] | add) == .duration_ns and
+	    .duration_ns == 10" t
+'
+
 # ring_span ID NAME PARENT START END: a span of trace ...0004.
 ring_span() {
 	printf '{"type":"span","trace_id":"00000000000000000000000000000004","span_id":"%s","parent_id":"%s","name":"%s","service":"s","kind":"internal","start_ns":%s,"end_ns":%s,"status":"ok"}\n' \
@@ -171,8 +184,8 @@ test_expect_success 'a trace that is only a cycle of parents: no endless walk' '
 		ring_span 000000000000000c c 000000000000000d 6200 6800 &&
 		ring_span 000000000000000d d 000000000000000c 6250 6450 &&
 		ring_span 000000000000000f f 000000000000000c 6500 6750
-	} >ring.jsonl &&
-	hx-trace --correlate ring.jsonl >out &&
+	} >ring2.jsonl &&
+	hx-trace --correlate ring2.jsonl >out &&
 	tail -n 1 out >t &&
 	jq -e ".type == \"trace\" and .spans == 3 and .root == \"c\" and
 	    .orphans == [] and
