@@ -72,10 +72,10 @@ usage(void)
 {
 	printf("Usage: hx-emu [-chkVv] [-j N] [-t DURATION] [-r N] [-n N] "
 	    "[-q FILE] [-J FILE]\n"
-	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
-	    "[--tail BYTES]\n"
-	    "              [--gpu-stub[=ADDR]] [--changed-since REV] "
-	    "[FILE]...\n"
+	    "              [-R PATTERN]... [-e NAME=VALUE]... [-L DIR] "
+	    "[--cpu MODEL]\n"
+	    "              [--tail BYTES] [--gpu-stub[=ADDR]] "
+	    "[--changed-since REV] [FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -95,6 +95,9 @@ usage(void)
 	    "      --gpu-stub[=ADDR]   give every test HX_OFFLOAD: a cpu "
 	    "hx-offload started\n"
 	    "                          for the run, or the service at ADDR\n"
+	    "  -e, --env NAME=VALUE    set NAME in every test's environment, "
+	    "over the\n"
+	    "                          artifact's\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -J, --junit FILE        write a JUnit XML report to FILE\n"
 	    "  -j, --jobs N            run N tests at a time (default: the "
@@ -151,6 +154,24 @@ duration_arg(const char *arg)
 				return (int64_t)(value * units[i].ns);
 	hx_usage_error("--timeout: expected a duration such as 30, 1.5s, "
 	    "500ms or 2m: %s", arg);
+}
+
+/*
+ * Add the variable of --env ARG, NAME=VALUE, to OPT; a later one of the
+ * same name replaces it.
+ */
+static void
+env_arg(struct hx_emu_options *opt, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg)
+		hx_usage_error("--env: expected NAME=VALUE: %s", arg);
+	opt->env = hx_xgrow(opt->env, opt->nenv, sizeof(*opt->env));
+	opt->env[opt->nenv].name = hx_xasprintf("%.*s", (int)(eq - arg),
+	    arg);
+	opt->env[opt->nenv].value = hx_xstrdup(eq + 1);
+	opt->nenv++;
 }
 
 /* Remove the private directory: count files, sysroot views, leftovers. */
@@ -425,6 +446,7 @@ main(int argc, char **argv)
 		    OPT_CHANGED_SINCE },
 		{ "count", no_argument, NULL, 'c' },
 		{ "cpu", required_argument, NULL, 'C' },
+		{ "env", required_argument, NULL, 'e' },
 		{ "gpu-stub", optional_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "junit", required_argument, NULL, 'J' },
@@ -458,7 +480,7 @@ main(int argc, char **argv)
 	emu.opt.tail = DEFAULT_TAIL;
 	emu.run_patterns = hx_xcalloc((size_t)argc,
 	    sizeof(*emu.run_patterns));
-	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:Vv", longopts,
+	while ((c = getopt_long(argc, argv, "ce:hJ:j:kL:n:q:R:r:t:Vv", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_CHANGED_SINCE:
@@ -466,6 +488,9 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			emu.opt.count = true;
+			break;
+		case 'e':
+			env_arg(&emu.opt, optarg);
 			break;
 		case 'h':
 			usage();

@@ -57,35 +57,47 @@ static const char *const base_env[] = {
 	NULL,
 };
 
-/*
- * The fixed base environment, HX_OFFLOAD when hx-emu serves a stub
- * (OFFLOAD), and the N variables of VARS over them.
- */
-static char **
-merge_env(const char *offload, const struct hx_field_pair *vars, size_t n)
+/* Set the N variables of VARS in ENVP of *NENV entries, over those there. */
+static void
+put_vars(char **envp, size_t *nenv, const struct hx_field_pair *vars,
+    size_t n)
 {
-	size_t nbase = 0, i, j, namelen;
-	char **envp;
+	size_t i, j, namelen;
 
-	while (base_env[nbase] != NULL)
-		nbase++;
-	envp = hx_xcalloc(nbase + n + 2, sizeof(*envp));
-	for (i = 0; i < nbase; i++)
-		envp[i] = hx_xstrdup(base_env[i]);
-	if (offload != NULL)
-		envp[nbase++] = hx_xasprintf("HX_OFFLOAD=%s", offload);
 	for (j = 0; j < n; j++) {
 		namelen = strlen(vars[j].name);
-		for (i = 0; i < nbase; i++)
+		for (i = 0; i < *nenv; i++)
 			if (strncmp(envp[i], vars[j].name, namelen) == 0 &&
 			    envp[i][namelen] == '=')
 				break;
-		if (i == nbase)
-			nbase++;
+		if (i == *nenv)
+			(*nenv)++;
 		else
 			free(envp[i]);
 		envp[i] = hx_xasprintf("%s=%s", vars[j].name, vars[j].value);
 	}
+}
+
+/*
+ * The fixed base environment, HX_OFFLOAD when hx-emu serves a stub, the
+ * N variables of VARS over them, and the variables of --env over those.
+ */
+static char **
+merge_env(const struct hx_emu_options *opt, const struct hx_field_pair *vars,
+    size_t n)
+{
+	size_t nbase = 0, i;
+	char **envp;
+
+	while (base_env[nbase] != NULL)
+		nbase++;
+	envp = hx_xcalloc(nbase + n + opt->nenv + 2, sizeof(*envp));
+	for (i = 0; i < nbase; i++)
+		envp[i] = hx_xstrdup(base_env[i]);
+	if (opt->offload != NULL)
+		envp[nbase++] = hx_xasprintf("HX_OFFLOAD=%s", opt->offload);
+	put_vars(envp, &nbase, vars, n);
+	put_vars(envp, &nbase, opt->env, opt->nenv);
 	return envp;
 }
 
@@ -155,7 +167,7 @@ hx_emu_prepare(const struct hx_artifact *artifact,
 	t->opt = opt;
 	t->artifact = hx_xstrdup(artifact->path);
 	t->name = hx_xstrdup(artifact->name);
-	t->envp = merge_env(opt->offload, artifact->env, artifact->nenv);
+	t->envp = merge_env(opt, artifact->env, artifact->nenv);
 	while (artifact->args != NULL && artifact->args[nargs] != NULL)
 		nargs++;
 	t->args = hx_xcalloc(nargs + 1, sizeof(*t->args));

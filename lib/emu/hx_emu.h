@@ -31,6 +31,8 @@ struct hx_emu_options {
 	const char *plugin;		/* the plugin, when counting */
 	const char *tmpdir;		/* private: counts and sysroot views */
 	const char *offload;		/* HX_OFFLOAD for every test, or NULL */
+	struct hx_field_pair *env;	/* set for every test (--env) */
+	size_t nenv;
 	const struct hx_quarantine *quarantine;	/* or NULL */
 	struct hx_progress *progress;	/* a step per run, or NULL */
 };
