@@ -808,6 +808,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
 	    "missing_baseline");
+	const json_t *match = json_object_get(rule->spec, "match");
 	bool skip_insufficient = skips_insufficient(rule);
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
@@ -824,7 +825,8 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
 		w = &r->as.wcet;
-		if (r->kind != HX_JUDGE_WCET)
+		if (r->kind != HX_JUDGE_WCET ||
+		    (match != NULL && !matches(r, match)))
 			continue;
 		wcets++;
 		if (w->baseline.present) {

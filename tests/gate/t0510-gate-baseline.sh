@@ -63,6 +63,15 @@ test_expect_success '--baseline git fails when the baseline is exceeded' '
 	grep "test_mlp (insns): max 2027543 against 1843221 in the baseline, +184322 insns (+10.00%)" msg
 '
 
+test_expect_success 'a match limits no-regression to the groups it names' '
+	printf "%s\n" "{\"rules\":[{\"rule\":\"no-regression\",\"threshold\":0.01," \
+		"\"match\":{\"unit\":\"ns\"}}]}" >ns-policy.json &&
+	hx-gate -q -p ns-policy.json -b run.jsonl slow.jsonl >out &&
+	test "$(tail -n 1 out | jq -r ".rules[0].status")" = pass &&
+	sed "s/\"ns\"/\"insns\"/" ns-policy.json >insns-policy.json &&
+	test_status 1 hx-gate -q -p insns-policy.json -b run.jsonl slow.jsonl >out
+'
+
 test_expect_success 'git:REV reads the note of REV' '
 	(cd repo && hx-gate -q -p ../policy.json -b git:main <../run.jsonl >../out &&
 		test_status 1 hx-gate -q -p ../policy.json -b "git:$(cat ../main-commit)" \
