@@ -265,8 +265,8 @@ has_ended(pid_t pid)
 	return si.si_pid == pid;
 }
 
-static int
-setup_attr(posix_spawnattr_t *attr)
+int
+hx_spawn_attr_init(posix_spawnattr_t *attr)
 {
 	sigset_t none, defaults;
 	static const int reset[] = { SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP,
@@ -555,7 +555,7 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return close_pair(outp), close_pair(errp), ENOMEM;
-	if (setup_attr(&attr) != 0) {
+	if (hx_spawn_attr_init(&attr) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return close_pair(outp), close_pair(errp), ENOMEM;
 	}
@@ -670,7 +670,7 @@ hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses)
 			close_pair(fds);
 			break;
 		}
-		if (setup_attr(&attr) != 0) {
+		if (hx_spawn_attr_init(&attr) != 0) {
 			posix_spawn_file_actions_destroy(&fa);
 			rc = ENOMEM;
 			close_pair(fds);
@@ -739,7 +739,7 @@ hx_spawn_start(char *const *argv, int fd, int child_fd, pid_t *pid)
 
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return ENOMEM;
-	if (setup_attr(&attr) != 0) {
+	if (hx_spawn_attr_init(&attr) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		return ENOMEM;
 	}

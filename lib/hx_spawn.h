@@ -6,10 +6,12 @@
 #ifndef HX_SPAWN_H
 #define HX_SPAWN_H
 
+#include <sys/types.h>
+
+#include <spawn.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "hx_err.h"
 
@@ -126,6 +128,13 @@ struct hx_pipeline {
  * already started are then killed and reaped.
  */
 int hx_spawn_pipeline(const struct hx_pipeline *p, int *statuses);
+
+/*
+ * Initialise ATTR for a child of hx_spawn_run's kind: a process group of
+ * its own, no signal blocked, the stopping signals at their defaults.
+ * Returns 0, or -1 when posix_spawnattr_init fails.
+ */
+int hx_spawn_attr_init(posix_spawnattr_t *attr);
 
 /*
  * Start ARGV in the background, a service for the caller's lifetime: in

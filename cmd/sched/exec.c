@@ -41,6 +41,8 @@ extern char **environ;
 #define RUN_MAX_AGE	(24 * 3600)
 /* How long a service has to accept a connection. */
 #define READY_NS	(60LL * 1000000000)
+/* How long a service has to end after SIGTERM. */
+#define STOP_NS		(10LL * 1000000000)
 /* What a job's output keeps. */
 #define OUTPUT_MAX	(16 << 20)
 
@@ -198,9 +200,10 @@ start_service(struct run *r, const char *socket, char **why)
 	pid_t pid;
 	int e, status;
 
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&attr, 0);
+	if (hx_spawn_attr_init(&attr) != 0) {
+		*why = hx_xasprintf("%s: %s", r->argv[0], strerror(errno));
+		return -1;
+	}
 	r->start = hx_clock_real_ns();
 	e = posix_spawnp(&pid, r->argv[0], NULL, &attr, r->argv, r->envp);
 	posix_spawnattr_destroy(&attr);
@@ -261,11 +264,17 @@ start_offload(struct run *r, const char *dir, char **why)
 	return 0;
 }
 
-/* Stop the service of R and reap it. */
+/*
+ * Stop the service of R and reap it: SIGTERM to its process group, so
+ * that it can clean up (a service under hx-trace run writes its span),
+ * and SIGKILL when it has not ended STOP_NS later.
+ */
 static void
 stop_service(struct run *r)
 {
+	struct timespec tick = { 0, 10000000 };
 	struct hx_err_info err;
+	int64_t deadline;
 	int status;
 
 	if (r->service == 0)
@@ -277,8 +286,17 @@ stop_service(struct run *r)
 		nservices = 0;
 		return;
 	}
+	kill(-r->service, SIGTERM);
+	deadline = hx_clock_mono_ns() + STOP_NS;
+	while (waitpid(r->service, &status, WNOHANG) == 0) {
+		if (hx_clock_mono_ns() > deadline) {
+			kill(-r->service, SIGKILL);
+			waitpid(r->service, &status, 0);
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
 	kill(-r->service, SIGKILL);
-	waitpid(r->service, &status, 0);
 	r->end = hx_clock_real_ns();
 	nservices = 0;
 }

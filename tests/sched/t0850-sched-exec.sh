@@ -53,6 +53,20 @@ test_expect_success 'a pair: the service listens first, the runner talks to it' 
 	test -z "$(ls st/runs)"
 '
 
+test_expect_success 'a service is stopped with SIGTERM, so that it can clean up' '
+	cat >svc.sh <<-EOF &&
+	trap "echo cleaned >\"$PWD/svc.log\"; exit 0" TERM
+	python3 "$S/service.py" &
+	wait
+	EOF
+	printf "%s\n" \
+	    "{\"type\":\"job\",\"name\":\"svc\",\"argv\":[\"sh\",\"$PWD/svc.sh\"],\"group\":\"p\",\"role\":\"service\",\"placement\":\"colocated\"}" \
+	    "{\"type\":\"job\",\"name\":\"run\",\"argv\":[\"python3\",\"$S/runner.py\"],\"group\":\"p\",\"role\":\"runner\",\"placement\":\"colocated\"}" >jobs &&
+	hx-sched plan --inventory inv --now $NOW --exec local --state st jobs >out 2>err &&
+	echo cleaned >want &&
+	test_cmp want svc.log
+'
+
 test_expect_success 'a service that never listens fails its group' '
 	printf "%s\n" \
 	    "{\"type\":\"job\",\"name\":\"svc\",\"argv\":[\"sh\",\"-c\",\"exit 0\"],\"group\":\"p\",\"role\":\"service\"}" \
