@@ -227,7 +227,7 @@ record_baseline(struct gate *g, struct hx_verdict *verdict)
 	verdict->baseline_recorded = hx_xstrdup(commit);
 	if (!g->quiet)
 		hx_warn("baseline recorded as the note of %s under %s", commit,
-		    HX_GIT_NOTES_REF);
+		    hx_baseline_ref());
 	return 0;
 }
 

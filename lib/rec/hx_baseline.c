@@ -22,6 +22,14 @@
  * of the records in base64, 76 characters a line (git notes are text).
  */
 #define NOTE_HEADER "hx-baseline gzip base64\n"
+
+const char *
+hx_baseline_ref(void)
+{
+	const char *ref = getenv("HX_BASELINE_REF");
+
+	return ref != NULL && *ref != '\0' ? ref : HX_GIT_NOTES_REF;
+}
 #define NOTE_WIDTH 76
 
 /*
@@ -263,7 +271,7 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 		return 0;
 	}
 	b->source = hx_xasprintf("git:%s", oid);
-	text = hx_git_note_read(git, HX_GIT_NOTES_REF, oid, &failed);
+	text = hx_git_note_read(git, hx_baseline_ref(), oid, &failed);
 	hx_git_close(git);
 	if (text == NULL && failed) {
 		snprintf(err, errlen, "git: cannot read the note of %s: %s",
@@ -275,7 +283,7 @@ load_git(const char *rev, const char *target, struct hx_baseline *b,
 		b->missing = hx_xasprintf("git: commit %s%s%s has no baseline "
 		    "note under %s (record one with hx-gate --record-baseline)",
 		    oid, rev ? "" : ", the merge base with ", rev ? "" : target,
-		    HX_GIT_NOTES_REF);
+		    hx_baseline_ref());
 		return 0;
 	}
 	if (note_decode(&text, &why) < 0) {
@@ -339,7 +347,7 @@ hx_baseline_record(const char *text, char commit[41], char *err,
 		    "%s", hx_git_error());
 	else {
 		note = note_encode(text);
-		if (hx_git_note_write(git, HX_GIT_NOTES_REF, commit, note) < 0)
+		if (hx_git_note_write(git, hx_baseline_ref(), commit, note) < 0)
 			snprintf(err, errlen, "--record-baseline: cannot write "
 			    "the note of %s: %s", commit, hx_git_error());
 		else

@@ -52,4 +52,11 @@ int hx_baseline_record(const char *text, char commit[41], char *err,
 
 void hx_baseline_free(struct hx_baseline *b);
 
+/*
+ * The git notes ref of the baselines: HX_BASELINE_REF, or
+ * refs/notes/hx-baseline, so that runs of different kinds (the PR path,
+ * the nightly run) keep baselines of their own.
+ */
+const char *hx_baseline_ref(void);
+
 #endif

@@ -72,6 +72,21 @@ test_expect_success 'a match limits no-regression to the groups it names' '
 	test_status 1 hx-gate -q -p insns-policy.json -b run.jsonl slow.jsonl >out
 '
 
+test_expect_success 'HX_BASELINE_REF keeps baselines under a ref of their own' '
+	git init -q -b main other &&
+	(cd other && git commit -q --allow-empty -m one &&
+		hx-gate -q -p ../policy.json --record-baseline --bootstrap \
+			<../run.jsonl \
+			>/dev/null &&
+		HX_BASELINE_REF=refs/notes/hx-other hx-gate -q -p ../policy.json \
+			--record-baseline --bootstrap <../slow.jsonl >/dev/null &&
+		git notes --ref=hx-other list HEAD &&
+		HX_BASELINE_REF=refs/notes/hx-other hx-gate -q -p ../policy.json \
+			-b git:HEAD <../slow.jsonl >/dev/null &&
+		test_status 1 hx-gate -q -p ../policy.json -b git:HEAD \
+			<../slow.jsonl >/dev/null)
+'
+
 test_expect_success 'git:REV reads the note of REV' '
 	(cd repo && hx-gate -q -p ../policy.json -b git:main <../run.jsonl >../out &&
 		test_status 1 hx-gate -q -p ../policy.json -b "git:$(cat ../main-commit)" \
