@@ -112,6 +112,8 @@ usage(void)
 	    "check this machine for what the pipeline needs");
 	printf("  %-8s %s\n", "init",
 	    "write hx.json, a policy and CI files for a project");
+	printf("  %-8s %s\n", "nightly",
+	    "Recipe B: the nightly hardware-in-the-loop run, end to end");
 	printf("\n"
 	    "Options:\n"
 	    "  -f, --file SCRIPT  run the lines of SCRIPT (- for stdin) as "

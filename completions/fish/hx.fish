@@ -65,6 +65,7 @@ complete -c hx -n '__hx_tool_is doctor' -s h -l help -d 'Show help and exit'
 complete -c hx -n '__hx_tool_is doctor' -s q -l quiet -d 'Print no checklist'
 
 complete -c hx -n __hx_needs_tool -a init -d 'Write hx.json, a policy and CI files for a project'
+complete -c hx -n __hx_needs_tool -a nightly -d 'Recipe B: the nightly hardware-in-the-loop run, end to end'
 complete -c hx -n '__hx_tool_is init' -s h -l help -d 'Show help and exit'
 complete -c hx -n '__hx_tool_is init' -s f -l force -d 'Replace files that exist'
 complete -c hx -n '__hx_tool_is init' -s t -l target -x -a 'riscv64-gcc riscv64-clang host' -d 'Toolchain to build with'
