@@ -1,0 +1,51 @@
+#!/bin/sh
+# t0955-nightly-slurm: hx nightly with the nodes of a Slurm cluster and
+# --emit slurm --submit: the same pair runs on the test Slurm of
+# tests/sched/slurm.sh, the runner on a riscv64 board and the service on
+# the GPU node, and the night is judged and recorded as on this machine.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/sched/slurm.sh"
+require_slurm
+. "$top_srcdir/tests/recipes/recipes.sh"
+
+POLICY=$top_srcdir/examples/policies/tinyinfer-nightly.json
+
+start_slurm >start.log 2>&1
+test_expect_success 'the cluster starts' '
+	slurm_all_idle || { cat start.log; false; }
+'
+
+test_expect_success 'a repository of tinyinfer and the nodes of Slurm' '
+	tinyinfer_repo repo &&
+	hx-sched inventory --from slurm >nodes.jsonl &&
+	grep -q "\"name\":\"gpu1\"" nodes.jsonl
+'
+
+test_expect_success 'the night runs on Slurm, passes and records the baseline' '
+	hx-nightly -p "$POLICY" -o night --inventory nodes.jsonl \
+	    --emit slurm batches --submit --now 2026-12-02T02:30:00Z \
+	    --bootstrap repo 2>err &&
+	test_must_be_empty err &&
+	test "$(tail -n 1 night/gate.jsonl | jq -r .status)" = pass &&
+	git -C repo notes --ref=hx-nightly list HEAD &&
+	test -s batches/manifest
+'
+
+test_expect_success 'the runner ran on a board and the service on the GPU node' '
+	jq -r "select(.type == \"placement\" and .status == \"done\") |
+	    [.job, .node, .backend] | @tsv" night/sched.jsonl | sort >actual &&
+	sed "s/rv[12]/rvN/" actual >got &&
+	printf "hx-offload\tgpu1\tslurm\nriscv-host\trvN\tslurm\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'both sides joined one trace' '
+	jq -r "select(.type == \"trace\") | .services | keys[]" \
+	    night/records.jsonl >actual &&
+	printf "hx-nightly\nhx-offload\nriscv-host\n" >expect &&
+	test_cmp expect actual &&
+	jq -c "select(.type == \"span\" and .kind == \"server\")" \
+	    night/records.jsonl | grep -q matmul_i8
+'
+
+test_done
