@@ -62,13 +62,18 @@ def gitlab_rules(rules, env):
 
 
 def collect(patterns, out, sub):
-    """Copy the files PATTERNS match to OUT/SUB; return their names."""
+    """Copy the files PATTERNS match to OUT/SUB, and the directories
+    they match with what is in them; return their names."""
     found = []
     os.makedirs(os.path.join(out, sub), exist_ok=True)
     for pattern in patterns:
         for path in sorted(glob.glob(pattern.rstrip("/"))):
             if os.path.isfile(path):
                 shutil.copy(path, os.path.join(out, sub))
+                found.append(path)
+            elif os.path.isdir(path):
+                shutil.copytree(path, os.path.join(
+                    out, sub, os.path.basename(path)), dirs_exist_ok=True)
                 found.append(path)
     return found
 
@@ -161,7 +166,8 @@ def github_triggers(doc, env):
         on = dict.fromkeys(on)
     if event not in on:
         return False
-    branches = (on[event] or {}).get("branches")
+    spec = on[event]
+    branches = spec.get("branches") if isinstance(spec, dict) else None
     return branches is None or env.get("GITHUB_REF_NAME") in branches
 
 
