@@ -72,10 +72,11 @@ usage(void)
 {
 	printf("Usage: hx-emu [-chkVv] [-j N] [-t DURATION] [-r N] [-n N] "
 	    "[-q FILE] [-J FILE]\n"
-	    "              [-R PATTERN]... [-e NAME=VALUE]... [-L DIR] "
-	    "[--cpu MODEL]\n"
-	    "              [--tail BYTES] [--gpu-stub[=ADDR]] "
-	    "[--changed-since REV] [FILE]...\n"
+	    "              [-R PATTERN]... [-L DIR] [--cpu MODEL] "
+	    "[--tail BYTES]\n"
+	    "              [--gpu-stub[=ADDR]] [--setenv NAME=VALUE]... "
+	    "[--changed-since REV]\n"
+	    "              [FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -95,9 +96,6 @@ usage(void)
 	    "      --gpu-stub[=ADDR]   give every test HX_OFFLOAD: a cpu "
 	    "hx-offload started\n"
 	    "                          for the run, or the service at ADDR\n"
-	    "  -e, --env NAME=VALUE    set NAME in every test's environment, "
-	    "over the\n"
-	    "                          artifact's\n"
 	    "  -h, --help              show this help and exit\n"
 	    "  -J, --junit FILE        write a JUnit XML report to FILE\n"
 	    "  -j, --jobs N            run N tests at a time (default: the "
@@ -118,6 +116,9 @@ usage(void)
 	    "300s; 0: never)\n"
 	    "      --tail BYTES        output kept in records (default "
 	    "4096)\n"
+	    "      --setenv NAME=VALUE set NAME in every test's environment, "
+	    "over the\n"
+	    "                          artifact's\n"
 	    "  -V, --version           show the version and exit\n"
 	    "  -v, --verbose           print a line as each run starts and "
 	    "ends\n"
@@ -157,7 +158,7 @@ duration_arg(const char *arg)
 }
 
 /*
- * Add the variable of --env ARG, NAME=VALUE, to OPT; a later one of the
+ * Add the variable of --setenv ARG, NAME=VALUE, to OPT; a later one of the
  * same name replaces it.
  */
 static void
@@ -166,7 +167,7 @@ env_arg(struct hx_emu_options *opt, const char *arg)
 	const char *eq = strchr(arg, '=');
 
 	if (eq == NULL || eq == arg)
-		hx_usage_error("--env: expected NAME=VALUE: %s", arg);
+		hx_usage_error("--setenv: expected NAME=VALUE: %s", arg);
 	opt->env = hx_xgrow(opt->env, opt->nenv, sizeof(*opt->env));
 	opt->env[opt->nenv].name = hx_xasprintf("%.*s", (int)(eq - arg),
 	    arg);
@@ -440,13 +441,12 @@ finish_job(struct emu *emu, struct job *job)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHANGED_SINCE = 256 };
+	enum { OPT_CHANGED_SINCE = 256, OPT_SETENV };
 	static const struct option longopts[] = {
 		{ "changed-since", required_argument, NULL,
 		    OPT_CHANGED_SINCE },
 		{ "count", no_argument, NULL, 'c' },
 		{ "cpu", required_argument, NULL, 'C' },
-		{ "env", required_argument, NULL, 'e' },
 		{ "gpu-stub", optional_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "junit", required_argument, NULL, 'J' },
@@ -457,6 +457,7 @@ main(int argc, char **argv)
 		{ "quarantine", required_argument, NULL, 'q' },
 		{ "run", required_argument, NULL, 'R' },
 		{ "retries", required_argument, NULL, 'r' },
+		{ "setenv", required_argument, NULL, OPT_SETENV },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "tail", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -480,7 +481,7 @@ main(int argc, char **argv)
 	emu.opt.tail = DEFAULT_TAIL;
 	emu.run_patterns = hx_xcalloc((size_t)argc,
 	    sizeof(*emu.run_patterns));
-	while ((c = getopt_long(argc, argv, "ce:hJ:j:kL:n:q:R:r:t:Vv", longopts,
+	while ((c = getopt_long(argc, argv, "chJ:j:kL:n:q:R:r:t:Vv", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_CHANGED_SINCE:
@@ -489,7 +490,7 @@ main(int argc, char **argv)
 		case 'c':
 			emu.opt.count = true;
 			break;
-		case 'e':
+		case OPT_SETENV:
 			env_arg(&emu.opt, optarg);
 			break;
 		case 'h':

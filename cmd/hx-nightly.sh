@@ -281,7 +281,7 @@ sock=$tmp/offload.sock
 ready=$tmp/ready
 runner_sh='s=${HX_SERVICE_SOCKET:-$1} r=$2; shift 2; n=0; while [ -z "${HX_SERVICE_SOCKET:-}" ] && [ ! -s "$r" ]; do n=$((n + 1)); [ "$n" -le 600 ] || { echo "hx nightly: the GPU service did not start" >&2; exit 4; }; sleep 0.1; done; exec "$@" --gpu-stub="unix:$s"'
 service_sh='s=${HX_SERVICE_SOCKET:-$1} r=$2; shift 2; exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
-set -- "$hx_emu" --count --repeat "$repeat" --env "TRACEPARENT=$TRACEPARENT"
+set -- "$hx_emu" --count --repeat "$repeat" --setenv "TRACEPARENT=$TRACEPARENT"
 [ -z "$run_pattern" ] || set -- "$@" --run "$run_pattern"
 runner=$(json_argv sh -c "$runner_sh" hx-nightly "$sock" "$ready" \
     "$hx_trace" run --service riscv-host --name riscv-tests -- \

@@ -2,7 +2,7 @@
 
 complete -c hx-emu -l changed-since -x -d 'Run only the tests a change since REV feeds'
 complete -c hx-emu -s c -l count -d 'Samples count guest instructions, not ns'
-complete -c hx-emu -s e -l env -x -d 'Set NAME=VALUE in every test environment'
+complete -c hx-emu -l setenv -x -d 'Set NAME=VALUE in every test environment'
 complete -c hx-emu -l cpu -x -d 'QEMU CPU model for every test'
 complete -c hx-emu -l gpu-stub -f -d 'Give every test HX_OFFLOAD: a cpu hx-offload, or the service at ADDR'
 complete -c hx-emu -s h -l help -d 'Show help and exit'

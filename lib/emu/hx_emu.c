@@ -80,7 +80,7 @@ put_vars(char **envp, size_t *nenv, const struct hx_field_pair *vars,
 
 /*
  * The fixed base environment, HX_OFFLOAD when hx-emu serves a stub, the
- * N variables of VARS over them, and the variables of --env over those.
+ * N variables of VARS over them, and the variables of --setenv over those.
  */
 static char **
 merge_env(const struct hx_emu_options *opt, const struct hx_field_pair *vars,

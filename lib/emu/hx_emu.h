@@ -31,7 +31,7 @@ struct hx_emu_options {
 	const char *plugin;		/* the plugin, when counting */
 	const char *tmpdir;		/* private: counts and sysroot views */
 	const char *offload;		/* HX_OFFLOAD for every test, or NULL */
-	struct hx_field_pair *env;	/* set for every test (--env) */
+	struct hx_field_pair *env;	/* set for every test (--setenv) */
 	size_t nenv;
 	const struct hx_quarantine *quarantine;	/* or NULL */
 	struct hx_progress *progress;	/* a step per run, or NULL */

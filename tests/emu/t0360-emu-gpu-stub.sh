@@ -138,13 +138,14 @@ test_expect_success '--gpu-stub= with no address is a usage error' '
 	grep "^hx-emu: --gpu-stub=: expected an address\$" err
 '
 
-test_expect_success '--env sets a variable in every test, over the artifact'"'"'s' '
+test_expect_success '--setenv sets a variable in every test, over the artifact'"'"'s' '
 	jq -c ".env = {HX_OFFLOAD: \"unix:/artifact\"}" t.jsonl >te.jsonl &&
-	bin/hx-emu -e HX_OFFLOAD=unix:/a --env HX_OFFLOAD=unix:/b te.jsonl >out &&
+	bin/hx-emu --setenv HX_OFFLOAD=unix:/a --setenv=HX_OFFLOAD=unix:/b \
+	    te.jsonl >out &&
 	jq -j "select(.type == \"test\") | .stdout_tail" out >got &&
 	echo HX_OFFLOAD=unix:/b >want &&
 	test_cmp want got &&
-	test_status 2 bin/hx-emu --env =x t.jsonl 2>err &&
+	test_status 2 bin/hx-emu --setenv =x t.jsonl 2>err &&
 	grep -q "expected NAME=VALUE" err
 '
 
