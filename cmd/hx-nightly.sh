@@ -207,11 +207,11 @@ out=$(cd "$out" && pwd)
 log=$out/nightly.log
 : >"$log" || die 4 "$log: cannot write"
 rm -f "$out"/spans-*.jsonl
-# The private directory, where the service's socket may be: a socket
-# path has at most 108 bytes.
-tmp=${TMPDIR:-/tmp}
-[ ${#tmp} -le 60 ] || tmp=/tmp
-tmp=$(mktemp -d "$tmp/hx-nightly.XXXXXX") || die 4 "mktemp failed"
+# The private directory, with the service's socket: always under /tmp,
+# so that the address the tests are given has the same length every
+# night and on every engine (the size of their environment changes their
+# instruction counts), and fits a socket path's 108 bytes.
+tmp=$(mktemp -d /tmp/hx-nightly.XXXXXX) || die 4 "mktemp failed"
 worktree=
 cleanup() {
 	[ -z "$worktree" ] ||
@@ -224,10 +224,9 @@ trap 'exit 4' HUP INT TERM
 # --rev: a detached checkout of REV beside the output, the project in it.
 if [ -n "$rev" ]; then
 	prefix=$(git -C "$project" rev-parse --show-prefix)
-	rm -rf "$out/src"
-	git -C "$project" worktree add -q --detach "$out/src" "$rev" \
+	git -C "$project" worktree add -q --detach "$tmp/src" "$rev" \
 	    >>"$log" 2>&1 || die 2 "--rev: cannot check out $rev"
-	worktree=$out/src
+	worktree=$tmp/src
 	project=$worktree/$prefix
 fi
 commit=$(git -C "$project" rev-parse HEAD)
@@ -273,14 +272,14 @@ root=$(digits 16)
 TRACEPARENT=00-$trace-$root-01
 export TRACEPARENT
 
-# The pair.  Under --exec local the service listens on the socket
-# hx-sched names (HX_SERVICE_SOCKET) and the runner starts once it
-# accepts; on Slurm both use a socket in $tmp and the runner waits for
-# the address the service writes once it listens.
+# The pair.  The service listens on the socket in $tmp.  Under --exec
+# local, hx-sched waits until the socket it names (HX_SERVICE_SOCKET), a
+# link to that one, accepts, then starts the runner; on Slurm the runner
+# waits for the address the service writes once it listens.
 sock=$tmp/offload.sock
 ready=$tmp/ready
-runner_sh='s=${HX_SERVICE_SOCKET:-$1} r=$2; shift 2; n=0; while [ -z "${HX_SERVICE_SOCKET:-}" ] && [ ! -s "$r" ]; do n=$((n + 1)); [ "$n" -le 600 ] || { echo "hx nightly: the GPU service did not start" >&2; exit 4; }; sleep 0.1; done; exec "$@" --gpu-stub="unix:$s"'
-service_sh='s=${HX_SERVICE_SOCKET:-$1} r=$2; shift 2; exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
+runner_sh='s=$1 r=$2; shift 2; n=0; while [ -z "${HX_SERVICE_SOCKET:-}" ] && [ ! -s "$r" ]; do n=$((n + 1)); [ "$n" -le 600 ] || { echo "hx nightly: the GPU service did not start" >&2; exit 4; }; sleep 0.1; done; exec "$@" --gpu-stub="unix:$s"'
+service_sh='s=$1 r=$2; shift 2; [ -z "${HX_SERVICE_SOCKET:-}" ] || ln -s "$s" "$HX_SERVICE_SOCKET" || exit 4; exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
 set -- "$hx_emu" --count --repeat "$repeat" --setenv "TRACEPARENT=$TRACEPARENT"
 [ -z "$run_pattern" ] || set -- "$@" --run "$run_pattern"
 runner=$(json_argv sh -c "$runner_sh" hx-nightly "$sock" "$ready" \
@@ -301,7 +300,7 @@ job='"type":"job","group":"nightly","placement":"split","team":"nightly","durati
 } >"$out/jobs.jsonl" || die 4 "$out/jobs.jsonl: cannot write"
 
 echo "hx nightly: building $commit" >>"$log"
-"$hx_build" -q -t "$target" -o "$out/hx-out" "$project" >"$out/build.jsonl" \
+(cd "$project" && "$hx_build" -q -t "$target" .) >"$out/build.jsonl" \
     2>>"$log"
 status=$?
 [ "$status" -le 1 ] || die "$status" "hx-build failed; see $log"

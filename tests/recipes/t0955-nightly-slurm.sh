@@ -21,13 +21,22 @@ test_expect_success 'a repository of tinyinfer and the nodes of Slurm' '
 	grep -q "\"name\":\"gpu1\"" nodes.jsonl
 '
 
-test_expect_success 'the night runs on Slurm, passes and records the baseline' '
+test_expect_success 'a night on this machine records the baseline' '
+	hx-nightly -p "$POLICY" -o here --state st --now 2026-12-02T02:30:00Z \
+	    --bootstrap repo &&
+	git -C repo notes --ref=hx-nightly list HEAD
+'
+
+test_expect_success 'the night on Slurm passes against it, with the same counts' '
 	hx-nightly -p "$POLICY" -o night --inventory nodes.jsonl \
 	    --emit slurm batches --submit --now 2026-12-02T02:30:00Z \
-	    --bootstrap repo 2>err &&
+	    repo 2>err &&
 	test_must_be_empty err &&
 	test "$(tail -n 1 night/gate.jsonl | jq -r .status)" = pass &&
-	git -C repo notes --ref=hx-nightly list HEAD &&
+	tail -n 1 night/gate.jsonl | jq -r ".rules[] |
+	    select(.name == \"no-regression\") | .status, .observed" >actual &&
+	printf "pass\n0\n" >expect &&
+	test_cmp expect actual &&
 	test -s batches/manifest
 '
 
