@@ -88,6 +88,17 @@ test_expect_success 'a night whose counts grew fails and records nothing' '
 	test_cmp note-before note-after
 '
 
+test_expect_success '--rev builds that revision, whose commit gets the note' '
+	echo "a change" >repo/NOTES.md &&
+	git -C repo add NOTES.md && git -C repo commit -q -m notes &&
+	hx-nightly -p "$POLICY" -o rev --state st --now $NOW --rev HEAD~1 \
+	    repo 2>err &&
+	test_must_be_empty err &&
+	test "$(gate_of rev | jq -r .baseline_recorded)" = "$(cat commit)" &&
+	test "$(git -C repo worktree list | wc -l)" = 1 &&
+	! git -C repo notes --ref=hx-nightly list HEAD 2>/dev/null
+'
+
 test_expect_success 'a time outside the nightly window is refused' '
 	test_status 2 hx-nightly -p "$POLICY" -o day --now 2026-12-02T12:00:00Z \
 	    repo 2>err &&
