@@ -43,8 +43,7 @@ struct gate {
 	FILE *stream;		/* a copy of the records, for the bundle */
 	char *stream_buf;
 	size_t stream_len;
-	FILE *timing;		/* sample, wcet and stage lines, for the */
-				/* baseline */
+	FILE *timing;		/* timing lines, for the baseline */
 	char *timing_buf;
 	size_t timing_len;
 };

@@ -4,8 +4,9 @@
  * and times: cycles, self-parents through copies, skewed clocks.  The
  * critical path must add up to the root's duration, and no self time
  * nor part of a stage may be negative; the stage records of the traces
- * (lib/trace/hx_stages) must be ones hx_stage_read accepts.  The reader's buffer is 2 to 64 bytes, as in
- * fuzz-records: the 1 MiB programs use cost more than the rest of a run.
+ * (lib/trace/hx_stages) must be ones hx_stage_read accepts.  The
+ * reader's buffer is 2 to 64 bytes, as in fuzz-records: the 1 MiB
+ * programs use cost more than the rest of a run.
  */
 #include "config.h"
 

@@ -36,8 +36,7 @@ struct filter {
 	bool keep;		/* the set is needed at the end */
 	bool samples;		/* a sample record after each span */
 	struct trace_export export;
-	json_t *seen;		/* --correlate, --stages: "trace-span" to */
-				/* a digest */
+	json_t *seen;		/* "trace-span" to a digest */
 };
 
 static void

@@ -1,8 +1,9 @@
 /*
  * hx_baseline: the one baseline store.  The timing records (samples,
- * wcet records and stage records) of an earlier run, kept as a git note on the commit that
- * produced them (under HX_GIT_NOTES_REF) or in a file; hx-wcet compares
- * its groups with the samples, hx-gate's rules with the wcet records.
+ * wcet records and stage records) of an earlier run, kept as a git note
+ * on the commit that produced them (under HX_GIT_NOTES_REF) or in a
+ * file; hx-wcet compares its groups with the samples, hx-gate's rules
+ * with the wcet and stage records.
  */
 #ifndef HX_BASELINE_H
 #define HX_BASELINE_H

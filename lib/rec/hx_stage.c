@@ -23,7 +23,8 @@ read_values(const json_t *json, struct hx_stage_record *s, char **message)
 	size_t i;
 
 	if (list == NULL)
-		return hx_field_fault(message, "stage ", "values", "is missing");
+		return hx_field_fault(message, "stage ", "values",
+		    "is missing");
 	if (!json_is_array(list) || json_array_size(list) == 0 ||
 	    json_array_size(list) > HX_STAGE_VALUES_MAX)
 		return hx_field_fault(message, "stage ", "values", "is not "
