@@ -5,7 +5,8 @@
  * span and metric records among them into a set (lib/trace/hx_spanset)
  * for its outputs: with --samples a sample record (unit ns) follows each
  * span, for hx-wcet; with --correlate a trace record per trace
- * (lib/trace/hx_correlate) follows the input; export.c writes the
+ * (lib/trace/hx_correlate) follows the input, with --stages a stage
+ * record per stage and profile (lib/trace/hx_stages); export.c writes the
  * exports.  hx-trace run (run.c) wraps a command in a span; hx-trace
  * gpu (gpu.c) reads GPU counters.
  */
@@ -26,6 +27,7 @@
 #include "rec/hx_span.h"
 #include "trace/hx_correlate.h"
 #include "trace/hx_spanset.h"
+#include "trace/hx_stages.h"
 #include "trace.h"
 
 /* What the record callback fills and writes. */
@@ -34,13 +36,13 @@ struct filter {
 	bool keep;		/* the set is needed at the end */
 	bool samples;		/* a sample record after each span */
 	struct trace_export export;
-	json_t *seen;		/* --correlate: "trace-span" to a digest */
+	json_t *seen;		/* "trace-span" to a digest */
 };
 
 static void
 usage(void)
 {
-	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] "
+	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] [--stages] "
 	    "[--otlp FILE]\n"
 	    "                [--otlp-endpoint URL] [--chrome FILE] "
 	    "[--prom FILE]\n"
@@ -63,6 +65,8 @@ usage(void)
 	    "end\n"
 	    "      --samples         write a sample record (ns) after each "
 	    "span\n"
+	    "      --stages          write a stage record per stage (and "
+	    "profile) at the end\n"
 	    "      --otlp FILE       write the spans and metrics to FILE as "
 	    "OTLP/JSON\n"
 	    "      --otlp-endpoint URL  POST them to the OTLP/HTTP receiver "
@@ -216,19 +220,32 @@ bad:
 	return 0;
 }
 
-/* A trace record for each trace of SET, after the input. */
+/*
+ * After the input: a trace record for each trace of SET when CORRELATE,
+ * then a stage record for each stage and profile when STAGES.
+ */
 static void
-write_traces(const struct hx_spanset *set)
+write_traces(const struct hx_spanset *set, bool correlate, bool stages)
 {
 	struct hx_correlate_trace *traces;
-	size_t i, n;
+	struct hx_stage_record *records;
+	size_t i, n, nrecords;
 	json_t *rec;
 
 	hx_correlate(set, &traces, &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; correlate && i < n; i++) {
 		rec = hx_correlate_to_json(&traces[i]);
 		hx_rec_emit(rec);
 		json_decref(rec);
+	}
+	if (stages) {
+		hx_stages_collect(traces, n, &records, &nrecords);
+		for (i = 0; i < nrecords; i++) {
+			rec = hx_stage_to_json(&records[i]);
+			hx_rec_emit(rec);
+			json_decref(rec);
+		}
+		hx_stages_free(records, nrecords);
 	}
 	hx_correlate_free(traces, n);
 }
@@ -236,6 +253,7 @@ write_traces(const struct hx_spanset *set)
 enum {
 	OPT_CORRELATE = 256,
 	OPT_SAMPLES,
+	OPT_STAGES,
 };
 
 int
@@ -250,6 +268,7 @@ main(int argc, char **argv)
 		{ "otlp-endpoint", required_argument, NULL, OPT_OTLP_ENDPOINT },
 		{ "prom", required_argument, NULL, OPT_PROM },
 		{ "samples", no_argument, NULL, OPT_SAMPLES },
+		{ "stages", no_argument, NULL, OPT_STAGES },
 		{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -260,7 +279,7 @@ main(int argc, char **argv)
 	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_err_info err;
 	struct filter f = { 0 };
-	bool correlate = false;
+	bool correlate = false, stages = false;
 	int c;
 
 	hx_rec_init(argv[0]);
@@ -287,6 +306,9 @@ main(int argc, char **argv)
 		case OPT_SAMPLES:
 			f.samples = true;
 			break;
+		case OPT_STAGES:
+			stages = true;
+			break;
 		default:
 			if (!trace_export_option(&f.export, c, optarg))
 				hx_usage_error("bad option");
@@ -296,10 +318,10 @@ main(int argc, char **argv)
 	argv += optind;
 
 	hx_spanset_init(&f.set);
-	if (correlate)
+	if (correlate || stages)
 		f.seen = json_object();
 	hx_prom_families_init(&f.export.families);
-	f.keep = correlate || trace_export_wanted(&f.export);
+	f.keep = correlate || stages || trace_export_wanted(&f.export);
 	loop.consume = trace_export_tests(&f.export) ? consume_tests : consume;
 	loop.fn = on_record;
 	loop.arg = &f;
@@ -307,8 +329,8 @@ main(int argc, char **argv)
 		hx_rec_finish(&loop, &err);
 		hx_err_exit(&err);
 	}
-	if (correlate)
-		write_traces(&f.set);
+	if (correlate || stages)
+		write_traces(&f.set, correlate, stages);
 	if (trace_export_write(&f.export, &f.set, &loop.error) < 0) {
 		hx_rec_finish(NULL, &err);
 		hx_err_exit(&loop.error);

@@ -21,6 +21,7 @@
 #include "hx_err.h"
 #include "gate/hx_judge.h"
 #include "rec/hx_field.h"
+#include "stats/hx_drift.h"
 
 /* At most this many references in one rule's decided_by. */
 #define DECIDED_MAX 100
@@ -190,7 +191,7 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 
 /* The record types read by their modules, in the order of the kinds. */
 static const char *const typed[] = { "", "test", "sample", "wcet",
-    "artifact", "error", NULL };
+    "artifact", "error", "stage", NULL };
 
 /* Whether a rule looks inside records of TYPE, so that they are kept. */
 static bool
@@ -210,6 +211,9 @@ judged(const struct hx_judge *judge, const char *type)
 			return true;
 		if (r->kind == HX_RULE_REQUIRED &&
 		    strcmp(type, str(r->spec, "type")) == 0)
+			return true;
+		if (r->kind == HX_RULE_STAGE_DRIFT &&
+		    strcmp(type, "stage") == 0)
 			return true;
 	}
 	return false;
@@ -242,6 +246,8 @@ read_typed(struct hx_judge_record *r, const json_t *json, char **message)
 		return hx_artifact_read(json, &r->as.artifact, message);
 	case HX_JUDGE_ERROR:
 		return hx_error_read(json, &r->as.error, message);
+	case HX_JUDGE_STAGE:
+		return hx_stage_read(json, &r->as.stage, message);
 	case HX_JUDGE_OTHER:
 		break;
 	}
@@ -266,6 +272,9 @@ record_clear(struct hx_judge_record *r)
 		break;
 	case HX_JUDGE_ERROR:
 		hx_error_clear(&r->as.error);
+		break;
+	case HX_JUDGE_STAGE:
+		hx_stage_clear(&r->as.stage);
 		break;
 	case HX_JUDGE_OTHER:
 		break;
@@ -897,6 +906,207 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	    one(real(threshold)));
 }
 
+/* Stage drift: ------------------------------------------------------------ */
+
+/* A stage of the run and the baseline's record of it. */
+struct stage_pair {
+	const struct hx_judge_record *r;
+	const struct hx_stage_record *base;
+	struct hx_drift d;
+	bool insufficient;
+};
+
+/* Whether stage records S and T have the same stage, unit and profile. */
+static bool
+same_stage(const struct hx_stage_record *s, const struct hx_stage_record *t)
+{
+	const char *p = hx_stage_label(s, "profile");
+	const char *q = hx_stage_label(t, "profile");
+
+	if (strcmp(s->stage, t->stage) != 0 || s->unit != t->unit)
+		return false;
+	return p == NULL || q == NULL ? p == q : strcmp(p, q) == 0;
+}
+
+/* The baseline's stage record of S, or NULL. */
+static const struct hx_stage_record *
+baseline_stage(const struct hx_baseline *b, const struct hx_stage_record *s)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < b->nstages; i++)
+		if (same_stage(&b->stages[i], s))
+			return &b->stages[i];
+	return NULL;
+}
+
+/* X ns as the messages show it: "1.20 ms". */
+static char *
+duration_text(double x, enum hx_sample_unit unit)
+{
+	if (unit != HX_SAMPLE_NS)
+		return hx_xasprintf("%.17g %s", x, hx_sample_unit_name(unit));
+	if (x >= 1e9)
+		return hx_xasprintf("%.2f s", x / 1e9);
+	if (x >= 1e6)
+		return hx_xasprintf("%.2f ms", x / 1e6);
+	if (x >= 1e3)
+		return hx_xasprintf("%.2f us", x / 1e3);
+	return hx_xasprintf("%.0f ns", x);
+}
+
+/* The stage of S as the messages name it: "gpu", "gpu (profile io)". */
+static char *
+stage_text(const struct hx_stage_record *s)
+{
+	const char *profile = hx_stage_label(s, "profile");
+
+	if (profile == NULL)
+		return hx_xstrdup(s->stage);
+	return hx_xasprintf("%s (profile %s)", s->stage, profile);
+}
+
+/* Compare the values of every pair of P[0 .. N - 1], Holm across them. */
+static void
+compare_stages(struct stage_pair *p, size_t n, size_t min_n)
+{
+	double *x, *y, *ps = hx_xcalloc(n + 1, sizeof(*ps)), *adj;
+	size_t i, k = 0;
+
+	adj = hx_xcalloc(n + 1, sizeof(*adj));
+	for (i = 0; i < n; i++) {
+		if (p[i].r->as.stage.nvalues < min_n ||
+		    p[i].base->nvalues < min_n) {
+			p[i].insufficient = true;
+			continue;
+		}
+		x = hx_xcalloc(p[i].r->as.stage.nvalues, sizeof(*x));
+		y = hx_xcalloc(p[i].base->nvalues, sizeof(*y));
+		memcpy(x, p[i].r->as.stage.values, p[i].r->as.stage.nvalues *
+		    sizeof(*x));
+		memcpy(y, p[i].base->values, p[i].base->nvalues * sizeof(*y));
+		hx_drift_compare(x, p[i].r->as.stage.nvalues, y,
+		    p[i].base->nvalues, 0.95, &p[i].d);
+		free(x);
+		free(y);
+		ps[k++] = p[i].d.p;
+	}
+	hx_drift_holm(ps, k, adj);
+	for (i = 0, k = 0; i < n; i++)
+		if (!p[i].insufficient)
+			p[i].d.p_adjusted = adj[k++];
+	free(adj);
+	free(ps);
+}
+
+/* Judge pair P into its own entry of VERDICT. */
+static void
+stage_entry(const struct hx_rule *rule, const struct stage_pair *p,
+    double threshold, double alpha, size_t min_n,
+    struct hx_verdict *verdict)
+{
+	const struct hx_stage_record *s = &p->r->as.stage;
+	char *stage = stage_text(s), *entry, *then, *now, rel[64];
+	const char *profile = hx_stage_label(s, "profile");
+	struct outcome o;
+	bool drifted;
+
+	entry = profile == NULL ? hx_xasprintf("%s/%s", rule->name,
+	    s->stage) : hx_xasprintf("%s/%s/%s", rule->name, s->stage,
+	    profile);
+	outcome_start(&o, rule, entry);
+	free(entry);
+	o.rule.group = stage;
+	decide(&o, p->r);
+	if (p->insufficient) {
+		say(&o, "stage %s: too few values to compare: %zu now and "
+		    "%zu in the baseline, the minimum is %zu on each side%s",
+		    stage, s->nvalues, p->base->nvalues, min_n,
+		    skips_insufficient(rule) ? " (insufficient: skip)" : "");
+		if (skips_insufficient(rule))
+			outcome_skip(&o, verdict);
+		else
+			outcome_end(&o, verdict, false, none,
+			    one(real(threshold)));
+		return;
+	}
+	drifted = p->d.p_adjusted < alpha && (isfinite(p->d.shift) ?
+	    fabs(p->d.shift) > threshold : p->d.abs_shift != 0);
+	if (isfinite(p->d.shift))
+		snprintf(rel, sizeof(rel), "%+.0f%%", 100 * p->d.shift);
+	else
+		snprintf(rel, sizeof(rel), "from 0");
+	then = duration_text(p->base->p50, s->unit);
+	now = duration_text(s->p50, s->unit);
+	say(&o, "stage %s %s: median %s -> %s (%s), p=%.1g", stage,
+	    drifted ? "drifted" : "ok", then, now, rel, p->d.p_adjusted);
+	free(then);
+	free(now);
+	outcome_end(&o, verdict, !drifted, isfinite(p->d.shift) ?
+	    one(rounded(p->d.shift)) : none, one(real(threshold)));
+}
+
+/*
+ * Compare each stage of the run with the baseline's: one entry per stage
+ * in both, failed when the Hodges-Lehmann shift passes the threshold and
+ * the rank-sum test, Holm-corrected across the stages, is below alpha.
+ */
+static void
+rule_stage_drift(struct hx_judge *judge, const struct hx_rule *rule,
+    struct hx_verdict *verdict)
+{
+	const json_t *tv = json_object_get(rule->spec, "threshold"),
+	    *av = json_object_get(rule->spec, "alpha");
+	const char *missing = str(rule->spec, "missing_baseline");
+	double threshold = tv != NULL ? json_number_value(tv) : 0.05;
+	double alpha = av != NULL ? json_number_value(av) : 0.01;
+	const struct hx_baseline *b = judge->baseline;
+	struct stage_pair *pairs;
+	const struct hx_stage_record *base;
+	size_t i, n = 0, stages = 0, min_n = hx_drift_min_samples(alpha);
+	struct outcome o;
+
+	pairs = hx_xcalloc(judge->nrecords + 1, sizeof(*pairs));
+	for (i = 0; i < judge->nrecords; i++) {
+		if (judge->records[i].kind != HX_JUDGE_STAGE)
+			continue;
+		stages++;
+		if ((base = baseline_stage(b, &judge->records[i].as.stage)) !=
+		    NULL)
+			pairs[n++] = (struct stage_pair){ .r =
+			    &judge->records[i], .base = base };
+	}
+	if (n > 0) {
+		compare_stages(pairs, n, min_n);
+		for (i = 0; i < n; i++)
+			stage_entry(rule, &pairs[i], threshold, alpha, min_n,
+			    verdict);
+		free(pairs);
+		return;
+	}
+	free(pairs);
+	outcome_start(&o, rule, rule->name);
+	if (stages == 0)
+		say(&o, "no stage records in this run (hx-trace --stages)");
+	else if (judge->bootstrap)
+		say(&o, "bootstrap: nothing to compare with yet; this run is "
+		    "recorded as the first baseline");
+	else if (b == NULL || b->nstages == 0)
+		say(&o, "no baseline: %s", b == NULL ?
+		    (judge->baseline_missing != NULL ?
+		    judge->baseline_missing : "none given (--baseline)") :
+		    "the baseline has no stage records");
+	else
+		say(&o, "no stage of this run is in the baseline");
+	if (stages > 0 && (judge->bootstrap || ((b == NULL ||
+	    b->nstages == 0) && missing != NULL &&
+	    strcmp(missing, "skip") == 0))) {
+		outcome_skip(&o, verdict);
+		return;
+	}
+	outcome_end(&o, verdict, false, none, one(real(threshold)));
+}
+
 /* Artifacts and custom bounds: -------------------------------------------- */
 
 /* Whether A and B are builds of one output: name, target, toolchain. */
@@ -1151,6 +1361,9 @@ judge_rule(struct hx_judge *judge, const struct hx_rule *rule,
 	case HX_RULE_NO_ERRORS:
 		rule_no_errors(judge, rule, verdict);
 		break;
+	case HX_RULE_STAGE_DRIFT:
+		rule_stage_drift(judge, rule, verdict);
+		break;
 	}
 }
 
@@ -1214,8 +1427,9 @@ hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 		for (; before < verdict->nrules; before++)
 			if (!policy->rules[i].implicit &&
 			    (verdict->rules[before].status != HX_VERDICT_SKIP ||
-			    (judge->bootstrap && policy->rules[i].kind ==
-			    HX_RULE_NO_REGRESSION)))
+			    (judge->bootstrap && (policy->rules[i].kind ==
+			    HX_RULE_NO_REGRESSION || policy->rules[i].kind ==
+			    HX_RULE_STAGE_DRIFT))))
 				judged++;
 	}
 	if (judged == 0 && verdict->message == NULL) {

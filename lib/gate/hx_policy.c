@@ -48,6 +48,8 @@ static const struct kind {
 	{ "custom", HX_RULE_CUSTOM, "match:o field:s max:n min:n allow_none:b",
 	    "match field" },
 	{ "no-errors", HX_RULE_NO_ERRORS, "max:n", "" },
+	{ "stage-drift", HX_RULE_STAGE_DRIFT,
+	    "threshold:n alpha:n missing_baseline:s insufficient:s", "" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -317,16 +319,16 @@ check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
 	return check_insufficient(c, pointer, r);
 }
 
+/*
+ * The keys a no-regression and a stage-drift rule R share:
+ * missing_baseline, threshold and insufficient.
+ */
 static int
-check_no_regression(struct check *c, const char *pointer,
+check_baseline_keys(struct check *c, const char *pointer,
     const struct hx_rule *r)
 {
 	json_t *threshold = json_object_get(r->spec, "threshold");
 
-	if (!one_of(json_string_value(json_object_get(r->spec, "stat")),
-	    "max mean median p99 min"))
-		return member_fault(c, pointer, "stat", "%s: stat is one of "
-		    "max, mean, median, p99, min", r->name);
 	if (!one_of(json_string_value(json_object_get(r->spec,
 	    "missing_baseline")), "fail skip"))
 		return member_fault(c, pointer, "missing_baseline", "%s: "
@@ -335,6 +337,30 @@ check_no_regression(struct check *c, const char *pointer,
 		return member_fault(c, pointer, "threshold", "%s: threshold "
 		    "is not negative", r->name);
 	return check_insufficient(c, pointer, r);
+}
+
+static int
+check_no_regression(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	if (!one_of(json_string_value(json_object_get(r->spec, "stat")),
+	    "max mean median p99 min"))
+		return member_fault(c, pointer, "stat", "%s: stat is one of "
+		    "max, mean, median, p99, min", r->name);
+	return check_baseline_keys(c, pointer, r);
+}
+
+static int
+check_stage_drift(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	json_t *alpha = json_object_get(r->spec, "alpha");
+
+	if (alpha != NULL && !(json_number_value(alpha) > 0 &&
+	    json_number_value(alpha) < 1))
+		return member_fault(c, pointer, "alpha", "%s: alpha is a "
+		    "probability between 0 and 1", r->name);
+	return check_baseline_keys(c, pointer, r);
 }
 
 /* The checks particular to each kind, beyond field types. */
@@ -356,6 +382,8 @@ check_rule_values(struct check *c, const char *pointer,
 		return check_pwcet(c, pointer, r);
 	case HX_RULE_NO_REGRESSION:
 		return check_no_regression(c, pointer, r);
+	case HX_RULE_STAGE_DRIFT:
+		return check_stage_drift(c, pointer, r);
 	case HX_RULE_REQUIRED:
 		if (has_field != has_values)
 			return fault(c, pointer, "%s: field and values go "
@@ -396,7 +424,8 @@ check_rule(struct check *c, struct hx_policy *policy, size_t index,
 	if (k == NULL)
 		return fault(c, sub, "unknown rule \"%s\" (known: tests-pass, "
 		    "flaky-rate, required, pwcet, no-regression, reproducible, "
-		    "custom, no-errors)", json_string_value(kind));
+		    "custom, no-errors, stage-drift)",
+		    json_string_value(kind));
 	r->kind = k->kind;
 	r->kind_name = k->name;
 	r->spec = spec;
@@ -544,7 +573,8 @@ hx_policy_skips_missing_baseline(const struct hx_policy *policy)
 	size_t i, n = 0;
 
 	for (i = 0; i < policy->nrules; i++) {
-		if (policy->rules[i].kind != HX_RULE_NO_REGRESSION)
+		if (policy->rules[i].kind != HX_RULE_NO_REGRESSION &&
+		    policy->rules[i].kind != HX_RULE_STAGE_DRIFT)
 			continue;
 		missing = json_string_value(json_object_get(
 		    policy->rules[i].spec, "missing_baseline"));
