@@ -21,8 +21,8 @@
 #include "hx_spawn.h"
 #include "rec/hx_nodedrift.h"
 #include "rec/hx_rec.h"
-#include "sched/hx_nodemanifest.h"
 #include "sched/hx_health.h"
+#include "sched/hx_nodemanifest.h"
 #include "sched.h"
 
 /* Node records of the stream join the inventory; the rest pass on. */
@@ -120,9 +120,10 @@ struct governance {
 };
 
 /*
- * Check local node N against the manifest of G: quarantine it in its
- * history H with the differences, or release it, and record the check in
- * H, where a failure joins *WHY.  Returns whether the node passed.
+ * Check local node N against the manifest of G and give N this
+ * machine's facts: quarantine N in its history H with the differences,
+ * which join *WHY, the message of its check, or release it.  Returns
+ * whether N passed.
  */
 static bool
 govern(struct governance *g, struct hx_node *n, struct hx_health *h,
