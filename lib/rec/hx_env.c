@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "rec/hx_env.h"
+#include "rec/hx_nodefacts.h"
 #include "hx_err.h"
 #include "hx_spawn.h"
 
@@ -350,6 +351,23 @@ component_json(const struct hx_component *c)
 	return o;
 }
 
+/*
+ * The kernel, driver, firmware and kernel modules of this machine, so
+ * that a change of timing can be traced to a firmware update.
+ */
+static json_t *
+node_facts(void)
+{
+	struct hx_facts_roots roots = { .proc = "/proc", .sys = "/sys" };
+	struct hx_facts f;
+	json_t *o;
+
+	hx_facts_collect(&roots, &f);
+	o = hx_nodefacts_to_json(&f);
+	hx_facts_clear(&f);
+	return o;
+}
+
 void
 hx_env_probe(struct hx_env *env)
 {
@@ -391,6 +409,7 @@ hx_env_probe(struct hx_env *env)
 		json_object_set_new(rec, "memory_bytes",
 		    json_integer((json_int_t)pages * page_size));
 	json_object_set_new(rec, "sysroot", json_string(hx_env_sysroot()));
+	json_object_set_new(rec, "node", node_facts());
 	json_object_set_new(rec, "components", list);
 	json_object_set_new(rec, "missing", missing);
 	json_object_set_new(rec, "complete", json_boolean(hx_env_complete(env)));
