@@ -178,50 +178,61 @@ modinfo(const char *program, const struct hx_facts_roots *roots,
 	return out;
 }
 
-/* A field of modinfo's -F output, or NULL when it is empty. */
+/*
+ * The value of FIELD in modinfo's output OUT ("field:  value" lines,
+ * continuation lines indented), a new string, or NULL when it has none
+ * or an empty one.
+ */
 static char *
-signature_field(const char *program, const struct hx_facts_roots *roots,
-    const char *kernel, const char *file, const char *field)
+modinfo_field(const char *out, const char *field)
 {
-	const char *args[] = { "-F", field, file, NULL };
-	char *out, *why;
+	size_t n = strlen(field), len;
+	const char *line, *v;
 
-	if ((out = modinfo(program, roots, kernel, args, &why)) == NULL)
-		free(why);
-	else if (*out == '\0') {
-		free(out);
-		out = NULL;
+	for (line = out; line != NULL && *line != '\0';
+	    line = (line = strchr(line, '\n')) != NULL ? line + 1 : NULL) {
+		if (strncmp(line, field, n) != 0 || line[n] != ':')
+			continue;
+		v = line + n + 1;
+		v += strspn(v, " \t");
+		len = strcspn(v, "\n");
+		return len > 0 ? hx_xasprintf("%.*s", (int)len, v) : NULL;
 	}
-	return out;
+	return NULL;
 }
 
-/* Find module M's file with modinfo, hash it and read its signature. */
+/*
+ * Find module M's file, its signature with one modinfo, and hash the
+ * file.
+ */
 static void
 read_module(const char *program, const struct hx_facts_roots *roots,
     const char *kernel, struct hx_facts_module *m)
 {
-	const char *args[] = { "-n", m->name, NULL };
-	char hex[HX_SHA256_HEX];
+	const char *args[] = { m->name, NULL };
+	char hex[HX_SHA256_HEX], *out;
 
 	if (program == NULL) {
 		m->error = hx_xstrdup("modinfo not found in PATH, /usr/sbin "
 		    "or /sbin");
 		return;
 	}
-	if ((m->file = modinfo(program, roots, kernel, args,
-	    &m->error)) == NULL)
+	if ((out = modinfo(program, roots, kernel, args, &m->error)) == NULL)
 		return;
+	m->file = modinfo_field(out, "filename");
+	m->sig_id = modinfo_field(out, "sig_id");
+	m->signer = modinfo_field(out, "signer");
+	m->sig_hashalgo = modinfo_field(out, "sig_hashalgo");
+	free(out);
+	if (m->file == NULL) {
+		m->error = hx_xasprintf("modinfo %s: no filename", m->name);
+		return;
+	}
 	if (hx_hash_sha256_file(m->file, hex) < 0) {
 		m->error = hx_xasprintf("%s: %s", m->file, strerror(errno));
 		return;
 	}
 	m->sha256 = hx_xstrdup(hex);
-	m->sig_id = signature_field(program, roots, kernel, m->file,
-	    "sig_id");
-	m->signer = signature_field(program, roots, kernel, m->file,
-	    "signer");
-	m->sig_hashalgo = signature_field(program, roots, kernel, m->file,
-	    "sig_hashalgo");
 }
 
 /* Compare modules by name, for a stable order. */
