@@ -16,6 +16,7 @@
 
 #include "hx_err.h"
 #include "gate/hx_policy.h"
+#include "trace/hx_profile.h"
 
 /* Field types in the tables below. */
 #define T_STRING 's'
@@ -456,7 +457,11 @@ check_policy(struct check *c, struct hx_policy *policy)
 	if (!json_is_object(policy->json))
 		return fault(c, "", "a policy is a JSON object");
 	if (check_fields(c, "", policy->json, "name:s description:s stages:a "
-	    "quarantine:a rules:A", "rules", "policy") < 0)
+	    "quarantine:a rules:A profiles:o", "rules", "policy") < 0)
+		return -1;
+	if (json_object_get(policy->json, "profiles") != NULL &&
+	    hx_profile_check(json_object_get(policy->json, "profiles"),
+	    c->path, c->map, c->err, c->errlen) < 0)
 		return -1;
 	rules = json_object_get(policy->json, "rules");
 	if ((n = json_array_size(rules)) == 0)
