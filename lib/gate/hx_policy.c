@@ -242,6 +242,40 @@ hx_policy_budget(const json_t *value, double *amount, const char **base_unit)
 	return hx_policy_to_base(x, end, amount, base_unit);
 }
 
+/* The key of BUDGETS that is NAME@PROFILE (or NAME without PROFILE). */
+static const char *
+key_of(const json_t *budgets, const char *name, const char *profile)
+{
+	const char *key, *at;
+	size_t n = strlen(name);
+	json_t *v;
+
+	json_object_foreach((json_t *)budgets, key, v) {
+		if (strncmp(key, name, n) != 0)
+			continue;
+		at = key + n;
+		if (profile == NULL ? *at == '\0' : *at == '@' &&
+		    strcmp(at + 1, profile) == 0)
+			return key;
+	}
+	return NULL;
+}
+
+const char *
+hx_policy_budget_key(const json_t *budgets, const char *name,
+    const char *profile)
+{
+	const char *key;
+
+	if (profile != NULL && (key = key_of(budgets, name, profile)) != NULL)
+		return key;
+	if ((key = key_of(budgets, name, NULL)) != NULL)
+		return key;
+	if (profile != NULL && (key = key_of(budgets, "*", profile)) != NULL)
+		return key;
+	return key_of(budgets, "*", NULL);
+}
+
 /* Whether S is NULL (left out) or one of the words in the list CHOICES. */
 static int
 one_of(const char *s, const char *choices)
@@ -289,11 +323,12 @@ check_insufficient(struct check *c, const char *pointer,
 }
 
 static int
-check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
+check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r,
+    const json_t *profiles)
 {
 	json_t *budgets = json_object_get(r->spec, "budgets"), *v;
 	double p = json_number_value(json_object_get(r->spec, "p")), x;
-	const char *key, *unit;
+	const char *key, *unit, *at;
 	char sub[1100];
 
 	if (!(p > 0 && p < 1))
@@ -303,9 +338,16 @@ check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
 		return member_fault(c, pointer, "budgets", "%s: budgets names "
 		    "no group", r->name);
 	json_object_foreach(budgets, key, v) {
+		snprintf(sub, sizeof(sub), "budgets/%s", key);
+		if ((at = strchr(key, '@')) != NULL && (at == key ||
+		    at[1] == '\0' || (profiles != NULL &&
+		    json_object_get(profiles, at + 1) == NULL)))
+			return member_fault(c, pointer, sub, "%s: budget %s: "
+			    "NAME@PROFILE names a group and a profile%s",
+			    r->name, key, profiles != NULL ? " of the policy's "
+			    "profiles" : "");
 		if (hx_policy_budget(v, &x, &unit) == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "budgets/%s", key);
 		return member_fault(c, pointer, sub, "%s: budget of %s: "
 		    "expected a number or \"NUMBER UNIT\" with a unit of ns, "
 		    "us, ms, s, insns, cycles, bytes, KiB, MiB or GiB",
@@ -338,10 +380,13 @@ check_no_regression(struct check *c, const char *pointer,
 	return check_insufficient(c, pointer, r);
 }
 
-/* The checks particular to each kind, beyond field types. */
+/*
+ * The checks particular to each kind, beyond field types; PROFILES are
+ * the policy's, or NULL.
+ */
 static int
 check_rule_values(struct check *c, const char *pointer,
-    const struct hx_rule *r)
+    const struct hx_rule *r, const json_t *profiles)
 {
 	json_t *max = json_object_get(r->spec, "max");
 	bool has_field = json_object_get(r->spec, "field") != NULL;
@@ -354,7 +399,7 @@ check_rule_values(struct check *c, const char *pointer,
 			    "rate from 0 to 1", r->name);
 		return 0;
 	case HX_RULE_PWCET:
-		return check_pwcet(c, pointer, r);
+		return check_pwcet(c, pointer, r, profiles);
 	case HX_RULE_NO_REGRESSION:
 		return check_no_regression(c, pointer, r);
 	case HX_RULE_REQUIRED:
@@ -419,7 +464,8 @@ check_rule(struct check *c, struct hx_policy *policy, size_t index,
 		if (strcmp(policy->rules[j].name, r->name) == 0)
 			return fault(c, pointer, "a second rule called \"%s\": "
 			    "give each its own name", r->name);
-	return check_rule_values(c, pointer, r);
+	return check_rule_values(c, pointer, r, json_object_get(policy->json,
+	    "profiles"));
 }
 
 /*
