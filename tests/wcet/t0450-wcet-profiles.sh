@@ -50,6 +50,13 @@ test_expect_success '--plot: a panel per profile, titled with its label' '
 	grep -c "step profile=cpu (insns)" two.svg
 '
 
+test_expect_success '--plot --policy: each profile its own budget, NAME@PROFILE first' '
+	printf "{\"rules\":[{\"rule\":\"pwcet\",\"p\":1e-9,\"budgets\":{\"step\":\"1100 insns\",\"step@cpu\":\"1700 insns\"}}]}\n" >p.json &&
+	hx-wcet --plot b.svg --policy p.json in.jsonl >/dev/null &&
+	grep ">budget 1100</text>" b.svg &&
+	grep ">budget 1700</text>" b.svg
+'
+
 test_expect_success '--baseline: each profile against the same profile only' '
 	{ samples step idle 1000 30 && samples step cpu 1000 30; } >base.jsonl &&
 	hx-wcet --baseline base.jsonl in.jsonl >out &&
