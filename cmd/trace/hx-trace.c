@@ -49,7 +49,9 @@ usage(void)
 	    "                [--textfile-dir DIR] [FILE]...\n"
 	    "       hx-trace run [-v] [--name NAME] [--service SERVICE] "
 	    "[--spans FILE]\n"
-	    "                [--grace SECONDS] -- CMD [ARG]...\n"
+	    "                [--grace SECONDS] [--load PROFILE] "
+	    "[--profiles FILE]\n"
+	    "                -- CMD [ARG]...\n"
 	    "       hx-trace gpu [--count N] [--interval MS]\n"
 	    "Pass records through and consume the span and metric records "
 	    "among them;\n"
@@ -91,6 +93,12 @@ usage(void)
 	    "erased when it ends.\n"
 	    "      --grace SECONDS   time CMD gets to end after a signal "
 	    "(default 10)\n"
+	    "      --load PROFILE    run CMD under the stress-ng load of "
+	    "PROFILE (idle,\n"
+	    "                        cpu, memory, io; span attribute "
+	    "profile)\n"
+	    "      --profiles FILE   the profiles of FILE's \"profiles\" "
+	    "(a policy's)\n"
 	    "\n"
 	    "Options of gpu:\n"
 	    "      --count N         read the GPUs N times (default 1; 0: "
@@ -113,13 +121,16 @@ trace_parse_count(const char *cmd, const char *opt, const char *arg, long min,
 	return v;
 }
 
-/* The sample record of SPAN: its duration in ns, named after it. */
+/*
+ * The sample record of SPAN: its duration in ns, named after it, with
+ * the profile it ran under (the attribute "profile") as a label.
+ */
 static void
 write_sample(const struct hx_span *span)
 {
-	struct hx_field_pair labels[3];
+	struct hx_field_pair labels[4];
 	struct hx_sample sample;
-	size_t n = 0;
+	size_t n = 0, i;
 	json_t *rec;
 
 	labels[n++] = (struct hx_field_pair){ "service", span->service };
@@ -127,6 +138,9 @@ write_sample(const struct hx_span *span)
 		labels[n++] = (struct hx_field_pair){ "host", span->host };
 	labels[n++] = (struct hx_field_pair){ "status", span->error ?
 	    "error" : "ok" };
+	for (i = 0; i < span->nattrs; i++)
+		if (strcmp(span->attrs[i].name, "profile") == 0)
+			labels[n++] = span->attrs[i];
 	hx_sample_init(&sample);
 	sample.name = span->name;
 	sample.unit = HX_SAMPLE_NS;

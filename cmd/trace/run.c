@@ -2,7 +2,9 @@
  * run.c: hx-trace run: run a command and write one span record for it:
  * wall time, CPU time, peak memory and exit status from wait4(2), perf
  * counters from lib/trace/hx_perf, and TRACEPARENT for the command so
- * that what it starts joins the same trace.
+ * that what it starts joins the same trace.  With --load the command runs
+ * under the load of a profile (lib/trace/hx_load), named in the span's
+ * attribute "profile".
  */
 #include "config.h"
 
@@ -22,7 +24,9 @@
 #include "rec/hx_rec.h"
 #include "rec/hx_span.h"
 #include "rec/hx_writer.h"
+#include "trace/hx_load.h"
 #include "trace/hx_perf.h"
+#include "trace/hx_profile.h"
 #include "trace.h"
 
 extern char **environ;
@@ -39,7 +43,7 @@ struct run {
 	char host[256];
 	struct hx_span_counter counters[NCOUNTERS];
 	char *why[HX_PERF_NCOUNTERS];	/* why a counter is unsupported */
-	struct hx_field_pair attrs[HX_PERF_NCOUNTERS + 4];
+	struct hx_field_pair attrs[HX_PERF_NCOUNTERS + 5];
 	size_t nattrs;
 };
 
@@ -201,6 +205,28 @@ run_usage_error(const char *what)
 	hx_usage_error("run: %s", what);
 }
 
+/*
+ * The profile NAME of --load, from the "profiles" of FILE (--profiles)
+ * or the built-in ones, into *SET: an unknown one is a usage error.
+ */
+static const struct hx_profile *
+load_profile(const char *name, const char *file, struct hx_profiles *set)
+{
+	const struct hx_profile *p;
+	char err[HX_ERR_MESSAGE_MAX], *names;
+	int rc;
+
+	if (file == NULL)
+		hx_profile_defaults(set);
+	else if ((rc = hx_profile_load(file, set, err, sizeof(err))) < 0)
+		hx_err(rc == -2 ? HX_EXIT_SYSTEM : HX_EXIT_INPUT, "%s", err);
+	if ((p = hx_profile_find(set, name)) != NULL)
+		return p;
+	names = hx_profile_names(set);
+	hx_usage_error("run: --load: no profile \"%s\" in %s (known: %s)",
+	    name, file != NULL ? file : "the built-in profiles", names);
+}
+
 int
 trace_run(int argc, char **argv)
 {
@@ -210,9 +236,15 @@ trace_run(int argc, char **argv)
 		{ "spans", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "grace", required_argument, NULL, 'g' },
+		{ "load", required_argument, NULL, 'L' },
+		{ "profiles", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *service = NULL, *spans = NULL;
+	const char *load_name = NULL, *profiles = NULL;
+	const struct hx_profile *profile = NULL;
+	struct hx_profiles set = { 0 };
+	struct hx_load load = { 0, -1, "" };
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
 	struct hx_err_info err;
@@ -234,8 +266,14 @@ trace_run(int argc, char **argv)
 			grace = trace_parse_count("run", "--grace", optarg, 0,
 			    LONG_MAX);
 			break;
+		case 'L':
+			load_name = optarg;
+			break;
 		case 'n':
 			name = optarg;
+			break;
+		case 'P':
+			profiles = optarg;
 			break;
 		case 'o':
 			spans = optarg;
@@ -254,6 +292,10 @@ trace_run(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		run_usage_error("no command to run");
+	if (profiles != NULL && load_name == NULL)
+		run_usage_error("--profiles is for --load");
+	if (load_name != NULL)
+		profile = load_profile(load_name, profiles, &set);
 	if (name == NULL)
 		name = base_name(argv[0]);
 	if (service == NULL && (service = getenv("OTEL_SERVICE_NAME")) ==
@@ -276,9 +318,16 @@ trace_run(int argc, char **argv)
 	hx_progress_add(progress, 1);
 	hx_progress_close(progress);
 	hx_progress_start(progress, name);
+	if (profile != NULL && hx_load_start(&load, profile, &err) < 0) {
+		hx_progress_free(progress);
+		if (hx_spawn_forwarded() != 0)
+			err.status = 128 + hx_spawn_forwarded();
+		hx_err_exit(&err);
+	}
 	hx_perf_open(&perf);
 	start = hx_clock_real_ns();
 	rc = hx_spawn_run(&spec, &res);
+	hx_load_stop(&load, grace * 1000);
 	hx_progress_done(progress, name, rc != 0 || !res.exited ||
 	    res.status != 0);
 	hx_progress_free(progress);
@@ -294,6 +343,8 @@ trace_run(int argc, char **argv)
 	span.kind = HX_SPAN_INTERNAL;
 	span.start_ns = start;
 	add_attr(&r, "command_line", command_line(argv));
+	if (profile != NULL)
+		add_attr(&r, "profile", hx_xstrdup(profile->name));
 	if (rc != 0) {
 		/* As env(1): 127 for a command not found, else 126. */
 		status = rc == ENOENT ? 127 : 126;
@@ -338,5 +389,6 @@ trace_run(int argc, char **argv)
 	}
 	free((char *)span.message);
 	hx_strv_free(envp);
+	hx_profile_free(&set);
 	return status;
 }

@@ -18,5 +18,7 @@ complete -c hx-trace -n '__fish_seen_subcommand_from run' -l service -x -d 'The 
 complete -c hx-trace -n '__fish_seen_subcommand_from run' -l spans -r -F -d 'Append the span record to a file'
 complete -c hx-trace -n '__fish_seen_subcommand_from run' -s v -l verbose -d 'Print a line as the command starts and ends'
 complete -c hx-trace -n '__fish_seen_subcommand_from run' -l grace -x -d 'Seconds a signalled command gets to end'
+complete -c hx-trace -n '__fish_seen_subcommand_from run' -l load -x -a 'idle cpu memory io' -d 'Run under the stress-ng load of a profile'
+complete -c hx-trace -n '__fish_seen_subcommand_from run' -l profiles -r -F -d 'The profiles of a policy file'
 complete -c hx-trace -n '__fish_seen_subcommand_from gpu' -l count -x -d 'Read the GPUs this many times'
 complete -c hx-trace -n '__fish_seen_subcommand_from gpu' -l interval -x -d 'Milliseconds between readings'

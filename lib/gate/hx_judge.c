@@ -646,10 +646,33 @@ skips_insufficient(const struct hx_rule *rule)
 	return v != NULL && strcmp(v, "skip") == 0;
 }
 
-/* Judge one budget of a pwcet rule: the wcet groups called NAME. */
+/*
+ * Whether the wcet record W is budgeted by the budget NAME of RULE
+ * (hx_policy_budget_key) and was measured under PROFILE (NULL: none).
+ */
+static bool
+budgeted_by(const struct hx_rule *rule, const struct hx_wcet *w,
+    const char *name, const char *profile)
+{
+	const char *key, *its = hx_wcet_label(w, "profile");
+
+	key = hx_policy_budget_key(json_object_get(rule->spec, "budgets"),
+	    w->name, its);
+	if (key == NULL || strcmp(key, name) != 0)
+		return false;
+	return profile == NULL ? its == NULL : its != NULL &&
+	    strcmp(its, profile) == 0;
+}
+
+/*
+ * Judge one budget NAME of a pwcet rule on the wcet groups it budgets
+ * that were measured under PROFILE (NULL: none): an entry of its own,
+ * NAME@PROFILE when NAME names no profile itself.
+ */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
-    const char *name, const json_t *budget, struct hx_verdict *verdict)
+    const char *name, const char *profile, const json_t *budget,
+    struct hx_verdict *verdict)
 {
 	double p = json_number_value(json_object_get(rule->spec, "p"));
 	const char *bound = str(rule->spec, "bound"), *want_unit, *unit;
@@ -659,7 +682,12 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	bool skip_insufficient = skips_insufficient(rule);
 	double limit, value, base, observed = 0;
 	struct outcome o;
-	char *entry = hx_xasprintf("%s/%s", rule->name, name);
+	char *entry = profile != NULL && strchr(name, '@') == NULL ?
+	    hx_xasprintf("%s/%s@%s", rule->name, name, profile) :
+	    hx_xasprintf("%s/%s", rule->name, name);
+	char *of = profile != NULL ? hx_xasprintf(" (profile %s)", profile) :
+	    hx_xstrdup("");
+	char *plain = hx_xasprintf("%.*s", (int)strcspn(name, "@"), name);
 	size_t i, groups = 0, skipped = 0;
 	bool bad = false;
 
@@ -668,9 +696,8 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
 		w = &r->as.wcet;
-		if (r->kind != HX_JUDGE_WCET || (strcmp(name, "*") == 0 ?
-		    json_object_get(json_object_get(rule->spec, "budgets"),
-		    w->name) != NULL : strcmp(name, w->name) != 0))
+		if (r->kind != HX_JUDGE_WCET || !budgeted_by(rule, w, name,
+		    profile))
 			continue;
 		base = 1;
 		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
@@ -682,8 +709,8 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		}
 		groups++;
 		if (hx_wcet_pwcet_at(w, p, hi, &value) < 0) {
-			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
-			    w->name, p, hx_wcet_method_names[w->method],
+			say(&o, "%s%s: no pWCET at p=%g (method %s)%s%s",
+			    w->name, of, p, hx_wcet_method_names[w->method],
 			    w->message != NULL ? ": " : "",
 			    w->message != NULL ? w->message : "");
 			decide(&o, r);
@@ -698,17 +725,17 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (worst != NULL && !bad)
 		decide(&o, worst);
-	if (groups == 0 && skipped > 0) {
-		say(&o, "%s: too few samples for a pWCET (insufficient: skip)",
-		    name);
+	if (groups == 0 && (skipped > 0 || untimed(judge, plain))) {
+		if (skipped > 0)
+			say(&o, "%s%s: too few samples for a pWCET "
+			    "(insufficient: skip)", name, of);
+		else
+			say(&o, "%s: no timing needed (needs_timing: false)",
+			    plain);
 		outcome_skip(&o, verdict);
 		free(entry);
-		return;
-	}
-	if (groups == 0 && untimed(judge, name)) {
-		say(&o, "%s: no timing needed (needs_timing: false)", name);
-		outcome_skip(&o, verdict);
-		free(entry);
+		free(of);
+		free(plain);
 		return;
 	}
 	if (groups == 0) {
@@ -716,40 +743,84 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		    want_unit ? " in " : "", want_unit ? want_unit : "");
 		bad = true;
 	} else if (worst != NULL && observed > limit)
-		say(&o, "pWCET(%g) of %s is %.17g %s, over the budget of %.17g",
-		    p, worst->as.wcet.name, observed,
+		say(&o, "pWCET(%g) of %s%s is %.17g %s, over the budget of "
+		    "%.17g", p, worst->as.wcet.name, of, observed,
 		    want_unit ? want_unit : "", limit);
 	if (want_unit != NULL)
 		o.rule.unit = hx_xstrdup(want_unit);
 	o.rule.group = hx_xstrdup(worst != NULL ? worst->as.wcet.name : name);
+	if (profile != NULL)
+		o.rule.profile = hx_xstrdup(profile);
 	o.rule.p = p;
 	outcome_end(&o, verdict, !bad && observed <= limit,
 	    worst != NULL ? one(number(observed)) : none, one(number(limit)));
 	free(entry);
+	free(of);
+	free(plain);
 }
 
+/* Whether a wcet group without a profile has the budget NAME of RULE. */
+static bool
+has_unprofiled(const struct hx_judge *judge, const struct hx_rule *rule,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < judge->nrecords; i++)
+		if (judge->records[i].kind == HX_JUDGE_WCET &&
+		    budgeted_by(rule, &judge->records[i].as.wcet, name, NULL))
+			return true;
+	return false;
+}
+
+/*
+ * Each budget of a pwcet rule, an entry for each profile its groups were
+ * measured under, in the order they were read (one when there are none).
+ */
 static void
 rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
 {
-	const char *name;
-	json_t *budget;
-	json_t *budgets = json_object_get(rule->spec, "budgets");
+	json_t *budgets = json_object_get(rule->spec, "budgets"), *budget;
+	const char *name, *its, **profiles;
+	const struct hx_wcet *w;
+	size_t i, k, n;
 
-	json_object_foreach(budgets, name, budget)
-		pwcet_budget(judge, rule, name, budget, verdict);
+	profiles = hx_xcalloc(judge->nrecords + 1, sizeof(*profiles));
+	json_object_foreach(budgets, name, budget) {
+		n = 0;
+		for (i = 0; i < judge->nrecords; i++) {
+			w = &judge->records[i].as.wcet;
+			if (judge->records[i].kind != HX_JUDGE_WCET ||
+			    (its = hx_wcet_label(w, "profile")) == NULL ||
+			    !budgeted_by(rule, w, name, its))
+				continue;
+			for (k = 0; k < n && strcmp(profiles[k], its) != 0;
+			    k++)
+				continue;
+			if (k == n)
+				profiles[n++] = its;
+		}
+		for (k = 0; k < n; k++)
+			pwcet_budget(judge, rule, name, profiles[k], budget,
+			    verdict);
+		if (n == 0 || has_unprofiled(judge, rule, name))
+			pwcet_budget(judge, rule, name, NULL, budget,
+			    verdict);
+	}
+	free(profiles);
 }
 
-/* The baseline's wcet record for NAME in UNIT, or NULL. */
+/* The baseline's wcet record of W's group (name, unit, labels), or NULL. */
 static const struct hx_wcet *
-baseline_group(const struct hx_baseline *baseline, const char *name,
-    const char *unit)
+baseline_group(const struct hx_baseline *baseline, const struct hx_wcet *w)
 {
 	size_t i;
 
 	for (i = 0; i < baseline->nwcets; i++)
-		if (strcmp(baseline->wcets[i].name, name) == 0 &&
-		    strcmp(baseline->wcets[i].unit, unit) == 0)
+		if (strcmp(baseline->wcets[i].name, w->name) == 0 &&
+		    strcmp(baseline->wcets[i].unit, w->unit) == 0 &&
+		    hx_wcet_same_labels(&baseline->wcets[i], w))
 			return &baseline->wcets[i];
 	return NULL;
 }
@@ -816,7 +887,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 {
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
-	    "missing_baseline");
+	    "missing_baseline"), *prof;
 	bool skip_insufficient = skips_insufficient(rule);
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
 	double worst = -INFINITY, now, then, shift;
@@ -847,7 +918,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 			worst = fmax(worst, w->baseline.shift);
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
-		    judge->baseline, w->name, w->unit)) == NULL ||
+		    judge->baseline, w)) == NULL ||
 		    hx_wcet_stat(w, stat, &now) < 0 ||
 		    hx_wcet_stat(base, stat, &then) < 0)
 			continue;
@@ -871,9 +942,11 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		worst = fmax(worst, shift);
 		if (shift > threshold) {
 			change = change_text(now - then, shift, w->unit);
-			say(&o, "%s (%s): %s %.17g against %.17g in the "
-			    "baseline, %s", w->name, w->unit, stat, now, then,
-			    change);
+			prof = hx_wcet_label(w, "profile");
+			say(&o, "%s (%s%s%s): %s %.17g against %.17g in the "
+			    "baseline, %s", w->name, w->unit, prof != NULL ?
+			    ", profile " : "", prof != NULL ? prof : "", stat,
+			    now, then, change);
 			free(change);
 			decide(&o, r);
 			regressed++;

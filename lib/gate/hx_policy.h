@@ -89,6 +89,15 @@ int hx_policy_budget(const json_t *value, double *amount,
     const char **base_unit);
 
 /*
+ * The key of the pwcet budgets BUDGETS that budgets the wcet group NAME
+ * measured under the load profile PROFILE (its label "profile"; NULL:
+ * none): "NAME@PROFILE", else "NAME", else "*@PROFILE", else "*".
+ * Returns the key, a string of BUDGETS, or NULL when none is there.
+ */
+const char *hx_policy_budget_key(const json_t *budgets, const char *name,
+    const char *profile);
+
+/*
  * Convert AMOUNT in UNIT (as a sample or wcet record names it) to its
  * base unit.  Returns 0, or -1 for a unit this module does not know.
  */
