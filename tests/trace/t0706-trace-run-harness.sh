@@ -7,6 +7,7 @@
 require_program jq jq
 require_program chrt util-linux
 require_program setpriv util-linux
+require_program prlimit util-linux
 unset TRACEPARENT OTEL_SERVICE_NAME
 
 # The last online CPU: pinning to it changes something on a machine of
