@@ -134,7 +134,8 @@ refusal(int error, int priority)
 		return hx_xasprintf("%s", strerror(error));
 	if (cap)
 		return hx_xasprintf("%s: CAP_SYS_NICE is held, so the control "
-		    "group has no real-time runtime", strerror(error));
+		    "group may have no real-time runtime (cpu.rt_runtime_us)",
+		    strerror(error));
 	if (getrlimit(RLIMIT_RTPRIO, &rl) == 0 && rl.rlim_cur <
 	    (rlim_t)priority)
 		return hx_xasprintf("%s: RLIMIT_RTPRIO is %llu and the process "
