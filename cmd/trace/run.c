@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "hx_clock.h"
+#include "hx_harness.h"
 #include "hx_progress.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
-#include "hx_harness.h"
 #include "rec/hx_env.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_span.h"
