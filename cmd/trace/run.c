@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 #include "hx_clock.h"
+#include "hx_harness.h"
 #include "hx_progress.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
+#include "rec/hx_env.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_span.h"
 #include "rec/hx_writer.h"
@@ -227,6 +229,12 @@ load_profile(const char *name, const char *file, struct hx_profiles *set)
 	    name, file != NULL ? file : "the built-in profiles", names);
 }
 
+static void
+warn_line(const char *line)
+{
+	hx_warn("%s", line);
+}
+
 int
 trace_run(int argc, char **argv)
 {
@@ -238,13 +246,19 @@ trace_run(int argc, char **argv)
 		{ "grace", required_argument, NULL, 'g' },
 		{ "load", required_argument, NULL, 'L' },
 		{ "profiles", required_argument, NULL, 'P' },
+		{ "cpus", required_argument, NULL, 'C' },
+		{ "rt", required_argument, NULL, 'R' },
+		{ "env", required_argument, NULL, 'E' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *service = NULL, *spans = NULL;
 	const char *load_name = NULL, *profiles = NULL;
+	const char *cpus = NULL, *env_path = NULL, *sysfs = NULL;
 	const struct hx_profile *profile = NULL;
 	struct hx_profiles set = { 0 };
 	struct hx_load load = { 0, -1, "" };
+	struct hx_harness harness = { 0 };
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
 	struct hx_err_info err;
@@ -262,6 +276,23 @@ trace_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+v", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'C':
+			cpus = optarg;
+			if (hx_harness_parse_cpus(cpus, &harness.cpus) < 0)
+				hx_usage_error("run: --cpus: expected a CPU "
+				    "list such as 0,2-3: %s", cpus);
+			harness.pin = true;
+			break;
+		case 'E':
+			env_path = optarg;
+			break;
+		case 'R':
+			harness.rt_priority = (int)trace_parse_count("run",
+			    "--rt", optarg, 1, 99);
+			break;
+		case 'S':
+			sysfs = optarg;
+			break;
 		case 'g':
 			grace = trace_parse_count("run", "--grace", optarg, 0,
 			    LONG_MAX);
@@ -304,6 +335,12 @@ trace_run(int argc, char **argv)
 	if (gethostname(r.host, sizeof(r.host) - 1) < 0)
 		strcpy(r.host, "localhost");
 	fd = open_spans(spans);
+	if (cpus != NULL || harness.rt_priority > 0 || env_path != NULL ||
+	    sysfs != NULL) {
+		if (hx_env_run_prepare(&harness, cpus, sysfs != NULL ? sysfs :
+		    "/sys", env_path, warn_line, &err) < 0)
+			hx_err_exit(&err);
+	}
 	new_ids(&r);
 	envp = child_environment(&r);
 	if (hx_spawn_forward_signals(grace, &err) < 0)
@@ -311,6 +348,7 @@ trace_run(int argc, char **argv)
 
 	spec.argv = argv;
 	spec.envp = envp;
+	spec.harness = &harness;
 	spec.foreground = isatty(STDIN_FILENO) &&
 	    tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* One step, the command; its own output shares the terminal. */
