@@ -18,10 +18,12 @@
 
 #include "hx_err.h"
 #include "hx_file.h"
+#include "hx_harness.h"
 #include "hx_pool.h"
 #include "hx_progress.h"
 #include "hx_spawn.h"
 #include "rec/hx_artifact.h"
+#include "rec/hx_env.h"
 #include "rec/hx_error.h"
 #include "rec/hx_quarantine.h"
 #include "rec/hx_rec.h"
@@ -76,7 +78,8 @@ usage(void)
 	    "[--tail BYTES]\n"
 	    "              [--gpu-stub[=ADDR]] [--setenv NAME=VALUE]... "
 	    "[--changed-since REV]\n"
-	    "              [FILE]...\n"
+	    "              [--cpus LIST] [--rt PRIO] [--env FILE] "
+	    "[--sysfs DIR] [FILE]...\n"
 	    "Run the test artifacts of a record stream under QEMU user mode, "
 	    "or natively\n"
 	    "when they are built for this machine, and write a test record "
@@ -93,6 +96,10 @@ usage(void)
 	    "not ns\n"
 	    "      --cpu MODEL         QEMU's -cpu for every test, over the "
 	    "toolchain's\n"
+	    "      --cpus LIST         pin every test to the CPUs of LIST "
+	    "(as taskset -c)\n"
+	    "      --env FILE          write the run's env record (machine, "
+	    "harness) to FILE\n"
 	    "      --gpu-stub[=ADDR]   give every test HX_OFFLOAD: a cpu "
 	    "hx-offload started\n"
 	    "                          for the run, or the service at ADDR\n"
@@ -110,15 +117,19 @@ usage(void)
 	    "not fail the run\n"
 	    "  -R, --run PATTERN       also run exe artifacts whose name "
 	    "matches PATTERN\n"
+	    "      --rt PRIO           run every test with SCHED_FIFO "
+	    "priority PRIO if allowed\n"
 	    "  -r, --retries N         run a failed test up to N more times "
 	    "(flaky if it passes)\n"
+	    "      --setenv NAME=VALUE set NAME in every test's environment, "
+	    "over the\n"
+	    "                          artifact's\n"
+	    "      --sysfs DIR         read frequencies and temperatures "
+	    "under DIR, not /sys\n"
 	    "  -t, --timeout DURATION  kill a run after DURATION (default "
 	    "300s; 0: never)\n"
 	    "      --tail BYTES        output kept in records (default "
 	    "4096)\n"
-	    "      --setenv NAME=VALUE set NAME in every test's environment, "
-	    "over the\n"
-	    "                          artifact's\n"
 	    "  -V, --version           show the version and exit\n"
 	    "  -v, --verbose           print a line as each run starts and "
 	    "ends\n"
@@ -193,6 +204,12 @@ setup_tmpdir(struct hx_emu_options *opt)
 		hx_err_exit(&err);
 	atexit(remove_tmpdir);
 	opt->tmpdir = tmpdir;
+}
+
+static void
+warn_line(const char *line)
+{
+	hx_warn("%s", line);
 }
 
 /* Stop the stub service, if one runs, reporting nothing. */
@@ -441,12 +458,15 @@ finish_job(struct emu *emu, struct job *job)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHANGED_SINCE = 256, OPT_SETENV };
+	enum { OPT_CHANGED_SINCE = 256, OPT_CPUS, OPT_ENV, OPT_RT, OPT_SETENV,
+	    OPT_SYSFS };
 	static const struct option longopts[] = {
 		{ "changed-since", required_argument, NULL,
 		    OPT_CHANGED_SINCE },
 		{ "count", no_argument, NULL, 'c' },
 		{ "cpu", required_argument, NULL, 'C' },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "env", required_argument, NULL, OPT_ENV },
 		{ "gpu-stub", optional_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "junit", required_argument, NULL, 'J' },
@@ -457,7 +477,9 @@ main(int argc, char **argv)
 		{ "quarantine", required_argument, NULL, 'q' },
 		{ "run", required_argument, NULL, 'R' },
 		{ "retries", required_argument, NULL, 'r' },
+		{ "rt", required_argument, NULL, OPT_RT },
 		{ "setenv", required_argument, NULL, OPT_SETENV },
+		{ "sysfs", required_argument, NULL, OPT_SYSFS },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "tail", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -469,6 +491,8 @@ main(int argc, char **argv)
 	struct hx_err_info err;
 	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	const char *junit_path = NULL, *quarantine_path = NULL;
+	const char *cpus = NULL, *env_path = NULL, *sysfs = NULL;
+	static struct hx_harness harness;
 	bool gpu_stub = false, verbose = false;
 	struct hx_quarantine *quarantine = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
@@ -486,6 +510,23 @@ main(int argc, char **argv)
 		switch (c) {
 		case OPT_CHANGED_SINCE:
 			emu.changed_since = optarg;
+			break;
+		case OPT_CPUS:
+			cpus = optarg;
+			if (hx_harness_parse_cpus(cpus, &harness.cpus) < 0)
+				hx_usage_error("--cpus: expected a CPU list "
+				    "such as 0,2-3: %s", cpus);
+			harness.pin = true;
+			break;
+		case OPT_ENV:
+			env_path = optarg;
+			break;
+		case OPT_RT:
+			harness.rt_priority = (int)hx_usage_uint(optarg,
+			    "--rt", 1, 99);
+			break;
+		case OPT_SYSFS:
+			sysfs = optarg;
 			break;
 		case 'c':
 			emu.opt.count = true;
@@ -562,6 +603,13 @@ main(int argc, char **argv)
 		    &err) < 0)
 			hx_err_exit(&err);
 		emu.opt.quarantine = quarantine;
+	}
+	if (cpus != NULL || harness.rt_priority > 0 || env_path != NULL ||
+	    sysfs != NULL) {
+		if (hx_env_run_prepare(&harness, cpus, sysfs != NULL ? sysfs :
+		    "/sys", env_path, warn_line, &err) < 0)
+			hx_err_exit(&err);
+		emu.opt.harness = &harness;
 	}
 	setup_tmpdir(&emu.opt);
 	if (emu.opt.count)

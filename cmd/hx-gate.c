@@ -43,7 +43,7 @@ struct gate {
 	FILE *stream;		/* a copy of the records, for the bundle */
 	char *stream_buf;
 	size_t stream_len;
-	FILE *timing;		/* sample and wcet lines, for the baseline */
+	FILE *timing;		/* timing lines, for the baseline */
 	char *timing_buf;
 	size_t timing_len;
 };
@@ -71,8 +71,8 @@ usage(void)
 	    "                            (default: the CI's target branch\n"
 	    "                            variable, or main)\n"
 	    "      --record-baseline     when the gate passes, store the\n"
-	    "                            sample and wcet records as the\n"
-	    "                            git note of HEAD\n"
+	    "                            sample, wcet and stage records as\n"
+	    "                            the git note of HEAD\n"
 	    "      --bootstrap           with --record-baseline: record the\n"
 	    "                            first baseline; no-regression rules\n"
 	    "                            skip, every other rule is judged\n"
@@ -118,7 +118,8 @@ on_record(struct hx_record *rec, void *arg)
 		fputc('\n', g->stream);
 	}
 	if (g->timing != NULL && (strcmp(rec->type, "sample") == 0 ||
-	    strcmp(rec->type, "wcet") == 0)) {
+	    strcmp(rec->type, "wcet") == 0 ||
+	    strcmp(rec->type, "stage") == 0)) {
 		fwrite(rec->text, 1, rec->len, g->timing);
 		fputc('\n', g->timing);
 	}
@@ -216,8 +217,8 @@ record_baseline(struct gate *g, struct hx_verdict *verdict)
 		return 0;
 	}
 	if (g->timing_len == 0) {
-		hx_warn("--record-baseline: no sample or wcet records "
-		    "to record");
+		hx_warn("--record-baseline: no sample, wcet or stage "
+		    "records to record");
 		return -1;
 	}
 	if (hx_baseline_record(g->timing_buf, commit, err, sizeof(err)) < 0) {

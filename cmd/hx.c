@@ -128,14 +128,17 @@ usage(void)
 static void
 doctor_usage(void)
 {
-	printf("Usage: hx doctor [-hq]\n"
+	printf("Usage: hx doctor [-hq] [--sysfs DIR]\n"
 	    "Look for the components hx drives, print one env record on\n"
-	    "stdout and a checklist on stderr.  Exit 4 when a component the\n"
+	    "stdout and a checklist on stderr, with the CPUs' frequency\n"
+	    "scaling and the thermal zones.  Exit 4 when a component the\n"
 	    "fast PR path needs is missing.\n"
 	    "\n"
 	    "Options:\n"
-	    "  -h, --help   show this help and exit\n"
-	    "  -q, --quiet  print no checklist\n");
+	    "  -h, --help       show this help and exit\n"
+	    "  -q, --quiet      print no checklist\n"
+	    "      --sysfs DIR  read frequencies and temperatures under DIR, "
+	    "not /sys\n");
 }
 
 /* The human checklist: required components first, then the others. */
@@ -172,6 +175,59 @@ print_checklist(const struct hx_env *env)
 	else
 		fprintf(stderr, "hx doctor: the fast PR path cannot run: "
 		    "install the packages marked MISSING\n");
+}
+
+/* A frequency in kHz for people, or "unknown". */
+static const char *
+khz(int64_t v, char buf[32])
+{
+	if (v == HX_HARNESS_UNKNOWN)
+		return "unknown";
+	snprintf(buf, 32, "%lld kHz", (long long)v);
+	return buf;
+}
+
+/*
+ * The frequency and thermal baseline B: each CPU's governor and
+ * frequencies, each zone's temperature, what is unknown and why, and the
+ * notes.
+ */
+static void
+print_baseline(const struct hx_harness_baseline *b)
+{
+	const struct hx_harness_cpu *c;
+	const struct hx_harness_zone *z;
+	char cur[32], lo[32], hi[32];
+	size_t i;
+
+	fprintf(stderr, "frequency and temperature (%s):\n", b->sysfs);
+	if (b->cpus_unknown != NULL)
+		fprintf(stderr, "  cpus      unknown: %s\n", b->cpus_unknown);
+	for (i = 0; i < b->ncpus; i++) {
+		c = &b->cpus[i];
+		if (c->governor == NULL && c->cur_khz == HX_HARNESS_UNKNOWN)
+			fprintf(stderr, "  cpu%-6d unknown: %s\n", c->cpu,
+			    c->unknown);
+		else
+			fprintf(stderr, "  cpu%-6d governor %s, %s (%s to "
+			    "%s)\n", c->cpu, c->governor != NULL ?
+			    c->governor : "unknown", khz(c->cur_khz, cur),
+			    khz(c->min_khz, lo), khz(c->max_khz, hi));
+	}
+	if (b->zones_unknown != NULL)
+		fprintf(stderr, "  thermal   unknown: %s\n", b->zones_unknown);
+	for (i = 0; i < b->nzones; i++) {
+		z = &b->zones[i];
+		if (z->temp_mc == HX_HARNESS_UNKNOWN)
+			fprintf(stderr, "  %s %s: unknown: %s\n", z->zone,
+			    z->type != NULL ? z->type : "", z->unknown);
+		else
+			fprintf(stderr, "  %s %s: %.1f C\n", z->zone,
+			    z->type != NULL ? z->type : "",
+			    (double)z->temp_mc / 1000);
+	}
+	for (i = 0; b->notes[i] != NULL; i++)
+		fprintf(stderr, "  note: %s\n", b->notes[i]);
 }
 
 /*
@@ -212,8 +268,12 @@ doctor(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct hx_harness nothing;
+	const char *sysfs = "/sys";
+	struct hx_env_run run;
 	struct hx_env env;
 	struct hx_err_info err;
 	bool quiet = false;
@@ -229,6 +289,9 @@ doctor(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'S':
+			sysfs = optarg;
+			break;
 		default:
 			hx_usage_error("doctor: bad option");
 		}
@@ -236,13 +299,18 @@ doctor(int argc, char **argv)
 	if (optind != argc)
 		hx_usage_error("doctor: unexpected argument: %s", argv[optind]);
 	hx_env_probe(&env);
+	/* What a run gets when it asks for nothing, and the baseline. */
+	hx_env_run_probe(&run, &nothing, NULL, sysfs);
+	json_object_set_new(env.record, "harness", hx_env_run_json(&run));
 	hx_rec_emit(env.record);
 	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	if (!quiet) {
 		print_checklist(&env);
+		print_baseline(&run.baseline);
 		print_places();
 	}
+	hx_env_run_free(&run);
 	status = hx_env_complete(&env) ? HX_EXIT_OK : HX_EXIT_SYSTEM;
 	hx_env_free(&env);
 	return status;

@@ -3,8 +3,10 @@
  * (lib/trace/hx_correlate), whatever their ids, parents, kinds, hosts
  * and times: cycles, self-parents through copies, skewed clocks.  The
  * critical path must add up to the root's duration, and no self time
- * may be negative.  The reader's buffer is 2 to 64 bytes, as in
- * fuzz-records: the 1 MiB programs use cost more than the rest of a run.
+ * nor part of a stage may be negative; the stage records of the traces
+ * (lib/trace/hx_stages) must be ones hx_stage_read accepts.  The
+ * reader's buffer is 2 to 64 bytes, as in fuzz-records: the 1 MiB
+ * programs use cost more than the rest of a run.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include "rec/hx_span.h"
 #include "trace/hx_correlate.h"
 #include "trace/hx_spanset.h"
+#include "trace/hx_stages.h"
 #include "fuzz.h"
 
 /* Check what hx_correlate.h promises of T; abort when it does not hold. */
@@ -35,7 +38,30 @@ check(const struct hx_correlate_trace *t)
 	for (i = 0; i < t->nservices; i++)
 		if (t->services[i].self_ns < 0)
 			abort();
+	for (i = 0; i < t->nparts; i++)
+		if (t->parts[i].ns < 0)
+			abort();
 	json_decref(hx_correlate_to_json(t));
+}
+
+/* The stage records of TRACES[0 .. N - 1], each read back. */
+static void
+check_stages(const struct hx_correlate_trace *traces, size_t n)
+{
+	struct hx_stage_record *stages, again;
+	char *message = NULL;
+	size_t i, nstages;
+	json_t *j;
+
+	hx_stages_collect(traces, n, &stages, &nstages);
+	for (i = 0; i < nstages; i++) {
+		j = hx_stage_to_json(&stages[i]);
+		if (hx_stage_read(j, &again, &message) != 0)
+			abort();
+		hx_stage_clear(&again);
+		json_decref(j);
+	}
+	hx_stages_free(stages, nstages);
 }
 
 int
@@ -69,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hx_correlate(&set, &traces, &n);
 	for (i = 0; i < n; i++)
 		check(&traces[i]);
+	check_stages(traces, n);
 	hx_correlate_free(traces, n);
 	hx_spanset_clear(&set);
 	return 0;

@@ -19,6 +19,7 @@
 #include "rec/hx_metric.h"
 #include "rec/hx_sample.h"
 #include "rec/hx_span.h"
+#include "rec/hx_stage.h"
 #include "rec/hx_test.h"
 #include "rec/hx_wcet.h"
 #include "fuzz.h"
@@ -42,6 +43,25 @@
 	hx_##T##_clear(&rec);						\
 	free(message);							\
 } while (0)
+
+/* READ_TYPED for the stage record, whose struct is hx_stage_record. */
+static void
+read_stage(const json_t *json)
+{
+	struct hx_stage_record rec, again;
+	char *message = NULL;
+	json_t *back;
+
+	if (hx_stage_read(json, &rec, &message) == 0) {
+		back = hx_stage_to_json(&rec);
+		if (hx_stage_read(back, &again, &message) != 0)
+			abort();
+		hx_stage_clear(&again);
+		json_decref(back);
+	}
+	hx_stage_clear(&rec);
+	free(message);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,6 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		READ_TYPED(wcet, json);
 		READ_TYPED(span, json);
 		READ_TYPED(metric, json);
+		read_stage(json);
 		json_decref(json);
 	}
 	hx_reader_close(reader);

@@ -223,6 +223,26 @@ hx_json_load_file_at(const char *path, json_t **positions,
 }
 
 json_t *
+hx_json_load_manifest(const char *path, json_t **positions, char *err,
+    size_t errlen, int *status)
+{
+	struct hx_json_error jerr;
+	json_t *v;
+
+	if ((v = hx_json_load_file_at(path, positions, &jerr)) != NULL)
+		return v;
+	if (jerr.line == 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		*status = HX_EXIT_SYSTEM;
+	} else {
+		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
+		    jerr.column, jerr.text);
+		*status = HX_EXIT_INPUT;
+	}
+	return NULL;
+}
+
+json_t *
 hx_json_load_file(const char *path, struct hx_json_error *err)
 {
 	return hx_json_load_file_at(path, NULL, err);

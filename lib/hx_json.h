@@ -44,6 +44,14 @@ json_t *hx_json_load_file_at(const char *path, json_t **positions,
     struct hx_json_error *err);
 
 /*
+ * Parse the manifest at PATH as hx_json_load_file_at does.  On failure
+ * returns NULL with "FILE:LINE:COLUMN: what" (or "FILE: why" when it
+ * cannot be read) in ERR and *STATUS HX_EXIT_INPUT (or HX_EXIT_SYSTEM).
+ */
+json_t *hx_json_load_manifest(const char *path, json_t **positions,
+    char *err, size_t errlen, int *status);
+
+/*
  * Read all of the file at PATH into a new buffer of *LEN bytes and a NUL.
  * Returns NULL with errno set (EISDIR for a directory).
  */

@@ -531,6 +531,7 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	struct hx_harness_saved saved;
 	struct tail out = { 0 }, err = { 0 };
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	struct rusage usage;
@@ -577,9 +578,14 @@ hx_spawn_run(const struct hx_spawn *spec, struct hx_spawn_result *res)
 	if (spec->cwd != NULL)
 		posix_spawn_file_actions_addchdir_np(&fa, spec->cwd);
 #endif
+	/* The child inherits this thread's affinity and scheduling. */
+	if (spec->harness != NULL)
+		hx_harness_enter(spec->harness, &saved, NULL);
 	start = hx_clock_mono_ns();
 	rc = guarded_spawn(&pid, 0, spec->argv[0], &fa, &attr, spec->argv,
 	    spec->envp != NULL ? spec->envp : environ);
+	if (spec->harness != NULL)
+		hx_harness_leave(&saved);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (outp[1] >= 0)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "hx_err.h"
+#include "hx_harness.h"
 
 #define HX_SPAWN_DEFAULT_TAIL 4096
 
@@ -28,6 +29,7 @@ struct hx_spawn {
 	bool capture;		/* keep stdout/stderr tails; else inherit them */
 	bool merge_stderr;	/* with capture: stderr goes into the stdout tail */
 	bool foreground;	/* without capture: it gets the terminal on stdin */
+	const struct hx_harness *harness;	/* CPUs and scheduling, or NULL */
 };
 
 struct hx_spawn_result {

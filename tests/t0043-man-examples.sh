@@ -149,6 +149,8 @@ check_file() {
 		jq -S 'del(.digest, .version)' "$f" >want &&
 		jq -S 'del(.digest, .version)' "$3" >got && test_cmp want got &&
 		jq -r .digest "$3" | grep -q '^[0-9a-f]*\.\.\.$' ;;
+	"hx-node-manifest.5 node.json")
+		hx-sched health --manifest "$3" --state nm </dev/null ;;
 	"hx-offload.5 request.hex") ;;
 	"hx-offload.5 reply.hex")
 		hx-offload --listen unix:o.sock --ready-fd 3 3>ready &

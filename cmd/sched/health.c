@@ -3,7 +3,9 @@
  * the state directory, nodes that failed N checks in a row drained, and
  * drift from the pinned driver and firmware reported.  Its node records
  * go downstream with the rest of the stream, so that hx-sched plan
- * after it re-plans the jobs of a drained node.
+ * after it re-plans the jobs of a drained node.  With --manifest, the
+ * facts of each local node are checked against the pinned node manifest:
+ * a node that differs is quarantined until a later check passes.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include "rec/hx_nodedrift.h"
 #include "rec/hx_rec.h"
 #include "sched/hx_health.h"
+#include "sched/hx_nodemanifest.h"
 #include "sched.h"
 
 /* Node records of the stream join the inventory; the rest pass on. */
@@ -108,27 +111,81 @@ versions(const struct hx_node *n, const char *proc, const char **driver,
 		*driver = hx_node_label(&here->nodes[0], "driver");
 }
 
+/* What governance needs: the manifest and this machine's facts. */
+struct governance {
+	struct hx_nodemanifest manifest;
+	struct hx_facts_roots roots;
+	struct hx_facts facts;
+	bool collected;
+};
+
+/*
+ * Check local node N against the manifest of G and give N this
+ * machine's facts: quarantine N in its history H with the differences,
+ * which join *WHY, the message of its check, or release it.  Returns
+ * whether N passed.
+ */
+static bool
+govern(struct governance *g, struct hx_node *n, struct hx_health *h,
+    char **why)
+{
+	char *diff, *both;
+
+	if (!g->collected) {
+		hx_facts_collect(&g->roots, &g->facts);
+		g->collected = true;
+	}
+	if (n->facts != NULL) {
+		hx_facts_clear(n->facts);
+		free(n->facts);
+	}
+	n->facts = &g->facts;
+	if ((diff = hx_nodemanifest_check(&g->manifest, &g->facts)) == NULL) {
+		if (h->quarantine != NULL)
+			hx_warn("node %s released from quarantine: it matches "
+			    "the node manifest", n->name);
+		hx_health_quarantine(h, NULL);
+		if (n->state == HX_NODE_QUARANTINED && n->reason != NULL) {
+			n->state = HX_NODE_UP;
+			n->reason = NULL;
+		}
+		return true;
+	}
+	hx_health_quarantine(h, diff);
+	both = *why != NULL ? hx_xasprintf("%s; %s", *why, diff) : diff;
+	if (both != diff)
+		free(diff);
+	free(*why);
+	*why = both;
+	return false;
+}
+
 int
 sched_health(int argc, char **argv)
 {
 	enum { OPT_INVENTORY = 256, OPT_DRAIN_AFTER, OPT_STATE, OPT_TIMEOUT,
-	    OPT_NOW, OPT_PROC };
+	    OPT_NOW, OPT_PROC, OPT_MANIFEST, OPT_MODULES_ROOT, OPT_SYS };
 	static const struct option longopts[] = {
 		{ "drain-after", required_argument, NULL, OPT_DRAIN_AFTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "inventory", required_argument, NULL, OPT_INVENTORY },
+		{ "manifest", required_argument, NULL, OPT_MANIFEST },
+		{ "modules-root", required_argument, NULL, OPT_MODULES_ROOT },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "proc", required_argument, NULL, OPT_PROC },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "sys", required_argument, NULL, OPT_SYS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const consume[] = { "node", NULL };
 	struct sched_source src = { .proc = "/proc" };
 	struct hx_rec_loop loop = { .warn = hx_err_warn };
+	struct governance g = { .roots = { .sys = "/sys" } };
 	struct hx_inventory inv, here;
 	struct hx_health *hist;
-	const char *state = NULL, *driver, *firmware;
+	const char *state = NULL, *driver, *firmware, *manifest = NULL;
+	char err[1024];
 	int64_t now = -1, timeout_ns = 60000000000LL;
 	long drain_after = 3;
 	char *dir, *root, *why, *m;
@@ -149,6 +206,12 @@ sched_health(int argc, char **argv)
 		case OPT_INVENTORY:
 			src.inventory = optarg;
 			break;
+		case OPT_MANIFEST:
+			manifest = optarg;
+			break;
+		case OPT_MODULES_ROOT:
+			g.roots.modules_root = optarg;
+			break;
 		case OPT_NOW:
 			now = sched_time_arg("--now", optarg);
 			break;
@@ -157,6 +220,9 @@ sched_health(int argc, char **argv)
 			break;
 		case OPT_STATE:
 			state = optarg;
+			break;
+		case OPT_SYS:
+			g.roots.sys = optarg;
 			break;
 		case OPT_TIMEOUT:
 			timeout_ns = sched_duration_arg("--timeout", optarg);
@@ -168,6 +234,10 @@ sched_health(int argc, char **argv)
 	argv += optind;
 	if (now < 0)
 		now = hx_clock_real_ns();
+	g.roots.proc = src.proc;
+	if (manifest != NULL && (rc = hx_nodemanifest_load(manifest,
+	    &g.manifest, err, sizeof(err))) != 0)
+		hx_err(rc, "%s", err);
 	root = sched_state_dir(state);
 	dir = hx_xasprintf("%s/health", root);
 	if (hx_file_mkdir_p(dir, 0700) < 0)
@@ -190,7 +260,11 @@ sched_health(int argc, char **argv)
 		if (hx_health_load(dir, n->name, &hist[i], &m) < 0)
 			hx_err(HX_EXIT_SYSTEM, "%s", m);
 		why = NULL;
-		if ((rc = run_check(n, src.proc, timeout_ns, &why)) >= 0) {
+		rc = run_check(n, src.proc, timeout_ns, &why);
+		if (manifest != NULL && n->backend == HX_NODE_LOCAL &&
+		    !govern(&g, n, &hist[i], &why))
+			rc = 0;
+		if (rc >= 0) {
 			hx_health_add(&hist[i], now, rc == 1, why);
 			if (hx_health_save(dir, n->name, &hist[i], &m) < 0)
 				hx_err(HX_EXIT_SYSTEM, "%s", m);
@@ -208,7 +282,15 @@ sched_health(int argc, char **argv)
 			hx_warn("node %s drained after %ld failed health "
 			    "checks in a row", n->name, drain_after);
 		}
+		if (hist[i].quarantine != NULL && n->state != HX_NODE_DOWN) {
+			n->state = HX_NODE_QUARANTINED;
+			n->reason = hist[i].quarantine;
+			hx_warn("node %s quarantined: %s", n->name,
+			    n->reason);
+		}
 		sched_emit(hx_node_to_json(n));
+		if (n->facts == &g.facts)
+			n->facts = NULL;
 		versions(n, src.proc, &driver, &firmware, &here);
 		drift(n, "driver", driver, now);
 		drift(n, "firmware", firmware, now);
@@ -217,6 +299,8 @@ sched_health(int argc, char **argv)
 	for (i = 0; i < inv.n; i++)
 		hx_health_clear(&hist[i]);
 	free(hist);
+	hx_facts_clear(&g.facts);
+	hx_nodemanifest_free(&g.manifest);
 	hx_inventory_clear(&inv);
 	hx_inventory_clear(&here);
 	close(fd);

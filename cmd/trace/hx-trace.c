@@ -5,7 +5,8 @@
  * span and metric records among them into a set (lib/trace/hx_spanset)
  * for its outputs: with --samples a sample record (unit ns) follows each
  * span, for hx-wcet; with --correlate a trace record per trace
- * (lib/trace/hx_correlate) follows the input; export.c writes the
+ * (lib/trace/hx_correlate) follows the input, with --stages a stage
+ * record per stage and profile (lib/trace/hx_stages); export.c writes the
  * exports.  hx-trace run (run.c) wraps a command in a span; hx-trace
  * gpu (gpu.c) reads GPU counters.
  */
@@ -26,6 +27,7 @@
 #include "rec/hx_span.h"
 #include "trace/hx_correlate.h"
 #include "trace/hx_spanset.h"
+#include "trace/hx_stages.h"
 #include "trace.h"
 
 /* What the record callback fills and writes. */
@@ -34,20 +36,24 @@ struct filter {
 	bool keep;		/* the set is needed at the end */
 	bool samples;		/* a sample record after each span */
 	struct trace_export export;
-	json_t *seen;		/* --correlate: "trace-span" to a digest */
+	json_t *seen;		/* "trace-span" to a digest */
 };
 
 static void
 usage(void)
 {
-	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] "
+	printf("Usage: hx-trace [-hkV] [--correlate] [--samples] [--stages] "
 	    "[--otlp FILE]\n"
 	    "                [--otlp-endpoint URL] [--chrome FILE] "
 	    "[--prom FILE]\n"
 	    "                [--textfile-dir DIR] [FILE]...\n"
 	    "       hx-trace run [-v] [--name NAME] [--service SERVICE] "
 	    "[--spans FILE]\n"
-	    "                [--grace SECONDS] -- CMD [ARG]...\n"
+	    "                [--grace SECONDS] [--load PROFILE] "
+	    "[--profiles FILE]\n"
+	    "                [--cpus LIST] [--rt PRIO] [--env FILE] "
+	    "[--sysfs DIR]\n"
+	    "                -- CMD [ARG]...\n"
 	    "       hx-trace gpu [--count N] [--interval MS]\n"
 	    "Pass records through and consume the span and metric records "
 	    "among them;\n"
@@ -63,6 +69,8 @@ usage(void)
 	    "end\n"
 	    "      --samples         write a sample record (ns) after each "
 	    "span\n"
+	    "      --stages          write a stage record per stage (and "
+	    "profile) at the end\n"
 	    "      --otlp FILE       write the spans and metrics to FILE as "
 	    "OTLP/JSON\n"
 	    "      --otlp-endpoint URL  POST them to the OTLP/HTTP receiver "
@@ -87,6 +95,20 @@ usage(void)
 	    "erased when it ends.\n"
 	    "      --grace SECONDS   time CMD gets to end after a signal "
 	    "(default 10)\n"
+	    "      --load PROFILE    run CMD under the stress-ng load of "
+	    "PROFILE (idle,\n"
+	    "                        cpu, memory, io; span attribute "
+	    "profile)\n"
+	    "      --profiles FILE   the profiles of FILE's \"profiles\" "
+	    "(a policy's)\n"
+	    "      --cpus LIST       pin CMD to the CPUs of LIST (as taskset "
+	    "-c: 0,2-3)\n"
+	    "      --rt PRIO         run CMD with SCHED_FIFO priority PRIO "
+	    "(1-99) if allowed\n"
+	    "      --env FILE        write the run's env record (machine, "
+	    "harness) to FILE\n"
+	    "      --sysfs DIR       read frequencies and temperatures under "
+	    "DIR, not /sys\n"
 	    "\n"
 	    "Options of gpu:\n"
 	    "      --count N         read the GPUs N times (default 1; 0: "
@@ -109,13 +131,16 @@ trace_parse_count(const char *cmd, const char *opt, const char *arg, long min,
 	return v;
 }
 
-/* The sample record of SPAN: its duration in ns, named after it. */
+/*
+ * The sample record of SPAN: its duration in ns, named after it, with
+ * the profile it ran under (the attribute "profile") as a label.
+ */
 static void
 write_sample(const struct hx_span *span)
 {
-	struct hx_field_pair labels[3];
+	struct hx_field_pair labels[4];
 	struct hx_sample sample;
-	size_t n = 0;
+	size_t n = 0, i;
 	json_t *rec;
 
 	labels[n++] = (struct hx_field_pair){ "service", span->service };
@@ -123,6 +148,9 @@ write_sample(const struct hx_span *span)
 		labels[n++] = (struct hx_field_pair){ "host", span->host };
 	labels[n++] = (struct hx_field_pair){ "status", span->error ?
 	    "error" : "ok" };
+	for (i = 0; i < span->nattrs; i++)
+		if (strcmp(span->attrs[i].name, "profile") == 0)
+			labels[n++] = span->attrs[i];
 	hx_sample_init(&sample);
 	sample.name = span->name;
 	sample.unit = HX_SAMPLE_NS;
@@ -216,19 +244,32 @@ bad:
 	return 0;
 }
 
-/* A trace record for each trace of SET, after the input. */
+/*
+ * After the input: a trace record for each trace of SET when CORRELATE,
+ * then a stage record for each stage and profile when STAGES.
+ */
 static void
-write_traces(const struct hx_spanset *set)
+write_traces(const struct hx_spanset *set, bool correlate, bool stages)
 {
 	struct hx_correlate_trace *traces;
-	size_t i, n;
+	struct hx_stage_record *records;
+	size_t i, n, nrecords;
 	json_t *rec;
 
 	hx_correlate(set, &traces, &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; correlate && i < n; i++) {
 		rec = hx_correlate_to_json(&traces[i]);
 		hx_rec_emit(rec);
 		json_decref(rec);
+	}
+	if (stages) {
+		hx_stages_collect(traces, n, &records, &nrecords);
+		for (i = 0; i < nrecords; i++) {
+			rec = hx_stage_to_json(&records[i]);
+			hx_rec_emit(rec);
+			json_decref(rec);
+		}
+		hx_stages_free(records, nrecords);
 	}
 	hx_correlate_free(traces, n);
 }
@@ -236,6 +277,7 @@ write_traces(const struct hx_spanset *set)
 enum {
 	OPT_CORRELATE = 256,
 	OPT_SAMPLES,
+	OPT_STAGES,
 };
 
 int
@@ -250,6 +292,7 @@ main(int argc, char **argv)
 		{ "otlp-endpoint", required_argument, NULL, OPT_OTLP_ENDPOINT },
 		{ "prom", required_argument, NULL, OPT_PROM },
 		{ "samples", no_argument, NULL, OPT_SAMPLES },
+		{ "stages", no_argument, NULL, OPT_STAGES },
 		{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -260,7 +303,7 @@ main(int argc, char **argv)
 	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct hx_err_info err;
 	struct filter f = { 0 };
-	bool correlate = false;
+	bool correlate = false, stages = false;
 	int c;
 
 	hx_rec_init(argv[0]);
@@ -287,6 +330,9 @@ main(int argc, char **argv)
 		case OPT_SAMPLES:
 			f.samples = true;
 			break;
+		case OPT_STAGES:
+			stages = true;
+			break;
 		default:
 			if (!trace_export_option(&f.export, c, optarg))
 				hx_usage_error("bad option");
@@ -296,10 +342,10 @@ main(int argc, char **argv)
 	argv += optind;
 
 	hx_spanset_init(&f.set);
-	if (correlate)
+	if (correlate || stages)
 		f.seen = json_object();
 	hx_prom_families_init(&f.export.families);
-	f.keep = correlate || trace_export_wanted(&f.export);
+	f.keep = correlate || stages || trace_export_wanted(&f.export);
 	loop.consume = trace_export_tests(&f.export) ? consume_tests : consume;
 	loop.fn = on_record;
 	loop.arg = &f;
@@ -307,8 +353,8 @@ main(int argc, char **argv)
 		hx_rec_finish(&loop, &err);
 		hx_err_exit(&err);
 	}
-	if (correlate)
-		write_traces(&f.set);
+	if (correlate || stages)
+		write_traces(&f.set, correlate, stages);
 	if (trace_export_write(&f.export, &f.set, &loop.error) < 0) {
 		hx_rec_finish(NULL, &err);
 		hx_err_exit(&loop.error);

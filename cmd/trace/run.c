@@ -2,7 +2,9 @@
  * run.c: hx-trace run: run a command and write one span record for it:
  * wall time, CPU time, peak memory and exit status from wait4(2), perf
  * counters from lib/trace/hx_perf, and TRACEPARENT for the command so
- * that what it starts joins the same trace.
+ * that what it starts joins the same trace.  With --load the command runs
+ * under the load of a profile (lib/trace/hx_load), named in the span's
+ * attribute "profile".
  */
 #include "config.h"
 
@@ -16,13 +18,17 @@
 #include <unistd.h>
 
 #include "hx_clock.h"
+#include "hx_harness.h"
 #include "hx_progress.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
+#include "rec/hx_env.h"
 #include "rec/hx_rec.h"
 #include "rec/hx_span.h"
 #include "rec/hx_writer.h"
+#include "trace/hx_load.h"
 #include "trace/hx_perf.h"
+#include "trace/hx_profile.h"
 #include "trace.h"
 
 extern char **environ;
@@ -39,7 +45,7 @@ struct run {
 	char host[256];
 	struct hx_span_counter counters[NCOUNTERS];
 	char *why[HX_PERF_NCOUNTERS];	/* why a counter is unsupported */
-	struct hx_field_pair attrs[HX_PERF_NCOUNTERS + 4];
+	struct hx_field_pair attrs[HX_PERF_NCOUNTERS + 5];
 	size_t nattrs;
 };
 
@@ -201,6 +207,34 @@ run_usage_error(const char *what)
 	hx_usage_error("run: %s", what);
 }
 
+/*
+ * The profile NAME of --load, from the "profiles" of FILE (--profiles)
+ * or the built-in ones, into *SET: an unknown one is a usage error.
+ */
+static const struct hx_profile *
+load_profile(const char *name, const char *file, struct hx_profiles *set)
+{
+	const struct hx_profile *p;
+	char err[HX_ERR_MESSAGE_MAX], *names;
+	int rc;
+
+	if (file == NULL)
+		hx_profile_defaults(set);
+	else if ((rc = hx_profile_load(file, set, err, sizeof(err))) < 0)
+		hx_err(rc == -2 ? HX_EXIT_SYSTEM : HX_EXIT_INPUT, "%s", err);
+	if ((p = hx_profile_find(set, name)) != NULL)
+		return p;
+	names = hx_profile_names(set);
+	hx_usage_error("run: --load: no profile \"%s\" in %s (known: %s)",
+	    name, file != NULL ? file : "the built-in profiles", names);
+}
+
+static void
+warn_line(const char *line)
+{
+	hx_warn("%s", line);
+}
+
 int
 trace_run(int argc, char **argv)
 {
@@ -210,9 +244,21 @@ trace_run(int argc, char **argv)
 		{ "spans", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "grace", required_argument, NULL, 'g' },
+		{ "load", required_argument, NULL, 'L' },
+		{ "profiles", required_argument, NULL, 'P' },
+		{ "cpus", required_argument, NULL, 'C' },
+		{ "rt", required_argument, NULL, 'R' },
+		{ "env", required_argument, NULL, 'E' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *service = NULL, *spans = NULL;
+	const char *load_name = NULL, *profiles = NULL;
+	const char *cpus = NULL, *env_path = NULL, *sysfs = NULL;
+	const struct hx_profile *profile = NULL;
+	struct hx_profiles set = { 0 };
+	struct hx_load load = { 0, -1, "" };
+	struct hx_harness harness = { 0 };
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
 	struct hx_err_info err;
@@ -230,12 +276,35 @@ trace_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+v", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'C':
+			cpus = optarg;
+			if (hx_harness_parse_cpus(cpus, &harness.cpus) < 0)
+				hx_usage_error("run: --cpus: expected a CPU "
+				    "list such as 0,2-3: %s", cpus);
+			harness.pin = true;
+			break;
+		case 'E':
+			env_path = optarg;
+			break;
+		case 'R':
+			harness.rt_priority = (int)trace_parse_count("run",
+			    "--rt", optarg, 1, 99);
+			break;
+		case 'S':
+			sysfs = optarg;
+			break;
 		case 'g':
 			grace = trace_parse_count("run", "--grace", optarg, 0,
 			    LONG_MAX);
 			break;
+		case 'L':
+			load_name = optarg;
+			break;
 		case 'n':
 			name = optarg;
+			break;
+		case 'P':
+			profiles = optarg;
 			break;
 		case 'o':
 			spans = optarg;
@@ -254,6 +323,10 @@ trace_run(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		run_usage_error("no command to run");
+	if (profiles != NULL && load_name == NULL)
+		run_usage_error("--profiles is for --load");
+	if (load_name != NULL)
+		profile = load_profile(load_name, profiles, &set);
 	if (name == NULL)
 		name = base_name(argv[0]);
 	if (service == NULL && (service = getenv("OTEL_SERVICE_NAME")) ==
@@ -262,6 +335,12 @@ trace_run(int argc, char **argv)
 	if (gethostname(r.host, sizeof(r.host) - 1) < 0)
 		strcpy(r.host, "localhost");
 	fd = open_spans(spans);
+	if (cpus != NULL || harness.rt_priority > 0 || env_path != NULL ||
+	    sysfs != NULL) {
+		if (hx_env_run_prepare(&harness, cpus, sysfs != NULL ? sysfs :
+		    "/sys", env_path, warn_line, &err) < 0)
+			hx_err_exit(&err);
+	}
 	new_ids(&r);
 	envp = child_environment(&r);
 	if (hx_spawn_forward_signals(grace, &err) < 0)
@@ -269,6 +348,7 @@ trace_run(int argc, char **argv)
 
 	spec.argv = argv;
 	spec.envp = envp;
+	spec.harness = &harness;
 	spec.foreground = isatty(STDIN_FILENO) &&
 	    tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* One step, the command; its own output shares the terminal. */
@@ -276,9 +356,16 @@ trace_run(int argc, char **argv)
 	hx_progress_add(progress, 1);
 	hx_progress_close(progress);
 	hx_progress_start(progress, name);
+	if (profile != NULL && hx_load_start(&load, profile, &err) < 0) {
+		hx_progress_free(progress);
+		if (hx_spawn_forwarded() != 0)
+			err.status = 128 + hx_spawn_forwarded();
+		hx_err_exit(&err);
+	}
 	hx_perf_open(&perf);
 	start = hx_clock_real_ns();
 	rc = hx_spawn_run(&spec, &res);
+	hx_load_stop(&load, grace * 1000);
 	hx_progress_done(progress, name, rc != 0 || !res.exited ||
 	    res.status != 0);
 	hx_progress_free(progress);
@@ -294,6 +381,8 @@ trace_run(int argc, char **argv)
 	span.kind = HX_SPAN_INTERNAL;
 	span.start_ns = start;
 	add_attr(&r, "command_line", command_line(argv));
+	if (profile != NULL)
+		add_attr(&r, "profile", hx_xstrdup(profile->name));
 	if (rc != 0) {
 		/* As env(1): 127 for a command not found, else 126. */
 		status = rc == ENOENT ? 127 : 126;
@@ -338,5 +427,6 @@ trace_run(int argc, char **argv)
 	}
 	free((char *)span.message);
 	hx_strv_free(envp);
+	hx_profile_free(&set);
 	return status;
 }

@@ -45,16 +45,38 @@ num(double x)
 	return strtod(buf, NULL);
 }
 
+/* G's name, its labels and its unit, as "conv profile=cpu (ns)". */
+static char *
+group_title(const struct wcet_group *g)
+{
+	char *t = hx_xstrdup(g->name), *longer;
+	size_t i;
+
+	for (i = 0; i < g->nlabels; i++) {
+		longer = hx_xasprintf("%s %s=%s", t, g->labels[i].name,
+		    g->labels[i].value);
+		free(t);
+		t = longer;
+	}
+	longer = hx_xasprintf("%s (%s)", t, g->unit);
+	free(t);
+	return longer;
+}
+
 /* No fit: method none and why, also said on standard error. */
 static void
 no_fit(struct wcet_group *g, const char *why)
 {
+	char *title;
+
 	g->record.method = HX_WCET_NONE;
 	g->record.insufficient = false;
 	free(g->message);
 	g->message = hx_xstrdup(why);
 	g->record.message = g->message;
-	hx_warn("%s (%s): %s", g->name, g->unit, why);
+	title = group_title(g);
+	hx_warn("%s: %s", title, why);
+	free(title);
 }
 
 static void
@@ -244,6 +266,8 @@ wcet_analyse(struct wcet_group *g, const struct wcet_opts *o)
 	hx_wcet_init(&g->record);
 	g->record.name = g->name;
 	g->record.unit = g->unit;
+	g->record.labels = g->labels;
+	g->record.nlabels = g->nlabels;
 	add_summary(g);
 	hx_stats_summary(&g->stats, &s);
 	if (g->values.n >= HX_IID_MIN)
@@ -426,14 +450,15 @@ in_group_unit(const struct wcet_group *g, double amount, const char *base)
 
 /*
  * The budget of G for its panel: the policy's pwcet budget for its name
- * (or "*"), else --budget; NAN when there is none in G's unit.
+ * and profile (hx_policy_budget_key), else --budget; NAN when there is
+ * none in G's unit.
  */
 static double
 group_budget(const struct wcet_group *g, const struct wcet_opts *o)
 {
 	const struct hx_rule *rule;
 	const json_t *budgets, *b;
-	const char *base;
+	const char *base, *key;
 	double amount, x;
 	size_t i;
 
@@ -442,8 +467,9 @@ group_budget(const struct wcet_group *g, const struct wcet_opts *o)
 		if (rule->kind != HX_RULE_PWCET)
 			continue;
 		budgets = json_object_get(rule->spec, "budgets");
-		if ((b = json_object_get(budgets, g->name)) == NULL)
-			b = json_object_get(budgets, "*");
+		key = hx_policy_budget_key(budgets, g->name,
+		    hx_wcet_label(&g->record, "profile"));
+		b = key != NULL ? json_object_get(budgets, key) : NULL;
 		if (b == NULL || hx_policy_budget(b, &amount, &base) < 0)
 			continue;
 		if (base == NULL)
@@ -537,8 +563,7 @@ wcet_plot(const char *path, struct wcet_group *groups, size_t n,
 		/* A group without measurements of its own has no panel. */
 		if (groups[i].values.n == 0)
 			continue;
-		titles[2 * k] = hx_xasprintf("%s (%s)", groups[i].name,
-		    groups[i].unit);
+		titles[2 * k] = group_title(&groups[i]);
 		titles[2 * k + 1] = panel_note(&groups[i]);
 		panels[k].title = titles[2 * k];
 		panels[k].note = titles[2 * k + 1];
@@ -568,6 +593,15 @@ wcet_emit(const struct wcet_group *g)
 void
 wcet_group_free(struct wcet_group *g)
 {
+	size_t i;
+
+	for (i = 0; i < g->nlabels; i++) {
+		free((char *)g->labels[i].name);
+		free((char *)g->labels[i].value);
+	}
+	/* The record's labels are the group's, freed here. */
+	g->record.labels = NULL;
+	free(g->labels);
 	hx_wcet_clear(&g->record);
 	hx_stats_free(&g->stats);
 	free(g->values.v);

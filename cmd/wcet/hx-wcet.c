@@ -2,7 +2,8 @@
  * hx-wcet: measurement-based probabilistic WCET with extreme value theory.
  *
  * Reads sample records (or plain numbers with -n), groups the
- * measurements by name and unit, and at the end of the input writes one
+ * measurements by name, unit and the labels of --group-by (profile by
+ * default), and at the end of the input writes one
  * wcet record per group: summary, i.i.d. checks, a GEV or GPD fit with its
  * goodness of fit, pWCET estimates with intervals, and with --baseline (a
  * file, or the git note hx-gate records, through lib/rec/hx_baseline) the
@@ -42,11 +43,22 @@ struct groups {
 	size_t nslots;
 };
 
+/* The most labels --group-by names. */
+#define MAX_GROUP_BY 16
+
 /* What a record callback adds to. */
 struct reader {
 	struct groups *groups;
 	bool baseline;		/* values go to the baselines */
 	bool pass_samples;	/* sample records go downstream too */
+	char *group_by[MAX_GROUP_BY + 1];	/* --group-by, NULL-ended */
+};
+
+/* A group's identity: name, unit and the labels that tell groups apart. */
+struct key {
+	const char *name, *unit;
+	struct hx_field_pair labels[MAX_GROUP_BY];
+	size_t nlabels;
 };
 
 static const double default_probs[] = { 1e-3, 1e-6, 1e-9, 1e-12, 1e-15 };
@@ -60,12 +72,13 @@ usage(void)
 	    "[--plot FILE.svg]\n"
 	    "               [--pass-samples] [--threshold R] [--unit UNIT] "
 	    "[--policy FILE]\n"
+	    "               [--group-by LABELS]\n"
 	    "               [FILE]...\n"
 	    "Estimate probabilistic worst-case execution times of the sample "
 	    "records in\n"
 	    "FILEs (or standard input) with extreme value theory, and write "
 	    "one wcet\n"
-	    "record per group of name and unit.\n"
+	    "record per group of name, unit and the labels of --group-by.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -b, --block N         block size for block maxima (1: the "
@@ -92,6 +105,10 @@ usage(void)
 	    "      --budget V        draw the budget V (\"V UNIT\" as in a "
 	    "policy) on the\n"
 	    "                        plot for groups the policy gives none\n"
+	    "      --group-by LABELS labels that tell groups apart, "
+	    "comma-separated\n"
+	    "                        (default profile; \"\": name and unit "
+	    "only)\n"
 	    "      --pass-samples    pass sample records on too, for the "
 	    "baseline note\n"
 	    "      --plot FILE.svg   write the exceedance plot to FILE.svg\n"
@@ -105,31 +122,58 @@ usage(void)
 	    "Exit status: 0 ok, 2 usage, 3 bad input, 4 system failure.\n");
 }
 
-/* FNV-1a over name, a NUL and unit. */
-static size_t
-group_hash(const char *name, const char *unit)
+/* FNV-1a over BYTES and a NUL, on from H. */
+static uint64_t
+fnv(uint64_t h, const char *bytes)
 {
-	uint64_t h = 14695981039346656037ULL;
 	const char *s;
 
-	for (s = name; *s != '\0'; s++)
+	for (s = bytes; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (s = unit; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+/* The hash of a group of name, unit and labels. */
+static size_t
+group_hash(const char *name, const char *unit,
+    const struct hx_field_pair *labels, size_t n)
+{
+	uint64_t h = fnv(fnv(14695981039346656037ULL, name), unit);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = fnv(fnv(h, labels[i].name), labels[i].value);
 	return (size_t)h;
+}
+
+/* Whether group G is the group of K. */
+static bool
+group_is(const struct wcet_group *g, const struct key *k)
+{
+	size_t i;
+
+	if (strcmp(g->name, k->name) != 0 || strcmp(g->unit, k->unit) != 0 ||
+	    g->nlabels != k->nlabels)
+		return false;
+	for (i = 0; i < k->nlabels; i++)
+		if (strcmp(g->labels[i].name, k->labels[i].name) != 0 ||
+		    strcmp(g->labels[i].value, k->labels[i].value) != 0)
+			return false;
+	return true;
 }
 
 static void
 group_reindex(struct groups *gs)
 {
+	struct wcet_group *g;
 	size_t i, j;
 
 	free(gs->slots);
 	gs->nslots = gs->nslots ? gs->nslots * 2 : 64;
 	gs->slots = hx_xcalloc(gs->nslots, sizeof(size_t));
 	for (i = 0; i < gs->n; i++) {
-		j = group_hash(gs->list[i].name, gs->list[i].unit) &
+		g = &gs->list[i];
+		j = group_hash(g->name, g->unit, g->labels, g->nlabels) &
 		    (gs->nslots - 1);
 		while (gs->slots[j] != 0)
 			j = (j + 1) & (gs->nslots - 1);
@@ -137,20 +181,20 @@ group_reindex(struct groups *gs)
 	}
 }
 
-/* The group of NAME and UNIT, made when CREATE; NULL when not there. */
+/* The group of K, made when CREATE; NULL when not there. */
 static struct wcet_group *
-group_find(struct groups *gs, const char *name, const char *unit,
-    bool create)
+group_find(struct groups *gs, const struct key *k, bool create)
 {
 	struct wcet_group *g;
-	size_t j;
+	size_t i, j;
 
 	if (gs->nslots == 0 || 2 * (gs->n + 1) > gs->nslots)
 		group_reindex(gs);
-	j = group_hash(name, unit) & (gs->nslots - 1);
+	j = group_hash(k->name, k->unit, k->labels, k->nlabels) &
+	    (gs->nslots - 1);
 	for (; gs->slots[j] != 0; j = (j + 1) & (gs->nslots - 1)) {
 		g = &gs->list[gs->slots[j] - 1];
-		if (strcmp(g->name, name) == 0 && strcmp(g->unit, unit) == 0)
+		if (group_is(g, k))
 			return g;
 	}
 	if (!create)
@@ -161,19 +205,45 @@ group_find(struct groups *gs, const char *name, const char *unit,
 	}
 	g = &gs->list[gs->n];
 	memset(g, 0, sizeof(*g));
-	g->name = hx_xstrdup(name);
-	g->unit = hx_xstrdup(unit);
+	g->name = hx_xstrdup(k->name);
+	g->unit = hx_xstrdup(k->unit);
+	if (k->nlabels > 0)
+		g->labels = hx_xcalloc(k->nlabels, sizeof(*g->labels));
+	for (i = 0; i < k->nlabels; i++) {
+		g->labels[i].name = hx_xstrdup(k->labels[i].name);
+		g->labels[i].value = hx_xstrdup(k->labels[i].value);
+	}
+	g->nlabels = k->nlabels;
 	hx_stats_init(&g->stats);
 	gs->slots[j] = ++gs->n;
 	return g;
 }
 
-/* Add X to its group, or to the group's baseline. */
-static void
-add_value(struct reader *r, const char *name, const char *unit, double x)
+/*
+ * The key of a measurement of NAME in UNIT with the N LABELS: those of
+ * them --group-by names, in its order.
+ */
+static struct key
+key_of(const struct reader *r, const char *name, const char *unit,
+    const struct hx_field_pair *labels, size_t n)
 {
-	struct wcet_group *g = group_find(r->groups, name, unit,
-	    !r->baseline);
+	struct key k = { name, unit, { { NULL, NULL } }, 0 };
+	size_t i, j;
+
+	for (i = 0; r->group_by[i] != NULL; i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(labels[j].name, r->group_by[i]) == 0) {
+				k.labels[k.nlabels++] = labels[j];
+				break;
+			}
+	return k;
+}
+
+/* Add X, measured as K says, to its group, or to the group's baseline. */
+static void
+add_value(struct reader *r, const struct key *k, double x)
+{
+	struct wcet_group *g = group_find(r->groups, k, !r->baseline);
 
 	if (g == NULL)
 		return;	/* a baseline group not measured now */
@@ -183,6 +253,16 @@ add_value(struct reader *r, const char *name, const char *unit, double x)
 		hx_stats_add(&g->stats, x);
 		wcet_values_add(&g->values, x);
 	}
+}
+
+/* Add the sample S to its group, or to the group's baseline. */
+static void
+add_sample(struct reader *r, const struct hx_sample *s)
+{
+	struct key k = key_of(r, s->name, hx_sample_unit_name(s->unit),
+	    s->labels, s->nlabels);
+
+	add_value(r, &k, s->value);
 }
 
 /* Why X is not a measurement, or NULL. */
@@ -217,7 +297,7 @@ on_record(struct hx_record *rec, void *arg)
 		free(message);
 		return 0;
 	}
-	add_value(r, s.name, hx_sample_unit_name(s.unit), s.value);
+	add_sample(r, &s);
 	hx_sample_clear(&s);
 	if (r->pass_samples)
 		hx_rec_pass(rec);
@@ -264,8 +344,7 @@ read_baseline(struct reader *r, const char *path, bool keep_going)
 			message = hx_xstrdup(jerr.text);
 		else {
 			if (hx_sample_read(j, &s, &message) == 0) {
-				add_value(r, s.name,
-				    hx_sample_unit_name(s.unit), s.value);
+				add_sample(r, &s);
 				hx_sample_clear(&s);
 			}
 			json_decref(j);
@@ -299,7 +378,8 @@ read_baseline_note(struct reader *r, const char *spec)
 	struct wcet_group *g;
 	const struct hx_wcet *w;
 	char err[1024];
-	int64_t k;
+	struct key k;
+	int64_t m;
 	size_t i;
 	int rc;
 
@@ -310,15 +390,14 @@ read_baseline_note(struct reader *r, const char *spec)
 	if (b.missing != NULL)
 		hx_warn("no baseline: %s", b.missing);
 	for (i = 0; i < b.nsamples; i++)
-		add_value(r, b.samples[i].name,
-		    hx_sample_unit_name(b.samples[i].unit), b.samples[i].value);
+		add_sample(r, &b.samples[i]);
 	for (i = 0; i < b.nwcets; i++) {
 		w = &b.wcets[i];
+		k = key_of(r, w->name, w->unit, w->labels, w->nlabels);
 		if (w->method != HX_WCET_DETERMINISTIC || (g = group_find(
-		    r->groups, w->name, w->unit, false)) == NULL ||
-		    g->base.n > 0)
+		    r->groups, &k, false)) == NULL || g->base.n > 0)
 			continue;
-		for (k = 0; k < w->n; k++)
+		for (m = 0; m < w->n; m++)
 			wcet_values_add(&g->base, w->max);
 	}
 	hx_baseline_free(&b);
@@ -429,9 +508,11 @@ read_numbers(struct groups *gs, const char *path, const char *unit,
 			for (i = 0; i < gs->n; i++)
 				wcet_values_add(&gs->list[i].base, x);
 		} else {
-			struct reader r = { gs, false, false };
+			struct reader r = { gs, false, false, { NULL } };
+			struct key k = { hx_in_name(in), unit, { { NULL,
+			    NULL } }, 0 };
 
-			add_value(&r, hx_in_name(in), unit, x);
+			add_value(&r, &k, x);
 		}
 	}
 	hx_in_close(in);
@@ -496,6 +577,31 @@ parse_budget(struct wcet_opts *o, const char *arg)
 		    arg);
 }
 
+/*
+ * --group-by LABELS: the labels, separated by commas, whose values tell
+ * groups apart; "" for none.
+ */
+static void
+parse_group_by(struct reader *r, const char *arg)
+{
+	const char *p = arg, *comma;
+	size_t n = 0, len;
+
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0)
+			hx_usage_error("--group-by: an empty label name: %s",
+			    arg);
+		if (n == MAX_GROUP_BY)
+			hx_usage_error("--group-by: more than %d labels",
+			    MAX_GROUP_BY);
+		r->group_by[n++] = hx_xasprintf("%.*s", (int)len, p);
+		p += len + (comma != NULL);
+	}
+	r->group_by[n] = NULL;
+}
+
 /* Read the policy of --policy, for its pwcet budgets. */
 static void
 load_policy(struct hx_policy *policy, const char *path)
@@ -511,6 +617,7 @@ enum {
 	OPT_ALPHA = 256,
 	OPT_BASELINE,
 	OPT_BUDGET,
+	OPT_GROUP_BY,
 	OPT_PASS_SAMPLES,
 	OPT_PLOT,
 	OPT_POLICY,
@@ -527,6 +634,7 @@ main(int argc, char **argv)
 		{ "block", required_argument, NULL, 'b' },
 		{ "budget", required_argument, NULL, OPT_BUDGET },
 		{ "force", no_argument, NULL, 'f' },
+		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "method", required_argument, NULL, 'm' },
@@ -545,9 +653,9 @@ main(int argc, char **argv)
 	struct wcet_opts o = { 0 };
 	struct hx_rec_loop loop = { .warn = hx_err_warn };
 	struct groups gs = { 0 };
-	struct reader r = { &gs, false, false };
+	struct reader r = { &gs, false, false, { NULL } };
 	const char *baseline = NULL, *plot = NULL, *unit = NULL;
-	const char *policy_path = NULL;
+	const char *policy_path = NULL, *group_by = "profile";
 	struct hx_policy policy;
 	enum hx_sample_unit known;
 	bool numbers = false, replaced = false;
@@ -617,6 +725,9 @@ main(int argc, char **argv)
 		case OPT_BUDGET:
 			parse_budget(&o, optarg);
 			break;
+		case OPT_GROUP_BY:
+			group_by = optarg;
+			break;
 		case OPT_POLICY:
 			policy_path = optarg;
 			break;
@@ -651,6 +762,7 @@ main(int argc, char **argv)
 		    "their own");
 	if (unit == NULL)
 		unit = "value";
+	parse_group_by(&r, group_by);
 	if (policy_path != NULL) {
 		load_policy(&policy, policy_path);
 		o.policy = &policy;
@@ -700,5 +812,7 @@ main(int argc, char **argv)
 	free(gs.list);
 	free(gs.slots);
 	free(o.probs);
+	for (i = 0; r.group_by[i] != NULL; i++)
+		free(r.group_by[i]);
 	return HX_EXIT_OK;
 }

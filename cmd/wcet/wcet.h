@@ -44,6 +44,8 @@ struct wcet_values {
 
 struct wcet_group {
 	char *name, *unit;
+	struct hx_field_pair *labels;	/* those of --group-by; owned */
+	size_t nlabels;
 	struct hx_stats stats;
 	struct wcet_values values;	/* in order of measurement */
 	struct wcet_values base;	/* from --baseline */

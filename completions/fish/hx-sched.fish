@@ -26,3 +26,6 @@ complete -c hx-sched -l image -x -n '__fish_seen_subcommand_from plan' -d 'The c
 complete -c hx-sched -l state -x -a '(__fish_complete_directories)' -n '__fish_seen_subcommand_from plan health' -d 'State directory'
 complete -c hx-sched -l drain-after -x -n '__fish_seen_subcommand_from health' -d 'Drain after N failed checks in a row'
 complete -c hx-sched -l timeout -x -n '__fish_seen_subcommand_from health' -d 'How long a check may take'
+complete -c hx-sched -l manifest -r -n '__fish_seen_subcommand_from health' -d 'Quarantine nodes that differ from a node manifest'
+complete -c hx-sched -l sys -x -a '(__fish_complete_directories)' -n '__fish_seen_subcommand_from health' -d 'Read this machine from DIR, not /sys'
+complete -c hx-sched -l modules-root -x -a '(__fish_complete_directories)' -n '__fish_seen_subcommand_from health' -d 'Find modules with modinfo -b DIR'

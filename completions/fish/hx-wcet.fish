@@ -14,6 +14,7 @@ complete -c hx-wcet -l baseline -r -F -d 'Compare with the samples of a golden r
 complete -c hx-wcet -l budget -x -d 'Draw the time budget on the plot'
 complete -c hx-wcet -l plot -r -F -d 'Write the exceedance plot as SVG'
 complete -c hx-wcet -l policy -r -F -d 'Draw each group\'s budget from the policy'
+complete -c hx-wcet -l group-by -x -d 'Labels that tell groups apart'
 complete -c hx-wcet -l pass-samples -d 'Pass sample records on too'
 complete -c hx-wcet -l threshold -x -d 'Relative slowdown that makes a regression'
 complete -c hx-wcet -l unit -x -a 'insns ns cycles bytes' -d 'The unit of plain numbers'

@@ -63,6 +63,7 @@ complete -c hx -n __hx_needs_tool -a doctor -d 'Check this machine for what the 
 
 complete -c hx -n '__hx_tool_is doctor' -s h -l help -d 'Show help and exit'
 complete -c hx -n '__hx_tool_is doctor' -s q -l quiet -d 'Print no checklist'
+complete -c hx -n '__hx_tool_is doctor' -l sysfs -x -a '(__fish_complete_directories)' -d 'Read frequencies and temperatures under DIR'
 
 complete -c hx -n __hx_needs_tool -a init -d 'Write hx.json, a policy and CI files for a project'
 complete -c hx -n __hx_needs_tool -a nightly -d 'Recipe B: the nightly hardware-in-the-loop run, end to end'

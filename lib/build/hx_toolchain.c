@@ -103,21 +103,14 @@ int
 hx_toolchain_load(const char *path, struct hx_toolchain *tc, char *err,
     size_t errlen)
 {
-	struct hx_json_error jerr;
 	struct fault f = { NULL, NULL, NULL };
 	json_t *j, *positions = NULL;
 	int rc = 0;
 
 	memset(tc, 0, sizeof(*tc));
-	if ((j = hx_json_load_file_at(path, &positions, &jerr)) == NULL) {
-		if (jerr.line == 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return HX_EXIT_SYSTEM;
-		}
-		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
-		    jerr.column, jerr.text);
-		return HX_EXIT_INPUT;
-	}
+	if ((j = hx_json_load_manifest(path, &positions, err, errlen,
+	    &rc)) == NULL)
+		return rc;
 	tc->json = j;
 	tc->file = hx_xstrdup(path);
 	if (!json_is_object(j)) {

@@ -347,6 +347,7 @@ run_once(const struct hx_emu_test *t, struct hx_outcome_run *r)
 	spec.timeout_ns = opt->timeout_ns;
 	spec.tail_max = CAPTURE_MAX;
 	spec.capture = true;
+	spec.harness = opt->harness;
 	r->spawn_error = hx_spawn_run(&spec, &r->res);
 	if (count_path != NULL) {
 		r->counted = r->spawn_error == 0 && !r->res.timed_out &&

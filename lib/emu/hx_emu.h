@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "hx_err.h"
+#include "hx_harness.h"
 #include "hx_json.h"
 #include "hx_progress.h"
 #include "rec/hx_artifact.h"
@@ -35,6 +36,8 @@ struct hx_emu_options {
 	size_t nenv;
 	const struct hx_quarantine *quarantine;	/* or NULL */
 	struct hx_progress *progress;	/* a step per run, or NULL */
+	const struct hx_harness *harness;	/* CPUs and scheduling of every
+						   run, or NULL */
 };
 
 /* One artifact made ready to run by hx_emu_prepare. */

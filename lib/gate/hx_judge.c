@@ -21,6 +21,7 @@
 #include "hx_err.h"
 #include "gate/hx_judge.h"
 #include "rec/hx_field.h"
+#include "stats/hx_drift.h"
 
 /* At most this many references in one rule's decided_by. */
 #define DECIDED_MAX 100
@@ -190,7 +191,7 @@ hx_judge_init(struct hx_judge *judge, const struct hx_policy *policy)
 
 /* The record types read by their modules, in the order of the kinds. */
 static const char *const typed[] = { "", "test", "sample", "wcet",
-    "artifact", "error", NULL };
+    "artifact", "error", "stage", NULL };
 
 /* Whether a rule looks inside records of TYPE, so that they are kept. */
 static bool
@@ -210,6 +211,9 @@ judged(const struct hx_judge *judge, const char *type)
 			return true;
 		if (r->kind == HX_RULE_REQUIRED &&
 		    strcmp(type, str(r->spec, "type")) == 0)
+			return true;
+		if (r->kind == HX_RULE_STAGE_DRIFT &&
+		    strcmp(type, "stage") == 0)
 			return true;
 	}
 	return false;
@@ -242,6 +246,8 @@ read_typed(struct hx_judge_record *r, const json_t *json, char **message)
 		return hx_artifact_read(json, &r->as.artifact, message);
 	case HX_JUDGE_ERROR:
 		return hx_error_read(json, &r->as.error, message);
+	case HX_JUDGE_STAGE:
+		return hx_stage_read(json, &r->as.stage, message);
 	case HX_JUDGE_OTHER:
 		break;
 	}
@@ -266,6 +272,9 @@ record_clear(struct hx_judge_record *r)
 		break;
 	case HX_JUDGE_ERROR:
 		hx_error_clear(&r->as.error);
+		break;
+	case HX_JUDGE_STAGE:
+		hx_stage_clear(&r->as.stage);
 		break;
 	case HX_JUDGE_OTHER:
 		break;
@@ -637,10 +646,33 @@ skips_insufficient(const struct hx_rule *rule)
 	return v != NULL && strcmp(v, "skip") == 0;
 }
 
-/* Judge one budget of a pwcet rule: the wcet groups called NAME. */
+/*
+ * Whether the wcet record W is budgeted by the budget NAME of RULE
+ * (hx_policy_budget_key) and was measured under PROFILE (NULL: none).
+ */
+static bool
+budgeted_by(const struct hx_rule *rule, const struct hx_wcet *w,
+    const char *name, const char *profile)
+{
+	const char *key, *its = hx_wcet_label(w, "profile");
+
+	key = hx_policy_budget_key(json_object_get(rule->spec, "budgets"),
+	    w->name, its);
+	if (key == NULL || strcmp(key, name) != 0)
+		return false;
+	return profile == NULL ? its == NULL : its != NULL &&
+	    strcmp(its, profile) == 0;
+}
+
+/*
+ * Judge one budget NAME of a pwcet rule on the wcet groups it budgets
+ * that were measured under PROFILE (NULL: none): an entry of its own,
+ * NAME@PROFILE when NAME names no profile itself.
+ */
 static void
 pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
-    const char *name, const json_t *budget, struct hx_verdict *verdict)
+    const char *name, const char *profile, const json_t *budget,
+    struct hx_verdict *verdict)
 {
 	double p = json_number_value(json_object_get(rule->spec, "p"));
 	const char *bound = str(rule->spec, "bound"), *want_unit, *unit;
@@ -650,7 +682,12 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	bool skip_insufficient = skips_insufficient(rule);
 	double limit, value, base, observed = 0;
 	struct outcome o;
-	char *entry = hx_xasprintf("%s/%s", rule->name, name);
+	char *entry = profile != NULL && strchr(name, '@') == NULL ?
+	    hx_xasprintf("%s/%s@%s", rule->name, name, profile) :
+	    hx_xasprintf("%s/%s", rule->name, name);
+	char *of = profile != NULL ? hx_xasprintf(" (profile %s)", profile) :
+	    hx_xstrdup("");
+	char *plain = hx_xasprintf("%.*s", (int)strcspn(name, "@"), name);
 	size_t i, groups = 0, skipped = 0;
 	bool bad = false;
 
@@ -659,9 +696,8 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	for (i = 0; i < judge->nrecords; i++) {
 		r = &judge->records[i];
 		w = &r->as.wcet;
-		if (r->kind != HX_JUDGE_WCET || (strcmp(name, "*") == 0 ?
-		    json_object_get(json_object_get(rule->spec, "budgets"),
-		    w->name) != NULL : strcmp(name, w->name) != 0))
+		if (r->kind != HX_JUDGE_WCET || !budgeted_by(rule, w, name,
+		    profile))
 			continue;
 		base = 1;
 		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
@@ -673,8 +709,8 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		}
 		groups++;
 		if (hx_wcet_pwcet_at(w, p, hi, &value) < 0) {
-			say(&o, "%s: no pWCET at p=%g (method %s)%s%s",
-			    w->name, p, hx_wcet_method_names[w->method],
+			say(&o, "%s%s: no pWCET at p=%g (method %s)%s%s",
+			    w->name, of, p, hx_wcet_method_names[w->method],
 			    w->message != NULL ? ": " : "",
 			    w->message != NULL ? w->message : "");
 			decide(&o, r);
@@ -689,17 +725,17 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 	}
 	if (worst != NULL && !bad)
 		decide(&o, worst);
-	if (groups == 0 && skipped > 0) {
-		say(&o, "%s: too few samples for a pWCET (insufficient: skip)",
-		    name);
+	if (groups == 0 && (skipped > 0 || untimed(judge, plain))) {
+		if (skipped > 0)
+			say(&o, "%s%s: too few samples for a pWCET "
+			    "(insufficient: skip)", name, of);
+		else
+			say(&o, "%s: no timing needed (needs_timing: false)",
+			    plain);
 		outcome_skip(&o, verdict);
 		free(entry);
-		return;
-	}
-	if (groups == 0 && untimed(judge, name)) {
-		say(&o, "%s: no timing needed (needs_timing: false)", name);
-		outcome_skip(&o, verdict);
-		free(entry);
+		free(of);
+		free(plain);
 		return;
 	}
 	if (groups == 0) {
@@ -707,40 +743,84 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		    want_unit ? " in " : "", want_unit ? want_unit : "");
 		bad = true;
 	} else if (worst != NULL && observed > limit)
-		say(&o, "pWCET(%g) of %s is %.17g %s, over the budget of %.17g",
-		    p, worst->as.wcet.name, observed,
+		say(&o, "pWCET(%g) of %s%s is %.17g %s, over the budget of "
+		    "%.17g", p, worst->as.wcet.name, of, observed,
 		    want_unit ? want_unit : "", limit);
 	if (want_unit != NULL)
 		o.rule.unit = hx_xstrdup(want_unit);
 	o.rule.group = hx_xstrdup(worst != NULL ? worst->as.wcet.name : name);
+	if (profile != NULL)
+		o.rule.profile = hx_xstrdup(profile);
 	o.rule.p = p;
 	outcome_end(&o, verdict, !bad && observed <= limit,
 	    worst != NULL ? one(number(observed)) : none, one(number(limit)));
 	free(entry);
+	free(of);
+	free(plain);
 }
 
+/* Whether a wcet group without a profile has the budget NAME of RULE. */
+static bool
+has_unprofiled(const struct hx_judge *judge, const struct hx_rule *rule,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < judge->nrecords; i++)
+		if (judge->records[i].kind == HX_JUDGE_WCET &&
+		    budgeted_by(rule, &judge->records[i].as.wcet, name, NULL))
+			return true;
+	return false;
+}
+
+/*
+ * Each budget of a pwcet rule, an entry for each profile its groups were
+ * measured under, in the order they were read (one when there are none).
+ */
 static void
 rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
     struct hx_verdict *verdict)
 {
-	const char *name;
-	json_t *budget;
-	json_t *budgets = json_object_get(rule->spec, "budgets");
+	json_t *budgets = json_object_get(rule->spec, "budgets"), *budget;
+	const char *name, *its, **profiles;
+	const struct hx_wcet *w;
+	size_t i, k, n;
 
-	json_object_foreach(budgets, name, budget)
-		pwcet_budget(judge, rule, name, budget, verdict);
+	profiles = hx_xcalloc(judge->nrecords + 1, sizeof(*profiles));
+	json_object_foreach(budgets, name, budget) {
+		n = 0;
+		for (i = 0; i < judge->nrecords; i++) {
+			w = &judge->records[i].as.wcet;
+			if (judge->records[i].kind != HX_JUDGE_WCET ||
+			    (its = hx_wcet_label(w, "profile")) == NULL ||
+			    !budgeted_by(rule, w, name, its))
+				continue;
+			for (k = 0; k < n && strcmp(profiles[k], its) != 0;
+			    k++)
+				continue;
+			if (k == n)
+				profiles[n++] = its;
+		}
+		for (k = 0; k < n; k++)
+			pwcet_budget(judge, rule, name, profiles[k], budget,
+			    verdict);
+		if (n == 0 || has_unprofiled(judge, rule, name))
+			pwcet_budget(judge, rule, name, NULL, budget,
+			    verdict);
+	}
+	free(profiles);
 }
 
-/* The baseline's wcet record for NAME in UNIT, or NULL. */
+/* The baseline's wcet record of W's group (name, unit, labels), or NULL. */
 static const struct hx_wcet *
-baseline_group(const struct hx_baseline *baseline, const char *name,
-    const char *unit)
+baseline_group(const struct hx_baseline *baseline, const struct hx_wcet *w)
 {
 	size_t i;
 
 	for (i = 0; i < baseline->nwcets; i++)
-		if (strcmp(baseline->wcets[i].name, name) == 0 &&
-		    strcmp(baseline->wcets[i].unit, unit) == 0)
+		if (strcmp(baseline->wcets[i].name, w->name) == 0 &&
+		    strcmp(baseline->wcets[i].unit, w->unit) == 0 &&
+		    hx_wcet_same_labels(&baseline->wcets[i], w))
 			return &baseline->wcets[i];
 	return NULL;
 }
@@ -807,7 +887,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 {
 	const json_t *threshold_v = json_object_get(rule->spec, "threshold");
 	const char *stat = str(rule->spec, "stat"), *missing = str(rule->spec,
-	    "missing_baseline");
+	    "missing_baseline"), *prof;
 	const json_t *match = json_object_get(rule->spec, "match");
 	bool skip_insufficient = skips_insufficient(rule);
 	double threshold = threshold_v ? json_number_value(threshold_v) : 0.02;
@@ -840,7 +920,7 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 			worst = fmax(worst, w->baseline.shift);
 		}
 		if (judge->baseline == NULL || (base = baseline_group(
-		    judge->baseline, w->name, w->unit)) == NULL ||
+		    judge->baseline, w)) == NULL ||
 		    hx_wcet_stat(w, stat, &now) < 0 ||
 		    hx_wcet_stat(base, stat, &then) < 0)
 			continue;
@@ -864,9 +944,11 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 		worst = fmax(worst, shift);
 		if (shift > threshold) {
 			change = change_text(now - then, shift, w->unit);
-			say(&o, "%s (%s): %s %.17g against %.17g in the "
-			    "baseline, %s", w->name, w->unit, stat, now, then,
-			    change);
+			prof = hx_wcet_label(w, "profile");
+			say(&o, "%s (%s%s%s): %s %.17g against %.17g in the "
+			    "baseline, %s", w->name, w->unit, prof != NULL ?
+			    ", profile " : "", prof != NULL ? prof : "", stat,
+			    now, then, change);
 			free(change);
 			decide(&o, r);
 			regressed++;
@@ -897,6 +979,207 @@ rule_no_regression(struct hx_judge *judge, const struct hx_rule *rule,
 	outcome_end(&o, verdict, compared > 0 && regressed == 0,
 	    compared > 0 && isfinite(worst) ? one(rounded(worst)) : none,
 	    one(real(threshold)));
+}
+
+/* Stage drift: ------------------------------------------------------------ */
+
+/* A stage of the run and the baseline's record of it. */
+struct stage_pair {
+	const struct hx_judge_record *r;
+	const struct hx_stage_record *base;
+	struct hx_drift d;
+	bool insufficient;
+};
+
+/* Whether stage records S and T have the same stage, unit and profile. */
+static bool
+same_stage(const struct hx_stage_record *s, const struct hx_stage_record *t)
+{
+	const char *p = hx_stage_label(s, "profile");
+	const char *q = hx_stage_label(t, "profile");
+
+	if (strcmp(s->stage, t->stage) != 0 || s->unit != t->unit)
+		return false;
+	return p == NULL || q == NULL ? p == q : strcmp(p, q) == 0;
+}
+
+/* The baseline's stage record of S, or NULL. */
+static const struct hx_stage_record *
+baseline_stage(const struct hx_baseline *b, const struct hx_stage_record *s)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < b->nstages; i++)
+		if (same_stage(&b->stages[i], s))
+			return &b->stages[i];
+	return NULL;
+}
+
+/* X ns as the messages show it: "1.20 ms". */
+static char *
+duration_text(double x, enum hx_sample_unit unit)
+{
+	if (unit != HX_SAMPLE_NS)
+		return hx_xasprintf("%.17g %s", x, hx_sample_unit_name(unit));
+	if (x >= 1e9)
+		return hx_xasprintf("%.2f s", x / 1e9);
+	if (x >= 1e6)
+		return hx_xasprintf("%.2f ms", x / 1e6);
+	if (x >= 1e3)
+		return hx_xasprintf("%.2f us", x / 1e3);
+	return hx_xasprintf("%.0f ns", x);
+}
+
+/* The stage of S as the messages name it: "gpu", "gpu (profile io)". */
+static char *
+stage_text(const struct hx_stage_record *s)
+{
+	const char *profile = hx_stage_label(s, "profile");
+
+	if (profile == NULL)
+		return hx_xstrdup(s->stage);
+	return hx_xasprintf("%s (profile %s)", s->stage, profile);
+}
+
+/* Compare the values of every pair of P[0 .. N - 1], Holm across them. */
+static void
+compare_stages(struct stage_pair *p, size_t n, size_t min_n)
+{
+	double *x, *y, *ps = hx_xcalloc(n + 1, sizeof(*ps)), *adj;
+	size_t i, k = 0;
+
+	adj = hx_xcalloc(n + 1, sizeof(*adj));
+	for (i = 0; i < n; i++) {
+		if (p[i].r->as.stage.nvalues < min_n ||
+		    p[i].base->nvalues < min_n) {
+			p[i].insufficient = true;
+			continue;
+		}
+		x = hx_xcalloc(p[i].r->as.stage.nvalues, sizeof(*x));
+		y = hx_xcalloc(p[i].base->nvalues, sizeof(*y));
+		memcpy(x, p[i].r->as.stage.values, p[i].r->as.stage.nvalues *
+		    sizeof(*x));
+		memcpy(y, p[i].base->values, p[i].base->nvalues * sizeof(*y));
+		hx_drift_compare(x, p[i].r->as.stage.nvalues, y,
+		    p[i].base->nvalues, 0.95, &p[i].d);
+		free(x);
+		free(y);
+		ps[k++] = p[i].d.p;
+	}
+	hx_drift_holm(ps, k, adj);
+	for (i = 0, k = 0; i < n; i++)
+		if (!p[i].insufficient)
+			p[i].d.p_adjusted = adj[k++];
+	free(adj);
+	free(ps);
+}
+
+/* Judge pair P into its own entry of VERDICT. */
+static void
+stage_entry(const struct hx_rule *rule, const struct stage_pair *p,
+    double threshold, double alpha, size_t min_n,
+    struct hx_verdict *verdict)
+{
+	const struct hx_stage_record *s = &p->r->as.stage;
+	char *stage = stage_text(s), *entry, *then, *now, rel[64];
+	const char *profile = hx_stage_label(s, "profile");
+	struct outcome o;
+	bool drifted;
+
+	entry = profile == NULL ? hx_xasprintf("%s/%s", rule->name,
+	    s->stage) : hx_xasprintf("%s/%s/%s", rule->name, s->stage,
+	    profile);
+	outcome_start(&o, rule, entry);
+	free(entry);
+	o.rule.group = stage;
+	decide(&o, p->r);
+	if (p->insufficient) {
+		say(&o, "stage %s: too few values to compare: %zu now and "
+		    "%zu in the baseline, the minimum is %zu on each side%s",
+		    stage, s->nvalues, p->base->nvalues, min_n,
+		    skips_insufficient(rule) ? " (insufficient: skip)" : "");
+		if (skips_insufficient(rule))
+			outcome_skip(&o, verdict);
+		else
+			outcome_end(&o, verdict, false, none,
+			    one(real(threshold)));
+		return;
+	}
+	drifted = p->d.p_adjusted < alpha && (isfinite(p->d.shift) ?
+	    fabs(p->d.shift) > threshold : p->d.abs_shift != 0);
+	if (isfinite(p->d.shift))
+		snprintf(rel, sizeof(rel), "%+.0f%%", 100 * p->d.shift);
+	else
+		snprintf(rel, sizeof(rel), "from 0");
+	then = duration_text(p->base->p50, s->unit);
+	now = duration_text(s->p50, s->unit);
+	say(&o, "stage %s %s: median %s -> %s (%s), p=%.1g", stage,
+	    drifted ? "drifted" : "ok", then, now, rel, p->d.p_adjusted);
+	free(then);
+	free(now);
+	outcome_end(&o, verdict, !drifted, isfinite(p->d.shift) ?
+	    one(rounded(p->d.shift)) : none, one(real(threshold)));
+}
+
+/*
+ * Compare each stage of the run with the baseline's: one entry per stage
+ * in both, failed when the Hodges-Lehmann shift passes the threshold and
+ * the rank-sum test, Holm-corrected across the stages, is below alpha.
+ */
+static void
+rule_stage_drift(struct hx_judge *judge, const struct hx_rule *rule,
+    struct hx_verdict *verdict)
+{
+	const json_t *tv = json_object_get(rule->spec, "threshold"),
+	    *av = json_object_get(rule->spec, "alpha");
+	const char *missing = str(rule->spec, "missing_baseline");
+	double threshold = tv != NULL ? json_number_value(tv) : 0.05;
+	double alpha = av != NULL ? json_number_value(av) : 0.01;
+	const struct hx_baseline *b = judge->baseline;
+	struct stage_pair *pairs;
+	const struct hx_stage_record *base;
+	size_t i, n = 0, stages = 0, min_n = hx_drift_min_samples(alpha);
+	struct outcome o;
+
+	pairs = hx_xcalloc(judge->nrecords + 1, sizeof(*pairs));
+	for (i = 0; i < judge->nrecords; i++) {
+		if (judge->records[i].kind != HX_JUDGE_STAGE)
+			continue;
+		stages++;
+		if ((base = baseline_stage(b, &judge->records[i].as.stage)) !=
+		    NULL)
+			pairs[n++] = (struct stage_pair){ .r =
+			    &judge->records[i], .base = base };
+	}
+	if (n > 0) {
+		compare_stages(pairs, n, min_n);
+		for (i = 0; i < n; i++)
+			stage_entry(rule, &pairs[i], threshold, alpha, min_n,
+			    verdict);
+		free(pairs);
+		return;
+	}
+	free(pairs);
+	outcome_start(&o, rule, rule->name);
+	if (stages == 0)
+		say(&o, "no stage records in this run (hx-trace --stages)");
+	else if (judge->bootstrap)
+		say(&o, "bootstrap: nothing to compare with yet; this run is "
+		    "recorded as the first baseline");
+	else if (b == NULL || b->nstages == 0)
+		say(&o, "no baseline: %s", b == NULL ?
+		    (judge->baseline_missing != NULL ?
+		    judge->baseline_missing : "none given (--baseline)") :
+		    "the baseline has no stage records");
+	else
+		say(&o, "no stage of this run is in the baseline");
+	if (stages > 0 && (judge->bootstrap || ((b == NULL ||
+	    b->nstages == 0) && missing != NULL &&
+	    strcmp(missing, "skip") == 0))) {
+		outcome_skip(&o, verdict);
+		return;
+	}
+	outcome_end(&o, verdict, false, none, one(real(threshold)));
 }
 
 /* Artifacts and custom bounds: -------------------------------------------- */
@@ -1153,6 +1436,9 @@ judge_rule(struct hx_judge *judge, const struct hx_rule *rule,
 	case HX_RULE_NO_ERRORS:
 		rule_no_errors(judge, rule, verdict);
 		break;
+	case HX_RULE_STAGE_DRIFT:
+		rule_stage_drift(judge, rule, verdict);
+		break;
 	}
 }
 
@@ -1216,8 +1502,9 @@ hx_judge_verdict(struct hx_judge *judge, struct hx_verdict *verdict)
 		for (; before < verdict->nrules; before++)
 			if (!policy->rules[i].implicit &&
 			    (verdict->rules[before].status != HX_VERDICT_SKIP ||
-			    (judge->bootstrap && policy->rules[i].kind ==
-			    HX_RULE_NO_REGRESSION)))
+			    (judge->bootstrap && (policy->rules[i].kind ==
+			    HX_RULE_NO_REGRESSION || policy->rules[i].kind ==
+			    HX_RULE_STAGE_DRIFT))))
 				judged++;
 	}
 	if (judged == 0 && verdict->message == NULL) {

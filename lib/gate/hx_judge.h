@@ -18,6 +18,7 @@
 #include "rec/hx_artifact.h"
 #include "rec/hx_error.h"
 #include "rec/hx_sample.h"
+#include "rec/hx_stage.h"
 #include "rec/hx_test.h"
 #include "rec/hx_wcet.h"
 
@@ -29,6 +30,7 @@ enum hx_judge_kind {
 	HX_JUDGE_WCET,
 	HX_JUDGE_ARTIFACT,
 	HX_JUDGE_ERROR,
+	HX_JUDGE_STAGE,
 };
 
 struct hx_judge_record {
@@ -43,6 +45,7 @@ struct hx_judge_record {
 		struct hx_wcet wcet;
 		struct hx_artifact artifact;
 		struct hx_error error;
+		struct hx_stage_record stage;
 	} as;
 };
 

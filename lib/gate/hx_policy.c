@@ -16,6 +16,7 @@
 
 #include "hx_err.h"
 #include "gate/hx_policy.h"
+#include "trace/hx_profile.h"
 
 /* Field types in the tables below. */
 #define T_STRING 's'
@@ -49,6 +50,8 @@ static const struct kind {
 	{ "custom", HX_RULE_CUSTOM, "match:o field:s max:n min:n allow_none:b",
 	    "match field" },
 	{ "no-errors", HX_RULE_NO_ERRORS, "max:n", "" },
+	{ "stage-drift", HX_RULE_STAGE_DRIFT,
+	    "threshold:n alpha:n missing_baseline:s insufficient:s", "" },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -242,6 +245,40 @@ hx_policy_budget(const json_t *value, double *amount, const char **base_unit)
 	return hx_policy_to_base(x, end, amount, base_unit);
 }
 
+/* The key of BUDGETS that is NAME@PROFILE (or NAME without PROFILE). */
+static const char *
+key_of(const json_t *budgets, const char *name, const char *profile)
+{
+	const char *key, *at;
+	size_t n = strlen(name);
+	json_t *v;
+
+	json_object_foreach((json_t *)budgets, key, v) {
+		if (strncmp(key, name, n) != 0)
+			continue;
+		at = key + n;
+		if (profile == NULL ? *at == '\0' : *at == '@' &&
+		    strcmp(at + 1, profile) == 0)
+			return key;
+	}
+	return NULL;
+}
+
+const char *
+hx_policy_budget_key(const json_t *budgets, const char *name,
+    const char *profile)
+{
+	const char *key;
+
+	if (profile != NULL && (key = key_of(budgets, name, profile)) != NULL)
+		return key;
+	if ((key = key_of(budgets, name, NULL)) != NULL)
+		return key;
+	if (profile != NULL && (key = key_of(budgets, "*", profile)) != NULL)
+		return key;
+	return key_of(budgets, "*", NULL);
+}
+
 /* Whether S is NULL (left out) or one of the words in the list CHOICES. */
 static int
 one_of(const char *s, const char *choices)
@@ -289,11 +326,12 @@ check_insufficient(struct check *c, const char *pointer,
 }
 
 static int
-check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
+check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r,
+    const json_t *profiles)
 {
 	json_t *budgets = json_object_get(r->spec, "budgets"), *v;
 	double p = json_number_value(json_object_get(r->spec, "p")), x;
-	const char *key, *unit;
+	const char *key, *unit, *at;
 	char sub[1100];
 
 	if (!(p > 0 && p < 1))
@@ -303,9 +341,16 @@ check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
 		return member_fault(c, pointer, "budgets", "%s: budgets names "
 		    "no group", r->name);
 	json_object_foreach(budgets, key, v) {
+		snprintf(sub, sizeof(sub), "budgets/%s", key);
+		if ((at = strchr(key, '@')) != NULL && (at == key ||
+		    at[1] == '\0' || (profiles != NULL &&
+		    json_object_get(profiles, at + 1) == NULL)))
+			return member_fault(c, pointer, sub, "%s: budget %s: "
+			    "NAME@PROFILE names a group and a profile%s",
+			    r->name, key, profiles != NULL ? " of the policy's "
+			    "profiles" : "");
 		if (hx_policy_budget(v, &x, &unit) == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "budgets/%s", key);
 		return member_fault(c, pointer, sub, "%s: budget of %s: "
 		    "expected a number or \"NUMBER UNIT\" with a unit of ns, "
 		    "us, ms, s, insns, cycles, bytes, KiB, MiB or GiB",
@@ -318,16 +363,16 @@ check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r)
 	return check_insufficient(c, pointer, r);
 }
 
+/*
+ * The keys a no-regression and a stage-drift rule R share:
+ * missing_baseline, threshold and insufficient.
+ */
 static int
-check_no_regression(struct check *c, const char *pointer,
+check_baseline_keys(struct check *c, const char *pointer,
     const struct hx_rule *r)
 {
 	json_t *threshold = json_object_get(r->spec, "threshold");
 
-	if (!one_of(json_string_value(json_object_get(r->spec, "stat")),
-	    "max mean median p99 min"))
-		return member_fault(c, pointer, "stat", "%s: stat is one of "
-		    "max, mean, median, p99, min", r->name);
 	if (!one_of(json_string_value(json_object_get(r->spec,
 	    "missing_baseline")), "fail skip"))
 		return member_fault(c, pointer, "missing_baseline", "%s: "
@@ -338,10 +383,37 @@ check_no_regression(struct check *c, const char *pointer,
 	return check_insufficient(c, pointer, r);
 }
 
-/* The checks particular to each kind, beyond field types. */
+static int
+check_no_regression(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	if (!one_of(json_string_value(json_object_get(r->spec, "stat")),
+	    "max mean median p99 min"))
+		return member_fault(c, pointer, "stat", "%s: stat is one of "
+		    "max, mean, median, p99, min", r->name);
+	return check_baseline_keys(c, pointer, r);
+}
+
+static int
+check_stage_drift(struct check *c, const char *pointer,
+    const struct hx_rule *r)
+{
+	json_t *alpha = json_object_get(r->spec, "alpha");
+
+	if (alpha != NULL && !(json_number_value(alpha) > 0 &&
+	    json_number_value(alpha) < 1))
+		return member_fault(c, pointer, "alpha", "%s: alpha is a "
+		    "probability between 0 and 1", r->name);
+	return check_baseline_keys(c, pointer, r);
+}
+
+/*
+ * The checks particular to each kind, beyond field types; PROFILES are
+ * the policy's, or NULL.
+ */
 static int
 check_rule_values(struct check *c, const char *pointer,
-    const struct hx_rule *r)
+    const struct hx_rule *r, const json_t *profiles)
 {
 	json_t *max = json_object_get(r->spec, "max");
 	bool has_field = json_object_get(r->spec, "field") != NULL;
@@ -354,9 +426,11 @@ check_rule_values(struct check *c, const char *pointer,
 			    "rate from 0 to 1", r->name);
 		return 0;
 	case HX_RULE_PWCET:
-		return check_pwcet(c, pointer, r);
+		return check_pwcet(c, pointer, r, profiles);
 	case HX_RULE_NO_REGRESSION:
 		return check_no_regression(c, pointer, r);
+	case HX_RULE_STAGE_DRIFT:
+		return check_stage_drift(c, pointer, r);
 	case HX_RULE_REQUIRED:
 		if (has_field != has_values)
 			return fault(c, pointer, "%s: field and values go "
@@ -397,7 +471,8 @@ check_rule(struct check *c, struct hx_policy *policy, size_t index,
 	if (k == NULL)
 		return fault(c, sub, "unknown rule \"%s\" (known: tests-pass, "
 		    "flaky-rate, required, pwcet, no-regression, reproducible, "
-		    "custom, no-errors)", json_string_value(kind));
+		    "custom, no-errors, stage-drift)",
+		    json_string_value(kind));
 	r->kind = k->kind;
 	r->kind_name = k->name;
 	r->spec = spec;
@@ -419,7 +494,8 @@ check_rule(struct check *c, struct hx_policy *policy, size_t index,
 		if (strcmp(policy->rules[j].name, r->name) == 0)
 			return fault(c, pointer, "a second rule called \"%s\": "
 			    "give each its own name", r->name);
-	return check_rule_values(c, pointer, r);
+	return check_rule_values(c, pointer, r, json_object_get(policy->json,
+	    "profiles"));
 }
 
 /*
@@ -457,7 +533,11 @@ check_policy(struct check *c, struct hx_policy *policy)
 	if (!json_is_object(policy->json))
 		return fault(c, "", "a policy is a JSON object");
 	if (check_fields(c, "", policy->json, "name:s description:s stages:a "
-	    "quarantine:a rules:A", "rules", "policy") < 0)
+	    "quarantine:a rules:A profiles:o", "rules", "policy") < 0)
+		return -1;
+	if (json_object_get(policy->json, "profiles") != NULL &&
+	    hx_profile_check(json_object_get(policy->json, "profiles"),
+	    c->path, c->map, c->err, c->errlen) < 0)
 		return -1;
 	rules = json_object_get(policy->json, "rules");
 	if ((n = json_array_size(rules)) == 0)
@@ -545,7 +625,8 @@ hx_policy_skips_missing_baseline(const struct hx_policy *policy)
 	size_t i, n = 0;
 
 	for (i = 0; i < policy->nrules; i++) {
-		if (policy->rules[i].kind != HX_RULE_NO_REGRESSION)
+		if (policy->rules[i].kind != HX_RULE_NO_REGRESSION &&
+		    policy->rules[i].kind != HX_RULE_STAGE_DRIFT)
 			continue;
 		missing = json_string_value(json_object_get(
 		    policy->rules[i].spec, "missing_baseline"));

@@ -25,6 +25,8 @@ enum hx_rule_kind {
 	HX_RULE_REPRODUCIBLE,	/* artifacts are bit for bit reproducible */
 	HX_RULE_CUSTOM,		/* matched records bound one numeric field */
 	HX_RULE_NO_ERRORS,	/* no error records in the stream */
+	HX_RULE_STAGE_DRIFT,	/* no stage's latency drifted from the */
+				/* baseline's */
 };
 
 struct hx_rule {
@@ -71,8 +73,9 @@ int hx_policy_load(const char *path, struct hx_policy *policy, char *err,
 void hx_policy_free(struct hx_policy *policy);
 
 /*
- * Whether POLICY has no-regression rules and every one of them says
- * "missing_baseline": "skip": a baseline that is not there fails nothing.
+ * Whether POLICY has no-regression or stage-drift rules and every one of
+ * them says "missing_baseline": "skip": a baseline that is not there
+ * fails nothing.
  */
 bool hx_policy_skips_missing_baseline(const struct hx_policy *policy);
 
@@ -84,6 +87,15 @@ bool hx_policy_skips_missing_baseline(const struct hx_policy *policy);
  */
 int hx_policy_budget(const json_t *value, double *amount,
     const char **base_unit);
+
+/*
+ * The key of the pwcet budgets BUDGETS that budgets the wcet group NAME
+ * measured under the load profile PROFILE (its label "profile"; NULL:
+ * none): "NAME@PROFILE", else "NAME", else "*@PROFILE", else "*".
+ * Returns the key, a string of BUDGETS, or NULL when none is there.
+ */
+const char *hx_policy_budget_key(const json_t *budgets, const char *name,
+    const char *profile);
 
 /*
  * Convert AMOUNT in UNIT (as a sample or wcet record names it) to its

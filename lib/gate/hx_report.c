@@ -284,6 +284,86 @@ markdown_provenance(FILE *fp, const struct hx_verdict *verdict)
 	fputs(".\n\n", fp);
 }
 
+/*
+ * The index of S in the N strings of LIST, added when not there: N
+ * grows.
+ */
+static size_t
+index_of(const char **list, size_t *n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i], s) == 0)
+			return i;
+	list[(*n)++] = s;
+	return i;
+}
+
+/*
+ * The pwcet entries of groups measured under load profiles side by side:
+ * a row per group, a column per profile, in the order they came.
+ */
+static void
+markdown_profiles(FILE *fp, const struct hx_verdict *verdict)
+{
+	const struct hx_verdict_rule **cells, *rule;
+	const char **groups, **profiles;
+	size_t ng = 0, np = 0, i, g, p;
+
+	groups = hx_xcalloc(verdict->nrules + 1, sizeof(*groups));
+	profiles = hx_xcalloc(verdict->nrules + 1, sizeof(*profiles));
+	cells = hx_xcalloc((verdict->nrules + 1) * (verdict->nrules + 1),
+	    sizeof(*cells));
+	for (i = 0; i < verdict->nrules; i++) {
+		rule = &verdict->rules[i];
+		if (rule->profile == NULL || rule->group == NULL)
+			continue;
+		g = index_of(groups, &ng, rule->group);
+		p = index_of(profiles, &np, rule->profile);
+		if (cells[g * verdict->nrules + p] == NULL)
+			cells[g * verdict->nrules + p] = rule;
+	}
+	if (ng > 0) {
+		fputs("### pWCET by load profile\n\n| Test |", fp);
+		for (p = 0; p < np; p++) {
+			fputc(' ', fp);
+			cell(fp, profiles[p]);
+			fputs(" |", fp);
+		}
+		fputs("\n|---|", fp);
+		for (p = 0; p < np; p++)
+			fputs("---|", fp);
+		fputc('\n', fp);
+	}
+	for (g = 0; g < ng; g++) {
+		fputs("| ", fp);
+		cell(fp, groups[g]);
+		fputs(" |", fp);
+		for (p = 0; p < np; p++) {
+			fputc(' ', fp);
+			if ((rule = cells[g * verdict->nrules + p]) == NULL)
+				fputs("-", fp);
+			else {
+				fputs(rule->status == HX_VERDICT_PASS ? "pass" :
+				    rule->status == HX_VERDICT_SKIP ? "skip" :
+				    "**FAIL**", fp);
+				fputs(": ", fp);
+				value_cell(fp, rule, &rule->observed);
+				fputs(" of ", fp);
+				value_cell(fp, rule, &rule->limit);
+			}
+			fputs(" |", fp);
+		}
+		fputc('\n', fp);
+	}
+	if (ng > 0)
+		fputc('\n', fp);
+	free(groups);
+	free(profiles);
+	free(cells);
+}
+
 char *
 hx_report_markdown(const struct hx_verdict *verdict, const char *suite)
 {
@@ -308,6 +388,7 @@ hx_report_markdown(const struct hx_verdict *verdict, const char *suite)
 	for (i = 0; i < verdict->nrules; i++)
 		markdown_row(fp, verdict, &verdict->rules[i]);
 	fputs("\n", fp);
+	markdown_profiles(fp, verdict);
 	for (i = 0; i < verdict->nrules; i++) {
 		rule = &verdict->rules[i];
 		if (rule->nmessages == 0 || rule->status == HX_VERDICT_PASS)

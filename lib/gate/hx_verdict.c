@@ -85,6 +85,9 @@ rule_json(const struct hx_verdict_rule *rule)
 	json_object_set_new(obj, "limit", hx_verdict_value_json(&rule->limit));
 	if (rule->unit != NULL)
 		json_object_set_new(obj, "unit", json_string(rule->unit));
+	if (rule->profile != NULL)
+		json_object_set_new(obj, "profile",
+		    json_string(rule->profile));
 	free(message);
 	return obj;
 }
@@ -178,6 +181,7 @@ hx_verdict_free(struct hx_verdict *verdict)
 		free_strings(r->decided_by, r->ndecided);
 		free_strings(r->decided_at, r->nat);
 		free(r->group);
+		free(r->profile);
 	}
 	for (i = 0; i < verdict->ncauses; i++) {
 		free(verdict->causes[i].test);

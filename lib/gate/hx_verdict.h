@@ -56,6 +56,7 @@ struct hx_verdict_rule {
 	char **decided_at;	/* FILE:LINE of each of them, in step */
 	size_t nat;
 	char *group;		/* pwcet: the wcet group judged, or NULL */
+	char *profile;		/* pwcet: the group's load profile, or NULL */
 	double p;		/* pwcet: the probability judged, or 0 */
 	bool counts_tests;	/* tests-pass: tests and passed are set */
 	size_t tests, passed;	/* tests judged, and of them passed */

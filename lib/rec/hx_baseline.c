@@ -111,13 +111,14 @@ choose_target_branch(const char *name)
 }
 
 /*
- * Check a sample or wcet record V of a baseline and keep it in
- * B->samples or B->wcets.  Returns 0, or -1 with *MESSAGE (to free).
+ * Check a sample, wcet or stage record V of a baseline and keep it in
+ * B->samples, B->wcets or B->stages.  Returns 0, or -1 with *MESSAGE (to free).
  */
 static int
 check_timing(struct hx_baseline *b, const char *type, const json_t *v,
     char **message)
 {
+	struct hx_stage_record stage;
 	struct hx_sample sample;
 	struct hx_wcet wcet;
 
@@ -133,6 +134,12 @@ check_timing(struct hx_baseline *b, const char *type, const json_t *v,
 		b->wcets = hx_xrealloc(b->wcets, (b->nwcets + 1) *
 		    sizeof(*b->wcets));
 		b->wcets[b->nwcets++] = wcet;
+	} else if (strcmp(type, "stage") == 0) {
+		if (hx_stage_read(v, &stage, message) < 0)
+			return -1;
+		b->stages = hx_xrealloc(b->stages, (b->nstages + 1) *
+		    sizeof(*b->stages));
+		b->stages[b->nstages++] = stage;
 	}
 	return 0;
 }
@@ -372,6 +379,9 @@ hx_baseline_free(struct hx_baseline *b)
 	for (i = 0; i < b->nsamples; i++)
 		hx_sample_clear(&b->samples[i]);
 	free(b->samples);
+	for (i = 0; i < b->nstages; i++)
+		hx_stage_clear(&b->stages[i]);
+	free(b->stages);
 	json_decref(b->records);
 	memset(b, 0, sizeof(*b));
 }

@@ -1,8 +1,9 @@
 /*
- * hx_baseline: the one baseline store.  The timing records (samples and
- * wcet records) of an earlier run, kept as a git note on the commit that
- * produced them (under HX_GIT_NOTES_REF) or in a file; hx-wcet compares
- * its groups with the samples, hx-gate's rules with the wcet records.
+ * hx_baseline: the one baseline store.  The timing records (samples,
+ * wcet records and stage records) of an earlier run, kept as a git note
+ * on the commit that produced them (under HX_GIT_NOTES_REF) or in a
+ * file; hx-wcet compares its groups with the samples, hx-gate's rules
+ * with the wcet and stage records.
  */
 #ifndef HX_BASELINE_H
 #define HX_BASELINE_H
@@ -12,6 +13,7 @@
 
 #include "hx_json.h"
 #include "rec/hx_sample.h"
+#include "rec/hx_stage.h"
 #include "rec/hx_wcet.h"
 
 struct hx_baseline {
@@ -21,6 +23,8 @@ struct hx_baseline {
 	size_t nwcets;
 	struct hx_sample *samples;	/* its sample records */
 	size_t nsamples;
+	struct hx_stage_record *stages;	/* its stage records */
+	size_t nstages;
 	char *text;		/* the records as read, or NULL */
 	size_t len;
 	char *missing;		/* why there is none, when there is none */
@@ -31,7 +35,7 @@ struct hx_baseline {
  * and the target branch), "git:REV" (the note of REV) or a file of
  * records.  A note that is not there is not an error: *B gets no records
  * and a reason in missing.  Returns 0; -1 when the baseline is malformed
- * (a line, or a sample or wcet record hx-records(5) refuses), with
+ * (a line, or a sample, wcet or stage record hx-records(5) refuses), with
  * "WHERE:LINE: what is wrong" in ERR; or -2 when the file cannot be read
  * (missing, a directory), with errno set and "FILE: why" in ERR, or the
  * note is there but cannot be read (errno EIO, "git: ...: why" in ERR).

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "rec/hx_env.h"
+#include "hx_atomic.h"
 #include "hx_err.h"
 #include "hx_spawn.h"
+#include "hx_strv.h"
+#include "rec/hx_env.h"
+#include "rec/hx_nodefacts.h"
 
 #define PROBE_TIMEOUT_NS (20LL * 1000000000LL)
 
@@ -350,6 +354,23 @@ component_json(const struct hx_component *c)
 	return o;
 }
 
+/*
+ * The kernel, driver, firmware and kernel modules of this machine, so
+ * that a change of timing can be traced to a firmware update.
+ */
+static json_t *
+node_facts(void)
+{
+	struct hx_facts_roots roots = { .proc = "/proc", .sys = "/sys" };
+	struct hx_facts f;
+	json_t *o;
+
+	hx_facts_collect(&roots, &f);
+	o = hx_nodefacts_to_json(&f);
+	hx_facts_clear(&f);
+	return o;
+}
+
 void
 hx_env_probe(struct hx_env *env)
 {
@@ -391,6 +412,7 @@ hx_env_probe(struct hx_env *env)
 		json_object_set_new(rec, "memory_bytes",
 		    json_integer((json_int_t)pages * page_size));
 	json_object_set_new(rec, "sysroot", json_string(hx_env_sysroot()));
+	json_object_set_new(rec, "node", node_facts());
 	json_object_set_new(rec, "components", list);
 	json_object_set_new(rec, "missing", missing);
 	json_object_set_new(rec, "complete", json_boolean(hx_env_complete(env)));
@@ -422,4 +444,182 @@ hx_env_free(struct hx_env *env)
 	json_decref(env->record);
 	env->components = NULL;
 	env->record = NULL;
+}
+
+void
+hx_env_run_probe(struct hx_env_run *run, const struct hx_harness *h,
+    const char *cpus, const char *sysfs)
+{
+	struct hx_harness_saved saved;
+
+	memset(run, 0, sizeof(*run));
+	run->cpus_requested = cpus;
+	run->rt_requested = h->rt_priority;
+	hx_harness_enter(h, &saved, &run->grant);
+	hx_harness_leave(&saved);
+	hx_harness_baseline_read(sysfs, &run->baseline);
+}
+
+/* A frequency or temperature, or null when it is unknown. */
+static json_t *
+number_or_null(int64_t v)
+{
+	return v == HX_HARNESS_UNKNOWN ? json_null() : json_integer(v);
+}
+
+static json_t *
+sched_json(int policy, int priority)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "policy",
+	    json_string(hx_harness_policy_name(policy)));
+	json_object_set_new(o, "priority", json_integer(priority));
+	return o;
+}
+
+/* The per-CPU frequency and per-zone thermal arrays of B into O. */
+static void
+baseline_json(json_t *o, const struct hx_harness_baseline *b)
+{
+	json_t *list = json_array(), *e;
+	size_t i;
+
+	for (i = 0; i < b->ncpus; i++) {
+		e = json_object();
+		json_object_set_new(e, "cpu", json_integer(b->cpus[i].cpu));
+		json_object_set_new(e, "governor",
+		    string_or_null(b->cpus[i].governor));
+		json_object_set_new(e, "cur_khz",
+		    number_or_null(b->cpus[i].cur_khz));
+		json_object_set_new(e, "min_khz",
+		    number_or_null(b->cpus[i].min_khz));
+		json_object_set_new(e, "max_khz",
+		    number_or_null(b->cpus[i].max_khz));
+		if (b->cpus[i].unknown != NULL)
+			json_object_set_new(e, "unknown",
+			    json_string(b->cpus[i].unknown));
+		json_array_append_new(list, e);
+	}
+	json_object_set_new(o, "frequency", list);
+	if (b->cpus_unknown != NULL)
+		json_object_set_new(o, "frequency_unknown",
+		    json_string(b->cpus_unknown));
+	list = json_array();
+	for (i = 0; i < b->nzones; i++) {
+		e = json_object();
+		json_object_set_new(e, "zone", json_string(b->zones[i].zone));
+		json_object_set_new(e, "type",
+		    string_or_null(b->zones[i].type));
+		json_object_set_new(e, "temp_mc",
+		    number_or_null(b->zones[i].temp_mc));
+		if (b->zones[i].unknown != NULL)
+			json_object_set_new(e, "unknown",
+			    json_string(b->zones[i].unknown));
+		json_array_append_new(list, e);
+	}
+	json_object_set_new(o, "thermal", list);
+	if (b->zones_unknown != NULL)
+		json_object_set_new(o, "thermal_unknown",
+		    json_string(b->zones_unknown));
+	list = json_array();
+	for (i = 0; b->notes[i] != NULL; i++)
+		json_array_append_new(list, json_string(b->notes[i]));
+	json_object_set_new(o, "notes", list);
+}
+
+json_t *
+hx_env_run_json(const struct hx_env_run *run)
+{
+	const struct hx_harness_grant *g = &run->grant;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "cpus_requested",
+	    string_or_null(run->cpus_requested));
+	json_object_set_new(o, "cpus_applied", string_or_null(g->cpus));
+	if (g->cpus_errno != 0)
+		json_object_set_new(o, "cpus_error",
+		    json_string(strerror(g->cpus_errno)));
+	json_object_set_new(o, "sched_requested", run->rt_requested > 0 ?
+	    sched_json(SCHED_FIFO, run->rt_requested) : json_null());
+	json_object_set_new(o, "sched_granted",
+	    sched_json(g->policy, g->priority));
+	if (g->sched_reason != NULL)
+		json_object_set_new(o, "sched_reason",
+		    json_string(g->sched_reason));
+	json_object_set_new(o, "sysfs", json_string(run->baseline.sysfs));
+	baseline_json(o, &run->baseline);
+	return o;
+}
+
+/* What a person should be told about RUN, as a NULL-ended array. */
+static char **
+run_warnings(const struct hx_env_run *run)
+{
+	const struct hx_harness_grant *g = &run->grant;
+	char **v;
+	size_t n = 0, i;
+
+	for (i = 0; run->baseline.notes[i] != NULL; i++)
+		continue;
+	v = hx_xcalloc(i + 3, sizeof(*v));
+	if (g->cpus_errno != 0)
+		v[n++] = hx_xasprintf("cannot pin to CPUs %s: %s",
+		    run->cpus_requested, strerror(g->cpus_errno));
+	if (g->sched_reason != NULL)
+		v[n++] = hx_xasprintf("no real-time scheduling (SCHED_FIFO "
+		    "priority %d): %s", run->rt_requested, g->sched_reason);
+	for (i = 0; run->baseline.notes[i] != NULL; i++)
+		v[n++] = hx_xstrdup(run->baseline.notes[i]);
+	return v;
+}
+
+/* Write the env record of RUN to PATH. */
+static int
+run_write(const struct hx_env_run *run, const char *path,
+    struct hx_err_info *err)
+{
+	struct hx_env env;
+	char *text, *line;
+	int rc;
+
+	hx_env_probe(&env);
+	json_object_set_new(env.record, "harness", hx_env_run_json(run));
+	text = hx_json_to_string(env.record);
+	line = hx_xasprintf("%s\n", text);
+	rc = hx_atomic_write(path, line, strlen(line), 0666);
+	if (rc < 0)
+		hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s", path);
+	free(line);
+	free(text);
+	hx_env_free(&env);
+	return rc;
+}
+
+void
+hx_env_run_free(struct hx_env_run *run)
+{
+	hx_harness_grant_free(&run->grant);
+	hx_harness_baseline_free(&run->baseline);
+}
+
+int
+hx_env_run_prepare(const struct hx_harness *h, const char *cpus,
+    const char *sysfs, const char *path, void (*warn)(const char *),
+    struct hx_err_info *err)
+{
+	struct hx_env_run run;
+	char **lines;
+	size_t i;
+	int rc = 0;
+
+	hx_env_run_probe(&run, h, cpus, sysfs);
+	lines = run_warnings(&run);
+	for (i = 0; warn != NULL && lines[i] != NULL; i++)
+		warn(lines[i]);
+	hx_strv_free(lines);
+	if (path != NULL)
+		rc = run_write(&run, path, err);
+	hx_env_run_free(&run);
+	return rc;
 }

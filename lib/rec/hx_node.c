@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rec/hx_node.h"
+#include "rec/hx_nodefacts.h"
 
 static const char *const hx_node_state_names[] = {
 	"up", "down", "drained", "quarantined", NULL,
@@ -81,6 +82,20 @@ read_pins(const json_t *json, struct hx_node *out, char **message)
 	    &out->pin_firmware, message) < 0 ? -1 : 0;
 }
 
+/* The facts of the node, {kernel, driver, firmware, modules}. */
+static int
+read_facts(const json_t *json, struct hx_node *out, char **message)
+{
+	const json_t *obj;
+	int rc;
+
+	if ((rc = hx_field_object(json, "node ", "facts", HX_FIELD_OPTIONAL,
+	    &obj, message)) <= 0)
+		return rc;
+	out->facts = hx_xcalloc(1, sizeof(*out->facts));
+	return hx_nodefacts_read(obj, "node facts.", out->facts, message);
+}
+
 int
 hx_node_read(const json_t *json, struct hx_node *out, char **message)
 {
@@ -109,7 +124,10 @@ hx_node_read(const json_t *json, struct hx_node *out, char **message)
 	    hx_node_backend_names, &backend, message) < 0 ||
 	    read_pins(json, out, message) < 0 ||
 	    hx_field_strings(json, w, "check", HX_FIELD_OPTIONAL, &out->check,
-	    message) < 0) {
+	    message) < 0 ||
+	    hx_field_string(json, w, "reason", HX_FIELD_OPTIONAL,
+	    &out->reason, message) < 0 ||
+	    read_facts(json, out, message) < 0) {
 		hx_node_clear(out);
 		return -1;
 	}
@@ -162,6 +180,10 @@ hx_node_to_json(const struct hx_node *n)
 		json_object_set_new(rec, "pins", pins);
 	}
 	hx_field_set_strings(rec, "check", n->check);
+	hx_field_set_string(rec, "reason", n->reason);
+	if (n->facts != NULL)
+		json_object_set_new(rec, "facts",
+		    hx_nodefacts_to_json(n->facts));
 	return rec;
 }
 
@@ -182,5 +204,8 @@ hx_node_clear(struct hx_node *n)
 	free(n->labels);
 	free(n->health);
 	free(n->check);
+	if (n->facts != NULL)
+		hx_facts_clear(n->facts);
+	free(n->facts);
 	hx_node_init(n);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hx_facts.h"
 #include "rec/hx_field.h"
 
 /* Whether a node takes work. */
@@ -58,6 +59,8 @@ struct hx_node {
 	const char *pin_driver;		/* pinned versions, or NULL */
 	const char *pin_firmware;
 	const char **check;		/* health check argv, or NULL */
+	const char *reason;		/* why it is quarantined, or NULL */
+	struct hx_facts *facts;		/* owned: what it runs, or NULL */
 };
 
 /* Set N to an empty node: up, local, no labels, pins or history. */

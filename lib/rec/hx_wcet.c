@@ -222,6 +222,8 @@ hx_wcet_read(const json_t *json, struct hx_wcet *out, char **message)
 	if (hx_field_string(json, w, "name", HX_FIELD_REQUIRED, &out->name,
 	    message) < 0 ||
 	    read_unit(json, &out->unit, message) < 0 ||
+	    hx_field_pairs(json, w, "labels", HX_FIELD_OPTIONAL, &out->labels,
+	    &out->nlabels, message) < 0 ||
 	    hx_field_integer(json, w, "n", HX_FIELD_REQUIRED, 1, &out->n,
 	    message) < 0 ||
 	    numbers(json, w, summary_names, sums, message) < 0 ||
@@ -356,6 +358,7 @@ hx_wcet_to_json(const struct hx_wcet *w)
 	json_object_set_new(rec, "type", json_string("wcet"));
 	hx_field_set_string(rec, "name", w->name);
 	hx_field_set_string(rec, "unit", w->unit);
+	hx_field_set_pairs(rec, "labels", w->labels, w->nlabels);
 	json_object_set_new(rec, "n", json_integer(w->n));
 	set_numbers(rec, summary_names, (const double []){ w->min, w->mean,
 	    w->median, w->p99, w->max, w->cv });
@@ -388,7 +391,34 @@ void
 hx_wcet_clear(struct hx_wcet *w)
 {
 	free(w->pwcet);
+	free(w->labels);
 	hx_wcet_init(w);
+}
+
+const char *
+hx_wcet_label(const struct hx_wcet *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->nlabels; i++)
+		if (strcmp(w->labels[i].name, name) == 0)
+			return w->labels[i].value;
+	return NULL;
+}
+
+bool
+hx_wcet_same_labels(const struct hx_wcet *a, const struct hx_wcet *b)
+{
+	const char *v;
+	size_t i;
+
+	if (a->nlabels != b->nlabels)
+		return false;
+	for (i = 0; i < a->nlabels; i++)
+		if ((v = hx_wcet_label(b, a->labels[i].name)) == NULL ||
+		    strcmp(v, a->labels[i].value) != 0)
+			return false;
+	return true;
 }
 
 int

@@ -77,6 +77,8 @@ struct hx_wcet_baseline {
 struct hx_wcet {
 	const char *name;
 	const char *unit;		/* a sample unit, or "value" */
+	struct hx_field_pair *labels;	/* the group's labels; NULL: none */
+	size_t nlabels;
 	int64_t n;
 	double min, mean, median, p99, max, cv;
 	struct hx_wcet_iid iid;
@@ -113,7 +115,10 @@ int hx_wcet_read(const json_t *json, struct hx_wcet *out, char **message);
 /* The record of W, a new reference. */
 json_t *hx_wcet_to_json(const struct hx_wcet *w);
 
-/* Free what hx_wcet_read allocated and empty W. */
+/*
+ * Free what hx_wcet_read allocated (the pwcet and labels arrays) and
+ * empty W.
+ */
 void hx_wcet_clear(struct hx_wcet *w);
 
 /*
@@ -123,6 +128,15 @@ void hx_wcet_clear(struct hx_wcet *w);
  */
 int hx_wcet_pwcet_at(const struct hx_wcet *w, double p, bool hi,
     double *value);
+
+/* The value of W's label NAME, or NULL. */
+const char *hx_wcet_label(const struct hx_wcet *w, const char *name);
+
+/*
+ * Whether A and B have the same labels, each with the same value: with
+ * the same name and unit, the same group.
+ */
+bool hx_wcet_same_labels(const struct hx_wcet *a, const struct hx_wcet *b);
 
 /*
  * The summary statistic NAME of W: min, mean, median, p99, max or cv.

@@ -44,7 +44,7 @@ hx_health_load(const char *dir, const char *name, struct hx_health *h,
 {
 	char *path = history_path(dir, name), *m;
 	struct hx_json_error err;
-	const char *text;
+	const char *text, *reason = NULL;
 	json_t *doc, *checks, *c;
 	int64_t t;
 	bool ok;
@@ -61,6 +61,15 @@ hx_health_load(const char *dir, const char *name, struct hx_health *h,
 		free(path);
 		return -1;
 	}
+	if (hx_field_string(doc, "health ", "quarantine", HX_FIELD_OPTIONAL,
+	    &reason, &m) < 0) {
+		*message = hx_xasprintf("%s: %s", path, m);
+		free(m);
+		free(path);
+		json_decref(doc);
+		return -1;
+	}
+	hx_health_quarantine(h, reason);
 	checks = json_object_get(doc, "checks");
 	json_array_foreach(checks, i, c) {
 		text = NULL;
@@ -104,6 +113,7 @@ hx_health_save(const char *dir, const char *name,
 	}
 	json_object_set_new(doc, "node", json_string(name));
 	json_object_set_new(doc, "checks", checks);
+	hx_field_set_string(doc, "quarantine", h->quarantine);
 	text = hx_json_to_string(doc);
 	line = hx_xasprintf("%s\n", text);
 	if ((rc = hx_atomic_write(path, line, strlen(line), 0600)) < 0)
@@ -129,6 +139,13 @@ hx_health_add(struct hx_health *h, int64_t time_ns, bool ok,
 	h->checks[h->n].ok = ok;
 	h->checks[h->n++].message = message != NULL ?
 	    keep_message(h, hx_xstrdup(message)) : NULL;
+}
+
+void
+hx_health_quarantine(struct hx_health *h, const char *reason)
+{
+	free(h->quarantine);
+	h->quarantine = reason != NULL ? hx_xstrdup(reason) : NULL;
 }
 
 size_t
@@ -199,5 +216,6 @@ hx_health_clear(struct hx_health *h)
 		free(h->messages[i]);
 	free(h->messages);
 	free(h->checks);
+	free(h->quarantine);
 	memset(h, 0, sizeof(*h));
 }

@@ -1,6 +1,8 @@
 /*
  * hx_health: the health history of nodes, kept in a state directory
- * (one file a node, DIR/NODE.json, the latest HX_HEALTH_KEEP checks),
+ * (one file a node, DIR/NODE.json, the latest HX_HEALTH_KEEP checks
+ * and why the node is quarantined, until a check against the node
+ * manifest passes),
  * the built-in check of the local machine, and drift from pins.
  */
 #ifndef HX_HEALTH_H
@@ -19,6 +21,7 @@ struct hx_health {
 	size_t n;
 	char **messages;		/* what the checks point into */
 	size_t nmessages;
+	char *quarantine;		/* why it is quarantined, or NULL */
 };
 
 /*
@@ -36,6 +39,9 @@ int hx_health_save(const char *dir, const char *name,
 /* Add a check to H, dropping the oldest beyond HX_HEALTH_KEEP. */
 void hx_health_add(struct hx_health *h, int64_t time_ns, bool ok,
     const char *message);
+
+/* Quarantine H's node for REASON (owned by H), or release it: NULL. */
+void hx_health_quarantine(struct hx_health *h, const char *reason);
 
 /* How many of the latest checks of H failed in a row. */
 size_t hx_health_failures(const struct hx_health *h);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hx_facts.h"
 #include "sched/hx_inventory.h"
 
 #define MIB	(1024 * 1024)	/* Slurm counts memory in MiB */
@@ -131,29 +132,6 @@ file_field(const char *path, const char *prefix)
 	return out;
 }
 
-/* The NVIDIA driver's version from PROC/driver/nvidia/version, or NULL. */
-static char *
-nvidia_driver(const char *proc)
-{
-	char *path = hx_xasprintf("%s/driver/nvidia/version", proc);
-	char *line = file_field(path, "NVRM version"), *p, *v = NULL;
-	size_t n;
-
-	free(path);
-	if (line != NULL && (p = strstr(line, "Kernel Module")) != NULL) {
-		p += strlen("Kernel Module");
-		p += strspn(p, " \t");
-		n = strcspn(p, " \t");
-		if (n > 0) {
-			v = hx_xmalloc(n + 1);
-			memcpy(v, p, n);
-			v[n] = '\0';
-		}
-	}
-	free(line);
-	return v;
-}
-
 /* Compare directory entry names, for a stable order of GPUs. */
 static int
 compare_names(const void *a, const void *b)
@@ -230,7 +208,7 @@ hx_inventory_add_local(struct hx_inventory *inv, const char *proc,
 			set_label(n, "isa", own(inv, isa));
 		free(path);
 	}
-	if ((driver = nvidia_driver(proc)) != NULL)
+	if ((driver = hx_facts_nvidia_driver(proc)) != NULL)
 		set_label(n, "driver", own(inv, driver));
 	return 0;
 }

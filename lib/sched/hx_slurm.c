@@ -30,6 +30,9 @@
 #include "hx_strv.h"
 #include "sched/hx_slurm.h"
 
+/* The most output of a Slurm command read: squeue of many jobs fits. */
+#define SLURM_OUTPUT_MAX	(1 << 20)
+
 /* What one selector term asks of Slurm. */
 struct slurm_term {
 	char *feature;		/* a constraint, or NULL */
@@ -587,6 +590,38 @@ fail:
 }
 
 /*
+ * Run the Slurm command ARGV, its output captured up to SLURM_OUTPUT_MAX
+ * bytes, into *R.  WHAT names it in messages, as "sbatch
+ * job.sh".  Returns 0 when it ran and exited 0 with all its output, or -1
+ * with ERR (HX_EXIT_SYSTEM) saying why, with the first line of what it
+ * wrote on standard error; *R needs freeing only after a 0.
+ */
+static int
+slurm_command(char **argv, const char *what, struct hx_spawn_result *r,
+    struct hx_err_info *err)
+{
+	struct hx_spawn spec = { .argv = argv, .capture = true,
+		.tail_max = SLURM_OUTPUT_MAX };
+	int e;
+
+	if ((e = hx_spawn_run(&spec, r)) != 0) {
+		errno = e;
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "cannot run %s",
+		    argv[0]);
+	}
+	if (r->exited && r->status == 0 && r->out_truncated)
+		hx_err_set(err, HX_EXIT_SYSTEM, "%s wrote more than %d bytes",
+		    what, SLURM_OUTPUT_MAX);
+	else if (!r->exited || r->status != 0)
+		hx_err_set(err, HX_EXIT_SYSTEM, "%s failed: %.*s", what,
+		    (int)strcspn(r->err, "\n"), r->err);
+	else
+		return 0;
+	hx_spawn_result_free(r);
+	return -1;
+}
+
+/*
  * Submit the script at PATH with sbatch --parsable; *JOB_ID gets the new
  * job's id (a new string).  Returns 0, or -1 with ERR (HX_EXIT_SYSTEM)
  * holding sbatch's message.
@@ -595,22 +630,16 @@ static int
 slurm_submit(const char *path, char **job_id, struct hx_err_info *err)
 {
 	char *argv[] = { "sbatch", "--parsable", (char *)path, NULL };
-	struct hx_spawn spec = { .argv = argv, .capture = true };
 	struct hx_spawn_result r;
+	char *what;
 	size_t n;
-	int e;
+	int rc;
 
-	if ((e = hx_spawn_run(&spec, &r)) != 0) {
-		errno = e;
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
-		    "cannot run sbatch");
-	}
-	if (!r.exited || r.status != 0) {
-		hx_err_set(err, HX_EXIT_SYSTEM, "sbatch %s failed: %.*s", path,
-		    (int)strcspn(r.err, "\n"), r.err);
-		hx_spawn_result_free(&r);
+	what = hx_xasprintf("sbatch %s", path);
+	rc = slurm_command(argv, what, &r, err);
+	free(what);
+	if (rc == -1)
 		return -1;
-	}
 	n = strspn(r.out, "0123456789");
 	if (n == 0) {
 		hx_err_set(err, HX_EXIT_SYSTEM, "sbatch %s gave no job id",
@@ -702,24 +731,16 @@ slurm_query(const char *job_id, struct hx_slurm_outcome *outcomes,
 {
 	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job_id,
 		NULL };
-	struct hx_spawn spec = { .argv = argv, .capture = true,
-		.tail_max = 1 << 20 };
 	struct hx_spawn_result r;
-	char *line, *save;
+	char *line, *save, *what;
 	size_t i, seen = 0;
-	int e;
+	int rc;
 
-	if ((e = hx_spawn_run(&spec, &r)) != 0) {
-		errno = e;
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
-		    "cannot run scontrol");
-	}
-	if (!r.exited || r.status != 0 || r.out_truncated) {
-		hx_err_set(err, HX_EXIT_SYSTEM, "scontrol show job %s failed: "
-		    "%.*s", job_id, (int)strcspn(r.err, "\n"), r.err);
-		hx_spawn_result_free(&r);
+	what = hx_xasprintf("scontrol show job %s", job_id);
+	rc = slurm_command(argv, what, &r, err);
+	free(what);
+	if (rc == -1)
 		return -1;
-	}
 	for (i = 0; i < n; i++)
 		slurm_outcome_clear(&outcomes[i]);
 	for (line = strtok_r(r.out, "\n", &save); line != NULL;
@@ -940,23 +961,16 @@ static int
 slurm_cancel(const struct hx_slurm_batch *b, struct hx_err_info *err)
 {
 	char *argv[] = { "scancel", b->job_id, NULL };
-	struct hx_spawn spec = { .argv = argv, .capture = true };
 	struct hx_spawn_result r;
-	int e;
+	char *what;
+	int rc;
 
-	if ((e = hx_spawn_run(&spec, &r)) != 0) {
-		errno = e;
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
-		    "cannot run scancel");
-	}
-	if (!r.exited || r.status != 0) {
-		hx_err_set(err, HX_EXIT_SYSTEM, "scancel %s failed: %.*s",
-		    b->job_id, (int)strcspn(r.err, "\n"), r.err);
+	what = hx_xasprintf("scancel %s", b->job_id);
+	rc = slurm_command(argv, what, &r, err);
+	free(what);
+	if (rc == 0)
 		hx_spawn_result_free(&r);
-		return -1;
-	}
-	hx_spawn_result_free(&r);
-	return 0;
+	return rc;
 }
 
 /*
@@ -972,15 +986,13 @@ slurm_poll(const struct hx_slurm_config *config,
 {
 	char *argv[] = { "squeue", "-h", "-o", "%i %T %Q %r", "-j", NULL,
 		NULL };
-	struct hx_spawn spec = { .argv = argv, .capture = true,
-		.tail_max = 1 << 20 };
 	struct hx_spawn_result r;
 	struct hx_slurm_batch *b;
 	char *ids = NULL, *state, *held;
 	size_t len = 0, i;
 	bool done = false;
 	FILE *f;
-	int e;
+	int rc;
 
 	if ((f = open_memstream(&ids, &len)) == NULL)
 		hx_err_out_of_memory();
@@ -991,25 +1003,10 @@ slurm_poll(const struct hx_slurm_config *config,
 	if (fclose(f) != 0)
 		hx_err_out_of_memory();
 	argv[5] = ids;
-	e = hx_spawn_run(&spec, &r);
+	rc = slurm_command(argv, "squeue", &r, err);
 	free(ids);
-	if (e != 0) {
-		errno = e;
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM,
-		    "cannot run squeue");
-	}
-	if (r.exited && r.status == 0 && r.out_truncated) {
-		hx_err_set(err, HX_EXIT_SYSTEM, "squeue wrote more than %d "
-		    "bytes", 1 << 20);
-		hx_spawn_result_free(&r);
+	if (rc == -1)
 		return -1;
-	}
-	if (!r.exited || r.status != 0) {
-		hx_err_set(err, HX_EXIT_SYSTEM, "squeue failed: %.*s",
-		    (int)strcspn(r.err, "\n"), r.err);
-		hx_spawn_result_free(&r);
-		return -1;
-	}
 	*left = 0;
 	for (i = 0; i < n; i++) {
 		b = &batches[i];

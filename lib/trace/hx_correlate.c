@@ -272,34 +272,48 @@ by_from(const void *a, const void *b)
 	return x->from < y->from ? -1 : x->from > y->from;
 }
 
+/*
+ * The time of the union of the intervals of nodes LIST[0 .. N - 1],
+ * clipped to FROM .. TO.
+ */
+static int64_t
+covered(const struct build *b, int64_t from, int64_t to, const size_t *list,
+    size_t n)
+{
+	struct interval *iv = hx_xcalloc(n + 1, sizeof(*iv));
+	int64_t sum = 0, lo = 0, hi = 0;
+	size_t k, m = 0;
+	const struct node *c;
+
+	for (k = 0; k < n; k++) {
+		c = &b->nodes[list[k]];
+		iv[m].from = c->start > from ? c->start : from;
+		iv[m].to = c->end < to ? c->end : to;
+		if (iv[m].to > iv[m].from)
+			m++;
+	}
+	qsort(iv, m, sizeof(*iv), by_from);
+	for (k = 0; k < m; k++) {
+		if (k == 0 || iv[k].from > hi) {
+			sum += hi - lo;
+			lo = iv[k].from;
+			hi = iv[k].to;
+		} else if (iv[k].to > hi)
+			hi = iv[k].to;
+	}
+	sum += hi - lo;
+	free(iv);
+	return sum;
+}
+
 /* Node I's duration less the union of its children's, clipped to it. */
 static int64_t
 self_time(const struct build *b, size_t i)
 {
-	const struct node *v = &b->nodes[i], *c;
-	struct interval *iv = hx_xcalloc(v->nchildren + 1, sizeof(*iv));
-	int64_t covered = 0, from = 0, to = 0;
-	size_t k, n = 0;
+	const struct node *v = &b->nodes[i];
 
-	for (k = 0; k < v->nchildren; k++) {
-		c = &b->nodes[v->children[k]];
-		iv[n].from = c->start > v->start ? c->start : v->start;
-		iv[n].to = c->end < v->end ? c->end : v->end;
-		if (iv[n].to > iv[n].from)
-			n++;
-	}
-	qsort(iv, n, sizeof(*iv), by_from);
-	for (k = 0; k < n; k++) {
-		if (k == 0 || iv[k].from > to) {
-			covered += to - from;
-			from = iv[k].from;
-			to = iv[k].to;
-		} else if (iv[k].to > to)
-			to = iv[k].to;
-	}
-	covered += to - from;
-	free(iv);
-	return v->end - v->start - covered;
+	return v->end - v->start - covered(b, v->start, v->end, v->children,
+	    v->nchildren);
 }
 
 /* Add NS to SERVICE in T's services, kept sorted by name. */
@@ -462,6 +476,119 @@ find_unreachable(const struct build *b, size_t root,
 	free(seen);
 }
 
+/* Order parts by the place of their span in the set. */
+static int
+by_part_order(const void *a, const void *b)
+{
+	const struct hx_correlate_part *x = a, *y = b;
+
+	return x->span < y->span ? -1 : x->span > y->span;
+}
+
+/* The value of attribute KEY of SPAN, or NULL. */
+static const char *
+attr(const struct hx_span *span, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < span->nattrs; i++)
+		if (strcmp(span->attrs[i].name, key) == 0)
+			return span->attrs[i].value;
+	return NULL;
+}
+
+/* The stage of node I (hx_correlate.h). */
+static const char *
+stage_of(const struct build *b, size_t i)
+{
+	const struct node *v = &b->nodes[i];
+	const char *stage;
+	size_t k;
+
+	if (v->span->kind == HX_SPAN_CLIENT)
+		for (k = 0; k < v->nchildren; k++)
+			if (b->nodes[v->children[k]].span->kind ==
+			    HX_SPAN_SERVER)
+				return "rpc";
+	if ((stage = attr(v->span, "hx.stage")) != NULL)
+		return stage;
+	if (strcmp(v->span->service, "hx-offload") == 0)
+		return "gpu";
+	return v->span->service;
+}
+
+/*
+ * The profile of node I: its attribute profile or the nearest one above,
+ * looking at most N spans up (parents may go round in a cycle).
+ */
+static const char *
+profile_of(const struct build *b, size_t i)
+{
+	const char *p;
+	long k = (long)i;
+	size_t steps;
+
+	for (steps = 0; k >= 0 && steps < b->n; steps++) {
+		if ((p = attr(b->nodes[k].span, "profile")) != NULL)
+			return p;
+		k = b->nodes[k].parent;
+	}
+	return NULL;
+}
+
+/*
+ * The parts of B's stages into T: one for each span whose parent is
+ * missing or of another stage, less the spans of other stages right
+ * below its spans of the same stage.
+ */
+static void
+stage_parts(const struct build *b, struct hx_correlate_trace *t)
+{
+	const char **stage = hx_xcalloc(b->n + 1, sizeof(*stage));
+	size_t *stack = hx_xcalloc(b->n + 1, sizeof(*stack));
+	size_t *below = hx_xcalloc(b->n + 1, sizeof(*below));
+	size_t *seen = hx_xcalloc(b->n + 1, sizeof(*seen));
+	size_t i, k, c, depth, nbelow;
+	const struct node *v;
+
+	for (i = 0; i < b->n; i++)
+		stage[i] = stage_of(b, i);
+	t->parts = hx_xcalloc(b->n + 1, sizeof(*t->parts));
+	for (i = 0; i < b->n; i++) {
+		v = &b->nodes[i];
+		if (v->parent >= 0 && strcmp(stage[v->parent], stage[i]) == 0)
+			continue;
+		/* seen[k] == i + 1: node k was met from part i. */
+		seen[i] = i + 1;
+		stack[0] = i;
+		depth = 1;
+		nbelow = 0;
+		while (depth > 0) {
+			k = stack[--depth];
+			for (c = 0; c < b->nodes[k].nchildren; c++) {
+				if (seen[b->nodes[k].children[c]] == i + 1)
+					continue;
+				seen[b->nodes[k].children[c]] = i + 1;
+				if (strcmp(stage[b->nodes[k].children[c]],
+				    stage[i]) == 0)
+					stack[depth++] =
+					    b->nodes[k].children[c];
+				else
+					below[nbelow++] =
+					    b->nodes[k].children[c];
+			}
+		}
+		t->parts[t->nparts++] = (struct hx_correlate_part){ stage[i],
+		    profile_of(b, i), v->span, v->end - v->start -
+		    covered(b, v->start, v->end, below, nbelow) };
+	}
+	qsort(t->parts, t->nparts, sizeof(*t->parts), by_part_order);
+	free(seen);
+	free(below);
+	free(stack);
+	free(stage);
+}
+
 /* T from the N distinct spans of one trace in NODES, sorted by id. */
 static void
 build_trace(struct hx_correlate_trace *t, struct node *nodes, size_t n)
@@ -492,6 +619,7 @@ build_trace(struct hx_correlate_trace *t, struct node *nodes, size_t n)
 	for (i = 0; i < n; i++)
 		add_service(t, nodes[i].span->service, self_time(&b, i));
 	critical_path(&b, root, t);
+	stage_parts(&b, t);
 	t->offsets = hx_xcalloc(b.nhosts + 1, sizeof(*t->offsets));
 	for (i = 0; i < b.nhosts; i++) {
 		if (!b.known[i])
@@ -631,6 +759,7 @@ hx_correlate_free(struct hx_correlate_trace *traces, size_t ntraces)
 		free(traces[i].path);
 		free(traces[i].services);
 		free(traces[i].offsets);
+		free(traces[i].parts);
 	}
 	free(traces);
 }

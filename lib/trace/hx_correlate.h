@@ -24,6 +24,16 @@
  *
  * Self time.  A span's duration minus the union of its children's
  * (clipped) intervals, summed per service over every span of the trace.
+ *
+ * Stages.  A span's stage is "rpc" when it is a client span with a server
+ * child in the trace, else its attribute hx.stage when it has one, else
+ * "gpu" for the service hx-offload, else its service.  Each span whose
+ * parent is missing or in another stage starts a part of its stage: its
+ * duration minus the union of the (clipped) intervals of the spans of
+ * other stages right below the part (below it through spans of its own
+ * stage).  A client span's part is thus its duration minus its server
+ * child's: the time on the wire and in the transport.  A part's profile
+ * is the attribute profile of its span or of the nearest span above.
  */
 #ifndef HX_CORRELATE_H
 #define HX_CORRELATE_H
@@ -44,6 +54,14 @@ struct hx_correlate_step {
 struct hx_correlate_service {
 	const char *name;
 	int64_t self_ns;
+};
+
+/* One part of a stage: NS of the stage's time from SPAN on. */
+struct hx_correlate_part {
+	const char *stage;
+	const char *profile;		/* or NULL */
+	const struct hx_span *span;
+	int64_t ns;
 };
 
 /* One host's clock minus the root host's. */
@@ -80,6 +98,8 @@ struct hx_correlate_trace {
 	size_t nservices;
 	struct hx_correlate_offset *offsets;	/* sorted by host */
 	size_t noffsets;
+	struct hx_correlate_part *parts;	/* in the order of the set */
+	size_t nparts;
 };
 
 /*

@@ -1,6 +1,7 @@
 #!/bin/sh
 # hx doctor against stand-in components, then on this machine.
 . "$top_srcdir/tests/lib.sh"
+require_program jq jq
 
 # stub NAME OUTPUT: a program that prints OUTPUT for --version.
 stub() {
@@ -30,7 +31,8 @@ doctor() {
 }
 
 test_expect_success 'everything present: one env record, a checklist, exit 0' '
-	doctor >env 2>checklist &&
+	cp -R "$FILES/harness/sysfs" sysfs &&
+	doctor --sysfs sysfs >env 2>checklist &&
 	test $(wc -l <env) -eq 1 &&
 	sed "/^hx.s own files/,\$d" checklist | grep -v perf-counters >actual &&
 	sed "s|@SYSROOT@|$PWD/sysroot|" "$EXPECTED/doctor-all.txt" >want &&
@@ -46,6 +48,24 @@ test_expect_success 'the env record says what was found' '
 	grep -F "{\"found\":true,\"name\":\"riscv64-gcc\",\"package\":\"gcc-riscv64-linux-gnu\",\"path\":\"$PWD/fake/riscv64-linux-gnu-gcc\",\"required\":true,\"version\":\"riscv64-linux-gnu-gcc (Fake) 12.2.0\"}" env &&
 	grep -F "\"version\":\"Cuda compilation tools, release 13.0, V13.0.88\"" env &&
 	grep -F "\"sysroot\":\"$PWD/sysroot\"" env
+'
+
+test_expect_success 'the env record has the baseline and what a run gets' '
+	doctor --sysfs sysfs 2>/dev/null >env &&
+	jq -S ".harness | del(.cpus_applied, .sched_granted)" env >got &&
+	test_cmp "$EXPECTED/trace/harness-sysfs.json" got &&
+	grep Cpus_allowed_list /proc/self/status | cut -f 2 >want &&
+	jq -r .harness.cpus_applied env >got &&
+	test_cmp want got &&
+	test "$(jq -r .harness.sched_granted.policy env)" = other
+'
+
+test_expect_success 'without --sysfs: this machine, unknowns with reasons' '
+	doctor 2>checklist >env &&
+	test "$(jq -r .harness.sysfs env)" = /sys &&
+	grep "^frequency and temperature (/sys):\$" checklist &&
+	jq -e "[.harness.frequency[] | select(.governor == null and
+		(.unknown | type) != \"string\")] == []" env >/dev/null
 '
 
 test_expect_success 'a missing QEMU exits 4 and names the package' '
@@ -92,7 +112,8 @@ test_expect_success 'a missing C++ cross compiler is named with its package' '
 '
 
 test_expect_success 'doctor -h prints its usage, bad use exits 2' '
-	hx doctor -h >out && grep "^Usage: hx doctor \[-hq\]\$" out &&
+	hx doctor -h >out &&
+	grep "^Usage: hx doctor \[-hq\] \[--sysfs DIR\]\$" out &&
 	test_status 2 hx doctor --bogus 2>err &&
 	test_status 2 hx doctor extra 2>err &&
 	grep "unexpected argument: extra" err

@@ -1,7 +1,9 @@
 #!/bin/sh
 # hx-offload --spans: one span record (hx-records(5)) per request, a
 # server span that is the child of the caller's TRACEPARENT, sent by the
-# client natively and from riscv64 under QEMU.
+# client natively and from riscv64 under QEMU; and the client's own
+# spans (HX_OFFLOAD_SPANS), so that hx-trace tells the wire from the
+# service.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/offload/service.sh"
 require_program jq jq
@@ -70,6 +72,43 @@ test_expect_success 'hx-trace joins the client span and the service spans' '
 	echo "[3,[],\"offload-client\",[\"hx-offload\",\"offload-client\"]]" \
 		>expect &&
 	test_cmp expect joined
+'
+
+test_expect_success 'HX_OFFLOAD_SPANS: a client span a call, parent of the service span' '
+	start_service cs --listen "$PWD/c.sock" --spans cs-server.jsonl &&
+	TRACEPARENT=00-$TRACE-$PARENT-01 HX_OFFLOAD_SPANS=$PWD/cs-client.jsonl \
+		"$CLIENT" "$(addr cs)" repeat 3 >out &&
+	TRACEPARENT=00-$TRACE-$PARENT-01 HX_OFFLOAD_SPANS=$PWD/cs-client.jsonl \
+		OTEL_SERVICE_NAME=riscv-host qemu-riscv64 -L $SYSROOT \
+		./client-rv "$(addr cs)" repeat 2 >>out &&
+	HX_OFFLOAD_SPANS=$PWD/cs-client.jsonl OTEL_SERVICE_NAME="a\"b" \
+		"$CLIENT" "$(addr cs)" repeat 1 >>out &&
+	stop_service cs &&
+	jq -e -s "length == 6 and all(.kind == \"client\" and
+		.name == \"matmul_i8\" and .status == \"ok\" and
+		.end_ns >= .start_ns)" cs-client.jsonl &&
+	jq -r .service cs-client.jsonl | tr "\n" " " >services &&
+	printf "%s" "hx-offload-client hx-offload-client hx-offload-client " >expect &&
+	printf "%s" "riscv-host riscv-host hx-offload-client " >>expect &&
+	test_cmp expect services &&
+	head -n 5 cs-client.jsonl |
+	jq -e -s "all(.trace_id == \"$TRACE\" and .parent_id == \"$PARENT\")" &&
+	tail -n 1 cs-client.jsonl | jq -e "has(\"parent_id\") | not" &&
+	jq -r "[.trace_id, .span_id] | join(\" \")" cs-client.jsonl >client-ids &&
+	jq -r "[.trace_id, .parent_id] | join(\" \")" cs-server.jsonl >parents &&
+	test_cmp client-ids parents
+'
+
+test_expect_success 'hx-trace --stages: the run, the wire and the service apart' '
+	start_service st --listen "$PWD/st.sock" --spans st-server.jsonl &&
+	HX_OFFLOAD_SPANS=$PWD/st-client.jsonl hx-trace run --service riscv-host \
+		--spans st-run.jsonl -- "$CLIENT" "$(addr st)" repeat 4 >out &&
+	stop_service st &&
+	cat st-run.jsonl st-client.jsonl st-server.jsonl | hx-trace --stages |
+	jq -r "select(.type == \"stage\") | [.stage, .n] | join(\" \")" \
+		>stages &&
+	printf "gpu 4\nriscv-host 1\nrpc 4\n" >expect &&
+	test_cmp expect stages
 '
 
 test_done

@@ -322,6 +322,43 @@ test_artifact(void)
 	    "artifact: a failed build has no file fields");
 }
 
+/* The labels of a wcet record: read, written, compared. */
+static void
+test_wcet_labels(void)
+{
+	struct hx_wcet a, b;
+	char *message = NULL;
+	json_t *ja, *jb;
+
+	ja = parse("{\"cv\":0.0,\"labels\":{\"profile\":\"cpu\"},"
+	    "\"max\":7.0,\"mean\":7.0,\"median\":7.0,\"method\":"
+	    "\"deterministic\",\"min\":7.0,\"n\":3,\"name\":\"f\","
+	    "\"p99\":7.0,\"type\":\"wcet\",\"unit\":\"ns\"}");
+	jb = parse("{\"cv\":0.0,\"labels\":{\"profile\":\"idle\"},"
+	    "\"max\":7.0,\"mean\":7.0,\"median\":7.0,\"method\":"
+	    "\"deterministic\",\"min\":7.0,\"n\":3,\"name\":\"f\","
+	    "\"p99\":7.0,\"type\":\"wcet\",\"unit\":\"ns\"}");
+	tap_ok(hx_wcet_read(ja, &a, &message) == 0 &&
+	    hx_wcet_read(jb, &b, &message) == 0 &&
+	    strcmp(hx_wcet_label(&a, "profile"), "cpu") == 0 &&
+	    hx_wcet_label(&a, "host") == NULL &&
+	    hx_wcet_same_labels(&a, &a) && !hx_wcet_same_labels(&a, &b),
+	    "wcet: labels read, looked up and compared");
+	hx_wcet_clear(&a);
+	hx_wcet_clear(&b);
+	json_decref(ja);
+	json_decref(jb);
+	jb = parse("{\"cv\":0.0,\"labels\":{\"profile\":1},"
+	    "\"max\":7.0,\"mean\":7.0,\"median\":7.0,\"method\":"
+	    "\"deterministic\",\"min\":7.0,\"n\":3,\"name\":\"f\","
+	    "\"p99\":7.0,\"type\":\"wcet\",\"unit\":\"ns\"}");
+	tap_ok(hx_wcet_read(jb, &b, &message) < 0 && message != NULL &&
+	    strstr(message, "labels") != NULL,
+	    "wcet: a label that is not a string is refused");
+	free(message);
+	json_decref(jb);
+}
+
 static void
 test_wcet(void)
 {
@@ -409,6 +446,7 @@ test_wcet(void)
 	    "wcet: a deterministic group's pWCET is its maximum");
 	hx_wcet_clear(&back);
 	json_decref(j);
+	test_wcet_labels();
 	same_again(again_wcet, "{\"block\":2,\"cv\":0.1,\"estimator\":\"mle\","
 	    "\"loglik\":null,\"max\":7.0,\"mean\":5.0,\"median\":5.0,"
 	    "\"method\":\"gev\",\"min\":1.0,\"n\":60,\"name\":\"f\","

@@ -158,6 +158,28 @@ test_node(void)
 	refused('n', "{\"backend\":\"local\",\"cpus\":1,\"gpus\":0,"
 	    "\"memory_bytes\":0,\"name\":\"n\",\"state\":\"up\"}",
 	    "node arch is missing");
+	same_again('n', "{\"arch\":\"x86_64\",\"backend\":\"local\","
+	    "\"cpus\":1,\"facts\":{\"kernel\":\"6.1.0\",\"modules\":["
+	    "{\"file\":\"/m/a.ko\",\"name\":\"a\",\"sha256\":\"00\","
+	    "\"sig_hashalgo\":\"sha256\",\"sig_id\":\"PKCS#7\","
+	    "\"signed\":true,\"signer\":\"k\"},{\"error\":\"gone\","
+	    "\"name\":\"b\",\"signed\":false}],\"unknown\":{\"driver\":"
+	    "\"no driver\"}},\"gpus\":0,\"memory_bytes\":0,\"name\":\"n\","
+	    "\"reason\":\"module a is not signed\",\"state\":\"quarantined\","
+	    "\"type\":\"node\"}", "node: facts and reason, JSON and back");
+	refused('n', "{\"arch\":\"x\",\"backend\":\"local\","
+	    "\"cpus\":1,\"gpus\":0,\"memory_bytes\":0,\"name\":\"n\","
+	    "\"state\":\"up\",\"facts\":{}}",
+	    "node facts.modules is missing");
+	refused('n', "{\"arch\":\"x\",\"backend\":\"local\","
+	    "\"cpus\":1,\"gpus\":0,\"memory_bytes\":0,\"name\":\"n\","
+	    "\"state\":\"up\",\"facts\":{\"modules\":[{\"name\":\"a\","
+	    "\"signed\":true}]}}",
+	    "node facts.modules[0].signed is true without a sig_id");
+	refused('n', "{\"arch\":\"x\",\"backend\":\"local\","
+	    "\"cpus\":1,\"gpus\":0,\"memory_bytes\":0,\"name\":\"n\","
+	    "\"state\":\"up\",\"facts\":{\"modules\":[],\"unknown\":"
+	    "{\"bios\":\"x\"}}}", "node facts.unknown.bios is not a fact");
 }
 
 static void

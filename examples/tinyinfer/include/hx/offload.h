@@ -38,7 +38,14 @@
  * well-formed W3C traceparent, with every request, so that the service's
  * span of the request is a child of the caller's span; and the
  * environment variable HX_OFFLOAD_TOKEN, when set, in its hello, for a
- * service that listens beyond loopback.
+ * service that listens beyond loopback.  When HX_OFFLOAD_SPANS names a
+ * file, each call appends a client span record (hx-records(5)) to it:
+ * named after the operation, of the service $OTEL_SERVICE_NAME (or
+ * hx-offload-client), a child of TRACEPARENT's span (a root of a new
+ * trace without one), and the parent of the service's span of the
+ * request, so that hx-trace(1) can tell the time on the wire from the
+ * time in the service.  One write(2) a record, appended: processes may
+ * share the file.
  */
 #ifndef HX_OFFLOAD_H
 #define HX_OFFLOAD_H
@@ -753,13 +760,15 @@ hx_offload__count(unsigned rank, const uint32_t *dims)
 	return count;
 }
 
-/* Build the request frame of OP with id ID in H's buffer; its length. */
+/*
+ * Build the request frame of OP with id ID in H's buffer, with the
+ * traceparent TP when it is well-formed; its length.
+ */
 static int
 hx_offload__build(struct hx_offload *h, int op, const int32_t *params,
     unsigned nparams, const struct hx_offload_arg *args, unsigned nargs,
-    uint64_t id, size_t *lenp)
+    const char *tp, uint64_t id, size_t *lenp)
 {
-	const char *tp = getenv("TRACEPARENT");
 	size_t tplen, len, count;
 	unsigned char *p;
 	unsigned i, j;
@@ -841,13 +850,14 @@ hx_offload__take(struct hx_offload *h, size_t len, int dtype, size_t count,
 }
 
 /*
- * Send one request and read its reply into OUT (COUNT elements of DTYPE),
- * connecting again once when the connection turns out broken.
+ * Send one request with the traceparent TP (or NULL) and read its reply
+ * into OUT (COUNT elements of DTYPE), connecting again once when the
+ * connection turns out broken.
  */
 static int
-hx_offload__call(struct hx_offload *h, int op, const int32_t *params,
+hx_offload__exchange(struct hx_offload *h, int op, const int32_t *params,
     unsigned nparams, const struct hx_offload_arg *args, unsigned nargs,
-    int dtype, size_t count, void *out)
+    const char *tp, int dtype, size_t count, void *out)
 {
 	size_t len, want, rlen = 0;
 	int64_t deadline;
@@ -862,7 +872,7 @@ hx_offload__call(struct hx_offload *h, int op, const int32_t *params,
 			return rc;
 		id = ++h->next_id;
 		if ((rc = hx_offload__build(h, op, params, nparams, args, nargs,
-		    id, &len)) != 0)
+		    tp, id, &len)) != 0)
 			return rc;
 		rc = -(int)hx_offload__send(h->fd, h->buf, len, deadline);
 		if (rc == 0)
@@ -890,6 +900,145 @@ hx_offload__call(struct hx_offload *h, int op, const int32_t *params,
 		return hx_offload__fail(h, "unexpected frame type", NULL);
 	}
 	return hx_offload__take(h, rlen, dtype, count, out);
+}
+
+/* The name of operation OP, as the service names its spans. */
+static const char *
+hx_offload__op_name(int op)
+{
+	static const char *const names[] = { "?", "matmul_i8", "matmul_f32",
+		"conv1d_i8", "add", "relu", "requantize" };
+
+	return op >= 1 && op <= HX_OFFLOAD_OP_LAST ? names[op] : names[0];
+}
+
+/* Fill HEX with N random lowercase hex digits, not all zero. */
+static void
+hx_offload__new_id(char *hex, size_t n)
+{
+	static uint64_t state;
+	unsigned char bytes[16];
+	struct timespec ts;
+	uint64_t z = 0;
+	size_t i, zero = 1;
+	int fd;
+
+	if ((fd = open("/dev/urandom", O_RDONLY)) < 0 ||
+	    read(fd, bytes, n / 2) != (ssize_t)(n / 2)) {
+		/* No urandom: splitmix64 of the clock and the process. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		state ^= (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^
+		    (uint64_t)getpid() << 48;
+		for (i = 0; i < n / 2; i++) {
+			if (i % 8 == 0) {
+				z = (state += 0x9e3779b97f4a7c15u);
+				z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9u;
+				z = (z ^ z >> 27) * 0x94d049bb133111ebu;
+				z ^= z >> 31;
+			}
+			bytes[i] = (unsigned char)(z >> 8 * (i % 8));
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < n / 2; i++) {
+		hex[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[bytes[i] & 15];
+		zero &= bytes[i] == 0;
+	}
+	if (zero)
+		hex[n - 1] = '1';
+	hex[n] = '\0';
+}
+
+/* CLOCK_REALTIME in nanoseconds. */
+static int64_t
+hx_offload__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Append the client span of one call to the file PATH: TRACE, SPAN and
+ * PARENT (empty for a root) its ids, OP its operation, from START to END,
+ * RC what the call returned.  A span that cannot be written is lost: the
+ * call's answer does not depend on it.
+ */
+static void
+hx_offload__write_span(const char *path, const char *trace,
+    const char *span, const char *parent, int op, int64_t start,
+    int64_t end, int rc)
+{
+	const char *service = getenv("OTEL_SERVICE_NAME");
+	char line[1024], parent_field[40] = "";
+	size_t i, len;
+	int fd, n;
+
+	/* A name that would need escaping in JSON is not used. */
+	len = service != NULL ? strlen(service) : 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)service[i] < 0x20 || service[i] == '"' ||
+		    service[i] == '\\')
+			break;
+	if (len == 0 || len > 200 || i < len)
+		service = "hx-offload-client";
+	if (*parent != '\0')
+		snprintf(parent_field, sizeof(parent_field),
+		    ",\"parent_id\":\"%s\"", parent);
+	n = snprintf(line, sizeof(line), "{\"type\":\"span\","
+	    "\"trace_id\":\"%s\",\"span_id\":\"%s\"%s,\"name\":\"%s\","
+	    "\"service\":\"%s\",\"kind\":\"client\",\"start_ns\":%lld,"
+	    "\"end_ns\":%lld,\"status\":\"%s\"}\n", trace, span,
+	    parent_field, hx_offload__op_name(op), service, (long long)start,
+	    (long long)end, rc == 0 ? "ok" : "error");
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644)) < 0)
+		return;
+	/* A short or failed write loses the span, as said above. */
+	(void)!write(fd, line, (size_t)n);
+	close(fd);
+}
+
+/*
+ * One call: the exchange, and with HX_OFFLOAD_SPANS set, its client span,
+ * whose id goes to the service as the parent of the service's span.
+ */
+static int
+hx_offload__call(struct hx_offload *h, int op, const int32_t *params,
+    unsigned nparams, const struct hx_offload_arg *args, unsigned nargs,
+    int dtype, size_t count, void *out)
+{
+	const char *tp = getenv("TRACEPARENT");
+	const char *spans = getenv("HX_OFFLOAD_SPANS");
+	char trace[33], span[17], parent[17] = "";
+	char mine[HX_OFFLOAD_TRACEPARENT_LEN + 1];
+	int64_t start;
+	int rc;
+
+	if (tp != NULL && !hx_offload__traceparent_ok(tp))
+		tp = NULL;
+	if (spans == NULL || *spans == '\0')
+		return hx_offload__exchange(h, op, params, nparams, args,
+		    nargs, tp, dtype, count, out);
+	if (tp != NULL) {
+		memcpy(trace, tp + 3, 32);
+		trace[32] = '\0';
+		memcpy(parent, tp + 36, 16);
+		parent[16] = '\0';
+	} else
+		hx_offload__new_id(trace, 32);
+	hx_offload__new_id(span, 16);
+	snprintf(mine, sizeof(mine), "00-%s-%s-01", trace, span);
+	start = hx_offload__now_ns();
+	rc = hx_offload__exchange(h, op, params, nparams, args, nargs, mine,
+	    dtype, count, out);
+	hx_offload__write_span(spans, trace, span, parent, op, start,
+	    hx_offload__now_ns(), rc);
+	return rc;
 }
 
 /* Whether N elements fit a dimension of the protocol. */
