@@ -280,7 +280,8 @@ sock=$tmp/offload.sock
 ready=$tmp/ready
 runner_sh='s=$1 r=$2; shift 2; n=0; while [ -z "${HX_SERVICE_SOCKET:-}" ] && [ ! -s "$r" ]; do n=$((n + 1)); [ "$n" -le 600 ] || { echo "hx nightly: the GPU service did not start" >&2; exit 4; }; sleep 0.1; done; exec "$@" --gpu-stub="unix:$s"'
 service_sh='s=$1 r=$2; shift 2; [ -z "${HX_SERVICE_SOCKET:-}" ] || ln -s "$s" "$HX_SERVICE_SOCKET" || exit 4; exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
-set -- "$hx_emu" --count --repeat "$repeat" --setenv "TRACEPARENT=$TRACEPARENT"
+set -- "$hx_emu" --count --repeat "$repeat" --setenv "TRACEPARENT=$TRACEPARENT" \
+    --setenv "HX_OFFLOAD_SPANS=$tmp/spans-client.jsonl"
 [ -z "$run_pattern" ] || set -- "$@" --run "$run_pattern"
 runner=$(json_argv sh -c "$runner_sh" hx-nightly "$sock" "$ready" \
     "$hx_trace" run --service riscv-host --name riscv-tests -- \
@@ -320,6 +321,8 @@ t0=$(date +%s%N)
 status=$?
 t1=$(date +%s%N)
 [ "$status" -le 1 ] || die "$status" "hx-sched failed; see $log"
+[ ! -f "$tmp/spans-client.jsonl" ] ||
+    cp "$tmp/spans-client.jsonl" "$out/spans-client.jsonl"
 if [ -n "$emit" ] && [ "$submit" = 0 ]; then
 	echo "hx nightly: the sbatch scripts are in $emit" >&2
 	exit 0
@@ -332,7 +335,7 @@ printf '{"attrs":{"commit":"%s"},"end_ns":%s,"host":%s,"kind":"internal","name":
 
 # Samples of every span, the pWCET of every group, and the gate.
 echo "hx nightly: samples, pWCET and the gate" >>"$log"
-"$hx_trace" --samples --correlate --chrome "$out/trace.json" \
+"$hx_trace" --samples --stages --correlate --chrome "$out/trace.json" \
     "$out/sched.jsonl" "$out"/spans-*.jsonl >"$out/records.jsonl" 2>>"$log" ||
     die 4 "hx-trace failed; see $log"
 "$hx_wcet" --pass-samples "$out/records.jsonl" >"$out/wcet.jsonl" 2>>"$log"

@@ -3,8 +3,10 @@
 # machine: the first night bootstraps the baseline, the second compares
 # with it; the pair of jobs ran on the default inventory (this machine as
 # a riscv64 node and as a GPU node) and both sides' spans joined one
-# trace; a run whose counts grew fails and records nothing; a time outside
-# the nightly window is refused.
+# trace, split into the stages riscv-host, rpc and gpu; a night whose GPU
+# stage was made slower (a fixed latency added to every request) fails
+# and its report names the stage gpu; a run whose counts grew fails and
+# records nothing; a time outside the nightly window is refused.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/recipes/recipes.sh"
 
@@ -55,7 +57,12 @@ test_expect_success 'the pair ran on the default inventory, inside the window' '
 test_expect_success 'both sides spans joined one trace' '
 	jq -r "select(.type == \"trace\") | .services | keys[]" \
 	    night1/records.jsonl >actual &&
-	printf "hx-nightly\nhx-offload\nriscv-host\n" >expect &&
+	printf "hx-nightly\nhx-offload\nhx-offload-client\nriscv-host\n" \
+	    >expect &&
+	test_cmp expect actual &&
+	jq -r "select(.type == \"stage\") | .stage" night1/records.jsonl \
+	    >actual &&
+	printf "gpu\nhx-nightly\nriscv-host\nrpc\n" >expect &&
 	test_cmp expect actual &&
 	jq -r "select(.type == \"span\" and .kind == \"server\") | .name" \
 	    night1/records.jsonl | sort -u >ops &&
@@ -73,6 +80,18 @@ test_expect_success 'the second night compares with the first one baseline' '
 	test "$(gate_of night2 | jq -r .baseline)" = "git:$(cat commit)" &&
 	test "$(rule_of night2 no-regression)" = pass &&
 	test "$(gate_of night2 | jq -r .baseline_recorded)" = "$(cat commit)"
+'
+
+test_expect_success 'a night whose GPU stage is slower fails and names it' '
+	git -C repo notes --ref=hx-nightly show HEAD >note-before &&
+	test_status 1 hx-nightly -p "$POLICY" -o slow --state st --now $NOW \
+	    --fault latency=1,delay=20 repo 2>err &&
+	grep "the gate failed (1)" err &&
+	grep "^- \*\*stage-drift/gpu\*\* (fail): stage gpu drifted: median" \
+	    slow/summary.md &&
+	! grep "stage riscv-host drifted" slow/summary.md &&
+	git -C repo notes --ref=hx-nightly show HEAD >note-after &&
+	test_cmp note-before note-after
 '
 
 test_expect_success 'a night whose counts grew fails and records nothing' '
