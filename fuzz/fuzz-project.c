@@ -2,7 +2,8 @@
  * fuzz-project: a project manifest (hx-project(5)) through
  * hx_project_load, and the path patterns it accepts matched against the
  * outputs it declares, so that the matcher sees patterns and names of
- * the fuzzer's choosing.
+ * the fuzzer's choosing; and its pins checked against the files beside
+ * the manifest (none but hx.json: a missing file each).
  */
 #include "config.h"
 
@@ -30,6 +31,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hx_project_match_any(p.build_files, p.outputs[i].path);
 		hx_project_match_any(p.no_timing, p.outputs[i].path);
 	}
+	*err = '\0';
+	if (rc == 0 && hx_project_check_pins(&p, err, sizeof(err)) != 0 &&
+	    *err == '\0')
+		abort();
 	hx_project_free(&p);
 	return 0;
 }

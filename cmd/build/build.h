@@ -15,6 +15,7 @@
 #include "hx_strv.h"
 #include "build/hx_project.h"
 #include "build/hx_toolchain.h"
+#include "rec/hx_artifact.h"
 
 struct build_options {
 	const char *target;		/* -t: a manifest name or file */
@@ -28,6 +29,7 @@ struct build_options {
 	bool check_repro;
 	const char *bundle;
 	const char *changed_since;
+	const char *from_bundle;	/* --from-bundle */
 	char **extra_flags;		/* -F, NULL-terminated */
 	int64_t timeout_ns;
 	bool quiet;
@@ -42,10 +44,36 @@ struct build {
 	struct hx_toolchain_found found;
 	bool have_git;
 	struct hx_git_head head;
+	char *project_rel;		/* the project in the repository */
 	int64_t source_date_epoch;
 	char **flags;			/* toolchain, project, -F */
 	char key[HX_SHA256_HEX];	/* the cache key */
 	char *log;			/* a failed build's log, or NULL */
+};
+
+/* An output of the bundle: its name and digest. */
+struct rebuild_output {
+	const char *name;
+	const char *sha256;
+};
+
+/*
+ * What --from-bundle rebuilds: one build of one commit, its strings
+ * borrowed from the bundle's JSON values, kept in json.
+ */
+struct rebuild {
+	const char *bundle;
+	char *tmp;			/* unpacked bundle and checkout */
+	char *dir;			/* the project in the checkout */
+	const char *commit;
+	const char *project;		/* relative to the repository's top */
+	const char *toolchain;		/* the manifest's name */
+	const char *digest;		/* the toolchain's digest */
+	const char **flags;		/* NULL-terminated, to free(3) */
+	struct rebuild_output *outputs;
+	size_t n;
+	json_t **json;
+	size_t njson;
 };
 
 /* One declared output after a build or a restore. */
@@ -84,13 +112,35 @@ void build_tmp_adopt(const char *dir);
 void build_tmp_release(const char *dir, bool remove);
 void build_sweep(const char *parent, const char *pattern, bool quiet);
 
+/* hx-build.c: add FLAG to the NULL-terminated -F list V. */
+char **build_add_flag(char **v, const char *flag);
+
+/*
+ * rebuild.c: build_rebuild_prepare unpacks the bundle of --from-bundle,
+ * reads its artifact records and clones the repository around REPO at
+ * their commit;
+ * build_rebuild_check_toolchain refuses an installed toolchain whose
+ * digest is not the bundle's; build_rebuild_flags sets the -F flags the
+ * bundle's build had; build_rebuild builds without the cache, writes the
+ * artifact records with reproducible set, and returns the exit status:
+ * 1 when an output differs from the bundle's.  All exit on failure.
+ */
+void build_rebuild_prepare(struct rebuild *rb,
+    const struct build_options *opt, const char *repo);
+void build_rebuild_check_toolchain(const struct rebuild *rb,
+    const struct build *b);
+void build_rebuild_flags(const struct rebuild *rb, struct build *b);
+int build_rebuild(struct rebuild *rb, struct build *b);
+void build_rebuild_free(struct rebuild *rb);
+
 /* report.c: records, change-based selection and bundles. */
 void build_read_changes(struct build *b, struct hx_git *git,
     struct changes *ch);
 void build_emit_artifact(const struct build *b, size_t i,
     const struct build_result *r, bool hit, int64_t duration_ns,
     const char *tail, const struct changes *ch, int reproducible);
-void build_write_bundle(struct build *b);
+void build_write_bundle(struct build *b,
+    const struct build_result *results);
 
 /* env.c: the fixed environment and what users get of it. */
 char **build_env(const struct build *b, const char *workdir,
@@ -100,6 +150,8 @@ void build_print_env(const struct build *b, const char *workdir);
 
 /* run.c: run the build, or restore it from the cache. */
 const char *build_stage_parent(void);
+/* A new directory TMPDIR/PREFIX.XXXXXX, absolute, adopted. */
+char *build_stage_dir(const char *prefix);
 int build_compute_key(struct build *b);
 int build_run(struct build *b, struct build_result *results,
     const char *stage_prefix, bool install, char **tail,

@@ -28,7 +28,7 @@ enum {
 	OPT_BUNDLE = 256, OPT_CACHE_DIR, OPT_CACHE_MAX, OPT_CHANGED_SINCE,
 	OPT_CHECK_REPRO, OPT_EMIT_CMAKE, OPT_NO_CACHE, OPT_PIN, OPT_PRINT_ENV,
 	OPT_TIMEOUT, OPT_CACHE_URL, OPT_CACHE_CONNECT_TIMEOUT,
-	OPT_CACHE_TIMEOUT,
+	OPT_CACHE_TIMEOUT, OPT_FROM_BUNDLE, OPT_REPO,
 };
 
 /* The largest --timeout, in seconds: some 31 years. */
@@ -45,6 +45,8 @@ usage(void)
 	    "                [--cache-timeout SECONDS]\n"
 	    "                [--bundle FILE] [--changed-since REV] "
 	    "[--timeout SECONDS] [DIR]\n"
+	    "       hx-build --from-bundle BUNDLE [-q | -v] [-o DIR] "
+	    "[--repo DIR]\n"
 	    "       hx-build -t TARGET --pin FILE\n"
 	    "       hx-build -t TARGET [-F FLAG]... --print-env [DIR]\n"
 	    "       hx-build -t TARGET --emit-cmake-toolchain FILE\n"
@@ -73,11 +75,16 @@ usage(void)
 	    "                           give up a transfer after SECONDS (60)\n"
 	    "      --check-repro        build twice in two directories and\n"
 	    "                           name the outputs that differ\n"
-	    "      --bundle FILE        write the outputs and SHA256SUMS to a\n"
-	    "                           reproducible FILE.tar.gz\n"
+	    "      --bundle FILE        write the outputs, build.json and\n"
+	    "                           SHA256SUMS to a reproducible\n"
+	    "                           FILE.tar.gz\n"
 	    "      --changed-since REV  mark the outputs changes since REV\n"
 	    "                           affect, and which need timing runs\n"
 	    "      --timeout SECONDS    stop a build step after SECONDS\n"
+	    "      --from-bundle BUNDLE rebuild a proof bundle's artifacts\n"
+	    "                           from its commit and compare them\n"
+	    "      --repo DIR           the git repository holding the\n"
+	    "                           bundle's commit (default .)\n"
 	    "      --pin FILE           write a manifest pinning what is\n"
 	    "                           installed now (- for stdout)\n"
 	    "      --print-env          print the build environment as shell\n"
@@ -219,10 +226,17 @@ static struct hx_git *
 read_git(struct build *b, const char *dir)
 {
 	struct hx_git *git = hx_git_open(dir);
-	char err[512];
+	char err[512], top[PATH_MAX];
+	size_t len;
 
 	if (git != NULL && hx_git_head(git, &b->head) == 0)
 		b->have_git = true;
+	/* Where the project is in the repository, for a rebuild. */
+	if (b->have_git && realpath(hx_git_workdir(git), top) != NULL &&
+	    strncmp(dir, top, len = strlen(top)) == 0 &&
+	    (dir[len] == '/' || dir[len] == '\0'))
+		b->project_rel = hx_xstrdup(dir[len] == '\0' ? "." :
+		    dir + len + 1);
 	if (hx_git_source_date_epoch(b->have_git ? &b->head : NULL,
 	    &b->source_date_epoch, err, sizeof(err)) < 0)
 		hx_usage_error("%s", err);
@@ -363,7 +377,7 @@ build_project(struct build *b, struct hx_git *git)
 	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
 	if (b->opt->bundle != NULL && !failed)
-		build_write_bundle(b);
+		build_write_bundle(b, results);
 	hx_progress_free(b->opt->progress);
 	b->opt->progress = NULL;
 	if (!b->opt->quiet)
@@ -420,9 +434,8 @@ print_setup(struct build *b, const char *dir, const char *cmake)
 	hx_git_close(git);
 }
 
-/* Add FLAG to the NULL-terminated -F list. */
-static char **
-add_flag(char **v, const char *flag)
+char **
+build_add_flag(char **v, const char *flag)
 {
 	size_t n = 0;
 
@@ -469,12 +482,14 @@ main(int argc, char **argv)
 		{ "emit-cmake-toolchain", required_argument, NULL,
 		    OPT_EMIT_CMAKE },
 		{ "flag", required_argument, NULL, 'F' },
+		{ "from-bundle", required_argument, NULL, OPT_FROM_BUNDLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "output-dir", required_argument, NULL, 'o' },
 		{ "pin", required_argument, NULL, OPT_PIN },
 		{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "repo", required_argument, NULL, OPT_REPO },
 		{ "target", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -483,7 +498,8 @@ main(int argc, char **argv)
 	};
 	struct build_options opt = { .http = { 5000, 60000 } };
 	struct build b = { 0 };
-	const char *pin = NULL, *cmake = NULL, *dir;
+	const char *pin = NULL, *cmake = NULL, *dir, *repo = NULL;
+	struct rebuild rb = { 0 };
 	bool print_env = false, verbose = false;
 	struct hx_git *git;
 	char err[1024];
@@ -495,7 +511,8 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			opt.extra_flags = add_flag(opt.extra_flags, optarg);
+			opt.extra_flags = build_add_flag(opt.extra_flags,
+			    optarg);
 			break;
 		case 'V':
 			printf("hx-build %s\n", PACKAGE_VERSION);
@@ -553,6 +570,12 @@ main(int argc, char **argv)
 			opt.timeout_ns = (int64_t)(parse_seconds("--timeout",
 			    optarg) * 1e9);
 			break;
+		case OPT_FROM_BUNDLE:
+			opt.from_bundle = optarg;
+			break;
+		case OPT_REPO:
+			repo = optarg;
+			break;
 		case OPT_CACHE_URL:
 			opt.cache_url = optarg;
 			break;
@@ -571,6 +594,21 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (opt.from_bundle != NULL && (opt.target != NULL ||
+	    opt.extra_flags != NULL || argc > 0 || opt.bundle != NULL ||
+	    opt.check_repro || opt.changed_since != NULL || pin != NULL ||
+	    print_env || cmake != NULL))
+		hx_usage_error("--from-bundle takes the target, flags and "
+		    "project from the bundle, and excludes -t, -F, DIR, "
+		    "--bundle, --check-repro, --changed-since, --pin, "
+		    "--print-env and --emit-cmake-toolchain");
+	if (repo != NULL && opt.from_bundle == NULL)
+		hx_usage_error("--repo goes with --from-bundle");
+	if (opt.from_bundle != NULL) {
+		build_rebuild_prepare(&rb, &opt, repo != NULL ? repo : ".");
+		opt.target = rb.toolchain;
+		opt.no_cache = true;
+	}
 	if (opt.target == NULL)
 		hx_usage_error("no target given (-t riscv64-gcc, "
 		    "riscv64-clang, host, or a manifest file)");
@@ -581,7 +619,7 @@ main(int argc, char **argv)
 	if ((pin != NULL) + print_env + (cmake != NULL) > 1)
 		hx_usage_error("--pin, --print-env and --emit-cmake-toolchain "
 		    "exclude each other");
-	dir = argc == 1 ? argv[0] : ".";
+	dir = rb.dir != NULL ? rb.dir : argc == 1 ? argv[0] : ".";
 	if (opt.cache_dir == NULL)
 		opt.cache_dir = hx_cache_default_dir();
 	if (opt.cache_url == NULL && (opt.cache_url = getenv("HX_CACHE_URL"))
@@ -589,16 +627,23 @@ main(int argc, char **argv)
 		opt.cache_url = NULL;
 	b.opt = &opt;
 	load_toolchain(&b, opt.target);
+	/* A pinned file that is not what it should be stops all. */
+	if (pin == NULL && !print_env && cmake == NULL && ((status =
+	    hx_project_load(dir, &b.project, err, sizeof(err))) != 0 ||
+	    (status = hx_project_check_pins(&b.project, err,
+	    sizeof(err))) != 0))
+		hx_err(status, "%s", err);
 	verify_toolchain(&b, pin != NULL);
+	if (opt.from_bundle != NULL)
+		build_rebuild_check_toolchain(&rb, &b);
 	status = HX_EXIT_OK;
 	if (pin != NULL)
 		write_pin(&b, pin);
 	else if (print_env || cmake != NULL)
 		print_setup(&b, dir, cmake);
 	else {
-		if ((status = hx_project_load(dir, &b.project, err,
-		    sizeof(err))) != 0)
-			hx_err(status, "%s", err);
+		if (opt.from_bundle != NULL)
+			build_rebuild_flags(&rb, &b);
 		collect_flags(&b);
 		prepare_output_dir(&b);
 		build_compute_key(&b);
@@ -606,10 +651,13 @@ main(int argc, char **argv)
 			opt.progress = hx_progress_new("hx-build",
 			    STDERR_FILENO, verbose);
 		git = read_git(&b, b.project.dir);
-		status = build_project(&b, git);
+		status = opt.from_bundle != NULL ? build_rebuild(&rb, &b) :
+		    build_project(&b, git);
 		if (git != NULL)
 			hx_git_close(git);
 	}
+	build_rebuild_free(&rb);
+	free(b.project_rel);
 	free(b.flags);
 	free(opt.extra_flags);
 	free(opt.output_dir);

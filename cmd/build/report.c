@@ -12,6 +12,7 @@
 #include "build.h"
 #include "hx_archive.h"
 #include "hx_err.h"
+#include "hx_json.h"
 #include "rec/hx_artifact.h"
 #include "rec/hx_rec.h"
 
@@ -125,6 +126,21 @@ pairs(const json_t *vars, size_t *n)
 	return p;
 }
 
+/* The project's pins as the artifact record has them; free(3) them. */
+static struct hx_artifact_pin *
+artifact_pins(const struct hx_project *p)
+{
+	struct hx_artifact_pin *pins = hx_xcalloc(p->npins + 1,
+	    sizeof(*pins));
+	size_t i;
+
+	for (i = 0; i < p->npins; i++) {
+		pins[i].path = p->pins[i].path;
+		pins[i].sha256 = p->pins[i].sha256;
+	}
+	return pins;
+}
+
 /* Write the artifact record of output I. */
 void
 build_emit_artifact(const struct build *b, size_t i,
@@ -168,7 +184,10 @@ build_emit_artifact(const struct build *b, size_t i,
 	if (b->have_git) {
 		a.commit = b->head.commit;
 		a.dirty = b->head.dirty;
+		a.project = b->project_rel;
 	}
+	a.pins = artifact_pins(&b->project);
+	a.npins = b->project.npins;
 	if (ch->active) {
 		a.affected = affects(b, ch, o, r->deps, &timing);
 		a.needs_timing = timing;
@@ -183,18 +202,70 @@ build_emit_artifact(const struct build *b, size_t i,
 	json_decref(rec);
 	free(a.args);
 	free(a.env);
+	free(a.pins);
 	free(path);
 	free(cwd);
 }
 
-/* Write the outputs and a SHA256SUMS file to a reproducible archive. */
+/*
+ * The bundle's build.json: what a rebuild needs (commit, project,
+ * toolchain, flags, pins) and each output's digest (hx-build(1)).
+ */
+static char *
+build_description(const struct build *b, const struct build_result *results)
+{
+	json_t *j = json_object(), *tc = json_object(), *pins = json_array();
+	json_t *outputs = json_array(), *flags = json_array(), *o;
+	char *compact, *text;
+	size_t i;
+
+	if (b->have_git) {
+		json_object_set_new(j, "commit", json_string(b->head.commit));
+		json_object_set_new(j, "dirty", json_boolean(b->head.dirty));
+		json_object_set_new(j, "project",
+		    json_string(b->project_rel));
+	}
+	json_object_set_new(j, "target", json_string(b->tc.target));
+	json_object_set_new(tc, "name", json_string(b->tc.name));
+	json_object_set_new(tc, "version", json_string(b->found.version));
+	json_object_set_new(tc, "digest", json_string(b->found.digest));
+	json_object_set_new(j, "toolchain", tc);
+	for (i = 0; b->flags[i] != NULL; i++)
+		json_array_append_new(flags, json_string(b->flags[i]));
+	json_object_set_new(j, "flags", flags);
+	for (i = 0; i < b->project.npins; i++)
+		json_array_append_new(pins, json_pack("{ssss}", "path",
+		    b->project.pins[i].path, "sha256",
+		    b->project.pins[i].sha256));
+	json_object_set_new(j, "pins", pins);
+	for (i = 0; i < b->project.noutputs; i++) {
+		o = json_pack("{ssssss}", "name", b->project.outputs[i].name,
+		    "path", b->project.outputs[i].path, "sha256",
+		    results[i].sha256);
+		json_array_append_new(outputs, o);
+	}
+	json_object_set_new(j, "outputs", outputs);
+	compact = hx_json_to_string(j);
+	text = hx_xasprintf("%s\n", compact);
+	free(compact);
+	json_decref(j);
+	return text;
+}
+
+/*
+ * Write the outputs, build.json and a SHA256SUMS file to a reproducible
+ * archive.
+ */
 void
-build_write_bundle(struct build *b)
+build_write_bundle(struct build *b, const struct build_result *results)
 {
 	size_t n = b->project.noutputs, i;
-	struct hx_bundle_entry *e = hx_xcalloc(n, sizeof(*e));
-	char err[512];
+	struct hx_bundle_entry *e = hx_xcalloc(n + 1, sizeof(*e));
+	char err[512], *description = build_description(b, results);
 
+	e[n].name = "build.json";
+	e[n].data = description;
+	e[n].len = strlen(description);
 	for (i = 0; i < n; i++) {
 		e[i].name = b->project.outputs[i].path;
 		e[i].file = hx_xasprintf("%s/%s", b->opt->output_dir,
@@ -202,10 +273,11 @@ build_write_bundle(struct build *b)
 		e[i].mode = strcmp(b->project.outputs[i].kind, "lib") == 0 ?
 		    0644 : 0755;
 	}
-	if (hx_archive_write_bundle_sums(b->opt->bundle, e, n,
+	if (hx_archive_write_bundle_sums(b->opt->bundle, e, n + 1,
 	    b->source_date_epoch, err, sizeof(err)) != 0)
 		hx_err(HX_EXIT_SYSTEM, "%s: %s", b->opt->bundle, err);
 	for (i = 0; i < n; i++)
 		free((char *)e[i].file);
 	free(e);
+	free(description);
 }

@@ -69,8 +69,8 @@ list_inputs(struct build *b, char ***inputs, size_t *n)
 
 /*
  * The cache key: SHA-256 over the toolchain digest, target and programs,
- * the build system and commands, every flag, the declared outputs, and
- * the path, executable bit and content of every input file.
+ * the build system and commands, every flag, the pins, the declared
+ * outputs, and the path, executable bit and content of every input file.
  */
 int
 build_compute_key(struct build *b)
@@ -98,6 +98,12 @@ build_compute_key(struct build *b)
 	hash_strings(&h, "configure", p->configure);
 	hash_strings(&h, "build", p->build);
 	hash_strings(&h, "flag", b->flags);
+	for (i = 0; i < p->npins; i++) {
+		line = hx_xasprintf("%s %s", p->pins[i].path,
+		    p->pins[i].sha256);
+		hash_line(&h, "pin", line);
+		free(line);
+	}
 	for (i = 0; i < p->noutputs; i++) {
 		line = hx_xasprintf("%s %s %s", p->outputs[i].name,
 		    p->outputs[i].path, p->outputs[i].kind);
@@ -139,9 +145,8 @@ build_stage_parent(void)
 	return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
 }
 
-/* A new staging directory: TMPDIR/PREFIX.XXXXXX, absolute, adopted. */
-static char *
-stage_dir(const char *prefix)
+char *
+build_stage_dir(const char *prefix)
 {
 	char *dir = hx_xasprintf("%s/%s.XXXXXX", build_stage_parent(), prefix);
 	char real[PATH_MAX];
@@ -321,7 +326,7 @@ build_run(struct build *b, struct build_result *results,
     int64_t *duration_ns)
 {
 	const struct hx_project *p = &b->project;
-	char *stage = stage_dir(stage_prefix), *cmake, **env, *src, *dst, *root;
+	char *stage = build_stage_dir(stage_prefix), *cmake, **env, *src, *dst, *root;
 	struct hx_depgraph *graph;
 	size_t i, ndeps;
 	int failed = 0;

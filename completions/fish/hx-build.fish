@@ -15,6 +15,8 @@ complete -c hx-build -l check-repro -d 'Build twice and name the outputs that di
 complete -c hx-build -l bundle -r -d 'Write a reproducible tar.gz of the outputs'
 complete -c hx-build -l changed-since -x -a '(__fish_git_refs 2>/dev/null; echo HEAD)' -d 'Mark outputs affected by changes since REV'
 complete -c hx-build -l timeout -x -d 'Stop a build step after SECONDS'
+complete -c hx-build -l from-bundle -r -d 'Rebuild a proof bundle and compare byte for byte'
+complete -c hx-build -l repo -x -a '(__fish_complete_directories)' -d 'The git repository holding the bundle commit'
 complete -c hx-build -l pin -r -d 'Write a manifest pinning what is installed'
 complete -c hx-build -l print-env -d 'Print the build environment as shell exports'
 complete -c hx-build -l emit-cmake-toolchain -r -d 'Write a CMake toolchain file'

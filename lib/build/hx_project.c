@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "hx_err.h"
+#include "hx_hash.h"
 #include "hx_strv.h"
 #include "build/hx_project.h"
 
@@ -133,9 +134,8 @@ one_of(const char *s, const char *const *words)
 	return false;
 }
 
-/* Whether a declared output path stays inside the project. */
-static bool
-safe_relative(const char *path)
+bool
+hx_project_inside(const char *path)
 {
 	const char *p;
 
@@ -204,7 +204,7 @@ load_output(struct load *l, json_t *v, const char *at, struct hx_output *o)
 		    kind);
 	else if (*name == '\0')
 		rc = FAULT(l, pointer, "name: expected a non-empty string");
-	else if (!safe_relative(path))
+	else if (!hx_project_inside(path))
 		rc = FAULT(l, pointer, "path: a relative path that stays "
 		    "inside the project, not \"%s\"", path);
 	free(pointer);
@@ -249,13 +249,84 @@ load_outputs(struct load *l, struct hx_project *p, json_t *outputs)
 	return 0;
 }
 
+/* Whether S is 64 lowercase hexadecimal digits. */
+static bool
+sha256_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return false;
+	return s[64] == '\0';
+}
+
+/* Check pin V (at AT) and fill PIN from it. */
+static int
+load_pin(struct load *l, json_t *v, const char *at, struct hx_pin *pin)
+{
+	static const char *const keys[] = { "path", "sha256", NULL };
+	const char *path, *sha256;
+	char *pointer;
+	int rc;
+
+	if (!json_is_object(v))
+		return FAULT(l, at, "pins: expected an object");
+	if ((rc = known_keys(l, v, at, keys)) != 0 ||
+	    (rc = string(l, v, at, "path", NULL, &path)) != 0 ||
+	    (rc = string(l, v, at, "sha256", NULL, &sha256)) != 0)
+		return rc;
+	pointer = hx_xasprintf("%s/%s", at, !hx_project_inside(path) ? "path" :
+	    "sha256");
+	if (!hx_project_inside(path))
+		rc = FAULT(l, pointer, "path: a relative path that stays "
+		    "inside the project, not \"%s\"", path);
+	else if (!sha256_hex(sha256))
+		rc = FAULT(l, pointer, "sha256: expected 64 lowercase "
+		    "hexadecimal digits, not \"%s\"", sha256);
+	free(pointer);
+	if (rc != 0)
+		return rc;
+	pin->path = hx_xstrdup(path);
+	pin->sha256 = hx_xstrdup(sha256);
+	return 0;
+}
+
+/* Read the pins into P: every one well formed, no path twice. */
+static int
+load_pins(struct load *l, struct hx_project *p, json_t *pins)
+{
+	char at[64];
+	json_t *v;
+	size_t i, k;
+	int rc;
+
+	if (pins == NULL)
+		return 0;
+	if (!json_is_array(pins))
+		return FAULT(l, "/pins", "pins: expected an array of objects");
+	p->pins = hx_xcalloc(json_array_size(pins) + 1, sizeof(*p->pins));
+	json_array_foreach(pins, i, v) {
+		snprintf(at, sizeof(at), "/pins/%zu", i);
+		if ((rc = load_pin(l, v, at, &p->pins[i])) != 0)
+			return rc;
+		p->npins++;
+		for (k = 0; k < i; k++)
+			if (strcmp(p->pins[k].path, p->pins[i].path) == 0)
+				return FAULT(l, at, "pins: the path \"%s\" is "
+				    "pinned twice", p->pins[i].path);
+	}
+	return 0;
+}
+
 /* Check the manifest J and fill P from it. */
 static int
 load_manifest(struct load *l, struct hx_project *p, json_t *j)
 {
 	static const char *const keys[] = { "name", "system", "configure",
 	    "build", "flags", "inputs", "build_files", "no_timing", "outputs",
-	    NULL };
+	    "pins", NULL };
 	static const char *const systems[] = { "make", "cmake", "autotools",
 	    "command", NULL };
 	static const char *const all[] = { "**", NULL };
@@ -286,7 +357,8 @@ load_manifest(struct load *l, struct hx_project *p, json_t *j)
 	    (rc = strings(l, j, "", "build_files", build_files, false,
 	    &p->build_files)) != 0 ||
 	    (rc = strings(l, j, "", "no_timing", NULL, false,
-	    &p->no_timing)) != 0)
+	    &p->no_timing)) != 0 ||
+	    (rc = load_pins(l, p, json_object_get(j, "pins"))) != 0)
 		return rc;
 	return load_outputs(l, p, json_object_get(j, "outputs"));
 }
@@ -339,6 +411,11 @@ hx_project_free(struct hx_project *p)
 		free(p->outputs[i].cwd);
 	}
 	free(p->outputs);
+	for (i = 0; i < p->npins; i++) {
+		free(p->pins[i].path);
+		free(p->pins[i].sha256);
+	}
+	free(p->pins);
 	free(p->dir);
 	free(p->file);
 	free(p->name);
@@ -569,6 +646,18 @@ add_input(struct walk *w, char *rel)
 
 static int walk_dir(struct walk *, const char *, const char *, const char *);
 
+/* Whether REL is an input: it matches an input pattern, or it is pinned. */
+static bool
+is_input(const struct hx_project *p, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < p->npins; i++)
+		if (strcmp(p->pins[i].path, rel) == 0)
+			return true;
+	return hx_project_match_any(p->inputs, rel);
+}
+
 /*
  * The symbolic link at PATH (REL in the project): followed to a file or a
  * directory inside the project; one that leads out, dangles or loops is
@@ -580,7 +669,7 @@ walk_link(struct walk *w, const char *path, const char *rel)
 {
 	char real[PATH_MAX];
 	size_t len = strlen(w->p->dir);
-	bool input = hx_project_match_any(w->p->inputs, rel);
+	bool input = is_input(w->p, rel);
 	struct stat st;
 
 	if (realpath(path, real) == NULL) {
@@ -655,8 +744,7 @@ walk_dir(struct walk *w, const char *dir, const char *real, const char *rel)
 			if (w->exclude == NULL ||
 			    strcmp(sub_real, w->exclude) != 0)
 				rc = walk_dir(w, path, sub_real, sub);
-		} else if (S_ISREG(st.st_mode) &&
-		    hx_project_match_any(w->p->inputs, sub)) {
+		} else if (S_ISREG(st.st_mode) && is_input(w->p, sub)) {
 			add_input(w, sub);
 			sub = NULL;
 		}
@@ -689,4 +777,42 @@ hx_project_inputs(const struct hx_project *p, const char *exclude,
 	*paths = w.paths;
 	*count = w.n;
 	return 0;
+}
+
+int
+hx_project_check_pins(const struct hx_project *p, char *err, size_t errlen)
+{
+	char real[PATH_MAX], hex[HX_SHA256_HEX], *path;
+	size_t len = strlen(p->dir), i;
+	struct stat st;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < p->npins; i++) {
+		path = hx_xasprintf("%s/%s", p->dir, p->pins[i].path);
+		if (realpath(path, real) == NULL || stat(real, &st) != 0)
+			snprintf(err, errlen, "%s: pinned file %s: %s (pinned "
+			    "sha256 %s)", p->file, p->pins[i].path,
+			    strerror(errno), p->pins[i].sha256);
+		else if (strncmp(real, p->dir, len) != 0 || real[len] != '/')
+			snprintf(err, errlen, "%s: pinned file %s leads out "
+			    "of the project (to %s)", p->file,
+			    p->pins[i].path, real);
+		else if (!S_ISREG(st.st_mode))
+			snprintf(err, errlen, "%s: pinned file %s is not a "
+			    "regular file", p->file, p->pins[i].path);
+		else if (hx_hash_sha256_file(real, hex) != 0)
+			snprintf(err, errlen, "%s: pinned file %s: %s",
+			    p->file, p->pins[i].path, strerror(errno));
+		else if (strcmp(hex, p->pins[i].sha256) != 0)
+			snprintf(err, errlen, "%s: pinned file %s does not "
+			    "match its pin: pinned sha256 %s, found %s",
+			    p->file, p->pins[i].path, p->pins[i].sha256, hex);
+		else {
+			free(path);
+			continue;
+		}
+		rc = HX_EXIT_SYSTEM;
+		free(path);
+	}
+	return rc;
 }

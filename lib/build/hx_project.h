@@ -27,6 +27,12 @@ struct hx_output {
 	char *cwd;		/* test directory, or NULL */
 };
 
+/* A data file pinned by its SHA-256 (model weights, calibration tables). */
+struct hx_pin {
+	char *path;		/* relative to the project directory */
+	char *sha256;		/* 64 lowercase hex digits */
+};
+
 struct hx_project {
 	char *dir;		/* the project directory, absolute */
 	char *file;		/* the manifest's path */
@@ -40,6 +46,8 @@ struct hx_project {
 	char **no_timing;	/* patterns of changes that need no timing */
 	struct hx_output *outputs;
 	size_t noutputs;
+	struct hx_pin *pins;	/* pinned files, also inputs */
+	size_t npins;
 	json_t *json;
 };
 
@@ -60,6 +68,12 @@ void hx_project_free(struct hx_project *p);
  */
 bool hx_project_match(const char *pattern, const char *path);
 
+/*
+ * Whether the relative PATH stays inside the directory it is relative
+ * to: not empty, not absolute, no ".." component.
+ */
+bool hx_project_inside(const char *path);
+
 /* Whether PATH matches any of the NULL-terminated PATTERNS. */
 bool hx_project_match_any(char *const *patterns, const char *path);
 
@@ -75,5 +89,14 @@ bool hx_project_match_any(char *const *patterns, const char *path);
  */
 int hx_project_inputs(const struct hx_project *p, const char *exclude,
     char ***paths, size_t *count, char *err, size_t errlen);
+
+/*
+ * Check every pinned file of P against its digest.  Returns 0, or
+ * HX_EXIT_SYSTEM with a message in ERR naming the file and both digests
+ * (a missing file, one that is not a regular file or leads out of the
+ * project, or a different digest).
+ */
+int hx_project_check_pins(const struct hx_project *p, char *err,
+    size_t errlen);
 
 #endif

@@ -92,6 +92,41 @@ read_run(const json_t *json, struct hx_artifact *a, char **message)
 	return 0;
 }
 
+/* The pins: an array of {path, sha256} objects, when there. */
+static int
+read_pins(const json_t *json, struct hx_artifact *a, char **message)
+{
+	const char *w = "artifact pins[].";
+	const json_t *array = json_object_get(json, "pins"), *item;
+	size_t i;
+
+	if (array == NULL)
+		return 0;
+	if (!json_is_array(array))
+		return hx_field_fault(message, "artifact ", "pins", "is not "
+		    "an array");
+	a->pins = calloc(json_array_size(array) + 1, sizeof(*a->pins));
+	if (a->pins == NULL)
+		return hx_field_fault(message, "artifact ", "pins", "is too "
+		    "large");
+	json_array_foreach(array, i, item) {
+		if (!json_is_object(item))
+			return hx_field_fault(message, "artifact ", "pins",
+			    "holds something other than an object");
+		if (hx_field_string(item, w, "path", HX_FIELD_REQUIRED,
+		    &a->pins[i].path, message) < 0 ||
+		    hx_field_string(item, w, "sha256", HX_FIELD_REQUIRED,
+		    &a->pins[i].sha256, message) < 0)
+			return -1;
+		if (strlen(a->pins[i].sha256) != 64 ||
+		    strspn(a->pins[i].sha256, "0123456789abcdef") != 64)
+			return hx_field_fault(message, w, "sha256", "is not 64 "
+			    "lowercase hexadecimal digits");
+		a->npins++;
+	}
+	return 0;
+}
+
 int
 hx_artifact_read(const json_t *json, struct hx_artifact *out,
     char **message)
@@ -121,6 +156,8 @@ hx_artifact_read(const json_t *json, struct hx_artifact *out,
 	    message) < 0 ||
 	    hex(json, "commit", HX_FIELD_OPTIONAL, 40, &out->commit,
 	    message) < 0 ||
+	    hx_field_string(json, w, "project", HX_FIELD_OPTIONAL,
+	    &out->project, message) < 0 ||
 	    flag(json, "dirty", &out->dirty, message) < 0 ||
 	    hx_field_enum(json, w, "cache", HX_FIELD_REQUIRED, cache_names,
 	    &hit, message) < 0 ||
@@ -133,7 +170,8 @@ hx_artifact_read(const json_t *json, struct hx_artifact *out,
 	    &out->output_tail, message) < 0 ||
 	    hx_field_string(json, w, "message", HX_FIELD_OPTIONAL,
 	    &out->message, message) < 0 ||
-	    flag(json, "reproducible", &out->reproducible, message) < 0)
+	    flag(json, "reproducible", &out->reproducible, message) < 0 ||
+	    read_pins(json, out, message) < 0)
 		goto bad;
 	if (out->path != NULL && *out->path == '\0') {
 		hx_field_fault(message, w, "path", "is empty");
@@ -163,7 +201,8 @@ set_flag(json_t *obj, const char *key, int b)
 json_t *
 hx_artifact_to_json(const struct hx_artifact *a)
 {
-	json_t *rec = json_object(), *tc = json_object();
+	json_t *rec = json_object(), *tc = json_object(), *pins, *pin;
+	size_t i;
 
 	json_object_set_new(rec, "type", json_string("artifact"));
 	hx_field_set_string(rec, "name", a->name);
@@ -184,6 +223,7 @@ hx_artifact_to_json(const struct hx_artifact *a)
 	json_object_set_new(rec, "toolchain", tc);
 	hx_field_set_strings(rec, "flags", a->flags);
 	hx_field_set_string(rec, "commit", a->commit);
+	hx_field_set_string(rec, "project", a->project);
 	set_flag(rec, "dirty", a->dirty);
 	json_object_set_new(rec, "cache",
 	    json_string(cache_names[a->cache_hit]));
@@ -197,6 +237,16 @@ hx_artifact_to_json(const struct hx_artifact *a)
 	    a->output_tail_len);
 	hx_field_set_string(rec, "message", a->message);
 	set_flag(rec, "reproducible", a->reproducible);
+	if (a->pins != NULL) {
+		pins = json_array();
+		for (i = 0; i < a->npins; i++) {
+			pin = json_object();
+			hx_field_set_string(pin, "path", a->pins[i].path);
+			hx_field_set_string(pin, "sha256", a->pins[i].sha256);
+			json_array_append_new(pins, pin);
+		}
+		json_object_set_new(rec, "pins", pins);
+	}
 	return rec;
 }
 
@@ -206,5 +256,6 @@ hx_artifact_clear(struct hx_artifact *a)
 	free(a->flags);
 	free(a->args);
 	free(a->env);
+	free(a->pins);
 	hx_artifact_init(a);
 }

@@ -26,6 +26,12 @@ struct hx_artifact_toolchain {
 	const char *cpu;		/* QEMU's -cpu, or NULL: its default */
 };
 
+/* A data file the build read, pinned by its digest in hx.json. */
+struct hx_artifact_pin {
+	const char *path;		/* relative to the project */
+	const char *sha256;		/* 64 lowercase hex digits */
+};
+
 /*
  * An artifact.  Strings are borrowed: from the JSON value
  * hx_artifact_read read, or from the caller that fills the struct to
@@ -44,6 +50,8 @@ struct hx_artifact {
 	struct hx_artifact_toolchain toolchain;
 	const char **flags;		/* NULL-terminated */
 	const char *commit;		/* 40 hex digits, or NULL */
+	const char *project;		/* the project directory relative to
+					   the repository's top, or NULL */
 	int dirty;			/* -1, 0 or 1 */
 	bool cache_hit;			/* cache "hit", or "miss" */
 	int64_t duration_ns;
@@ -57,6 +65,8 @@ struct hx_artifact {
 	size_t output_tail_len;
 	const char *message;		/* or NULL */
 	int reproducible;		/* -1, 0 or 1 */
+	struct hx_artifact_pin *pins;	/* NULL: left out */
+	size_t npins;
 };
 
 /* The NULL-terminated kind names, in the order of the enum. */

@@ -49,3 +49,13 @@ run_riscv() {
 have_qemu() {
 	command -v qemu-riscv64 >/dev/null 2>&1
 }
+
+# wait_file FILE: wait until FILE exists (a minute at most).
+wait_file() {
+	n=0
+	while [ ! -e "$1" ] && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	test -e "$1"
+}

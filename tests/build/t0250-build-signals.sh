@@ -9,16 +9,6 @@ require_program flock util-linux
 
 make_repo repo || exit 1
 
-# wait_file FILE: wait until FILE exists (a minute at most).
-wait_file() {
-	n=0
-	while [ ! -e "$1" ] && [ $n -lt 600 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	test -e "$1"
-}
-
 # The build step starts a grandchild, says both pids, then waits: the
 # step's file is the readiness marker.
 git clone -q repo hang &&

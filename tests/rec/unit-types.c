@@ -260,6 +260,9 @@ test_artifact(void)
 	const char *flags[] = { "-O2", "-march=rv64gc", NULL };
 	const char *args[] = { "200", NULL };
 	struct hx_field_pair env[] = { { "OMP_NUM_THREADS", "1" } };
+	struct hx_artifact_pin pins[] = { { "weights/mlp.bin",
+	    "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef" } };
 	struct hx_artifact a, back;
 	char *message = NULL;
 	json_t *j;
@@ -290,6 +293,9 @@ test_artifact(void)
 	a.nenv = 1;
 	a.cwd = "hx-out/data";
 	a.reproducible = 1;
+	a.project = "examples/tinyinfer";
+	a.pins = pins;
+	a.npins = 1;
 	j = hx_artifact_to_json(&a);
 	tap_ok(hx_artifact_read(j, &back, &message) == 0 &&
 	    strcmp(back.name, a.name) == 0 && strcmp(back.path, a.path) == 0 &&
@@ -310,7 +316,10 @@ test_artifact(void)
 	    strcmp(back.env[0].name, "OMP_NUM_THREADS") == 0 &&
 	    strcmp(back.env[0].value, "1") == 0 &&
 	    strcmp(back.cwd, a.cwd) == 0 && back.output_tail == NULL &&
-	    back.message == NULL && back.reproducible == 1,
+	    back.message == NULL && back.reproducible == 1 &&
+	    strcmp(back.project, a.project) == 0 && back.npins == 1 &&
+	    strcmp(back.pins[0].path, "weights/mlp.bin") == 0 &&
+	    strcmp(back.pins[0].sha256, a.sha256) == 0,
 	    "artifact: struct, JSON, struct");
 	hx_artifact_clear(&back);
 	json_decref(j);
@@ -659,6 +668,17 @@ test_refused(void)
 	    "artifact message is not a string");
 	refused(again_artifact, artifact_ok, "reproducible", "1",
 	    "artifact reproducible is not a boolean");
+	refused(again_artifact, artifact_ok, "project", "1",
+	    "artifact project is not a string");
+	refused(again_artifact, artifact_ok, "pins", "{}",
+	    "artifact pins is not an array");
+	refused(again_artifact, artifact_ok, "pins", "[\"w.bin\"]",
+	    "artifact pins holds something other than an object");
+	refused(again_artifact, artifact_ok, "pins", "[{\"sha256\":\"ab\"}]",
+	    "artifact pins[].path is missing");
+	refused(again_artifact, artifact_ok, "pins",
+	    "[{\"path\":\"w.bin\",\"sha256\":\"AB\"}]",
+	    "artifact pins[].sha256 is not 64 lowercase hexadecimal digits");
 
 	refused(again_wcet, wcet_ok, "name", NULL, "wcet name is missing");
 	refused(again_wcet, wcet_ok, "unit", "\"furlongs\"",
