@@ -7,6 +7,7 @@
 # asked to replace it.  hx(1) runs this program for `hx init'.
 set -u
 
+prog='hx init'
 bindir='@bindir@'
 pkgdatadir='@pkgdatadir@'
 srcdir='@abs_top_srcdir@'
@@ -26,24 +27,7 @@ Options:
 EOF
 }
 
-die() {
-	status=$1
-	shift
-	printf 'hx init: %s\n' "$*" >&2
-	exit "$status"
-}
-
-# The first of the hx-NAME programs beside this one, in the configured
-# bindir or on the PATH.
-find_tool() {
-	for p in "$self/hx-$1" "$bindir/hx-$1"; do
-		if [ -x "$p" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	command -v "hx-$1"
-}
+@common@
 
 # The CI templates: in the source tree beside the build tree, relative to
 # an installed (or relocated) libexec/hx, or in the configured data dir.
@@ -56,11 +40,6 @@ find_templates() {
 		fi
 	done
 	return 1
-}
-
-# A JSON string for $1.
-json_str() {
-	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 }
 
 # The ELF machine number, as od prints its two bytes, of target $1.

@@ -11,6 +11,7 @@
 # gate's.  hx(1) runs this program for `hx nightly'.
 set -u
 
+prog='hx nightly'
 bindir='@bindir@'
 
 usage() {
@@ -43,7 +44,7 @@ Options:
       --repeat N         run each test N times (hx-emu --repeat)
       --reservations FILE  the reservation windows (default: the nightly
                          window for the team nightly on every node)
-      --rev REV          build REV, checked out beside the output
+      --rev REV          build REV, checked out in a private directory
       --run PATTERN      also run the exe outputs PATTERN matches
       --state DIR        hx-sched's state directory
       --submit           with --emit slurm: submit the scripts and wait
@@ -52,29 +53,8 @@ Options:
 EOF
 }
 
-die() {
-	status=$1
-	shift
-	printf 'hx nightly: %s\n' "$*" >&2
-	exit "$status"
-}
-
-# The first of the hx-NAME programs beside this one, in the configured
-# bindir or on the PATH.
-find_tool() {
-	for p in "$self/hx-$1" "$bindir/hx-$1"; do
-		if [ -x "$p" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	command -v "hx-$1"
-}
-
-# A JSON string for $1.
-json_str() {
-	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
-}
+@common@
+@recipe@
 
 # A JSON array of strings for the arguments.
 json_argv() {
@@ -84,13 +64,6 @@ json_argv() {
 		sep=,
 	done
 	printf ']'
-}
-
-# $1 decimal digits from 1 to 9, at random: a W3C id whose characters the
-# offload client checks with the same instructions every night.
-digits() {
-	od -An -tu1 -N"$1" /dev/urandom |
-	    awk '{ for (i = 1; i <= NF; i++) printf "%d", $i % 9 + 1 }'
 }
 
 # The seconds since the epoch of the time of day $1 (HH:MM) on the day
@@ -119,51 +92,40 @@ fault=
 state=
 emit=
 submit=0
-while [ $# -gt 0 ]; do
-	arg=$1 val= has=0
-	case $arg in
-	--*=*) val=${arg#*=} arg=${arg%%=*} has=1 ;;
+# The options of parse_options: how many values each takes, and where.
+takes_value() {
+	case $1 in
+	--bootstrap|--submit) echo 0 ;;
+	--emit) echo 2 ;;
+	*) echo 1 ;;
 	esac
-	case $arg in
-	-h|--help) usage; exit 0 ;;
+}
+
+set_option() {
+	case $1 in
 	--bootstrap) bootstrap=1 ;;
 	--submit) submit=1 ;;
-	-o|--output|-p|--policy|-t|--target|-b|--baseline|--rev|--inventory|\
-	--reservations|--window|--now|--run|--repeat|--fault|--state|--emit)
-		if [ "$has" = 0 ]; then
-			[ $# -ge 2 ] || die 2 "$arg needs a value"
-			val=$2
-			shift
-		fi
-		case $arg in
-		-o|--output) out=$val ;;
-		-p|--policy) policy=$val ;;
-		-t|--target) target=$val ;;
-		-b|--baseline) baseline=$val ;;
-		--rev) rev=$val ;;
-		--inventory) inventory=$val ;;
-		--reservations) reservations=$val ;;
-		--window) window=$val ;;
-		--now) now=$val ;;
-		--run) run_pattern=$val ;;
-		--repeat) repeat=$val ;;
-		--fault) fault=$val ;;
-		--state) state=$val ;;
-		--emit)
-			[ "$val" = slurm ] && [ $# -ge 2 ] ||
-			    die 2 "--emit takes slurm and a directory"
-			emit=$2
-			shift ;;
-		esac ;;
-	--) shift; break ;;
-	-*) die 2 "bad option: $arg (see hx nightly --help)" ;;
-	*) break ;;
+	-o|--output) out=$2 ;;
+	-p|--policy) policy=$2 ;;
+	-t|--target) target=$2 ;;
+	-b|--baseline) baseline=$2 ;;
+	--rev) rev=$2 ;;
+	--inventory) inventory=$2 ;;
+	--reservations) reservations=$2 ;;
+	--window) window=$2 ;;
+	--now) now=$2 ;;
+	--run) run_pattern=$2 ;;
+	--repeat) repeat=$2 ;;
+	--fault) fault=$2 ;;
+	--state) state=$2 ;;
+	--emit)
+		[ "$2" = slurm ] || die 2 "--emit takes slurm and a directory"
+		emit=$3 ;;
+	*) return 1 ;;
 	esac
-	shift
-done
-[ $# -le 1 ] || die 2 "unexpected argument: $2"
-project=${1:-.}
-[ -d "$project" ] || die 2 "$project: not a directory"
+}
+
+parse_options "$@"
 [ "$submit" = 0 ] || [ -n "$emit" ] || die 2 "--submit needs --emit slurm DIR"
 case $repeat in
 ''|*[!0-9]*|0) die 2 "--repeat: expected a positive number: $repeat" ;;
@@ -172,18 +134,7 @@ case $window in
 [0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]) ;;
 *) die 2 "--window: expected HH:MM-HH:MM: $window" ;;
 esac
-self=$(cd "$(dirname "$0")" && pwd)
-cwd=$(pwd)
-project=$(cd "$project" && pwd)
-[ -n "$policy" ] || policy=$project/hx-policy.json
-[ -f "$policy" ] || die 2 "$policy: no policy (--policy)"
-policy=$(cd "$(dirname "$policy")" && pwd)/$(basename "$policy")
-for t in build emu sched trace wcet gate offload; do
-	p=$(find_tool "$t") || die 4 "hx-$t not found"
-	eval "hx_$t=\$p"
-done
-git -C "$project" rev-parse --show-toplevel >/dev/null 2>&1 ||
-    die 2 "$project: not in a git repository"
+setup_project
 
 # The time to plan from and the window around it.
 if [ -n "$now" ]; then
@@ -193,7 +144,8 @@ else
 	now_s=$(date -u +%s)
 fi
 start=$(at_time "${window%-*}" "$now_s") &&
-    end=$(at_time "${window#*-}" "$now_s") || die 2 "--window: bad time: $window"
+    end=$(at_time "${window#*-}" "$now_s") ||
+    die 2 "--window: bad time: $window"
 [ "$start" -le "$now_s" ] || start=$((start - 86400))
 while [ "$end" -le "$start" ]; do
 	end=$((end + 86400))
@@ -202,16 +154,7 @@ done
     die 2 "$(rfc3339 "$now_s") is outside the nightly window $window UTC" \
     "(--window, --now)"
 
-mkdir -p "$out" || die 4 "$out: cannot make the directory"
-out=$(cd "$out" && pwd)
-log=$out/nightly.log
-: >"$log" || die 4 "$log: cannot write"
-rm -f "$out"/spans-*.jsonl
-# The private directory, with the service's socket: always under /tmp,
-# so that the address the tests are given has the same length every
-# night and on every engine (the size of their environment changes their
-# instruction counts), and fits a socket path's 108 bytes.
-tmp=$(mktemp -d /tmp/hx-nightly.XXXXXX) || die 4 "mktemp failed"
+setup_output nightly
 worktree=
 cleanup() {
 	[ -z "$worktree" ] ||
@@ -278,9 +221,24 @@ export TRACEPARENT
 # waits for the address the service writes once it listens.
 sock=$tmp/offload.sock
 ready=$tmp/ready
-runner_sh='s=$1 r=$2; shift 2; n=0; while [ -z "${HX_SERVICE_SOCKET:-}" ] && [ ! -s "$r" ]; do n=$((n + 1)); [ "$n" -le 600 ] || { echo "hx nightly: the GPU service did not start" >&2; exit 4; }; sleep 0.1; done; exec "$@" --gpu-stub="unix:$s"'
-service_sh='s=$1 r=$2; shift 2; [ -z "${HX_SERVICE_SOCKET:-}" ] || ln -s "$s" "$HX_SERVICE_SOCKET" || exit 4; exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
-set -- "$hx_emu" --count --repeat "$repeat" --setenv "TRACEPARENT=$TRACEPARENT" \
+runner_sh='s=$1 r=$2
+shift 2
+n=0
+while [ -z "${HX_SERVICE_SOCKET:-}" ] && [ ! -s "$r" ]; do
+	n=$((n + 1))
+	[ "$n" -le 600 ] || {
+		echo "hx nightly: the GPU service did not start" >&2
+		exit 4
+	}
+	sleep 0.1
+done
+exec "$@" --gpu-stub="unix:$s"'
+service_sh='s=$1 r=$2
+shift 2
+[ -z "${HX_SERVICE_SOCKET:-}" ] || ln -s "$s" "$HX_SERVICE_SOCKET" || exit 4
+exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
+set -- "$hx_emu" --count --repeat "$repeat" \
+    --setenv "TRACEPARENT=$TRACEPARENT" \
     --setenv "HX_OFFLOAD_SPANS=$tmp/spans-client.jsonl"
 [ -z "$run_pattern" ] || set -- "$@" --run "$run_pattern"
 runner=$(json_argv sh -c "$runner_sh" hx-nightly "$sock" "$ready" \
@@ -291,7 +249,8 @@ set -- "$hx_offload" --backend cpu --spans "$out/spans-offload.jsonl"
 service=$(json_argv sh -c "$service_sh" hx-nightly "$sock" "$ready" \
     "$hx_trace" run --service hx-offload --name hx-offload \
     --spans "$out/spans-service.jsonl" -- "$@")
-job='"type":"job","group":"nightly","placement":"split","team":"nightly","duration_ns":1800000000000'
+job='"type":"job","group":"nightly","placement":"split","team":"nightly"'
+job=$job',"duration_ns":1800000000000'
 {
 	printf '{%s,"name":"riscv-host","role":"runner",' "$job"
 	printf '"selector":["arch=riscv64"],"resources":{"cpus":1},"argv":%s}\n' \
@@ -327,11 +286,10 @@ if [ -n "$emit" ] && [ "$submit" = 0 ]; then
 	echo "hx nightly: the sbatch scripts are in $emit" >&2
 	exit 0
 fi
-span_status='"ok"'
-[ "$status" = 0 ] || span_status='"error","message":"a job failed"'
-printf '{"attrs":{"commit":"%s"},"end_ns":%s,"host":%s,"kind":"internal","name":"nightly","service":"hx-nightly","span_id":"%s","start_ns":%s,"status":%s,"trace_id":"%s","type":"span"}\n' \
-    "$commit" "$t1" "$(json_str "$(uname -n)")" "$root" "$t0" \
-    "$span_status" "$trace" >"$out/spans-nightly.jsonl"
+span_status=ok
+[ "$status" = 0 ] || span_status=error
+root_span "$out/spans-nightly.jsonl" nightly hx-nightly "$t0" "$t1" \
+    "$span_status" "{\"commit\":\"$commit\"}"
 
 # Samples of every span, the pWCET of every group, and the gate.
 echo "hx nightly: samples, pWCET and the gate" >>"$log"
@@ -346,28 +304,4 @@ status=$?
 # refs/notes/hx-baseline, are counts of another kind of run.
 HX_BASELINE_REF=${HX_BASELINE_REF:-refs/notes/hx-nightly}
 export HX_BASELINE_REF
-cd "$project" || die 4 "$project: cannot enter"
-set --
-case $baseline in
-''|git|git:*|/*) ;;
-*) baseline=$cwd/$baseline ;;
-esac
-if [ -n "$baseline" ]; then
-	set -- -b "$baseline"
-else
-	git notes --ref="$HX_BASELINE_REF" list 2>/dev/null | cut -d' ' -f2 \
-	    >"$tmp/noted"
-	base=$(git rev-list --first-parent HEAD | grep -m1 -xF -f "$tmp/noted")
-	if [ -n "$base" ]; then
-		set -- -b "git:$base"
-	elif [ "$bootstrap" = 1 ]; then
-		set -- --bootstrap
-	fi
-fi
-"$hx_gate" -q -p "$policy" "$@" --record-baseline --junit "$out/junit.xml" \
-    --summary "$out/summary.md" --bundle "$out/proof.tar.gz" \
-    "$out/wcet.jsonl" >"$out/gate.jsonl" 2>>"$log"
-status=$?
-[ "$status" = 0 ] ||
-    echo "hx nightly: the gate failed ($status): $out/summary.md" >&2
-exit "$status"
+run_gate
