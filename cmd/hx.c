@@ -114,6 +114,8 @@ usage(void)
 	    "write hx.json, a policy and CI files for a project");
 	printf("  %-8s %s\n", "nightly",
 	    "Recipe B: the nightly hardware-in-the-loop run, end to end");
+	printf("  %-8s %s\n", "release",
+	    "Recipe C: release gating across load profiles, with proof");
 	printf("\n"
 	    "Options:\n"
 	    "  -f, --file SCRIPT  run the lines of SCRIPT (- for stdin) as "

@@ -63,6 +63,10 @@ test_expect_success 'hx-nightly: man page and completions know its options' '
 	check_program hx-nightly.1 "$top_builddir/cmd/hx-nightly"
 '
 
+test_expect_success 'hx-release: man page and completions know its options' '
+	check_program hx-release.1 "$top_builddir/cmd/hx-release"
+'
+
 # A program is cmd/hx-X.c, or cmd/AREA/hx-X.c when it has several files.
 for src in "$top_srcdir"/cmd/hx-*.c "$top_srcdir"/cmd/*/hx-*.c; do
 	[ -e "$src" ] || continue

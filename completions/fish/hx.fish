@@ -67,6 +67,7 @@ complete -c hx -n '__hx_tool_is doctor' -l sysfs -x -a '(__fish_complete_directo
 
 complete -c hx -n __hx_needs_tool -a init -d 'Write hx.json, a policy and CI files for a project'
 complete -c hx -n __hx_needs_tool -a nightly -d 'Recipe B: the nightly hardware-in-the-loop run, end to end'
+complete -c hx -n __hx_needs_tool -a release -d 'Recipe C: release gating across load profiles, with proof'
 complete -c hx -n '__hx_tool_is init' -s h -l help -d 'Show help and exit'
 complete -c hx -n '__hx_tool_is init' -s f -l force -d 'Replace files that exist'
 complete -c hx -n '__hx_tool_is init' -s t -l target -x -a 'riscv64-gcc riscv64-clang host' -d 'Toolchain to build with'
