@@ -236,7 +236,14 @@ exec "$@" --gpu-stub="unix:$s"'
 service_sh='s=$1 r=$2
 shift 2
 [ -z "${HX_SERVICE_SOCKET:-}" ] || ln -s "$s" "$HX_SERVICE_SOCKET" || exit 4
-exec "$@" --listen "unix:$s" --ready-fd 3 3>"$r"'
+mkfifo "$s.life" || exit 4
+exec 4<>"$s.life" 5>"$s.life" 6<"$s.life" 4>&-
+exec "$@" --listen "unix:$s" --ready-fd 3 --parent-fd 6 3>"$r"'
+# The service's lifeline: hx-offload stops when the write end of a pipe
+# closes, which only hx-trace run holds (the shell of the job execs it),
+# so that it does not outlive a job Slurm killed: it runs in a process
+# group of its own, which proctrack/pgid does not know.
+lifeline='exec 5>&-; exec "$@"'
 set -- "$hx_emu" --count --repeat "$repeat" \
     --setenv "TRACEPARENT=$TRACEPARENT" \
     --setenv "HX_OFFLOAD_SPANS=$tmp/spans-client.jsonl"
@@ -248,7 +255,7 @@ set -- "$hx_offload" --backend cpu --spans "$out/spans-offload.jsonl"
 [ -z "$fault" ] || set -- "$@" --fault "$fault"
 service=$(json_argv sh -c "$service_sh" hx-nightly "$sock" "$ready" \
     "$hx_trace" run --service hx-offload --name hx-offload \
-    --spans "$out/spans-service.jsonl" -- "$@")
+    --spans "$out/spans-service.jsonl" -- sh -c "$lifeline" hx-offload "$@")
 job='"type":"job","group":"nightly","placement":"split","team":"nightly"'
 job=$job',"duration_ns":1800000000000'
 {

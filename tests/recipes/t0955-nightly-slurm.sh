@@ -40,6 +40,10 @@ test_expect_success 'the night on Slurm passes against it: the same counts' '
 	test -s batches/manifest
 '
 
+test_expect_success 'the GPU service did not outlive its Slurm job' '
+	! pgrep -f "$PWD/night/spans-offload.jsonl"
+'
+
 test_expect_success 'the runner ran on a board and the service on the GPU node' '
 	jq -r "select(.type == \"placement\" and .status == \"done\") |
 	    [.job, .node, .backend] | @tsv" night/sched.jsonl | sort >actual &&
