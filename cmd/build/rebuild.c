@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -186,6 +187,23 @@ read_description(struct rebuild *rb, const char *path)
 }
 
 /*
+ * Whether the unpacked bundle has the entry NAME at PATH; exits when it
+ * is not a regular file: a link could lead anywhere, to /dev/zero too.
+ */
+static bool
+has_entry(const struct rebuild *rb, const char *path, const char *name)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return false;
+	if (!S_ISREG(st.st_mode))
+		hx_err(HX_EXIT_INPUT, "%s: %s is not a regular file",
+		    rb->bundle, name);
+	return true;
+}
+
+/*
  * Read what the unpacked bundle at DIR says of the build: the records of
  * hx-gate --bundle, or the build.json of hx-build --bundle.
  */
@@ -195,13 +213,15 @@ read_bundle(struct rebuild *rb, const char *dir)
 	char *path = hx_xasprintf("%s/%s", dir, REBUILD_RECORDS);
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) != NULL) {
+	if (has_entry(rb, path, REBUILD_RECORDS)) {
+		if ((fp = fopen(path, "r")) == NULL)
+			hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 		read_records(rb, fp, path);
 		fclose(fp);
 	} else {
 		free(path);
 		path = hx_xasprintf("%s/build.json", dir);
-		if (access(path, F_OK) != 0)
+		if (!has_entry(rb, path, "build.json"))
 			hx_err(HX_EXIT_INPUT, "%s: neither %s nor build.json: "
 			    "not a bundle of hx-gate or hx-build", rb->bundle,
 			    REBUILD_RECORDS);

@@ -134,6 +134,18 @@ test_expect_success 'no records, or no artifact: exit 3' '
 	grep "no artifact in the bundle" err
 '
 
+test_expect_success 'a link in the bundle for its records: exit 3' '
+	tar -xzOf proof.tar.gz records.jsonl >outside.jsonl &&
+	ln -s "$TRASH/outside.jsonl" records.jsonl &&
+	tar -czf linked.tar.gz records.jsonl &&
+	rm records.jsonl &&
+	test_status 3 hx-build --from-bundle linked.tar.gz --repo repo \
+		-o re5 >out 2>err &&
+	grep "linked.tar.gz: records.jsonl is not a regular file" err &&
+	test_must_be_empty out &&
+	test -z "$(ls -A tmp)"
+'
+
 test_expect_success 'a project directory outside the repository: exit 3' '
 	rewrite proof.tar.gz escape.tar.gz ".project = \"../elsewhere\"" &&
 	test_status 3 hx-build --from-bundle escape.tar.gz --repo repo \
