@@ -64,6 +64,16 @@ test_expect_success '--repo: the repository named from elsewhere' '
 	test_cmp bundle.sums got
 '
 
+test_expect_success 'GIT_DIR of a hook: the clone is checked out, not the caller' '
+	(cd repo && GIT_DIR=$PWD/.git GIT_WORK_TREE=$PWD \
+		hx-build -q --from-bundle ../proof.tar.gz -o ../re6 >../re6.rec) &&
+	sums re6.rec >got &&
+	test_cmp bundle.sums got &&
+	git -C repo symbolic-ref HEAD &&
+	test -z "$(git -C repo status --porcelain)" &&
+	test -z "$(ls -A tmp)"
+'
+
 test_expect_success 'an altered digest: exit 1 naming that output' '
 	rewrite proof.tar.gz altered.tar.gz \
 		"if .name == \"test_conv\" then .sha256 = \"$(printf %064d 0)\" else . end" &&
