@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -186,6 +187,23 @@ read_description(struct rebuild *rb, const char *path)
 }
 
 /*
+ * Whether the unpacked bundle has the entry NAME at PATH; exits when it
+ * is not a regular file: a link could lead anywhere, to /dev/zero too.
+ */
+static bool
+has_entry(const struct rebuild *rb, const char *path, const char *name)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return false;
+	if (!S_ISREG(st.st_mode))
+		hx_err(HX_EXIT_INPUT, "%s: %s is not a regular file",
+		    rb->bundle, name);
+	return true;
+}
+
+/*
  * Read what the unpacked bundle at DIR says of the build: the records of
  * hx-gate --bundle, or the build.json of hx-build --bundle.
  */
@@ -195,13 +213,15 @@ read_bundle(struct rebuild *rb, const char *dir)
 	char *path = hx_xasprintf("%s/%s", dir, REBUILD_RECORDS);
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) != NULL) {
+	if (has_entry(rb, path, REBUILD_RECORDS)) {
+		if ((fp = fopen(path, "r")) == NULL)
+			hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 		read_records(rb, fp, path);
 		fclose(fp);
 	} else {
 		free(path);
 		path = hx_xasprintf("%s/build.json", dir);
-		if (access(path, F_OK) != 0)
+		if (!has_entry(rb, path, "build.json"))
 			hx_err(HX_EXIT_INPUT, "%s: neither %s nor build.json: "
 			    "not a bundle of hx-gate or hx-build", rb->bundle,
 			    REBUILD_RECORDS);
@@ -213,15 +233,49 @@ read_bundle(struct rebuild *rb, const char *dir)
 		    rb->bundle);
 }
 
+/*
+ * The environment less the variables that point git at a repository
+ * (those of git rev-parse --local-env-vars but the configuration): a
+ * hook sets GIT_DIR, and git would check out into the caller's
+ * repository, not the clone.
+ */
+static char **
+git_env(void)
+{
+	static const char *const drop[] = { "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+	    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE",
+	    "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE",
+	    "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+	    "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR",
+	    NULL };
+	char **env, **e;
+	size_t n = 0, i, len;
+
+	for (e = environ; *e != NULL; e++)
+		n++;
+	env = hx_xcalloc(n + 1, sizeof(*env));
+	for (n = 0, e = environ; *e != NULL; e++) {
+		len = strcspn(*e, "=");
+		for (i = 0; drop[i] != NULL && (strlen(drop[i]) != len ||
+		    strncmp(*e, drop[i], len) != 0); i++)
+			continue;
+		if (drop[i] == NULL)
+			env[n++] = *e;
+	}
+	return env;
+}
+
 /* Run ARGV quietly; exits with WHAT and its output when it fails. */
 static void
 run_git(char *const *argv, const char *what)
 {
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;
+	char **env = git_env();
 	int rc;
 
 	spec.argv = argv;
+	spec.envp = env;
 	spec.capture = true;
 	spec.merge_stderr = true;
 	if ((rc = hx_spawn_run(&spec, &res)) != 0)
@@ -230,6 +284,7 @@ run_git(char *const *argv, const char *what)
 		hx_err(HX_EXIT_SYSTEM, "%s: %.*s", what,
 		    (int)strcspn(res.out, "\n"), res.out);
 	hx_spawn_result_free(&res);
+	free(env);
 }
 
 /* Clone the repository around REPO at the bundle's commit, or exit. */

@@ -257,7 +257,7 @@ trace_run(int argc, char **argv)
 	const char *cpus = NULL, *env_path = NULL, *sysfs = NULL;
 	const struct hx_profile *profile = NULL;
 	struct hx_profiles set = { 0 };
-	struct hx_load load = { 0, -1, "" };
+	struct hx_load load = { 0, -1, "", NULL };
 	struct hx_harness harness = { 0 };
 	struct hx_spawn spec = { 0 };
 	struct hx_spawn_result res;

@@ -598,6 +598,9 @@ parse_group_by(struct reader *r, const char *arg)
 			    MAX_GROUP_BY);
 		r->group_by[n++] = hx_xasprintf("%.*s", (int)len, p);
 		p += len + (comma != NULL);
+		if (comma != NULL && *p == '\0')
+			hx_usage_error("--group-by: an empty label name: %s",
+			    arg);
 	}
 	r->group_by[n] = NULL;
 }

@@ -15,7 +15,10 @@ hx_stage_init(struct hx_stage_record *s)
 	s->unit = HX_SAMPLE_NS;
 }
 
-/* The values array of JSON into S: sorted numbers >= 0, 1 to the cap. */
+/*
+ * The values array of JSON into S: sorted numbers >= 0 from min to max,
+ * all n of them up to the cap.
+ */
 static int
 read_values(const json_t *json, struct hx_stage_record *s, char **message)
 {
@@ -37,9 +40,15 @@ read_values(const json_t *json, struct hx_stage_record *s, char **message)
 			    "is not sorted numbers >= 0");
 		s->values[s->nvalues++] = json_number_value(v);
 	}
-	if ((int64_t)s->nvalues > s->n)
-		return hx_field_fault(message, "stage ", "values", "has more "
-		    "than n values");
+	if ((int64_t)s->nvalues != (s->n < HX_STAGE_VALUES_MAX ? s->n :
+	    HX_STAGE_VALUES_MAX))
+		return hx_field_fault(message, "stage ", "values", "has %zu "
+		    "values, not all n up to %d", s->nvalues,
+		    HX_STAGE_VALUES_MAX);
+	/* The least and the greatest are always among them. */
+	if (s->values[0] != s->min || s->values[s->nvalues - 1] != s->max)
+		return hx_field_fault(message, "stage ", "values", "do not "
+		    "run from min to max");
 	return 0;
 }
 

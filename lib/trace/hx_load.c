@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "hx_file.h"
 #include "hx_spawn.h"
 #include "trace/hx_load.h"
 
@@ -145,6 +147,7 @@ int
 hx_load_start(struct hx_load *load, const struct hx_profile *profile,
     struct hx_err_info *err)
 {
+	const char *tmp;
 	char *program, **argv;
 	int fds[2], rc;
 	size_t n, i;
@@ -153,6 +156,7 @@ hx_load_start(struct hx_load *load, const struct hx_profile *profile,
 	load->pid = 0;
 	load->fd = -1;
 	load->last[0] = '\0';
+	load->tmpdir = NULL;
 	for (n = 0; profile->args[n] != NULL; n++)
 		continue;
 	if (n == 0)
@@ -162,18 +166,38 @@ hx_load_start(struct hx_load *load, const struct hx_profile *profile,
 		    "is not installed (Debian package stress-ng)",
 		    profile->name);
 	free(program);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "pipe");
-	argv = hx_xcalloc(n + 2, sizeof(*argv));
+	/* The stressors stress-ng leaves when killed become ours to reap. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return hx_err_set_errno(err, HX_EXIT_SYSTEM, "prctl");
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	load->tmpdir = hx_xasprintf("%s/hx-load.XXXXXX", tmp);
+	if (mkdtemp(load->tmpdir) == NULL) {
+		rc = hx_err_set_errno(err, HX_EXIT_SYSTEM, "%s",
+		    load->tmpdir);
+		free(load->tmpdir);
+		load->tmpdir = NULL;
+		return rc;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		rc = hx_err_set_errno(err, HX_EXIT_SYSTEM, "pipe");
+		hx_load_stop(load, 0);
+		return rc;
+	}
+	/* The profile's arguments, then the directory of its own. */
+	argv = hx_xcalloc(n + 4, sizeof(*argv));
 	argv[0] = "stress-ng";
 	for (i = 0; i < n; i++)
 		argv[i + 1] = (char *)profile->args[i];
+	argv[n + 1] = "--temp-path";
+	argv[n + 2] = load->tmpdir;
 	rc = hx_spawn_start(argv, fds[1], STDERR_FILENO, &load->pid);
 	free(argv);
 	close(fds[1]);
 	if (rc != 0) {
 		close(fds[0]);
 		load->pid = 0;
+		hx_load_stop(load, 0);
 		return hx_err_set(err, HX_EXIT_SYSTEM, "profile %s: cannot "
 		    "start stress-ng: %s", profile->name, strerror(rc));
 	}
@@ -213,13 +237,22 @@ hx_load_stop(struct hx_load *load, long grace_ms)
 				break;
 			pause_ms();
 		}
-		/* What is left of the group after the grace. */
+		/*
+		 * What is left of the group after the grace; then every
+		 * process of it, stress-ng and the stressors it left to us
+		 * (a subreaper), until none is left.
+		 */
 		kill(-load->pid, SIGKILL);
-		while (waitpid(load->pid, NULL, 0) < 0 && errno == EINTR)
+		while (waitpid(-load->pid, NULL, 0) > 0 || errno == EINTR)
 			continue;
 		load->pid = 0;
 	}
 	if (load->fd >= 0)
 		close(load->fd);
 	load->fd = -1;
+	if (load->tmpdir != NULL) {
+		hx_file_remove_tree(load->tmpdir);
+		free(load->tmpdir);
+		load->tmpdir = NULL;
+	}
 }

@@ -21,7 +21,7 @@ static const char *const cpu_args[] = { "--cpu", "1", "--cpu-method",
 static const char *const memory_args[] = { "--vm", "1", "--vm-bytes",
     "256M", NULL };
 static const char *const io_args[] = { "--hdd", "1", "--hdd-bytes", "64M",
-    "--temp-path", "/tmp", NULL };
+    NULL };
 
 static const struct {
 	const char *name;

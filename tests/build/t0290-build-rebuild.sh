@@ -64,6 +64,16 @@ test_expect_success '--repo: the repository named from elsewhere' '
 	test_cmp bundle.sums got
 '
 
+test_expect_success 'GIT_DIR of a hook: the clone is checked out, not the caller' '
+	(cd repo && GIT_DIR=$PWD/.git GIT_WORK_TREE=$PWD \
+		hx-build -q --from-bundle ../proof.tar.gz -o ../re6 >../re6.rec) &&
+	sums re6.rec >got &&
+	test_cmp bundle.sums got &&
+	git -C repo symbolic-ref HEAD &&
+	test -z "$(git -C repo status --porcelain)" &&
+	test -z "$(ls -A tmp)"
+'
+
 test_expect_success 'an altered digest: exit 1 naming that output' '
 	rewrite proof.tar.gz altered.tar.gz \
 		"if .name == \"test_conv\" then .sha256 = \"$(printf %064d 0)\" else . end" &&
@@ -132,6 +142,18 @@ test_expect_success 'no records, or no artifact: exit 3' '
 	test_status 3 hx-build --from-bundle noart.tar.gz --repo repo \
 		>out 2>err &&
 	grep "no artifact in the bundle" err
+'
+
+test_expect_success 'a link in the bundle for its records: exit 3' '
+	tar -xzOf proof.tar.gz records.jsonl >outside.jsonl &&
+	ln -s "$TRASH/outside.jsonl" records.jsonl &&
+	tar -czf linked.tar.gz records.jsonl &&
+	rm records.jsonl &&
+	test_status 3 hx-build --from-bundle linked.tar.gz --repo repo \
+		-o re5 >out 2>err &&
+	grep "linked.tar.gz: records.jsonl is not a regular file" err &&
+	test_must_be_empty out &&
+	test -z "$(ls -A tmp)"
 '
 
 test_expect_success 'a project directory outside the repository: exit 3' '

@@ -122,6 +122,16 @@ test_expect_success 'a malformed stage record is bad input' '
 	grep "stage values is not sorted numbers >= 0" err
 '
 
+test_expect_success 'a stage record whose values are not its n, min and max' '
+	rec="{\"type\":\"stage\",\"stage\":\"gpu\",\"unit\":\"ns\",\"p50\":1,\"p90\":1,\"p99\":1,\"mean\":1" &&
+	echo "$rec,\"n\":1000,\"min\":1,\"max\":1,\"values\":[1]}" >few.jsonl &&
+	test_status 3 hx-gate -q -p policy.json few.jsonl >out 2>err &&
+	grep "few.jsonl:1: stage values has 1 values, not all n up to 4096" err &&
+	echo "$rec,\"n\":2,\"min\":1,\"max\":1,\"values\":[1,5]}" >max.jsonl &&
+	test_status 3 hx-gate -q -p policy.json max.jsonl >out 2>err &&
+	grep "max.jsonl:1: stage values do not run from min to max" err
+'
+
 test_expect_success 'a policy with alpha out of range is refused' '
 	echo "{\"rules\":[{\"rule\":\"stage-drift\",\"alpha\":2}]}" >bad.json &&
 	test_status 3 hx-gate -p bad.json golden.jsonl >out 2>err &&

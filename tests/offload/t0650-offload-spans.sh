@@ -99,6 +99,21 @@ test_expect_success 'HX_OFFLOAD_SPANS: a client span a call, parent of the servi
 	test_cmp client-ids parents
 '
 
+test_expect_success 'HX_OFFLOAD_SPANS: a service name not UTF-8 is not written' '
+	start_service u8 --listen "$PWD/u8.sock" --spans u8-server.jsonl &&
+	HX_OFFLOAD_SPANS=$PWD/u8-client.jsonl \
+		OTEL_SERVICE_NAME="$(printf "caf\351")" \
+		"$CLIENT" "$(addr u8)" repeat 1 >out &&
+	HX_OFFLOAD_SPANS=$PWD/u8-client.jsonl \
+		OTEL_SERVICE_NAME="$(printf "caf\303\251")" \
+		"$CLIENT" "$(addr u8)" repeat 1 >>out &&
+	stop_service u8 &&
+	printf "hx-offload-client\ncaf\303\251\n" >expect &&
+	jq -r .service u8-client.jsonl >services &&
+	test_cmp expect services &&
+	cat u8-client.jsonl u8-server.jsonl | hx-trace --correlate >joined
+'
+
 test_expect_success 'hx-trace --stages: the run, the wire and the service apart' '
 	start_service st --listen "$PWD/st.sock" --spans st-server.jsonl &&
 	HX_OFFLOAD_SPANS=$PWD/st-client.jsonl hx-trace run --service riscv-host \

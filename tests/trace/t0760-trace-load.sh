@@ -16,14 +16,14 @@ cat >loadpids.sh <<'EOF'
 parent=$PPID
 main=
 for s in /proc/[0-9]*/stat; do
-	read -r pid comm state ppid rest <"$s" 2>/dev/null || continue
+	read -r pid comm state ppid rest 2>/dev/null <"$s" || continue
 	if test "$ppid" = "$parent" && test "$comm" = "(stress-ng)"; then
 		main=$pid
 		echo "$pid stress-ng"
 	fi
 done >pids
 for s in /proc/[0-9]*/stat; do
-	read -r pid comm state ppid rest <"$s" 2>/dev/null || continue
+	read -r pid comm state ppid rest 2>/dev/null <"$s" || continue
 	test -n "$main" && test "$ppid" = "$main" &&
 		echo "$pid $comm" | tr -d "()"
 done >>pids
@@ -69,6 +69,21 @@ test_expect_success 'SIGTERM to hx-trace: the command and the load end, 143' '
 	all_gone &&
 	test "$(jq -r .attrs.profile spans)" = cpu &&
 	test "$(jq -r .message spans)" = "stopped by signal 15"
+'
+
+test_expect_success '--grace 0 --load io: nothing of the load left when it returns' '
+	mkdir tmpdir &&
+	TMPDIR=$PWD/tmpdir hx-trace run --grace 0 --load io -- ./loadpids.sh \
+		>span &&
+	grep -q " stress-ng-hdd$" pids &&
+	while read -r pid comm; do
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "left running: $pid $comm"
+			return 1
+		fi
+	done <pids &&
+	ls -A tmpdir >left &&
+	test_must_be_empty left
 '
 
 test_expect_success 'an unknown profile: a usage error naming it, nothing run' '

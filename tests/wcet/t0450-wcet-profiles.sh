@@ -38,6 +38,12 @@ test_expect_success '--group-by: no labels joins them, two labels split further'
 	grep "^hx-wcet: --group-by: an empty label name: profile,,host$" err
 '
 
+test_expect_success '--group-by: a trailing comma is an empty label too' '
+	test_status 2 hx-wcet --group-by "profile," in.jsonl >out 2>err &&
+	grep "^hx-wcet: --group-by: an empty label name: profile,$" err &&
+	test_must_be_empty out
+'
+
 test_expect_success 'the wcet record with labels reads back in hx-gate' '
 	hx-wcet in.jsonl >w.jsonl &&
 	printf "{\"rules\":[{\"rule\":\"required\",\"type\":\"wcet\"}]}\n" >p.json &&

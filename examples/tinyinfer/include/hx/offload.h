@@ -962,6 +962,47 @@ hx_offload__now_ns(void)
 }
 
 /*
+ * Whether the N bytes at S are UTF-8 as a JSON reader takes it: no
+ * overlong form, no surrogate, nothing past U+10FFFF.
+ */
+static int
+hx_offload__utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, len;
+	uint32_t c;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			len = 2;
+			c = s[i] & 0x1f;
+		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			len = 3;
+			c = s[i] & 0x0f;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			len = 4;
+			c = s[i] & 0x07;
+		} else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+		    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/*
  * Append the client span of one call to the file PATH: TRACE, SPAN and
  * PARENT (empty for a root) its ids, OP its operation, from START to END,
  * RC what the call returned.  A span that cannot be written is lost: the
@@ -977,13 +1018,15 @@ hx_offload__write_span(const char *path, const char *trace,
 	size_t i, len;
 	int fd, n;
 
-	/* A name that would need escaping in JSON is not used. */
+	/* A name that would need escaping in JSON, or not UTF-8, is not
+	 * used. */
 	len = service != NULL ? strlen(service) : 0;
 	for (i = 0; i < len; i++)
 		if ((unsigned char)service[i] < 0x20 || service[i] == '"' ||
 		    service[i] == '\\')
 			break;
-	if (len == 0 || len > 200 || i < len)
+	if (len == 0 || len > 200 || i < len ||
+	    !hx_offload__utf8_ok((const unsigned char *)service, len))
 		service = "hx-offload-client";
 	if (*parent != '\0')
 		snprintf(parent_field, sizeof(parent_field),
