@@ -18,6 +18,8 @@
 #include "hx_spawn.h"
 
 #define MODINFO_TIMEOUT_NS (20LL * 1000000000LL)
+/* The most of modinfo's output read: aliases of every module fit. */
+#define MODINFO_OUTPUT_MAX (64 << 20)
 
 /*
  * The first line of the file at PATH with trailing blanks cut, or NULL
@@ -129,69 +131,21 @@ modinfo_path(void)
 }
 
 /*
- * Run modinfo with ARGS (NULL-terminated, at most 6) after the roots'
- * -b and -k.  Returns its output with the trailing newline cut (empty
- * when it printed nothing), or NULL with *WHY.
+ * The value of FIELD in the modinfo block from OUT to END ("field:  value"
+ * lines, continuation lines indented), a new string, or NULL when it has
+ * none or an empty one.
  */
 static char *
-modinfo(const char *program, const struct hx_facts_roots *roots,
-    const char *kernel, const char *const *args, char **why)
-{
-	char *argv[12], *out;
-	struct hx_spawn spec = { .argv = argv, .capture = true,
-	    .timeout_ns = MODINFO_TIMEOUT_NS, .tail_max = 65536 };
-	struct hx_spawn_result r;
-	size_t n = 0, len;
-	int e;
-
-	argv[n++] = (char *)program;
-	if (roots->modules_root != NULL) {
-		argv[n++] = (char *)"-b";
-		argv[n++] = (char *)roots->modules_root;
-	}
-	if (kernel != NULL) {
-		argv[n++] = (char *)"-k";
-		argv[n++] = (char *)kernel;
-	}
-	while (*args != NULL && n < 11)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	if ((e = hx_spawn_run(&spec, &r)) != 0) {
-		*why = hx_xasprintf("%s: %s", program, strerror(e));
-		return NULL;
-	}
-	if (!r.exited || r.status != 0) {
-		len = r.err_len;
-		while (len > 0 && r.err[len - 1] == '\n')
-			len--;
-		*why = hx_xasprintf("modinfo %s: %.*s", argv[n - 1],
-		    (int)len, r.err != NULL ? r.err : "");
-		hx_spawn_result_free(&r);
-		return NULL;
-	}
-	out = r.out != NULL ? r.out : hx_xstrdup("");
-	r.out = NULL;
-	hx_spawn_result_free(&r);
-	len = strlen(out);
-	while (len > 0 && out[len - 1] == '\n')
-		out[--len] = '\0';
-	return out;
-}
-
-/*
- * The value of FIELD in modinfo's output OUT ("field:  value" lines,
- * continuation lines indented), a new string, or NULL when it has none
- * or an empty one.
- */
-static char *
-modinfo_field(const char *out, const char *field)
+modinfo_field(const char *out, const char *end, const char *field)
 {
 	size_t n = strlen(field), len;
 	const char *line, *v;
 
-	for (line = out; line != NULL && *line != '\0';
-	    line = (line = strchr(line, '\n')) != NULL ? line + 1 : NULL) {
-		if (strncmp(line, field, n) != 0 || line[n] != ':')
+	for (line = out; line != NULL && line < end;
+	    line = (line = memchr(line, '\n', (size_t)(end - line))) != NULL ?
+	    line + 1 : NULL) {
+		if ((size_t)(end - line) <= n || strncmp(line, field, n) != 0 ||
+		    line[n] != ':')
 			continue;
 		v = line + n + 1;
 		v += strspn(v, " \t");
@@ -202,37 +156,133 @@ modinfo_field(const char *out, const char *field)
 }
 
 /*
- * Find module M's file, its signature with one modinfo, and hash the
- * file.
+ * The module of F named by the modinfo block from BLOCK to END: by its
+ * name field, else by its file's base name less ".ko" and what follows,
+ * '-' read as '_' as the kernel does; NULL when none of F's.
+ */
+static struct hx_facts_module *
+block_module(struct hx_facts *f, const char *block, const char *end,
+    const char *file)
+{
+	char *name = modinfo_field(block, end, "name"), *p;
+	const char *base;
+	size_t i;
+
+	if (name == NULL) {
+		base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 :
+		    file;
+		name = hx_xasprintf("%.*s", (int)(strstr(base, ".ko") != NULL ?
+		    strstr(base, ".ko") - base : (long)strlen(base)), base);
+		for (p = name; *p != '\0'; p++)
+			if (*p == '-')
+				*p = '_';
+	}
+	for (i = 0; i < f->nmodules; i++)
+		if (strcmp(f->modules[i].name, name) == 0)
+			break;
+	free(name);
+	return i < f->nmodules ? &f->modules[i] : NULL;
+}
+
+/* Take the modinfo block from BLOCK to END: its module's file and more. */
+static void
+take_block(struct hx_facts *f, const char *block, const char *end)
+{
+	struct hx_facts_module *m;
+	char hex[HX_SHA256_HEX], *file;
+
+	if ((file = modinfo_field(block, end, "filename")) == NULL)
+		return;
+	if ((m = block_module(f, block, end, file)) == NULL ||
+	    m->file != NULL) {
+		free(file);
+		return;
+	}
+	m->file = file;
+	m->sig_id = modinfo_field(block, end, "sig_id");
+	m->signer = modinfo_field(block, end, "signer");
+	m->sig_hashalgo = modinfo_field(block, end, "sig_hashalgo");
+	if (hx_hash_sha256_file(m->file, hex) < 0)
+		m->error = hx_xasprintf("%s: %s", m->file, strerror(errno));
+	else
+		m->sha256 = hx_xstrdup(hex);
+}
+
+/*
+ * Find every module's file and signature with one modinfo for them all
+ * (after the roots' -b and -k), and hash the files.  modinfo prints a
+ * block a module found, each beginning with its filename line, and says
+ * on standard error which it did not find; a module without a block gets
+ * that line, or what else went wrong, as its error.
  */
 static void
-read_module(const char *program, const struct hx_facts_roots *roots,
-    const char *kernel, struct hx_facts_module *m)
+read_module_files(const char *program, const struct hx_facts_roots *roots,
+    struct hx_facts *f)
 {
-	const char *args[] = { m->name, NULL };
-	char hex[HX_SHA256_HEX], *out;
+	char **argv = hx_xcalloc(f->nmodules + 6, sizeof(*argv)), *why = NULL;
+	struct hx_spawn spec = { .argv = argv, .capture = true,
+	    .timeout_ns = MODINFO_TIMEOUT_NS, .tail_max = MODINFO_OUTPUT_MAX };
+	struct hx_spawn_result r = { 0 };
+	const char *block, *next, *line;
+	size_t n = 0, i, len;
+	int e;
 
-	if (program == NULL) {
-		m->error = hx_xstrdup("modinfo not found in PATH, /usr/sbin "
-		    "or /sbin");
-		return;
+	argv[n++] = (char *)program;
+	if (roots->modules_root != NULL) {
+		argv[n++] = (char *)"-b";
+		argv[n++] = (char *)roots->modules_root;
 	}
-	if ((out = modinfo(program, roots, kernel, args, &m->error)) == NULL)
-		return;
-	m->file = modinfo_field(out, "filename");
-	m->sig_id = modinfo_field(out, "sig_id");
-	m->signer = modinfo_field(out, "signer");
-	m->sig_hashalgo = modinfo_field(out, "sig_hashalgo");
-	free(out);
-	if (m->file == NULL) {
-		m->error = hx_xasprintf("modinfo %s: no filename", m->name);
-		return;
+	if (f->kernel != NULL) {
+		argv[n++] = (char *)"-k";
+		argv[n++] = f->kernel;
 	}
-	if (hx_hash_sha256_file(m->file, hex) < 0) {
-		m->error = hx_xasprintf("%s: %s", m->file, strerror(errno));
-		return;
+	for (i = 0; i < f->nmodules; i++)
+		argv[n++] = f->modules[i].name;
+	if ((e = hx_spawn_run(&spec, &r)) != 0)
+		why = hx_xasprintf("%s: %s", program, strerror(e));
+	else if (r.out_truncated)
+		why = hx_xasprintf("modinfo wrote more than %d bytes",
+		    MODINFO_OUTPUT_MAX);
+	else if (!r.exited)
+		why = hx_xstrdup("modinfo was killed or timed out");
+	else
+		for (block = r.out; block != NULL && *block != '\0';
+		    block = next) {
+			/* The block runs to the next filename line. */
+			for (next = block; (next = strchr(next, '\n')) != NULL &&
+			    strncmp(++next, "filename:", 9) != 0; )
+				continue;
+			take_block(f, block, next != NULL ? next :
+			    block + strlen(block));
+		}
+	for (i = 0; i < f->nmodules; i++) {
+		if (f->modules[i].file != NULL || f->modules[i].error != NULL)
+			continue;
+		if (why != NULL) {
+			f->modules[i].error = hx_xstrdup(why);
+			continue;
+		}
+		/* "modinfo: ERROR: Module NAME not found." */
+		for (line = r.err; line != NULL && (line = strstr(line,
+		    f->modules[i].name)) != NULL; line++) {
+			len = strlen(f->modules[i].name);
+			if (line > r.err && line[-1] == ' ' &&
+			    (line[len] == ' ' || line[len] == '\n'))
+				break;
+		}
+		if (line != NULL) {
+			while (line > r.err && line[-1] != '\n')
+				line--;
+			f->modules[i].error = hx_xasprintf("%.*s",
+			    (int)strcspn(line, "\n"), line);
+		} else
+			f->modules[i].error = hx_xasprintf("modinfo %s: no "
+			    "filename", f->modules[i].name);
 	}
-	m->sha256 = hx_xstrdup(hex);
+	free(why);
+	free(argv);
+	if (e == 0)
+		hx_spawn_result_free(&r);
 }
 
 /* Compare modules by name, for a stable order. */
@@ -277,9 +327,13 @@ read_modules(const struct hx_facts_roots *roots, struct hx_facts *f)
 		return;
 	}
 	qsort(f->modules, f->nmodules, sizeof(*f->modules), compare_modules);
-	program = modinfo_path();
-	for (i = 0; i < f->nmodules; i++)
-		read_module(program, roots, f->kernel, &f->modules[i]);
+	if ((program = modinfo_path()) == NULL) {
+		for (i = 0; i < f->nmodules; i++)
+			f->modules[i].error = hx_xstrdup("modinfo not found in "
+			    "PATH, /usr/sbin or /sbin");
+		return;
+	}
+	read_module_files(program, roots, f);
 	free(program);
 }
 
