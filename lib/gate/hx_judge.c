@@ -665,6 +665,21 @@ budgeted_by(const struct hx_rule *rule, const struct hx_wcet *w,
 }
 
 /*
+ * Whether the group W is in a unit the budget BUDGET can judge: any
+ * unit for a bare number, else one that converts to the budget's.
+ */
+static bool
+unit_fits(const json_t *budget, const struct hx_wcet *w)
+{
+	const char *want_unit, *unit;
+	double limit, base;
+
+	hx_policy_budget(budget, &limit, &want_unit);
+	return want_unit == NULL || (hx_policy_to_base(1, w->unit, &base,
+	    &unit) == 0 && strcmp(unit, want_unit) == 0);
+}
+
+/*
  * Judge one budget NAME of a pwcet rule on the wcet groups it budgets
  * that were measured under PROFILE (NULL: none): an entry of its own,
  * NAME@PROFILE when NAME names no profile itself.
@@ -699,10 +714,11 @@ pwcet_budget(struct hx_judge *judge, const struct hx_rule *rule,
 		if (r->kind != HX_JUDGE_WCET || !budgeted_by(rule, w, name,
 		    profile))
 			continue;
-		base = 1;
-		if (want_unit != NULL && (hx_policy_to_base(1, w->unit, &base,
-		    &unit) < 0 || strcmp(unit, want_unit) != 0))
+		if (!unit_fits(budget, w))
 			continue;
+		base = 1;
+		if (want_unit != NULL)
+			hx_policy_to_base(1, w->unit, &base, &unit);
 		if (w->insufficient && skip_insufficient) {
 			skipped++;
 			continue;
@@ -793,7 +809,8 @@ rule_pwcet(struct hx_judge *judge, const struct hx_rule *rule,
 			w = &judge->records[i].as.wcet;
 			if (judge->records[i].kind != HX_JUDGE_WCET ||
 			    (its = hx_wcet_label(w, "profile")) == NULL ||
-			    !budgeted_by(rule, w, name, its))
+			    !budgeted_by(rule, w, name, its) ||
+			    !unit_fits(budget, w))
 				continue;
 			for (k = 0; k < n && strcmp(profiles[k], its) != 0;
 			    k++)

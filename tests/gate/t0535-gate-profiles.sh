@@ -63,6 +63,26 @@ test_expect_success 'a budget of the name alone: an entry per profile' '
 	test_cmp expect got
 '
 
+test_expect_success 'a * budget in insns makes no entry for a profile measured in ns' '
+	cat >p3.json <<-\EOF &&
+	{
+	  "profiles": { "idle": [], "cpu": ["--cpu", "1"], "memory": [] },
+	  "rules": [ { "rule": "pwcet", "p": 1e-9,
+	    "budgets": { "*": "2000 insns" } } ]
+	}
+	EOF
+	i=0 &&
+	while [ $i -lt 30 ]; do
+		printf "{\"type\":\"sample\",\"name\":\"lat\",\"unit\":\"ns\",\"value\":%d,\"labels\":{\"profile\":\"memory\"}}\n" $((1000 + i))
+		i=$((i + 1))
+	done | hx-wcet >lat.jsonl &&
+	cat w.jsonl lat.jsonl | hx-gate -p p3.json >out 2>err &&
+	jq -r "select(.type == \"gate\") | .rules[] | select(.rule == \"pwcet\") |
+		[.name, .status] | @tsv" out >got &&
+	printf "pwcet/*@idle\tpass\npwcet/*@cpu\tpass\n" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a budget for a profile the policy does not have is refused' '
 	sed "s/step@cpu/step@gpu/" policy.json >p3.json &&
 	test_status 3 hx-gate -p p3.json w.jsonl 2>err &&
