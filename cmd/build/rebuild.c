@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "hx_archive.h"
 #include "hx_err.h"
 #include "hx_json.h"
+#include "hx_progress.h"
 #include "hx_spawn.h"
 #include "rec/hx_rec.h"
 
@@ -292,23 +294,26 @@ static void
 check_out(struct rebuild *rb, const char *repo)
 {
 	const char *commit = rb->commit;
-	char oid[HX_GIT_OID_HEX], *src, *what;
+	char oid[HX_GIT_OID_HEX], top[PATH_MAX], *src, *what;
 	struct hx_git *git;
+	bool found;
 
 	if ((git = hx_git_open(repo)) == NULL)
 		hx_err(HX_EXIT_SYSTEM, "--repo: %s is not in a git repository",
 		    repo);
-	if (hx_git_resolve(git, commit, oid) != 0)
+	found = hx_git_resolve(git, commit, oid) == 0;
+	/* Closed before any exit, that nothing of libgit2 is left. */
+	snprintf(top, sizeof(top), "%s", hx_git_workdir(git));
+	hx_git_close(git);
+	if (!found)
 		hx_err(HX_EXIT_SYSTEM, "%s: the bundle's commit %s is not in "
-		    "the repository %s", rb->bundle, commit,
-		    hx_git_workdir(git));
+		    "the repository %s", rb->bundle, commit, top);
 	src = hx_xasprintf("%s/src", rb->tmp);
 	what = hx_xasprintf("checking out %s", commit);
 	run_git((char *[]){ "git", "clone", "--quiet", "--shared",
-	    "--no-checkout", (char *)hx_git_workdir(git), src, NULL }, what);
+	    "--no-checkout", top, src, NULL }, what);
 	run_git((char *[]){ "git", "-C", src, "checkout", "--quiet",
 	    "--detach", (char *)commit, NULL }, what);
-	hx_git_close(git);
 	rb->dir = hx_xasprintf("%s/%s", src, rb->project);
 	free(src);
 	free(what);
@@ -426,6 +431,8 @@ build_rebuild(struct rebuild *rb, struct build *b)
 		}
 	if (hx_rec_finish(NULL, &err) < 0)
 		hx_err_exit(&err);
+	hx_progress_free(b->opt->progress);
+	b->opt->progress = NULL;
 	if (!b->opt->quiet)
 		fprintf(stderr, "hx-build: %s: %s: rebuilt from %s at %.12s: "
 		    "%zu output%s, %d differ%s\n", b->project.name, b->tc.name,
