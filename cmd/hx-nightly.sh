@@ -157,6 +157,7 @@ done
 setup_output nightly
 worktree=
 cleanup() {
+	end_child
 	[ -z "$worktree" ] ||
 	    git -C "$project" worktree remove --force "$worktree" 2>/dev/null
 	rm -rf "$tmp"
@@ -283,7 +284,8 @@ else
 fi
 echo "hx nightly: running the pair" >>"$log"
 t0=$(date +%s%N)
-"$hx_sched" plan -v "$@" "$out/jobs.jsonl" >"$out/sched.jsonl" 2>>"$log"
+run_child "$hx_sched" plan -v "$@" "$out/jobs.jsonl" >"$out/sched.jsonl" \
+    2>>"$log"
 status=$?
 t1=$(date +%s%N)
 [ "$status" -le 1 ] || die "$status" "hx-sched failed; see $log"

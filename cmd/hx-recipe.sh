@@ -135,3 +135,24 @@ root_span() {
 		printf '"type":"span"}\n'
 	} >>"$1"
 }
+
+# Run "$@" in the background and wait for it, returning its status: the
+# shell runs the trap of a signal only once its foreground command has
+# ended, but interrupts a wait, so that a SIGTERM (a CI job cancelled,
+# timeout(1)) reaches end_child at once instead of after the whole run.
+run_child() {
+	"$@" &
+	child=$!
+	wait "$child"
+	set -- "$?"
+	child=
+	return "$1"
+}
+
+# Stop the command run_child is waiting for, if any, and wait for its end.
+end_child() {
+	[ -z "${child:-}" ] || {
+		kill -TERM "$child" 2>/dev/null
+		wait "$child"
+	}
+}

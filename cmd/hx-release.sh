@@ -157,6 +157,7 @@ setup_output release
 rm -f "$out"/env-*.json "$out/runs.jsonl"
 service=
 cleanup() {
+	end_child
 	[ -z "$service" ] || kill -TERM "$service" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -219,7 +220,7 @@ for profile in $(printf '%s\n' "$profiles" | tr , ' '); do
 	i=0
 	while [ "$i" -lt "$samples" ]; do
 		i=$((i + 1))
-		"$hx_trace" run "$@" --service riscv-host --name riscv-tests -- \
+		run_child "$hx_trace" run "$@" --service riscv-host --name riscv-tests -- \
 		    "$hx_emu" --count --setenv "TRACEPARENT=$TRACEPARENT" \
 		    --setenv "HX_OFFLOAD_SPANS=$tmp/spans-client.jsonl" \
 		    --gpu-stub="unix:$sock" "$out/build.jsonl" \

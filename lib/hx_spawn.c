@@ -74,6 +74,24 @@ hx_spawn_kill_all(void)
 	signal_all(SIGKILL);
 }
 
+void
+hx_spawn_end_all(int64_t grace_ns)
+{
+	struct timespec tick = { 0, 10000000 };
+	int64_t until = hx_clock_mono_ns() + grace_ns;
+	size_t n;
+
+	signal_all(SIGTERM);
+	for (;;) {
+		pthread_mutex_lock(&spawn_lock);
+		n = ngroups;
+		pthread_mutex_unlock(&spawn_lock);
+		if (n == 0 || hx_clock_mono_ns() >= until)
+			break;
+		nanosleep(&tick, NULL);
+	}
+}
+
 /* Take the group PGID off the list of running ones. */
 static void
 forget_group(pid_t pgid)

@@ -74,6 +74,14 @@ void hx_spawn_stop(void);
 void hx_spawn_kill_all(void);
 
 /*
+ * Stop as hx_spawn_stop does, send SIGTERM to the process group of every
+ * child running now, so that each can stop its own children, and wait
+ * until they have been reaped, GRACE_NS at most; from any thread (not
+ * from a signal handler).
+ */
+void hx_spawn_end_all(int64_t grace_ns);
+
+/*
  * Stop on SIGINT, SIGTERM, SIGHUP and SIGQUIT (those the caller does not
  * ignore) as a program that starts children must: block them in every
  * thread (call this before starting any), and on one, on a thread of its

@@ -80,6 +80,17 @@ stop_runs(void)
 	pthread_mutex_unlock(&running_lock);
 }
 
+/*
+ * On a stopping signal, first: end the jobs with SIGTERM, so that one
+ * under hx-trace run or hx-emu stops the children it started in groups of
+ * their own, which the SIGKILL of its group would leave running.
+ */
+static void
+end_runs(void)
+{
+	hx_spawn_end_all(STOP_NS);
+}
+
 /* Set the run directory that a stopping signal removes to DIR. */
 static void
 set_running(char *dir)
@@ -472,7 +483,7 @@ sched_exec_local(const struct hx_plan *plan, const struct sched_input *in,
 	hx_file_sweep(runs, "run.*", RUN_MAX_AGE, &swept);
 	self = hx_spawn_self_dir();
 	emu = hx_xasprintf("%s/hx-emu", self != NULL ? self : ".");
-	if (hx_spawn_stop_on_signals(NULL, stop_runs, &err) < 0)
+	if (hx_spawn_stop_on_signals(end_runs, stop_runs, &err) < 0)
 		hx_err_exit(&err);
 	idx = hx_xcalloc(n + 1, sizeof(*idx));
 	for (i = 0; i < n; i++)

@@ -126,6 +126,29 @@ test_expect_success 'a time outside the nightly window is refused' '
 	    --window 11:00-13:00 --state st repo
 '
 
+test_expect_success 'SIGTERM ends the night at once and leaves nothing behind' '
+	{ hx-nightly -p "$POLICY" -o term --state st --now $NOW --repeat 100 \
+	    repo 2>err & } &&
+	pid=$! &&
+	until grep -q "riscv-host: started" term/nightly.log 2>/dev/null; do
+		kill -0 $pid || return 1
+		sleep 0.1
+	done &&
+	sock=$(jq -r "select(.role == \"runner\") | .argv[4]" term/jobs.jsonl) &&
+	dir=${sock%/*} &&
+	until test -s "$dir/ready"; do
+		kill -0 $pid || return 1
+		sleep 0.1
+	done &&
+	kill -TERM $pid &&
+	{ wait $pid; status=$?; } &&
+	test $status = 4 &&
+	! jq -e "select(.type == \"placement\" and .status == \"done\")" \
+	    term/sched.jsonl &&
+	test ! -e "$dir" &&
+	! pgrep -f "$dir"
+'
+
 test_expect_success 'usage errors' '
 	test_status 2 hx-nightly --submit repo 2>err &&
 	grep "submit needs --emit slurm DIR" err &&

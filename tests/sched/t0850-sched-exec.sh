@@ -153,4 +153,21 @@ test_expect_success 'SIGTERM stops the run and leaves no run directory' '
 	test -z "$(ls sig/runs)"
 '
 
+test_expect_success 'SIGTERM ends a job under hx-trace run with its children' '
+	mkfifo traced &&
+	printf "%s\n" "{\"type\":\"job\",\"name\":\"traced\",\"argv\":[\"hx-trace\",\"run\",\"--spans\",\"spans\",\"--\",\"sh\",\"-c\",\"echo \$\$ >child; echo up >traced; exec sleep 1000\"]}" >jobs &&
+	{ hx-sched plan --inventory inv --now $NOW --exec local --state sig \
+	    jobs >out 2>err & } &&
+	pid=$! &&
+	read line <traced &&
+	kill -TERM $pid &&
+	{ wait $pid; status=$?; } &&
+	test $status = 143 &&
+	child=$(cat child) &&
+	if kill -0 "$child" 2>/dev/null; then
+		kill "$child"
+		false
+	fi
+'
+
 test_done
