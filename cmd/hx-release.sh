@@ -253,6 +253,8 @@ status=$?
 # The golden baselines of releases are notes of their own.
 HX_BASELINE_REF=${HX_BASELINE_REF:-refs/notes/hx-release}
 export HX_BASELINE_REF
+# The notes ref as it was: a release whose rebuild fails is not golden.
+noted=$(git -C "$repo" rev-parse -q --verify "$HX_BASELINE_REF")
 run_gate || exit
 
 # 5. The proof: the artifacts rebuilt from the bundle, bit for bit.
@@ -261,9 +263,19 @@ echo "hx release: rebuilding from $out/proof.tar.gz" >>"$log"
     -o "$tmp/rebuild" >"$out/rebuild.jsonl" 2>>"$log"
 status=$?
 case $status in
-0) ;;
+0) exit 0 ;;
 1) echo "hx release: the rebuild from the bundle differs; see $log" >&2 ;;
 *) echo "hx release: the rebuild from the bundle failed ($status);" \
     "see $log" >&2 ;;
 esac
+# Take back the golden baseline the gate recorded for this release.
+recorded=$(git -C "$repo" rev-parse -q --verify "$HX_BASELINE_REF")
+if [ -n "$recorded" ] && [ "$recorded" != "$noted" ]; then
+	if [ -n "$noted" ]; then
+		git -C "$repo" update-ref "$HX_BASELINE_REF" "$noted" "$recorded"
+	else
+		git -C "$repo" update-ref -d "$HX_BASELINE_REF" "$recorded"
+	fi || echo "hx release: cannot take back the baseline recorded in" \
+	    "$HX_BASELINE_REF" >&2
+fi
 exit "$status"

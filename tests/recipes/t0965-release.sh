@@ -8,7 +8,7 @@
 # its proof bundle; a node that differs from its manifest is quarantined
 # and stops the release; a release whose GPU stage was made slower (a
 # fixed latency on every request) fails and its report names the stage
-# gpu.
+# gpu; a release whose rebuild differs fails and keeps no golden baseline.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/recipes/recipes.sh"
 require_program stress-ng stress-ng
@@ -92,6 +92,32 @@ test_expect_success 'changes not committed: refused before the workload' '
 	grep "has changes not committed" err &&
 	test ! -e dirty/runs.jsonl &&
 	git -C repo checkout -q src/dense.c
+'
+
+# unrep.sed: a Makefile edit that makes bench_mlp differ in every build.
+cat >unrep.sed <<'EOF'
+/^bench_mlp:/,/^$/{
+/link\.d$/a\
+	head -c 16 /dev/urandom >>$@
+}
+EOF
+
+test_expect_success 'a rebuild that differs: exit 1, the golden baseline taken back' '
+	git -C repo rev-parse refs/notes/hx-release >ref.before &&
+	sed -i -f unrep.sed repo/Makefile &&
+	grep -q urandom repo/Makefile &&
+	git -C repo commit -q -am "bench_mlp differs in every build" &&
+	test_status 1 hx-release -p "$POLICY" --manifest node.json \
+	    --samples 1 --cpus 0 -o unrep repo 2>err &&
+	grep "the rebuild from the bundle differs" err &&
+	test "$(gate_of unrep | jq -r .status)" = pass &&
+	test "$(gate_of unrep | jq -r .baseline_recorded)" = \
+	    "$(git -C repo rev-parse HEAD)" &&
+	test "$(jq -r "select(.name == \"bench_mlp\") | .reproducible" \
+	    unrep/rebuild.jsonl)" = false &&
+	git -C repo rev-parse refs/notes/hx-release >ref.after &&
+	test_cmp ref.before ref.after &&
+	! git -C repo notes --ref=hx-release list HEAD 2>/dev/null
 '
 
 test_expect_success 'usage errors' '
