@@ -12,10 +12,22 @@ for p in hx-nightly hx-build hx-emu hx-sched hx-trace hx-offload hx-wcet \
 	test -x "$top_builddir/cmd/$p" || skip_all "$p is not built"
 done
 
+# tinyinfer_files: the files of tinyinfer, in its directory: those git
+# tracks, or, in a tree git does not track (a release tarball unpacked,
+# perhaps inside another repository), every file but build products.
+tinyinfer_files() {
+	files=$(git ls-files 2>/dev/null)
+	if [ -n "$files" ]; then
+		printf '%s\n' "$files"
+	else
+		find . -type f ! -path './hx-out/*' ! -path './gen/*' \
+		    ! -name '*.o' ! -name '*.d' ! -name '*.a' | sed 's|^\./||'
+	fi
+}
+
 tinyinfer_repo() {
 	mkdir "$1" &&
-	(cd "$top_srcdir/examples/tinyinfer" && git ls-files 2>/dev/null ||
-	    find . -type f ! -path './hx-out/*' | sed 's|^\./||') |
+	(cd "$top_srcdir/examples/tinyinfer" && tinyinfer_files) |
 	    (cd "$top_srcdir/examples/tinyinfer" && tar -cf - -T -) |
 	    tar -C "$1" -xf - &&
 	git -C "$1" init -q -b main &&
