@@ -60,11 +60,14 @@ struct run {
 	pthread_t thread;
 };
 
-/* The service groups and the run directory, for a stopping signal. */
+/*
+ * The service groups, the run directory and the directory of its socket
+ * when that is elsewhere, for a stopping signal.
+ */
 static pid_t services[64];
 static size_t nservices;
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *running;
+static char *running, *running_sockets;
 
 /* On a stopping signal: kill the services, remove the run directory. */
 static void
@@ -77,6 +80,8 @@ stop_runs(void)
 	pthread_mutex_lock(&running_lock);
 	if (running != NULL)
 		hx_file_remove_tree(running);
+	if (running_sockets != NULL)
+		hx_file_remove_tree(running_sockets);
 	pthread_mutex_unlock(&running_lock);
 }
 
@@ -91,13 +96,36 @@ end_runs(void)
 	hx_spawn_end_all(STOP_NS);
 }
 
-/* Set the run directory that a stopping signal removes to DIR. */
+/*
+ * Set the run directory that a stopping signal removes to DIR, and the
+ * directory of its sockets to SOCKETS (NULL: DIR holds them).
+ */
 static void
-set_running(char *dir)
+set_running(char *dir, char *sockets)
 {
 	pthread_mutex_lock(&running_lock);
 	running = dir;
+	running_sockets = sockets;
 	pthread_mutex_unlock(&running_lock);
+}
+
+/*
+ * The directory for the sockets of run directory DIR: DIR itself, or,
+ * when a socket path in it would not fit a sockaddr_un (a deep state
+ * directory), a new private one under /tmp, in *OWN too.
+ */
+static const char *
+socket_dir(const char *dir, char **own)
+{
+	struct sockaddr_un sa;
+
+	*own = NULL;
+	if (strlen(dir) + sizeof("/offload.sock") <= sizeof(sa.sun_path))
+		return dir;
+	*own = hx_xstrdup("/tmp/hx-sched.XXXXXX");
+	if (mkdtemp(*own) == NULL)
+		hx_err_errno(HX_EXIT_SYSTEM, "%s", *own);
+	return *own;
 }
 
 /*
@@ -393,20 +421,22 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu,
     struct hx_progress *progress)
 {
 	char *dir = hx_xasprintf("%s/run.XXXXXX", runs), *socket = NULL;
-	char *why = NULL;
+	char *why = NULL, *own_sockets;
+	const char *sockets;
 	bool ok = true, grouped = n > 1, offload = false, member_ok;
 	size_t i;
 	int lock;
 
 	if (mkdtemp(dir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", dir);
-	set_running(dir);
+	sockets = socket_dir(dir, &own_sockets);
+	set_running(dir, own_sockets);
 	lock = hx_file_lock_dir(dir);
 	for (i = 0; i < n; i++)
 		offload = offload || is_offload(&m[i], grouped);
 	if (grouped)
-		socket = hx_xasprintf("%s/%s.sock", dir, offload ? "offload" :
-		    "service");
+		socket = hx_xasprintf("%s/%s.sock", sockets, offload ?
+		    "offload" : "service");
 	for (i = 0; i < n; i++) {
 		m[i].argv = job_argv(m[i].job, emu, socket, offload);
 		m[i].envp = job_env(&m[i], socket, offload);
@@ -415,7 +445,7 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu,
 		hx_progress_start(progress, m[i].job->name);
 	for (i = 0; i < n && why == NULL; i++)
 		if (is_offload(&m[i], grouped))
-			start_offload(&m[i], dir, &why);
+			start_offload(&m[i], sockets, &why);
 		else if (grouped && m[i].job->role != NULL &&
 		    strcmp(m[i].job->role, "service") == 0)
 			start_service(&m[i], socket, &why);
@@ -442,9 +472,12 @@ run_unit(struct run *m, size_t n, const char *runs, const char *emu,
 	free(socket);
 	if (lock >= 0)
 		close(lock);
-	set_running(NULL);
+	set_running(NULL, NULL);
 	hx_file_remove_tree(dir);
 	free(dir);
+	if (own_sockets != NULL)
+		hx_file_remove_tree(own_sockets);
+	free(own_sockets);
 	return ok;
 }
 

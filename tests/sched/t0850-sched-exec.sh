@@ -53,6 +53,20 @@ test_expect_success 'a pair: the service listens first, the runner talks to it' 
 	test -z "$(ls st/runs)"
 '
 
+test_expect_success 'a pair whose run directory is too deep for a socket path' '
+	deep=$PWD/st-$(printf "%0120d" 0) &&
+	test $(printf "%s" "$deep/runs/run.XXXXXX/service.sock" | wc -c) -gt 108 &&
+	printf "%s\n" \
+	    "{\"type\":\"job\",\"name\":\"svc\",\"argv\":[\"python3\",\"$S/service.py\"],\"group\":\"p\",\"role\":\"service\",\"placement\":\"colocated\"}" \
+	    "{\"type\":\"job\",\"name\":\"run\",\"argv\":[\"python3\",\"$S/runner.py\"],\"group\":\"p\",\"role\":\"runner\",\"placement\":\"colocated\"}" >jobs &&
+	hx-sched plan --inventory inv --now $NOW --exec local --state "$deep" \
+	    jobs >out 2>err &&
+	jq -r "select(.type == \"note\") | .reply" out >actual &&
+	echo pong:ping >want &&
+	test_cmp want actual &&
+	test -z "$(ls "$deep/runs")"
+'
+
 test_expect_success 'a service is stopped with SIGTERM, so that it can clean up' '
 	cat >svc.sh <<-EOF &&
 	trap "echo cleaned >\"$PWD/svc.log\"; exit 0" TERM
