@@ -11,6 +11,11 @@
 . "$top_srcdir/tests/recipes/recipes.sh"
 
 POLICY=$top_srcdir/examples/policies/tinyinfer-nightly.json
+# CALM: the same with stage-drift advisory, for the second night, whose
+# point is the comparison, not the timing of a loaded machine.
+jq '.rules |= map(if .rule == "stage-drift" then .advisory = true else . end)' \
+    "$POLICY" >calm.json
+CALM=$PWD/calm.json
 NOW=2026-12-02T02:30:00Z
 HOST=$(uname -n)
 
@@ -74,7 +79,7 @@ test_expect_success 'both sides spans joined one trace' '
 '
 
 test_expect_success 'the second night compares with the first one baseline' '
-	hx-nightly -p "$POLICY" -o night2 --state st --now $NOW --bootstrap \
+	hx-nightly -p "$CALM" -o night2 --state st --now $NOW --bootstrap \
 	    repo 2>err &&
 	test_must_be_empty err &&
 	test "$(gate_of night2 | jq -r .baseline)" = "git:$(cat commit)" &&

@@ -16,6 +16,11 @@ require_program taskset util-linux
 test -x "$top_builddir/cmd/hx-release" || skip_all "hx-release is not built"
 
 POLICY=$top_srcdir/examples/policies/tinyinfer-release.json
+# CALM: the same with stage-drift advisory, for the cases whose point is
+# not timing: a gate that must pass whatever the load of the machine.
+jq '.rules |= map(if .rule == "stage-drift" then .advisory = true else . end)' \
+    "$POLICY" >calm.json
+CALM=$PWD/calm.json
 
 # gate_of DIR: the gate record of the release in DIR.
 gate_of() {
@@ -107,7 +112,7 @@ test_expect_success 'a rebuild that differs: exit 1, the golden baseline taken b
 	sed -i -f unrep.sed repo/Makefile &&
 	grep -q urandom repo/Makefile &&
 	git -C repo commit -q -am "bench_mlp differs in every build" &&
-	test_status 1 hx-release -p "$POLICY" --manifest node.json \
+	test_status 1 hx-release -p "$CALM" --manifest node.json \
 	    --samples 1 --cpus 0 -o unrep repo 2>err &&
 	grep "the rebuild from the bundle differs" err &&
 	test "$(gate_of unrep | jq -r .status)" = pass &&
