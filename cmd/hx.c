@@ -179,59 +179,6 @@ print_checklist(const struct hx_env *env)
 		    "install the packages marked MISSING\n");
 }
 
-/* A frequency in kHz for people, or "unknown". */
-static const char *
-khz(int64_t v, char buf[32])
-{
-	if (v == HX_HARNESS_UNKNOWN)
-		return "unknown";
-	snprintf(buf, 32, "%lld kHz", (long long)v);
-	return buf;
-}
-
-/*
- * The frequency and thermal baseline B: each CPU's governor and
- * frequencies, each zone's temperature, what is unknown and why, and the
- * notes.
- */
-static void
-print_baseline(const struct hx_harness_baseline *b)
-{
-	const struct hx_harness_cpu *c;
-	const struct hx_harness_zone *z;
-	char cur[32], lo[32], hi[32];
-	size_t i;
-
-	fprintf(stderr, "frequency and temperature (%s):\n", b->sysfs);
-	if (b->cpus_unknown != NULL)
-		fprintf(stderr, "  cpus      unknown: %s\n", b->cpus_unknown);
-	for (i = 0; i < b->ncpus; i++) {
-		c = &b->cpus[i];
-		if (c->governor == NULL && c->cur_khz == HX_HARNESS_UNKNOWN)
-			fprintf(stderr, "  cpu%-6d unknown: %s\n", c->cpu,
-			    c->unknown);
-		else
-			fprintf(stderr, "  cpu%-6d governor %s, %s (%s to "
-			    "%s)\n", c->cpu, c->governor != NULL ?
-			    c->governor : "unknown", khz(c->cur_khz, cur),
-			    khz(c->min_khz, lo), khz(c->max_khz, hi));
-	}
-	if (b->zones_unknown != NULL)
-		fprintf(stderr, "  thermal   unknown: %s\n", b->zones_unknown);
-	for (i = 0; i < b->nzones; i++) {
-		z = &b->zones[i];
-		if (z->temp_mc == HX_HARNESS_UNKNOWN)
-			fprintf(stderr, "  %s %s: unknown: %s\n", z->zone,
-			    z->type != NULL ? z->type : "", z->unknown);
-		else
-			fprintf(stderr, "  %s %s: %.1f C\n", z->zone,
-			    z->type != NULL ? z->type : "",
-			    (double)z->temp_mc / 1000);
-	}
-	for (i = 0; b->notes[i] != NULL; i++)
-		fprintf(stderr, "  note: %s\n", b->notes[i]);
-}
-
 /*
  * Where the tools look for hx's own files, in order, and what is there:
  * the toolchain manifests, the QEMU plugin and hx-offload.
@@ -309,7 +256,7 @@ doctor(int argc, char **argv)
 		hx_err_exit(&err);
 	if (!quiet) {
 		print_checklist(&env);
-		print_baseline(&run.baseline);
+		hx_harness_baseline_write(&run.baseline, stderr);
 		print_places();
 	}
 	hx_env_run_free(&run);

@@ -436,3 +436,52 @@ hx_harness_baseline_free(struct hx_harness_baseline *b)
 	hx_strv_free(b->notes);
 	memset(b, 0, sizeof(*b));
 }
+
+/* A frequency in kHz for people, or "unknown". */
+static const char *
+khz(int64_t v, char buf[32])
+{
+	if (v == HX_HARNESS_UNKNOWN)
+		return "unknown";
+	snprintf(buf, 32, "%lld kHz", (long long)v);
+	return buf;
+}
+
+int
+hx_harness_baseline_write(const struct hx_harness_baseline *b, FILE *f)
+{
+	const struct hx_harness_cpu *c;
+	const struct hx_harness_zone *z;
+	char cur[32], lo[32], hi[32];
+	size_t i;
+
+	fprintf(f, "frequency and temperature (%s):\n", b->sysfs);
+	if (b->cpus_unknown != NULL)
+		fprintf(f, "  cpus      unknown: %s\n", b->cpus_unknown);
+	for (i = 0; i < b->ncpus; i++) {
+		c = &b->cpus[i];
+		if (c->governor == NULL && c->cur_khz == HX_HARNESS_UNKNOWN)
+			fprintf(f, "  cpu%-6d unknown: %s\n", c->cpu,
+			    c->unknown);
+		else
+			fprintf(f, "  cpu%-6d governor %s, %s (%s to "
+			    "%s)\n", c->cpu, c->governor != NULL ?
+			    c->governor : "unknown", khz(c->cur_khz, cur),
+			    khz(c->min_khz, lo), khz(c->max_khz, hi));
+	}
+	if (b->zones_unknown != NULL)
+		fprintf(f, "  thermal   unknown: %s\n", b->zones_unknown);
+	for (i = 0; i < b->nzones; i++) {
+		z = &b->zones[i];
+		if (z->temp_mc == HX_HARNESS_UNKNOWN)
+			fprintf(f, "  %s %s: unknown: %s\n", z->zone,
+			    z->type != NULL ? z->type : "", z->unknown);
+		else
+			fprintf(f, "  %s %s: %.1f C\n", z->zone,
+			    z->type != NULL ? z->type : "",
+			    (double)z->temp_mc / 1000);
+	}
+	for (i = 0; b->notes[i] != NULL; i++)
+		fprintf(f, "  note: %s\n", b->notes[i]);
+	return ferror(f) ? -1 : 0;
+}

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* What a run asks for. */
 struct hx_harness {
@@ -103,5 +104,12 @@ void hx_harness_baseline_read(const char *sysfs,
     struct hx_harness_baseline *b);
 
 void hx_harness_baseline_free(struct hx_harness_baseline *b);
+
+/*
+ * Write the baseline B for people to F: each CPU's governor and
+ * frequencies, each zone's temperature, what is unknown and why, and the
+ * notes; -1 on a write error.
+ */
+int hx_harness_baseline_write(const struct hx_harness_baseline *b, FILE *f);
 
 #endif
