@@ -77,7 +77,8 @@ for src in "$top_srcdir"/cmd/hx-*.c "$top_srcdir"/cmd/*/hx-*.c; do
 done
 
 test_expect_success 'every program in cmd/ has a man page and completions' '
-	for src in "$top_srcdir"/cmd/hx*.c "$top_srcdir"/cmd/*/hx-*.c; do
+	for src in "$top_srcdir"/cmd/hx*.c "$top_srcdir"/cmd/*/hx.c \
+	    "$top_srcdir"/cmd/*/hx-*.c; do
 		prog=$(basename "$src" .c) &&
 		test -f "$top_srcdir/man/$prog.1" &&
 		test -f "$top_srcdir/completions/bash/$prog" &&

@@ -1,12 +1,11 @@
 /*
- * hx: run the hx tools by their short names, check the machine with
- * `hx doctor', or work at a readline prompt.
+ * hx's prompt: tools joined by pipes, a few builtins over the last
+ * result (show, count, fields, where), completion and history; and the
+ * same lines read from a script with hx -f.
  */
 #include "config.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,64 +15,14 @@
 #include <unistd.h>
 
 #include "build/hx_toolchain.h"
-#include "emu/hx_qemu.h"
-#include "emu/hx_stub.h"
-#include "rec/hx_env.h"
 #include "hx_err.h"
 #include "hx_file.h"
-#include "rec/hx_rec.h"
-#include "rec/hx_table.h"
 #include "hx_repl.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
+#include "rec/hx_table.h"
 
-static const struct tool {
-	const char *name;
-	const char *summary;
-} tools[] = {
-	{ "build", "cross-compile for riscv64 with a pinned toolchain" },
-	{ "emu", "run tests under QEMU user mode with instruction counts" },
-	{ "offload", "serve the tensor-offload protocol: the GPU service and its stub" },
-	{ "sched", "place hardware-in-the-loop jobs on labelled nodes" },
-	{ "trace", "record spans and counters; export OTLP, Perfetto, Prometheus" },
-	{ "wcet", "probabilistic WCET with extreme value theory" },
-	{ "gate", "apply a release policy; write reports and proof bundles" },
-};
-
-#define NTOOLS (sizeof(tools) / sizeof(tools[0]))
-
-static char *
-executable_in(const char *dir, const char *program)
-{
-	char *path;
-
-	if (dir == NULL)
-		return NULL;
-	path = hx_xasprintf("%s/%s", dir, program);
-	if (access(path, X_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
-/*
- * Find hx-NAME: beside this program, then in the installed libexec and bin
- * directories, then in PATH.  Returns a new string or NULL.
- */
-static char *
-find_tool(const char *name)
-{
-	char *program = hx_xasprintf("hx-%s", name);
-	char *dir = hx_spawn_self_dir(), *path;
-
-	if ((path = executable_in(dir, program)) == NULL &&
-	    (path = executable_in(HX_LIBEXECDIR, program)) == NULL &&
-	    (path = executable_in(HX_BINDIR, program)) == NULL)
-		path = hx_spawn_which(program);
-	free(dir);
-	free(program);
-	return path;
-}
+#include "hx.h"
 
 /* The terminal's width on standard output, or 80. */
 static size_t
@@ -84,198 +33,6 @@ terminal_width(void)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 80;
-}
-
-static void
-usage(void)
-{
-	char *path;
-	size_t i;
-
-	printf("Usage: hx [-hV] TOOL [ARG]...\n"
-	    "       hx doctor [-hq]\n"
-	    "       hx init [-fh] [-t target] [DIR]\n"
-	    "       hx -f SCRIPT\n"
-	    "       hx\n"
-	    "Run the hx tool TOOL (the program hx-TOOL) with ARGs, check this\n"
-	    "machine with doctor, start using hx in a project with init, or,\n"
-	    "with no arguments on a terminal, open a prompt that runs tools.\n"
-	    "\n"
-	    "Tools:\n");
-	for (i = 0; i < NTOOLS; i++) {
-		path = find_tool(tools[i].name);
-		printf("  %-8s %s%s\n", tools[i].name, tools[i].summary,
-		    path == NULL ? " (not installed)" : "");
-		free(path);
-	}
-	printf("  %-8s %s\n", "doctor",
-	    "check this machine for what the pipeline needs");
-	printf("  %-8s %s\n", "init",
-	    "write hx.json, a policy and CI files for a project");
-	printf("  %-8s %s\n", "nightly",
-	    "Recipe B: the nightly hardware-in-the-loop run, end to end");
-	printf("  %-8s %s\n", "release",
-	    "Recipe C: release gating across load profiles, with proof");
-	printf("\n"
-	    "Options:\n"
-	    "  -f, --file SCRIPT  run the lines of SCRIPT (- for stdin) as "
-	    "the prompt would\n"
-	    "  -h, --help         show this help and exit\n"
-	    "  -V, --version      show the version and exit\n"
-	    "\n"
-	    "Exit status: 0 ok, 1 negative verdict, 2 usage, 3 bad input,\n"
-	    "4 system or dependency failure; otherwise the tool's own.\n");
-}
-
-static void
-doctor_usage(void)
-{
-	printf("Usage: hx doctor [-hq] [--sysfs DIR]\n"
-	    "Look for the components hx drives, print one env record on\n"
-	    "stdout and a checklist on stderr, with the CPUs' frequency\n"
-	    "scaling and the thermal zones.  Exit 4 when a component the\n"
-	    "fast PR path needs is missing.\n"
-	    "\n"
-	    "Options:\n"
-	    "  -h, --help       show this help and exit\n"
-	    "  -q, --quiet      print no checklist\n"
-	    "      --sysfs DIR  read frequencies and temperatures under DIR, "
-	    "not /sys\n");
-}
-
-/* The human checklist: required components first, then the others. */
-static void
-print_checklist(const struct hx_env *env)
-{
-	const struct hx_component *c;
-	int pass, i;
-
-	for (pass = 0; pass < 2; pass++) {
-		fprintf(stderr, "%s\n", pass == 0 ? "fast PR path (required):" :
-		    "nightly, release and GPU paths (optional):");
-		for (i = 0; i < env->ncomponents; i++) {
-			c = &env->components[i];
-			if (c->required != (pass == 0))
-				continue;
-			if (c->found)
-				fprintf(stderr, "  [ok]      %-16s %s\n", c->name,
-				    c->version != NULL ? c->version :
-				    c->path != NULL ? c->path : "");
-			else if (c->package != NULL)
-				fprintf(stderr, "  [%s] %-16s %s; for %s install %s\n",
-				    c->required ? "MISSING" : "missing", c->name,
-				    c->detail != NULL ? c->detail : "not found",
-				    c->purpose, c->package);
-			else
-				fprintf(stderr, "  [%s] %-16s %s\n",
-				    c->required ? "MISSING" : "missing", c->name,
-				    c->detail != NULL ? c->detail : "not found");
-		}
-	}
-	if (hx_env_complete(env))
-		fprintf(stderr, "hx doctor: the fast PR path can run here\n");
-	else
-		fprintf(stderr, "hx doctor: the fast PR path cannot run: "
-		    "install the packages marked MISSING\n");
-}
-
-/*
- * Where the tools look for hx's own files, in order, and what is there:
- * the toolchain manifests, the QEMU plugin and hx-offload.
- */
-static void
-print_places(void)
-{
-	char **dirs = hx_toolchain_dirs(), **plugins = hx_qemu_plugin_paths();
-	char *self = hx_spawn_self_dir(), *stub = hx_stub_find(self), *names;
-	const char *one[2] = { NULL, NULL };
-	size_t i;
-
-	fprintf(stderr, "hx's own files (the first found is used):\n");
-	for (i = 0; dirs[i] != NULL; i++) {
-		one[0] = dirs[i];
-		names = hx_toolchain_names(one);
-		fprintf(stderr, "  toolchains  %s: %s\n", dirs[i],
-		    *names != '\0' ? names : "none");
-		free(names);
-	}
-	for (i = 0; plugins[i] != NULL; i++)
-		fprintf(stderr, "  plugin      %s: %s\n", plugins[i],
-		    access(plugins[i], R_OK) == 0 ? "found" : "absent");
-	fprintf(stderr, "  hx-offload  %s, %s, PATH: %s\n",
-	    self != NULL ? self : "(this program's directory)", HX_BINDIR,
-	    stub != NULL ? stub : "absent");
-	free(stub);
-	free(self);
-	hx_strv_free(plugins);
-	hx_strv_free(dirs);
-}
-
-static int
-doctor(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "sysfs", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct hx_harness nothing;
-	const char *sysfs = "/sys";
-	struct hx_env_run run;
-	struct hx_env env;
-	struct hx_err_info err;
-	bool quiet = false;
-	int c, status;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			doctor_usage();
-			hx_err_close_stdout();
-			return HX_EXIT_OK;
-		case 'q':
-			quiet = true;
-			break;
-		case 'S':
-			sysfs = optarg;
-			break;
-		default:
-			hx_usage_error("doctor: bad option");
-		}
-	}
-	if (optind != argc)
-		hx_usage_error("doctor: unexpected argument: %s", argv[optind]);
-	hx_env_probe(&env);
-	/* What a run gets when it asks for nothing, and the baseline. */
-	hx_env_run_probe(&run, &nothing, NULL, sysfs);
-	json_object_set_new(env.record, "harness", hx_env_run_json(&run));
-	hx_rec_emit(env.record);
-	if (hx_rec_finish(NULL, &err) < 0)
-		hx_err_exit(&err);
-	if (!quiet) {
-		print_checklist(&env);
-		hx_harness_baseline_write(&run.baseline, stderr);
-		print_places();
-	}
-	hx_env_run_free(&run);
-	status = hx_env_complete(&env) ? HX_EXIT_OK : HX_EXIT_SYSTEM;
-	hx_env_free(&env);
-	return status;
-}
-
-/* Replace this process with hx-NAME ARGV..., as `hx NAME ARGV...' asks. */
-static void
-exec_tool(const char *name, char **argv)
-{
-	char *path;
-
-	if (strchr(name, '/') != NULL || (path = find_tool(name)) == NULL)
-		hx_usage_error("%s: no such tool (see hx --help)", name);
-	argv[0] = hx_xasprintf("hx-%s", name);
-	execv(path, argv);
-	hx_err_errno(HX_EXIT_SYSTEM, "%s", path);
 }
 
 /* The builtins of the prompt, and what each does, for help. */
@@ -299,7 +56,7 @@ static const struct builtin {
 struct session {
 	char *dir;			/* removed at exit */
 	char *last;			/* DIR/last: the last result stream */
-	char **options[NTOOLS];		/* each tool's, once asked */
+	char ***options;		/* each tool's, once asked */
 };
 
 static const struct tool *
@@ -307,7 +64,7 @@ tool_named(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NTOOLS; i++)
+	for (i = 0; i < ntools; i++)
 		if (strcmp(tools[i].name, name) == 0)
 			return &tools[i];
 	return NULL;
@@ -467,7 +224,7 @@ complete_at_prompt(char *const *words, int nwords, const char *text,
 	size_t n = 0, i;
 
 	if (nwords == 0 || (nwords == 1 && strcmp(words[0], "help") == 0)) {
-		for (i = 0; i < NTOOLS; i++)
+		for (i = 0; i < ntools; i++)
 			push(&v, &n, tools[i].name);
 		push(&v, &n, "doctor");
 		for (i = 0; i < NBUILTINS; i++)
@@ -771,6 +528,7 @@ session_open(struct session *s)
 	if (mkdtemp(s->dir) == NULL)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", s->dir);
 	s->last = hx_xasprintf("%s/last", s->dir);
+	s->options = hx_xcalloc(ntools, sizeof(*s->options));
 }
 
 static void
@@ -779,14 +537,15 @@ session_close(struct session *s)
 	size_t i;
 
 	(void)hx_file_remove_tree(s->dir);
-	for (i = 0; i < NTOOLS; i++)
+	for (i = 0; i < ntools; i++)
 		hx_strv_free(s->options[i]);
+	free(s->options);
 	free(s->dir);
 	free(s->last);
 }
 
 /* Work at the prompt, or run the lines of SCRIPT ("-": standard input). */
-static int
+int
 repl(const char *script)
 {
 	struct session s;
@@ -815,53 +574,4 @@ repl(const char *script)
 	session_close(&s);
 	free(history);
 	return status;
-}
-
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *script = NULL;
-	int c;
-
-	hx_rec_init(argv[0]);
-	/* '+': stop at the tool name; what follows belongs to the tool. */
-	while ((c = getopt_long(argc, argv, "+f:hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			script = optarg;
-			break;
-		case 'h':
-			usage();
-			hx_err_close_stdout();
-			return HX_EXIT_OK;
-		case 'V':
-			printf("hx %s\n", PACKAGE_VERSION);
-			hx_err_close_stdout();
-			return HX_EXIT_OK;
-		default:
-			hx_usage_error("bad option");
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (script != NULL && argc > 0)
-		hx_usage_error("-f: unexpected argument: %s", argv[0]);
-	if (script != NULL)
-		return repl(script);
-	if (argc == 0) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-			return repl(NULL);
-		hx_usage_error("no tool given");
-	}
-	if (strcmp(argv[0], "doctor") == 0)
-		return doctor(argc, argv);
-	exec_tool(argv[0], argv);
-	/* NOTREACHED */
 }
