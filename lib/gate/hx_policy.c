@@ -313,6 +313,19 @@ member_fault(struct check *c, const char *pointer, const char *key,
 	return fault(c, sub, "%s", message);
 }
 
+/* KEY of rule R, a probability: pwcet's p, stage-drift's alpha. */
+static int
+check_probability(struct check *c, const char *pointer,
+    const struct hx_rule *r, const char *key)
+{
+	double x = json_number_value(json_object_get(r->spec, key));
+
+	if (!(x > 0 && x < 1))
+		return member_fault(c, pointer, key, "%s: %s is a "
+		    "probability between 0 and 1", r->name, key);
+	return 0;
+}
+
 /* The insufficient key of a pwcet or no-regression rule R. */
 static int
 check_insufficient(struct check *c, const char *pointer,
@@ -330,13 +343,12 @@ check_pwcet(struct check *c, const char *pointer, const struct hx_rule *r,
     const json_t *profiles)
 {
 	json_t *budgets = json_object_get(r->spec, "budgets"), *v;
-	double p = json_number_value(json_object_get(r->spec, "p")), x;
 	const char *key, *unit, *at;
 	char sub[1100];
+	double x;
 
-	if (!(p > 0 && p < 1))
-		return member_fault(c, pointer, "p", "%s: p is a probability "
-		    "between 0 and 1", r->name);
+	if (check_probability(c, pointer, r, "p") < 0)
+		return -1;
 	if (json_object_size(budgets) == 0)
 		return member_fault(c, pointer, "budgets", "%s: budgets names "
 		    "no group", r->name);
@@ -398,12 +410,9 @@ static int
 check_stage_drift(struct check *c, const char *pointer,
     const struct hx_rule *r)
 {
-	json_t *alpha = json_object_get(r->spec, "alpha");
-
-	if (alpha != NULL && !(json_number_value(alpha) > 0 &&
-	    json_number_value(alpha) < 1))
-		return member_fault(c, pointer, "alpha", "%s: alpha is a "
-		    "probability between 0 and 1", r->name);
+	if (json_object_get(r->spec, "alpha") != NULL &&
+	    check_probability(c, pointer, r, "alpha") < 0)
+		return -1;
 	return check_baseline_keys(c, pointer, r);
 }
 
