@@ -32,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hx_project_match_any(p.no_timing, p.outputs[i].path);
 	}
 	*err = '\0';
-	if (rc == 0 && hx_project_check_pins(&p, err, sizeof(err)) != 0 &&
+	if (rc == 0 && hx_project_check_pins(&p, p.dir, err, sizeof(err)) != 0 &&
 	    *err == '\0')
 		abort();
 	hx_project_free(&p);

@@ -630,7 +630,7 @@ main(int argc, char **argv)
 	/* A pinned file that is not what it should be stops all. */
 	if (pin == NULL && !print_env && cmake == NULL && ((status =
 	    hx_project_load(dir, &b.project, err, sizeof(err))) != 0 ||
-	    (status = hx_project_check_pins(&b.project, err,
+	    (status = hx_project_check_pins(&b.project, b.project.dir, err,
 	    sizeof(err))) != 0))
 		hx_err(status, "%s", err);
 	verify_toolchain(&b, pin != NULL);

@@ -328,11 +328,19 @@ build_run(struct build *b, struct build_result *results,
 	const struct hx_project *p = &b->project;
 	char *stage = build_stage_dir(stage_prefix), *cmake, **env, *src, *dst, *root;
 	struct hx_depgraph *graph;
+	char err[1024];
 	size_t i, ndeps;
 	int failed = 0;
 
 	*duration_ns = 0;
 	stage_inputs(b, stage);
+	/*
+	 * The build reads the staged copies: check the pins again on them,
+	 * so that a file changed after the first check is never built under
+	 * its pin.
+	 */
+	if (hx_project_check_pins(p, stage, err, sizeof(err)) != 0)
+		hx_err(HX_EXIT_SYSTEM, "staging: %s", err);
 	cmake = hx_xasprintf("%s/.hx-toolchain.cmake", stage);
 	if (build_write_cmake_toolchain(b, cmake) != 0)
 		hx_err_errno(HX_EXIT_SYSTEM, "%s", cmake);

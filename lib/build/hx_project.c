@@ -780,20 +780,21 @@ hx_project_inputs(const struct hx_project *p, const char *exclude,
 }
 
 int
-hx_project_check_pins(const struct hx_project *p, char *err, size_t errlen)
+hx_project_check_pins(const struct hx_project *p, const char *dir,
+    char *err, size_t errlen)
 {
 	char real[PATH_MAX], hex[HX_SHA256_HEX], *path;
-	size_t len = strlen(p->dir), i;
+	size_t len = strlen(dir), i;
 	struct stat st;
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < p->npins; i++) {
-		path = hx_xasprintf("%s/%s", p->dir, p->pins[i].path);
+		path = hx_xasprintf("%s/%s", dir, p->pins[i].path);
 		if (realpath(path, real) == NULL || stat(real, &st) != 0)
 			snprintf(err, errlen, "%s: pinned file %s: %s (pinned "
 			    "sha256 %s)", p->file, p->pins[i].path,
 			    strerror(errno), p->pins[i].sha256);
-		else if (strncmp(real, p->dir, len) != 0 || real[len] != '/')
+		else if (strncmp(real, dir, len) != 0 || real[len] != '/')
 			snprintf(err, errlen, "%s: pinned file %s leads out "
 			    "of the project (to %s)", p->file,
 			    p->pins[i].path, real);

@@ -91,12 +91,13 @@ int hx_project_inputs(const struct hx_project *p, const char *exclude,
     char ***paths, size_t *count, char *err, size_t errlen);
 
 /*
- * Check every pinned file of P against its digest.  Returns 0, or
- * HX_EXIT_SYSTEM with a message in ERR naming the file and both digests
- * (a missing file, one that is not a regular file or leads out of the
- * project, or a different digest).
+ * Check every pinned file of P against its digest, in the tree DIR: the
+ * project's own (P's dir), or a copy of it such as hx-build's staging
+ * directory.  Returns 0, or HX_EXIT_SYSTEM with a message in ERR naming
+ * the file and both digests (a missing file, one that is not a regular
+ * file or leads out of DIR, or a different digest).
  */
-int hx_project_check_pins(const struct hx_project *p, char *err,
-    size_t errlen);
+int hx_project_check_pins(const struct hx_project *p, const char *dir,
+    char *err, size_t errlen);
 
 #endif

@@ -86,6 +86,58 @@ test_expect_success 'a mismatch is refused where the cache has the entry' '
 	git -C repo checkout -q weights
 '
 
+# A writer that changes the pinned file after hx-build has checked it and
+# before the copy the build reads: shim.so's mkdir(2), preloaded, changes
+# weights/mlp.bin in the project when hx-build makes the staging
+# directory's weights/, just before it copies the file in.  mkdir is not
+# one of the calls the sanitizers intercept, so the shim also works in
+# the sanitizer build.
+cat >shim.c <<'EOF_SHIM'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	static int (*real)(const char *, mode_t);
+	const char *source = getenv("SHIM_SOURCE");
+	size_t n = strlen(path);
+	FILE *f;
+
+	if (real == NULL)
+		real = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
+	if (source != NULL && strstr(path, "/hx-build.") != NULL &&
+	    n > 8 && strcmp(path + n - 8, "/weights") == 0 &&
+	    (f = fopen(source, "r+b")) != NULL) {
+		fseek(f, 3, SEEK_SET);
+		fputc(1, f);
+		fclose(f);
+	}
+	return real(path, mode);
+}
+EOF_SHIM
+
+test_expect_success 'a pinned file changed after the check is refused at staging' '
+	cc -shared -fPIC -o shim.so shim.c -ldl &&
+	git clone -q repo racy &&
+	mkdir racy-tmp &&
+	changed=$(sha256sum bad/weights/mlp.bin | cut -d" " -f1) &&
+	SHIM_SOURCE=$TRASH/racy/weights/mlp.bin LD_PRELOAD=$TRASH/shim.so \
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		TMPDIR=$TRASH/racy-tmp HX_CACHE_DIR=$TRASH/racy-cache \
+		test_status 4 hx-build -t riscv64-gcc -o racy-out racy \
+		>out 2>err &&
+	test_must_be_empty out &&
+	test "$(sha256sum racy/weights/mlp.bin | cut -d" " -f1)" = "$changed" &&
+	grep "^hx-build: staging: .*/hx.json: pinned file weights/mlp.bin does not match its pin: pinned sha256 $PIN, found $changed\$" err &&
+	test -z "$(ls -A racy-out)" &&
+	test -z "$(ls -A racy-tmp)"
+'
+
 test_expect_success 'a missing pinned file: exit 4, named with its pin' '
 	git clone -q repo gone &&
 	rm gone/weights/mlp.bin &&
