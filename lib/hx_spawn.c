@@ -192,6 +192,25 @@ hx_spawn_relocate(const char *bindir, const char *dir)
 	return path;
 }
 
+char **
+hx_spawn_pkglib_paths(const char *name)
+{
+	char **v = hx_xcalloc(5, sizeof(*v)), *self = hx_spawn_self_dir();
+	char *moved = hx_spawn_relocate(HX_BINDIR, HX_PKGLIBDIR);
+	size_t n = 0;
+
+	if (self != NULL) {
+		v[n++] = hx_xasprintf("%s/%s", self, name);
+		v[n++] = hx_xasprintf("%s/../plugin/%s", self, name);
+	}
+	if (moved != NULL)
+		v[n++] = hx_xasprintf("%s/%s", moved, name);
+	v[n] = hx_xasprintf("%s/%s", HX_PKGLIBDIR, name);
+	free(moved);
+	free(self);
+	return v;
+}
+
 char *
 hx_spawn_which(const char *program)
 {

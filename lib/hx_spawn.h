@@ -180,6 +180,15 @@ char *hx_spawn_self_dir(void);
 char *hx_spawn_relocate(const char *bindir, const char *dir);
 
 /*
+ * Where hx's own file NAME of the package library directory may be, in
+ * order: beside this program, in plugin/ of the build tree (when this
+ * program runs from cmd/), in the configured directory relocated as
+ * hx_spawn_relocate finds it, and in the configured directory itself.
+ * A new NULL-terminated array (hx_strv_free).
+ */
+char **hx_spawn_pkglib_paths(const char *name);
+
+/*
  * Find PROGRAM as execvp would (PATH, or as given with a '/').  Returns a
  * new string or NULL.
  */

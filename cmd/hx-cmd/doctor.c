@@ -16,6 +16,7 @@
 #include "hx_err.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
+#include "offload/hx_backend.h"
 #include "rec/hx_env.h"
 #include "rec/hx_rec.h"
 
@@ -81,6 +82,9 @@ static void
 print_places(void)
 {
 	char **dirs = hx_toolchain_dirs(), **plugins = hx_qemu_plugin_paths();
+#ifdef HX_HAVE_CUDA
+	char **cuda;
+#endif
 	char *self = hx_spawn_self_dir(), *stub = hx_stub_find(self), *names;
 	const char *one[2] = { NULL, NULL };
 	size_t i;
@@ -99,6 +103,13 @@ print_places(void)
 	fprintf(stderr, "  hx-offload  %s, %s, PATH: %s\n",
 	    self != NULL ? self : "(this program's directory)", HX_BINDIR,
 	    stub != NULL ? stub : "absent");
+#ifdef HX_HAVE_CUDA
+	cuda = hx_backend_cuda_paths();
+	for (i = 0; cuda[i] != NULL; i++)
+		fprintf(stderr, "  cuda        %s: %s\n", cuda[i],
+		    access(cuda[i], R_OK) == 0 ? "found" : "absent");
+	hx_strv_free(cuda);
+#endif
 	free(stub);
 	free(self);
 	hx_strv_free(plugins);

@@ -34,22 +34,16 @@ char **
 hx_qemu_plugin_paths(void)
 {
 	const char *env = getenv("HX_PLUGIN");
-	char **v = hx_xcalloc(6, sizeof(*v)), *self = hx_spawn_self_dir();
-	char *moved = hx_spawn_relocate(HX_BINDIR, HX_PKGLIBDIR);
-	size_t n = 0;
+	char **found = hx_spawn_pkglib_paths(HX_QEMU_PLUGIN_NAME), **v;
+	size_t n = 0, i;
 
+	for (i = 0; found[i] != NULL; i++)
+		continue;
+	v = hx_xcalloc(i + 2, sizeof(*v));
 	if (env != NULL && *env != '\0')
 		v[n++] = hx_xstrdup(env);
-	if (self != NULL) {
-		v[n++] = hx_xasprintf("%s/%s", self, HX_QEMU_PLUGIN_NAME);
-		v[n++] = hx_xasprintf("%s/../plugin/%s", self,
-		    HX_QEMU_PLUGIN_NAME);
-	}
-	if (moved != NULL)
-		v[n++] = hx_xasprintf("%s/%s", moved, HX_QEMU_PLUGIN_NAME);
-	v[n] = hx_xasprintf("%s/%s", HX_PKGLIBDIR, HX_QEMU_PLUGIN_NAME);
-	free(moved);
-	free(self);
+	memcpy(v + n, found, i * sizeof(*v));
+	free(found);
 	return v;
 }
 

@@ -4,24 +4,125 @@
  */
 #include "config.h"
 
+#ifdef HX_HAVE_CUDA
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#endif
 #include <string.h>
 
+#include "hx_spawn.h"
+#include "hx_strv.h"
 #include "offload/hx_backend.h"
 #include "offload/hx_cpu.h"
+
 #ifdef HX_HAVE_CUDA
-#include "offload/hx_cuda_backend.h"
+/*
+ * The cuda backend is a plugin, hx-offload-cuda.so (built from
+ * hx_cuda_backend.c and hx_cuda.cu, linked with the CUDA runtime and
+ * cuBLAS), loaded when a service asks for it: the cpu backend then starts
+ * without mapping those libraries, and a node without them runs it.  The
+ * plugin's functions are those of hx_cuda_backend.h.
+ */
+#define CUDA_PLUGIN_NAME "hx-offload-cuda.so"
+
+static struct {
+	void *handle;
+	struct hx_backend fn;
+} cuda;
+
+/* Load the plugin at PATH into cuda; -1 with the reason in MSG. */
+static int
+cuda_load(const char *path, char *msg, size_t msgsize)
+{
+	static const char *const names[] = { "hx_cuda_backend_open",
+	    "hx_cuda_backend_close", "hx_cuda_backend_op" };
+	void *sym[3];
+	size_t i;
+
+	if ((cuda.handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(msg, msgsize, "%s", dlerror());
+		return -1;
+	}
+	for (i = 0; i < 3; i++)
+		if ((sym[i] = dlsym(cuda.handle, names[i])) == NULL) {
+			snprintf(msg, msgsize, "%s: no %s", path, names[i]);
+			dlclose(cuda.handle);
+			cuda.handle = NULL;
+			return -1;
+		}
+	/* POSIX: a data pointer from dlsym converts to a function's. */
+	*(void **)&cuda.fn.open = sym[0];
+	*(void **)&cuda.fn.close = sym[1];
+	*(void **)&cuda.fn.op = sym[2];
+	return 0;
+}
+
+char **
+hx_backend_cuda_paths(void)
+{
+	const char *env = getenv("HX_CUDA_PLUGIN");
+	char **v;
+
+	if (env == NULL || *env == '\0')
+		return hx_spawn_pkglib_paths(CUDA_PLUGIN_NAME);
+	v = hx_xcalloc(2, sizeof(*v));
+	v[0] = hx_xstrdup(env);
+	return v;
+}
+
+static int
+cuda_open(void **state, char *msg, size_t msgsize)
+{
+	char **paths;
+	size_t i;
+	int rc = 0;
+
+	if (cuda.handle == NULL) {
+		paths = hx_backend_cuda_paths();
+		/* $HX_CUDA_PLUGIN, when set, is the plugin, there or not. */
+		for (i = 0; paths[i + 1] != NULL &&
+		    access(paths[i], R_OK) != 0; i++)
+			continue;
+		if (paths[1] != NULL && access(paths[i], R_OK) != 0) {
+			snprintf(msg, msgsize, "%s: not installed, nor beside "
+			    "hx-offload (HX_CUDA_PLUGIN names another "
+			    "plugin)", paths[i]);
+			rc = -1;
+		} else
+			rc = cuda_load(paths[i], msg, msgsize);
+		hx_strv_free(paths);
+		if (rc != 0)
+			return -1;
+	}
+	return cuda.fn.open(state, msg, msgsize);
+}
+
+static void
+cuda_close(void *state)
+{
+	if (cuda.handle != NULL)
+		cuda.fn.close(state);
+}
+
+static int
+cuda_op(void *state, const struct hx_codec_request *req,
+    struct hx_codec_tensor *out, char *msg, size_t msgsize)
+{
+	return cuda.fn.op(state, req, out, msg, msgsize);
+}
 #endif
 
 /*
  * Every backend of this build.  A backend built on some machines only is
- * declared in its own header and added here under its #ifdef, as the
- * cuda backend is (configure --with-cuda).
+ * added here under its #ifdef, as the cuda backend is (configure
+ * --with-cuda).
  */
 static const struct hx_backend backends[] = {
 	{ "cpu", NULL, NULL, hx_cpu_op },
 #ifdef HX_HAVE_CUDA
-	{ "cuda", hx_cuda_backend_open, hx_cuda_backend_close,
-	    hx_cuda_backend_op },
+	{ "cuda", cuda_open, cuda_close, cuda_op },
 #endif
 };
 

@@ -5,7 +5,8 @@
  * A backend is a name and an operation function, with optional open and
  * close functions for state it keeps (a device context); the table is in
  * hx_backend.c, where a backend built only on some machines is added
- * under its #ifdef (the CUDA backend: HX_HAVE_CUDA).  A backend's op gets
+ * under its #ifdef (the CUDA backend: HX_HAVE_CUDA, a plugin loaded when
+ * a service asks for it).  A backend's op gets
  * a request whose types, shapes and parameters hx_backend_check has
  * accepted and an output tensor already allocated with the result's type
  * and shape; it fills the output and returns 0, or an error code of
@@ -30,6 +31,14 @@ struct hx_backend {
 
 /* The backend called NAME, or NULL when this build has none of it. */
 const struct hx_backend *hx_backend_find(const char *name);
+
+/*
+ * Where the cuda backend's plugin may be, in the order it is looked for:
+ * $HX_CUDA_PLUGIN alone when set, else as hx_spawn_pkglib_paths finds
+ * hx-offload-cuda.so.  A new NULL-terminated array (hx_strv_free); only
+ * in a build with the cuda backend (HX_HAVE_CUDA).
+ */
+char **hx_backend_cuda_paths(void);
 
 /* The name of operation OP, as hx-offload(5) gives it, or "unknown". */
 const char *hx_backend_op_name(int op);

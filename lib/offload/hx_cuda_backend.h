@@ -1,7 +1,9 @@
 /*
  * hx_cuda_backend: the cuda backend of hx-offload's table (hx_backend.h),
  * the requests of hx-offload(5) handed to hx_cuda.  Built with
- * configure --with-cuda only (HX_HAVE_CUDA).
+ * configure --with-cuda only (HX_HAVE_CUDA), into the plugin
+ * hx-offload-cuda.so: these three functions are what hx_backend.c looks
+ * up in it.
  */
 #ifndef HX_CUDA_BACKEND_H
 #define HX_CUDA_BACKEND_H

@@ -40,6 +40,21 @@ test_expect_success 'moved elsewhere, hx doctor shows where it looks' '
 	grep "^  hx-offload  .*: $PWD/moved/bin/hx-offload\$" checklist
 '
 
+# The cuda plugin: installed, found from the moved tree and loaded (where
+# there is no GPU, its reason for failing is the CUDA runtime's).
+if grep -q "^#define HX_HAVE_CUDA 1" "$top_builddir/config.h"; then
+	test_expect_success 'moved elsewhere, hx-offload finds its cuda plugin' '
+		{ PATH=$INSTALLED hx doctor >env 2>checklist || :; } &&
+		grep "^  cuda        $PWD/moved/bin/../lib/hx/hx-offload-cuda.so: found\$" checklist &&
+		if test -e /dev/nvidiactl; then :; else
+			PATH=$INSTALLED test_status 4 hx-offload \
+				--backend cuda --listen "unix:$PWD/cuda.sock" \
+				>out 2>err &&
+			grep "^hx-offload: backend cuda: no CUDA device: " err
+		fi
+	'
+fi
+
 test_expect_success 'an unknown target names the places looked and what is there' '
 	PATH=$INSTALLED test_status 2 hx-build -t nosuch . >out 2>err &&
 	grep "^hx-build: unknown target nosuch: no nosuch.json in .*$PWD/moved/bin/../share/hx/toolchains.*found there: .*riscv64-gcc" err

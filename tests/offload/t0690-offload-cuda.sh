@@ -8,6 +8,38 @@
 . "$top_srcdir/tests/offload/service.sh"
 
 if grep -q "^#define HX_HAVE_CUDA 1" "$top_builddir/config.h"; then
+	# needed FILE: the libraries FILE needs, a name a line.
+	needed() {
+		readelf -d "$1" | sed -n "s/.*(NEEDED).*\[\(.*\)\]\$/\1/p"
+	}
+
+	test_expect_success 'hx-offload needs no CUDA library; its cuda plugin does' '
+		needed "$top_builddir/cmd/hx-offload" >offload.needed &&
+		grep "^libc\.so" offload.needed &&
+		! grep -E "^lib(cublas|cudart)" offload.needed &&
+		needed "$top_builddir/plugin/hx-offload-cuda.so" >plugin.needed &&
+		grep "^libcublas\.so" plugin.needed &&
+		grep "^libcudart\.so" plugin.needed
+	'
+
+	test_expect_success 'the cpu service maps no CUDA library' '
+		start_service cpu --listen "unix:$PWD/cpu.sock" &&
+		! grep -E "lib(cublas|cudart)" "/proc/$(cat cpu.pid)/maps" &&
+		stop_service cpu
+	'
+
+	test_expect_success 'HX_CUDA_PLUGIN missing or not a plugin: exit 4, named' '
+		HX_CUDA_PLUGIN=$PWD/none.so test_status 4 hx-offload \
+			--backend cuda --listen "unix:$PWD/cuda.sock" >out 2>err &&
+		test_must_be_empty out &&
+		grep "^hx-offload: backend cuda: $PWD/none.so: cannot open shared object file: No such file or directory\$" err &&
+		HX_CUDA_PLUGIN=$top_builddir/plugin/hx-insncount.so \
+			test_status 4 hx-offload --backend cuda \
+			--listen "unix:$PWD/cuda.sock" >out 2>err &&
+		grep "^hx-offload: backend cuda: .*hx-insncount.so: " err &&
+		! test -e cuda.sock
+	'
+
 	if test -e /dev/nvidiactl; then
 		test_expect_success 'a GPU here: --backend cuda serves' '
 			start_service cuda --backend cuda \
