@@ -4,16 +4,18 @@
  */
 #include "config.h"
 
+#include <string.h>
 #ifdef HX_HAVE_CUDA
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#endif
-#include <string.h>
 
+#include "hx_err.h"
 #include "hx_spawn.h"
 #include "hx_strv.h"
+#endif
+
 #include "offload/hx_backend.h"
 #include "offload/hx_cpu.h"
 
