@@ -19,8 +19,9 @@ HX_DEP_LIBS =
 
 TARGETS = scan records policy toolchain project tap correlate
 TARGETS += offload
-# hx-sched's readers and planner (fuzz/fuzz-sched.c).
-TARGETS += sched
+# hx-sched's readers and planner (fuzz/fuzz-sched.c), and its pinned node
+# manifests (fuzz/fuzz-nodemanifest.c).
+TARGETS += sched nodemanifest
 
 OBJ = fuzz/obj
 # Every module of lib/, in one archive: a target links only what it uses.
