@@ -114,6 +114,32 @@ test_expect_success 'HX_OFFLOAD_SPANS: a service name not UTF-8 is not written' 
 	cat u8-client.jsonl u8-server.jsonl | hx-trace --correlate >joined
 '
 
+# count NAME TRACEPARENT: the instructions client-rv runs for 3 calls with
+# client spans, under TRACEPARENT, into NAME.n (the QEMU plugin's count),
+# and its spans into NAME-client.jsonl.  The spans file has the same
+# name in every run: a longer environment moves the guest's stack, and
+# with it the count.
+count() {
+	TRACEPARENT=$2 HX_OFFLOAD_SPANS=$PWD/ex-client.jsonl \
+		qemu-riscv64 -L $SYSROOT \
+		-plugin "$top_builddir/plugin/hx-insncount.so,out=$PWD/$1.n" \
+		./client-rv "$(addr ex)" repeat 3 >/dev/null &&
+	mv ex-client.jsonl "$1-client.jsonl"
+}
+
+test_expect_success 'client spans: the same count whatever digits the ids have' '
+	start_service ex --listen "$PWD/ex.sock" &&
+	count digits 00-11111111111111111111111111111111-1111111111111111-01 &&
+	count letters 00-abcdefabcdefabcdefabcdefabcdefab-fedcbafedcbafedc-01 &&
+	count again 00-$TRACE-$PARENT-01 &&
+	stop_service ex &&
+	test "$(jq -s length digits-client.jsonl)" = 3 &&
+	test "$(jq -r .trace_id letters-client.jsonl | sort -u)" = \
+		abcdefabcdefabcdefabcdefabcdefab &&
+	test_cmp digits.n letters.n &&
+	test_cmp digits.n again.n
+'
+
 test_expect_success 'hx-trace --stages: the run, the wire and the service apart' '
 	start_service st --listen "$PWD/st.sock" --spans st-server.jsonl &&
 	HX_OFFLOAD_SPANS=$PWD/st-client.jsonl hx-trace run --service riscv-host \

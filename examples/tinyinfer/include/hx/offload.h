@@ -702,31 +702,35 @@ hx_offload_connect(const char *addr, int timeout_ms, struct hx_offload **out)
 	return 0;
 }
 
-/* Whether S is a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>. */
+/*
+ * Whether S is a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>.  The
+ * same instructions run whatever the digits are (no branch on a digit),
+ * so that the instruction counts of a program whose ids are random do
+ * not move with them.
+ */
 static int
 hx_offload__traceparent_ok(const char *s)
 {
 	static const char shape[] =
 	    "00-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx-xx";
-	int i, trace_zero = 1, parent_zero = 1;
+	unsigned bad = 0, trace = 0, parent = 0, c;
+	int i;
 
 	if (strlen(s) != HX_OFFLOAD_TRACEPARENT_LEN)
 		return 0;
 	for (i = 0; i < HX_OFFLOAD_TRACEPARENT_LEN; i++) {
+		c = (unsigned char)s[i];
 		if (shape[i] != 'x') {
-			if (s[i] != shape[i])
-				return 0;
+			bad |= c ^ (unsigned char)shape[i];
 			continue;
 		}
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-		if (s[i] != '0' && i < 35)
-			trace_zero = 0;
-		else if (s[i] != '0' && i > 35 && i < 52)
-			parent_zero = 0;
+		bad |= !((c - '0' < 10u) | (c - 'a' < 6u));
+		if (i < 35)
+			trace |= c ^ '0';
+		else if (i < 52)
+			parent |= c ^ '0';
 	}
-	return !trace_zero && !parent_zero;
+	return (bad == 0) & (trace != 0) & (parent != 0);
 }
 
 /* Write the elements of ARG, little-endian, at P; returns the end. */
