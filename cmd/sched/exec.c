@@ -86,13 +86,16 @@ stop_runs(void)
 }
 
 /*
- * On a stopping signal, first: end the jobs with SIGTERM, so that one
- * under hx-trace run or hx-emu stops the children it started in groups of
- * their own, which the SIGKILL of its group would leave running.
+ * On a stopping signal, first: stop the output, so that no record tells
+ * of a job this stop ends (a runner killed, a service "done" because its
+ * group ended), then end the jobs with SIGTERM, so that one under
+ * hx-trace run or hx-emu stops the children it started in groups of their
+ * own, which the SIGKILL of its group would leave running.
  */
 static void
 end_runs(void)
 {
+	hx_writer_fail(hx_rec_out(), ECANCELED);
 	hx_spawn_end_all(STOP_NS);
 }
 
@@ -354,8 +357,10 @@ sched_forward(const char *job, const char *out)
 		j = hx_json_parse(line, strlen(line), NULL);
 		if (json_is_string(json_object_get(j, "type"))) {
 			if (hx_writer_line(hx_rec_out(), line,
-			    strlen(line)) < 0 && hx_rec_finish(NULL, &err) < 0)
+			    strlen(line)) < 0 && hx_rec_finish(NULL, &err) < 0) {
+				hx_spawn_stop_wait();
 				hx_err_exit(&err);
+			}
 		} else
 			hx_warn("job %s: %s", job, line);
 		json_decref(j);

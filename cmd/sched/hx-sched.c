@@ -163,8 +163,10 @@ sched_flush(void)
 {
 	struct hx_err_info err;
 
-	if (hx_rec_finish(NULL, &err) < 0)
+	if (hx_rec_finish(NULL, &err) < 0) {
+		hx_spawn_stop_wait();
 		hx_err_exit(&err);
+	}
 }
 
 void
@@ -172,8 +174,11 @@ sched_emit(json_t *rec)
 {
 	struct hx_err_info err;
 
-	if (hx_rec_emit(rec) < 0 && hx_rec_finish(NULL, &err) < 0)
+	if (hx_rec_emit(rec) < 0 && hx_rec_finish(NULL, &err) < 0) {
+		/* Output stopped by a stopping signal: its end, quietly. */
+		hx_spawn_stop_wait();
 		hx_err_exit(&err);
+	}
 	json_decref(rec);
 }
 

@@ -167,6 +167,33 @@ test_expect_success 'SIGTERM stops the run and leaves no run directory' '
 	test -z "$(ls sig/runs)"
 '
 
+# A job that takes half a second to end on SIGTERM, and one after it: a
+# stop ends the first and starts no other, and says nothing of either.
+test_expect_success 'SIGTERM: no record tells of the jobs it ended' '
+	mkfifo up &&
+	cat >slow.sh <<-EOF &&
+	trap "sleep 0.5; exit 1" TERM
+	echo up >"$PWD/up"
+	sleep 1000 &
+	wait
+	EOF
+	printf "%s\n" \
+	    "{\"type\":\"job\",\"name\":\"run\",\"argv\":[\"sh\",\"$PWD/slow.sh\"]}" \
+	    "{\"type\":\"job\",\"name\":\"next\",\"argv\":[\"true\"]}" >jobs &&
+	{ hx-sched plan --inventory inv --now $NOW --exec local --state sig \
+	    jobs >out 2>err & } &&
+	pid=$! &&
+	read line <up &&
+	kill -TERM $pid &&
+	{ wait $pid; status=$?; } &&
+	test $status = 143 &&
+	jq -r "select(.type == \"placement\") | \"\(.job) \(.status)\"" out \
+		>actual &&
+	printf "run planned\nnext planned\n" >want &&
+	test_cmp want actual &&
+	test_must_be_empty err
+'
+
 test_expect_success 'SIGTERM ends a job under hx-trace run with its children' '
 	mkfifo traced &&
 	printf "%s\n" "{\"type\":\"job\",\"name\":\"traced\",\"argv\":[\"hx-trace\",\"run\",\"--spans\",\"spans\",\"--\",\"sh\",\"-c\",\"echo \$\$ >child; echo up >traced; exec sleep 1000\"]}" >jobs &&
