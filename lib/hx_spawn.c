@@ -212,6 +212,20 @@ hx_spawn_pkglib_paths(const char *name)
 }
 
 char *
+hx_spawn_executable_in(const char *dir, const char *name)
+{
+	char *path;
+
+	if (dir == NULL)
+		return NULL;
+	path = hx_xasprintf("%s/%s", dir, name);
+	if (access(path, X_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+char *
 hx_spawn_which(const char *program)
 {
 	const char *path, *p, *colon;

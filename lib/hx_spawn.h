@@ -194,4 +194,10 @@ char **hx_spawn_pkglib_paths(const char *name);
  */
 char *hx_spawn_which(const char *program);
 
+/*
+ * DIR/NAME when it is an executable file: a new string, or NULL (also
+ * when DIR is NULL).
+ */
+char *hx_spawn_executable_in(const char *dir, const char *name);
+
 #endif

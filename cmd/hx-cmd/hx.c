@@ -28,20 +28,6 @@ const struct tool tools[] = {
 
 const size_t ntools = sizeof(tools) / sizeof(tools[0]);
 
-static char *
-executable_in(const char *dir, const char *program)
-{
-	char *path;
-
-	if (dir == NULL)
-		return NULL;
-	path = hx_xasprintf("%s/%s", dir, program);
-	if (access(path, X_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
 /*
  * Find hx-NAME: beside this program, then in the installed libexec and bin
  * directories, then in PATH.  Returns a new string or NULL.
@@ -52,9 +38,9 @@ find_tool(const char *name)
 	char *program = hx_xasprintf("hx-%s", name);
 	char *dir = hx_spawn_self_dir(), *path;
 
-	if ((path = executable_in(dir, program)) == NULL &&
-	    (path = executable_in(HX_LIBEXECDIR, program)) == NULL &&
-	    (path = executable_in(HX_BINDIR, program)) == NULL)
+	if ((path = hx_spawn_executable_in(dir, program)) == NULL &&
+	    (path = hx_spawn_executable_in(HX_LIBEXECDIR, program)) == NULL &&
+	    (path = hx_spawn_executable_in(HX_BINDIR, program)) == NULL)
 		path = hx_spawn_which(program);
 	free(dir);
 	free(program);

@@ -29,28 +29,13 @@
 /* The descriptor the service writes its address on. */
 #define STUB_READY_FD 3
 
-/* PATH/NAME when it is an executable file: a new string, or NULL. */
-static char *
-executable_in(const char *dir, const char *name)
-{
-	char *path;
-
-	if (dir == NULL)
-		return NULL;
-	path = hx_xasprintf("%s/%s", dir, name);
-	if (access(path, X_OK) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
-
 char *
 hx_stub_find(const char *self_dir)
 {
 	char *path;
 
-	if ((path = executable_in(self_dir, "hx-offload")) == NULL &&
-	    (path = executable_in(HX_BINDIR, "hx-offload")) == NULL)
+	if ((path = hx_spawn_executable_in(self_dir, "hx-offload")) == NULL &&
+	    (path = hx_spawn_executable_in(HX_BINDIR, "hx-offload")) == NULL)
 		path = hx_spawn_which("hx-offload");
 	return path;
 }
