@@ -9,6 +9,11 @@ require_slurm
 . "$top_srcdir/tests/recipes/recipes.sh"
 
 POLICY=$top_srcdir/examples/policies/tinyinfer-nightly.json
+# CALM: the same with stage-drift advisory, for the night on Slurm, whose
+# point is the same counts, not the timing of a loaded machine.
+jq '.rules |= map(if .rule == "stage-drift" then .advisory = true else . end)' \
+    "$POLICY" >calm.json
+CALM=$PWD/calm.json
 
 start_slurm >start.log 2>&1
 test_expect_success 'the cluster starts' '
@@ -28,7 +33,7 @@ test_expect_success 'a night on this machine records the baseline' '
 '
 
 test_expect_success 'the night on Slurm passes against it: the same counts' '
-	hx-nightly -p "$POLICY" -o night --inventory nodes.jsonl \
+	hx-nightly -p "$CALM" -o night --inventory nodes.jsonl \
 	    --emit slurm batches --submit --now 2026-12-02T02:30:00Z \
 	    repo 2>err &&
 	test_must_be_empty err &&
